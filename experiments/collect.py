@@ -1,0 +1,196 @@
+"""Collect every job of a Hydra multirun into one table: ``results.csv`` + ``results.parquet``.
+
+One row per job: ``job`` (Hydra job number), ``status``, ``error``, ``wall_seconds``,
+``overrides`` (the job's override list, space-separated), one column per override (``ads.policy``, ``seed``, ...; prefixes ``+``/``~`` dropped), every run
+outcome from ``metrics.json`` and ``job_dir``. Status is what the job recorded in
+``status.json`` (``ok`` / ``failed`` / ``running``), or
+
+- ``missing``: the sweep planned this job but it never started (interrupted sweep), or its
+  folder holds no status file;
+- ``corrupt``: ``status.json`` says ok but ``metrics.json`` is unreadable.
+
+Nothing is lost: failed and missing jobs keep their rows, so a strategist sees holes instead of
+silently smaller ensembles. Re-runnable at any time, also while a sweep is still running:
+
+    python experiments/collect.py multirun/2026-11-25_14-30-00_000000_ad_policy
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import pandas as pd
+import yaml
+
+log = logging.getLogger(__name__)
+
+RESULTS_STEM = "results"
+FIRST_COLUMNS = ["job", "status", "error", "wall_seconds", "overrides"]
+
+
+def _read_json(path: Path) -> dict | None:
+    """A dict from ``path``, or None when it is absent or half-written (job killed mid-write)."""
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _read_overrides(job_dir: Path, status: dict | None) -> list[str]:
+    try:
+        overrides = yaml.safe_load((job_dir / ".hydra" / "overrides.yaml").read_text())
+    except (OSError, yaml.YAMLError):
+        overrides = None
+    if not isinstance(overrides, list) and status:
+        overrides = status.get("overrides")
+    return [str(o) for o in overrides] if isinstance(overrides, list) else []
+
+
+def override_columns(overrides: Iterable[str]) -> dict[str, str]:
+    """``["+a.b=1", "x=q"]`` -> ``{"a.b": "1", "x": "q"}``; deletions (``~key``) are skipped."""
+    cols = {}
+    for item in overrides:
+        key, sep, value = item.partition("=")
+        if not sep or key.startswith("~"):
+            continue
+        cols[key.lstrip("+")] = value
+    return cols
+
+
+def planned_jobs(sweep_dir: Path) -> list[list[str]] | None:
+    """The job list the basic sweeper expands from ``multirun.yaml``, in job-number order.
+
+    Lets the table show jobs that never started (a killed sweep) as ``missing`` rows. Uses
+    Hydra's own expansion so the numbering matches; None for sweepers that choose jobs on
+    the fly (Optuna) or when the file is unreadable.
+    """
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from omegaconf import OmegaConf
+
+    try:
+        master = OmegaConf.load(sweep_dir / "multirun.yaml")
+        hydra_cfg = master.hydra
+        if "BasicSweeper" not in str(hydra_cfg.sweeper.get("_target_", "")):
+            return None
+        params = hydra_cfg.sweeper.get("params") or {}
+        args = [f"{k}={v}" for k, v in params.items()] + list(hydra_cfg.overrides.task)
+        parsed = OverridesParser.create().parse_overrides(args)
+        return BasicSweeper.split_arguments(parsed, None)[0]
+    except Exception as exc:  # noqa: BLE001 - a sweep we cannot re-expand still gets collected
+        log.debug("cannot expand planned jobs of %s: %s", sweep_dir, exc)
+        return None
+
+
+def _job_row(job: int, job_dir: Path | None, planned: list[str] | None) -> dict[str, Any]:
+    status = _read_json(job_dir / "status.json") if job_dir else None
+    overrides = _read_overrides(job_dir, status) if job_dir else []
+    row: dict[str, Any] = {"job": job, "status": "missing", "error": None, "wall_seconds": None}
+    overrides = overrides or planned or []
+    # The raw override list keeps which columns are settings (vs outcomes) for the dashboard.
+    row["overrides"] = " ".join(overrides)
+    row.update(override_columns(overrides))
+    if status:
+        row["status"] = str(status.get("status") or "missing")
+        row["error"] = status.get("error")
+        row["wall_seconds"] = status.get("wall_seconds")
+    metrics = _read_json(job_dir / "metrics.json") if job_dir else None
+    if metrics:
+        # Outcomes never overwrite the bookkeeping columns or the overrides.
+        row.update({k: v for k, v in metrics.items() if k not in row})
+    elif row["status"] == "ok":
+        row["status"] = "corrupt"
+        row["error"] = "status ok but metrics.json missing or unreadable"
+    row["job_dir"] = str(job_dir) if job_dir else None
+    return row
+
+
+def _job_dirs(sweep_dir: Path) -> dict[int, Path]:
+    """Job folders are named by Hydra job number (``hydra.sweep.subdir: ${hydra.job.num}``)."""
+    return {int(p.name): p for p in sweep_dir.iterdir() if p.is_dir() and p.name.isdigit()}
+
+
+def _typed(series: pd.Series) -> pd.Series:
+    """Numeric when every present value is numeric, else text: parquet needs one type a column."""
+    present = series.dropna()
+    if present.map(lambda v: isinstance(v, bool)).all() and len(present):
+        return series.astype("boolean")
+    numeric = pd.to_numeric(present, errors="coerce")
+    if numeric.notna().all():
+        return pd.to_numeric(series, errors="coerce")
+    return series.map(lambda v: None if v is None or v != v else str(v)).astype("string")
+
+
+def collect(sweep_dir: str | os.PathLike) -> pd.DataFrame:
+    """Build the table of all jobs in ``sweep_dir`` (planned, started and finished)."""
+    sweep_dir = Path(sweep_dir)
+    if not sweep_dir.is_dir():
+        raise FileNotFoundError(f"no sweep folder {sweep_dir}")
+    dirs = _job_dirs(sweep_dir)
+    planned = planned_jobs(sweep_dir) or []
+    jobs = sorted(set(dirs) | set(range(len(planned))))
+    rows = [
+        _job_row(j, dirs.get(j), planned[j] if j < len(planned) else None) for j in jobs
+    ]
+    table = pd.DataFrame(rows, columns=None if rows else FIRST_COLUMNS + ["job_dir"])
+    ordered = FIRST_COLUMNS + [c for c in table.columns if c not in FIRST_COLUMNS]
+    return table[ordered].apply(_typed) if rows else table
+
+
+def atomic_write(path: Path, write: Callable[[str], object]) -> None:
+    """``write(tmp_path)``, then rename over ``path``: readers never see half a file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; results are for sharing
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_results(table: pd.DataFrame, sweep_dir: str | os.PathLike) -> tuple[Path, Path]:
+    sweep_dir = Path(sweep_dir)
+    csv_path = sweep_dir / f"{RESULTS_STEM}.csv"
+    parquet_path = sweep_dir / f"{RESULTS_STEM}.parquet"
+    atomic_write(csv_path, lambda tmp: table.to_csv(tmp, index=False))
+    atomic_write(parquet_path, lambda tmp: table.to_parquet(tmp, index=False))
+    return csv_path, parquet_path
+
+
+def summary_line(table: pd.DataFrame) -> str:
+    counts = table["status"].value_counts() if len(table) else pd.Series(dtype=int)
+    parts = ", ".join(f"{n} {s}" for s, n in counts.items())
+    return f"{len(table)} jobs: {parts or 'none'}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("sweep_dir", type=Path, help="the multirun folder (hydra.sweep.dir)")
+    parser.add_argument(
+        "--no-report", action="store_true", help="only the table, skip sweep_report.html"
+    )
+    args = parser.parse_args(argv)
+    table = collect(args.sweep_dir)
+    csv_path, _ = write_results(table, args.sweep_dir)
+    print(f"{summary_line(table)} -> {csv_path} (+ .parquet)")
+    if not args.no_report:
+        from dashboards.sweep_report import build_report
+
+        print(f"dashboard -> {build_report(table, args.sweep_dir)}")
+    failed = table[table["status"] != "ok"]
+    for _, row in failed.iterrows():
+        print(f"  job {row['job']}: {row['status']}: {row['error'] or ''}".rstrip(": "))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
