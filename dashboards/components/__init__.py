@@ -1,0 +1,1 @@
+"""Solara components of the classroom page (dashboards/app.py)."""
