@@ -1,0 +1,38 @@
+"""Agent-based simulator of online chat-community lifecycles.
+
+>>> from sim import Params, simulate
+>>> result = simulate(Params(days=30, seed=1))
+>>> result.outcomes["final_phase"]  # doctest: +SKIP
+'growth'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sim.model import CommunityModel
+from sim.params import ParamError, Params, validate
+
+__all__ = ["CommunityModel", "ParamError", "Params", "Result", "simulate", "validate"]
+
+
+@dataclass
+class Result:
+    """A finished run: daily rows, run outcomes, the turning points, the model itself."""
+
+    model: CommunityModel
+    rows: list[dict[str, Any]]
+    outcomes: dict[str, Any]
+    events: list[tuple[int, str]]
+
+
+def simulate(params: Params | None = None, on_day: Callable[[CommunityModel], None] | None = None) -> Result:
+    """Run one group until it dies or the horizon; ``on_day`` is called after every day."""
+    model = CommunityModel(params)
+    while model.running:
+        model.step()
+        if on_day is not None:
+            on_day(model)
+    return Result(model, model.observer.rows, model.outcomes(), model.events)

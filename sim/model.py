@@ -1,0 +1,127 @@
+"""CommunityModel: one chat group living day by day (MODEL.md §4, in order)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mesa
+import networkx as nx
+import numpy as np
+
+from sim import network
+from sim.agents import Founder, Member
+from sim.observe import Observer, outcomes
+from sim.params import Params, validate
+from sim.processes import arrivals, churn, content, conversation, moderation, needs, roles
+
+
+class CommunityModel(mesa.Model):
+    """A chat community: members (Mesa agents), their ties (networkx) and a daily log.
+
+    ``model.agents`` are the members present today; ``model.roster`` everyone who ever
+    joined (for ``members.csv``). All randomness comes from ``model.rng``, seeded from
+    ``params.seed``.
+    """
+
+    def __init__(self, params: Params | None = None) -> None:
+        self.p = validate(params if params is not None else Params())
+        super().__init__(rng=np.random.default_rng(self.p.seed))
+        self.day = 0
+        self.network = nx.Graph()
+        self.roster: list[Member] = []
+        self._by_id: dict[int, Member] = {}
+        self.founder: Founder | None = None
+        self.founder_burnt_out = False
+        self.burnout_days = 0
+        self.stimulus = 0.0  # yesterday's messages per member: talk begets talk
+        self.quality = 0.5  # smoothed valuable share of talk, as KOLs perceive it
+        self.content_quality = self.p.founder.expertise
+        self.red_packets_sent = 0
+        self.red_packet_thrill = 0.0
+        self.vips_ever = 0
+        self.events: list[tuple[int, str]] = []
+        self.observer = Observer(self)
+        self.log = conversation.DayLog()
+        arrivals.found_group(self)
+        if self.founder is not None:
+            self.founder.energy = self.p.founder.energy
+        self._by_id = {m.unique_id: m for m in self.roster}
+        self.observer.record(self)
+
+    # -- the day ---------------------------------------------------------------------------
+    def step(self) -> None:
+        """One day in the group, in the order of MODEL.md §4."""
+        self.day += 1
+        self.log = conversation.DayLog()
+        arrivals.admit_newcomers(self)  # §4.1
+        content.publish_scheduled(self)  # §4.2
+        for m in self._shuffled():  # §4.3
+            m.post()
+        conversation.run_threads(self)
+        moderation.enforce_rules(self)  # §4.4
+        for m in self._shuffled():  # §4.5
+            m.read()
+        roles.update_roles(self)  # §4.6
+        churn.let_members_leave(self)  # §4.7
+        needs.drift(self)  # §4.8
+        row = self.observer.record(self)
+        self.stimulus = min(1.0, (row["msgs_valuable"] + row["msgs_chat"]) / max(1, row["members"]))
+        if row["phase"] == "dead" or self.day >= self.p.days:
+            self.running = False
+
+    # -- helpers the processes share -----------------------------------------------------------
+    @property
+    def members(self) -> mesa.agent.AgentSet:
+        """Members present today (Mesa's AgentSet of registered agents)."""
+        return self.agents
+
+    @property
+    def founder_active(self) -> bool:
+        """The founder is in the group and not burnt out."""
+        return self.founder is not None and self.founder.present and not self.founder_burnt_out
+
+    def _shuffled(self) -> list[Member]:
+        members = list(self.agents)
+        return [members[i] for i in self.rng.permutation(len(members))]
+
+    def by_id(self, unique_id: int) -> Member:
+        m = self._by_id.get(unique_id)
+        if m is None:
+            self._by_id.update((x.unique_id, x) for x in self.roster)
+            m = self._by_id[unique_id]
+        return m
+
+    def count_role(self, role: str) -> int:
+        return sum(1 for m in self.agents if m.role == role)
+
+    def random_talker(self) -> Member | None:
+        """Someone who spoke recently (a greeter when the founder is away)."""
+        talkers = [m for m in self.agents if m.role not in ("spammer",) and self.day - m.last_post_day <= 7]
+        return talkers[int(self.rng.integers(len(talkers)))] if talkers else None
+
+    def network_tie(self, a: Member, b: Member) -> None:
+        network.tie(self.network, a, b)
+
+    def remove_member(self, m: Member, reason: str) -> None:
+        """A member leaves (or is removed): identity and history stay in ``roster``."""
+        if not m.present:
+            return
+        m.leave_day = self.day
+        m.leave_reason = reason
+        m.muted = True
+        self.log.leaves[reason] += 1
+        if self.network.has_node(m.unique_id):
+            self.network.remove_node(m.unique_id)
+        m.remove()
+
+    def log_event(self, text: str) -> None:
+        """A turning point of the story, shown in the report and the classroom page."""
+        self.events.append((self.day, text))
+
+    # -- results ---------------------------------------------------------------------------
+    @property
+    def phase(self) -> str:
+        return self.observer.phase
+
+    def outcomes(self) -> dict[str, Any]:
+        return outcomes(self)

@@ -1,0 +1,331 @@
+"""Typed parameter schema of the community model.
+
+Every parameter is declared once, here, with its allowed range, unit and source
+(``seed 00N`` = ``../shared/seeds/00N_*.txt``; "assumption" = our modelling choice,
+calibrated against the stylized facts of MODEL.md §6). The Hydra configs in
+``configs/`` only *set* these fields; Hydra's ConfigStore registers this schema so
+an unknown key or a wrong type fails before a run starts, and :func:`validate`
+checks ranges and impossible combinations with a message naming the key.
+
+``sim`` never imports Hydra: a notebook builds ``Params()`` directly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def P(default: Any, lo: float | None = None, hi: float | None = None, *, unit: str = "", src: str = "assumption"):
+    """A parameter with its allowed range [lo, hi], unit and source, kept as field metadata."""
+    return field(default=default, metadata={"range": (lo, hi), "unit": unit, "source": src})
+
+
+class SeedStrategy(str, enum.Enum):
+    """Who the founder recruits first (seed 001 "找同类人", seed 004 "种子用户")."""
+
+    kols_first = "kols_first"  # experts first: high expertise and fit, few
+    friends = "friends"  # founder's friends: high fit, modest expertise, tied to the founder (star)
+    random = "random"  # whoever comes: fit and expertise uniform
+    paid_ads = "paid_ads"  # bought traffic: many, low fit
+
+
+class EntryThreshold(str, enum.Enum):
+    """The entry threshold 门槛 (seed 004 L63-64, L309-313, L681-682)."""
+
+    open = "open"  # public QR code: anyone joins
+    invite = "invite"  # only members' invitations and the founder's own recruits
+    application = "application"  # application reviewed against the group's positioning
+    paid = "paid"  # entry fee: filters "99% of ad posters" (seed 004 L682)
+
+
+class AdPolicy(str, enum.Enum):
+    """What the rules say about ads (seed 001 "规则人性", seed 004 L600)."""
+
+    free = "free"  # no ad rule
+    quota = "quota"  # ads allowed up to a daily quota ("flash market" window)
+    ban = "ban"  # no ads at all
+
+
+class ChurnMode(str, enum.Enum):
+    satisfaction = "satisfaction"  # hazard from satisfaction and lost ties (default)
+    cascade = "cascade"  # only the Garcia et al. (2013) threshold rule: leave when b*k < c
+
+
+class InitialNetwork(str, enum.Enum):
+    star = "star"  # everyone knows only the founder (seed 004 L646 "central node")
+    mesh = "mesh"  # seed users also know each other
+    edgelist = "edgelist"  # read ties from network.edgelist; every node becomes a member
+
+
+@dataclass
+class Scenario:
+    """Name and story of the named scenario (MODEL.md §7)."""
+
+    name: str = "default"
+    description: str = "A learning group with sensible defaults, left to run for a year."
+
+
+@dataclass
+class Seeding:
+    strategy: SeedStrategy = SeedStrategy.friends
+    seed_users: int = P(20, 0, 500, unit="members on day 0", src="seed 004 L47-61: seed users")
+    recruits_per_day: float = P(1.5, 0, 200, unit="members/day during launch", src="assumption")
+    recruit_days: int = P(30, 0, 3650, unit="days the founder keeps recruiting", src="assumption")
+
+
+@dataclass
+class Entry:
+    threshold: EntryThreshold = EntryThreshold.open
+    fit_cutoff: float = P(0.0, 0, 1, unit="fit below which a candidate is refused", src="seed 004 L63-64")
+    review_noise: float = P(0.1, 0, 1, unit="s.d. of the reviewer's error on fit", src="assumption")
+    spammer_pass: float = P(1.0, 0, 1, unit="probability a spammer gets in", src="seed 004 L682 (paid: 1%)")
+    promotion_pass: float = P(1.0, 0, 1, unit="probability a promoted stranger gets in", src="assumption")
+    fee: float = P(0.0, 0, 10000, unit="currency units per entry", src="seed 004 L682")
+    welcome_ritual: bool = True
+    welcome_boost: float = P(0.15, 0, 1, unit="satisfaction added on joining", src="seed 004 L315 仪式感")
+    judgement_days: int = P(2, 0, 30, unit="days a newcomer takes to judge the group", src="MODEL.md §4.1")
+
+
+@dataclass
+class Arrivals:
+    cap: int = P(500, 2, 1_000_000, unit="members", src="seed 004 L297, L400: WeChat cap 500")
+    invite_rate: float = P(0.004, 0, 1, unit="invitations/satisfied member/day", src="seed 001 裂变")
+    invite_satisfaction: float = P(0.6, 0, 1, unit="satisfaction needed to invite", src="assumption")
+    promotion_per_day: float = P(0.0, 0, 10000, unit="strangers/day from external promotion", src="seed 004 L176 暴力引流")
+    promotion_fit: float = P(0.25, 0, 1, unit="mean fit of promoted strangers", src="seed 004 L176")
+    spam_base: float = P(0.05, 0, 100, unit="spammers/day arriving", src="seed 004 L64")
+    spam_per_100_members: float = P(0.08, 0, 100, unit="extra spammers/day per 100 members", src="assumption: visibility")
+    initial_satisfaction: float = P(0.55, 0, 1, unit="satisfaction of a newcomer", src="assumption")
+
+
+@dataclass
+class Founder:
+    energy: float = P(1.0, 0, 1, unit="initial energy (1 = fresh)", src="assumption")
+    recovery_per_day: float = P(0.06, 0, 1, unit="energy regained per day", src="assumption")
+    cost_per_post: float = P(0.04, 0, 1, unit="energy per scheduled post", src="seed 004 L157: copying by hand")
+    cost_per_moderation: float = P(0.01, 0, 1, unit="energy per violation handled", src="assumption")
+    burnout_below: float = P(0.1, 0, 1, unit="energy below which the founder stops producing", src="assumption")
+    quit_after_burnout_days: int = P(0, 0, 3650, unit="days of burnout before the founder leaves (0 = never)", src="assumption")
+    expertise: float = P(0.8, 0, 1, unit="value of the founder's posts", src="assumption")
+
+
+@dataclass
+class Cadence:
+    posts_per_week: float = P(5.0, 0, 140, unit="scheduled content posts/week", src="seed 001, 002: daily tips")
+    weekly_session: bool = True
+    session_value: float = P(3.0, 0, 50, unit="valuable-post equivalents of a sharing session", src="seed 004 L319")
+    monthly_event: bool = False
+    event_ties: int = P(10, 0, 1000, unit="new ties formed per offline event", src="seed 004 L648")
+    red_packets_per_week: float = P(0.0, 0, 100, unit="red-packet bursts/week", src="seed 004 L115, L227")
+    red_packet_chat: float = P(0.4, 0, 10, unit="chat messages/member per burst", src="assumption")
+    red_packet_habituation: float = P(0.05, 0, 1, unit="daily rise of members' red-packet expectation", src="seed 004 L122")
+    fatigue_threshold: float = P(2.0, 0, 50, unit="content posts/day tolerated before fatigue", src="seed 001, 002")
+    fatigue_cost: float = P(0.06, 0, 1, unit="satisfaction cost per post over tolerance", src="assumption")
+    boredom_cost: float = P(0.06, 0, 1, unit="satisfaction cost of a day with nothing of value", src="assumption")
+
+
+@dataclass
+class Conversation:
+    lurker_posts_per_day: float = P(0.02, 0, 50, unit="messages/day", src="seed 004 L639: 90% asleep")
+    active_posts_per_day: float = P(0.5, 0, 50, unit="messages/day", src="assumption; R4DS data")
+    kol_posts_per_day: float = P(1.2, 0, 50, unit="messages/day", src="assumption")
+    vip_posts_per_day: float = P(0.4, 0, 50, unit="messages/day", src="assumption")
+    spammer_ads_per_day: float = P(1.5, 0, 100, unit="ads/day", src="assumption")
+    propensity_shape: float = P(1.0, 0.05, 100, unit="gamma shape of individual posting rates", src="80/20: seed 004")
+    stimulus_gain: float = P(0.8, 0, 10, unit="extra posting per unit of yesterday's activity", src="seed 004 L639")
+    replies_per_valuable: float = P(2.5, 0, 100, unit="mean replies to a valuable post", src="assumption")
+    round_min_exchanges: int = P(5, 2, 100, unit="exchanges that make a valuable round", src="seed 001 indicator 1")
+
+
+@dataclass
+class Ads:
+    policy: AdPolicy = AdPolicy.quota
+    quota_per_day: int = P(3, 0, 1000, unit="ads/day allowed under quota", src="seed 001 flash market")
+    contagion: float = P(0.02, 0, 1, unit="daily chance a low-fit member starts advertising per unit visible-ad share", src="seed 003: 99% become ad groups")
+
+
+@dataclass
+class Moderation:
+    capacity_per_day: float = P(10.0, 0, 10000, unit="violations handled/day at full energy", src="assumption")
+    warnings_before_kick: int = P(1, 0, 100, unit="warnings before a kick", src="seed 004 L600: warn once, then kick")
+    kol_admins: bool = False
+
+
+@dataclass
+class Reading:
+    attention_budget: float = P(40.0, 1, 10000, unit="messages read/day before overload", src="MODEL.md §3")
+    value_scale: float = P(3.0, 0.01, 1000, unit="valuable reads at which value saturates (1-1/e)", src="assumption")
+    content_weight: float = P(0.6, 0, 10, unit="value of a content post vs a valuable post", src="assumption")
+    social_value: float = P(0.02, 0, 1, unit="value per chat message from a tie", src="seed 004 L20 ring structure")
+    overload_cost: float = P(0.3, 0, 10, unit="satisfaction cost per budget of unread messages", src="seed 004 L45")
+    ad_cost: float = P(0.04, 0, 1, unit="satisfaction cost per ad read", src="seed 004 L64")
+    noise_cost: float = P(0.004, 0, 1, unit="cost per off-topic chat message read (× (1-fit))", src="assumption")
+    expectation: float = P(0.25, 0, 1, unit="daily value a member expects", src="assumption")
+    vip_expectation: float = P(0.4, 0, 1, unit="daily value a paying member expects", src="MODEL.md §4.5")
+    adaptation: float = P(0.12, 0, 1, unit="satisfaction EMA weight per day", src="assumption")
+    muted_check_prob: float = P(0.15, 0, 1, unit="chance a muted member opens the group", src="assumption")
+
+
+@dataclass
+class Roles:
+    activate_satisfaction: float = P(0.65, 0, 1, unit="satisfaction at which a lurker may start talking", src="assumption")
+    activate_prob: float = P(0.03, 0, 1, unit="daily chance", src="assumption")
+    deactivate_satisfaction: float = P(0.4, 0, 1, unit="satisfaction below which an active member lurks", src="assumption")
+    kol_endorsements: int = P(12, 1, 10000, unit="replies received in 30 days to become KOL", src="assumption")
+    kol_min_expertise: float = P(0.6, 0, 1, unit="expertise needed to become KOL", src="seed 001 树关键人")
+    kol_quality_floor: float = P(0.2, 0, 1, unit="valuable share of messages below which a KOL is unhappy", src="seed 004 L176")
+    kol_patience_days: int = P(10, 1, 3650, unit="unhappy days before a KOL leaves", src="seed 004 L176")
+    kol_incentive: float = P(0.0, 0, 1, unit="privileges for KOLs: raises patience and posting (0..1)", src="seed 004 L61")
+    kol_exit_shock: float = P(0.15, 0, 1, unit="satisfaction lost by each tie when a KOL leaves", src="seed 004 L176")
+
+
+@dataclass
+class Monetisation:
+    enabled: bool = False
+    price: float = P(99.0, 0, 100000, unit="currency units per VIP period", src="seed 000")
+    period_days: int = P(30, 1, 3650, unit="VIP renewal period", src="assumption")
+    conversion_bar: float = P(0.2, 0, 1, unit="score trust*need*ability*urgency*value*convenience to convert", src="seed 000")
+    daily_conversion_prob: float = P(0.02, 0, 1, unit="daily chance to act once over the bar", src="assumption")
+    convenience: float = P(0.8, 0, 1, unit="ease of paying (1 = one tap)", src="seed 000")
+    vip_value_bonus: float = P(0.3, 0, 5, unit="extra value a VIP gets from paid content", src="assumption")
+
+
+@dataclass
+class Churn:
+    mode: ChurnMode = ChurnMode.satisfaction
+    base_hazard: float = P(0.001, 0, 1, unit="daily leave probability of a content member", src="assumption")
+    dissatisfied_hazard: float = P(0.05, 0, 1, unit="extra daily leave probability at satisfaction 0", src="assumption")
+    lost_ties_hazard: float = P(0.01, 0, 1, unit="extra hazard when all one's ties are gone", src="Garcia et al. 2013")
+    mute_below: float = P(0.35, 0, 1, unit="satisfaction below which a member mutes", src="seed 004 L642")
+    unmute_above: float = P(0.6, 0, 1, unit="satisfaction above which a member unmutes", src="assumption")
+    zombie_purge: bool = False
+    zombie_days: int = P(45, 1, 3650, unit="silent days that make a zombie", src="seed 004 L296: 1-2 months")
+    purge_every_days: int = P(30, 1, 3650, unit="days between purges", src="seed 004 L193: half a month")
+    cascade_benefit: float = P(1.0, 0, 1000, unit="b: benefit per active neighbour", src="Garcia et al. 2013")
+    cascade_cost: float = P(2.0, 0, 1000, unit="c: cost of staying", src="Garcia et al. 2013")
+    spammer_leave_prob: float = P(0.01, 0, 1, unit="daily chance an unkicked spammer moves on", src="assumption")
+
+
+@dataclass
+class Needs:
+    drift_sd: float = P(0.01, 0, 1, unit="daily s.d. of a member's need", src="seed 004 L227")
+    shift_day: int = P(-1, -1, 100000, unit="day the group's purpose expires (-1 = never)", src="seed 004 L227: 考研群")
+    shift_share: float = P(0.7, 0, 1, unit="share of members whose need collapses", src="seed 004 L227")
+    shift_size: float = P(0.7, 0, 1, unit="need lost by those members", src="assumption")
+
+
+@dataclass
+class Network:
+    initial: InitialNetwork = InitialNetwork.star
+    mesh_degree: int = P(4, 0, 1000, unit="ties per seed user in a mesh", src="assumption")
+    edgelist: str = ""
+
+
+@dataclass
+class Phases:
+    launch_days: int = P(14, 0, 3650, unit="days", src="seed 000 lifecycle")
+    dead_after_silent_days: int = P(14, 1, 3650, unit="days without non-ad messages", src="MODEL.md §5")
+    ad_group_share: float = P(0.5, 0, 1, unit="ad share of weekly messages that makes an ad group", src="seed 003")
+    speaking_rate_target: float = P(0.2, 0, 1, unit="weekly speakers/members", src="seed 001 indicator 2")
+    paid_conversion_target: float = P(0.10, 0, 1, unit="VIPs/members with free entry", src="seed 001 indicator 3")
+    paid_upsell_target: float = P(0.05, 0, 1, unit="VIPs/members with paid entry", src="seed 001 indicator 3")
+    word_of_mouth_target: float = P(0.5, 0, 1, unit="share of 30-day joins by invitation", src="seed 001 indicator 4")
+    disappointed_target: float = P(0.4, 0, 1, unit="share who'd be disappointed by dissolution", src="seed 001 L? indicator 5")
+    disappointed_satisfaction: float = P(0.6, 0, 1, unit="satisfaction that counts as 'would be disappointed'", src="assumption")
+
+
+@dataclass
+class Params:
+    """Everything a run depends on. Same Params + same seed => identical run."""
+
+    seed: int = P(0, 0, 2**32 - 1, unit="RNG seed")
+    days: int = P(365, 1, 36500, unit="days (ticks)", src="MODEL.md §2")
+    scenario: Scenario = field(default_factory=Scenario)
+    seeding: Seeding = field(default_factory=Seeding)
+    entry: Entry = field(default_factory=Entry)
+    arrivals: Arrivals = field(default_factory=Arrivals)
+    founder: Founder = field(default_factory=Founder)
+    cadence: Cadence = field(default_factory=Cadence)
+    conversation: Conversation = field(default_factory=Conversation)
+    ads: Ads = field(default_factory=Ads)
+    moderation: Moderation = field(default_factory=Moderation)
+    reading: Reading = field(default_factory=Reading)
+    roles: Roles = field(default_factory=Roles)
+    monetisation: Monetisation = field(default_factory=Monetisation)
+    churn: Churn = field(default_factory=Churn)
+    needs: Needs = field(default_factory=Needs)
+    network: Network = field(default_factory=Network)
+    phases: Phases = field(default_factory=Phases)
+
+
+class ParamError(ValueError):
+    """A parameter is out of range, of the wrong type, or contradicts another."""
+
+
+def _walk(obj: Any, prefix: str = ""):
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        key = f"{prefix}{f.name}"
+        if dataclasses.is_dataclass(value):
+            yield from _walk(value, key + ".")
+        else:
+            yield key, f, value
+
+
+def _type_ok(value: Any, annotation: str) -> bool:
+    expected = {"int": int, "float": (int, float), "bool": bool, "str": str}.get(annotation)
+    if expected is None:  # an enum: compare by class name
+        return type(value).__name__ == annotation
+    if isinstance(value, bool) and annotation != "bool":
+        return False
+    return isinstance(value, expected)
+
+
+def validate(p: Params) -> Params:
+    """Check types, ranges and combinations; raise ParamError naming the key and range."""
+    for key, f, value in _walk(p):
+        if not _type_ok(value, str(f.type)):
+            raise ParamError(f"{key} = {value!r}: expected {f.type}")
+        lo, hi = f.metadata.get("range", (None, None))
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ParamError(f"{key} = {value}: must be a finite number")
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            unit = f.metadata.get("unit", "")
+            raise ParamError(f"{key} = {value!r} is out of range: allowed [{lo}, {hi}] ({unit})")
+    _check_combinations(p)
+    return p
+
+
+def _check_combinations(p: Params) -> None:
+    if p.entry.threshold is EntryThreshold.paid and p.entry.fee <= 0:
+        raise ParamError("entry.threshold = paid needs entry.fee > 0 (allowed (0, 10000])")
+    if p.entry.threshold is not EntryThreshold.paid and p.entry.fee > 0:
+        raise ParamError(f"entry.fee = {p.entry.fee} is only meaningful with entry.threshold = paid")
+    if p.ads.policy is AdPolicy.quota and p.ads.quota_per_day < 1:
+        raise ParamError("ads.policy = quota needs ads.quota_per_day >= 1 (use ads.policy = ban for zero ads)")
+    if p.seeding.seed_users + 1 > p.arrivals.cap and p.network.initial is not InitialNetwork.edgelist:
+        raise ParamError(
+            f"seeding.seed_users = {p.seeding.seed_users} does not fit under arrivals.cap = {p.arrivals.cap} "
+            "(the founder takes one seat)"
+        )
+    if p.churn.unmute_above < p.churn.mute_below:
+        raise ParamError("churn.unmute_above must be >= churn.mute_below")
+    if p.network.initial is InitialNetwork.edgelist and not p.network.edgelist:
+        raise ParamError("network.initial = edgelist needs network.edgelist = <path to a 'u v' file>")
+    if p.network.edgelist and p.network.initial is not InitialNetwork.edgelist:
+        raise ParamError("network.edgelist is set: also set network.initial = edgelist")
+    if p.roles.deactivate_satisfaction > p.roles.activate_satisfaction:
+        raise ParamError("roles.deactivate_satisfaction must be <= roles.activate_satisfaction")
+
+
+def describe() -> list[dict[str, Any]]:
+    """One row per parameter (key, default, range, unit, source): the docs table."""
+    return [
+        {"key": key, "default": getattr(v, "value", v), "range": f.metadata.get("range"),
+         "unit": f.metadata.get("unit", ""), "source": f.metadata.get("source", "")}
+        for key, f, v in _walk(Params())
+    ]

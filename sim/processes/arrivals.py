@@ -1,0 +1,176 @@
+"""Arrivals: founding, channels, entry threshold, the 500 cap, welcome ritual (MODEL.md §4.1).
+
+Candidates come through channels — the founder's own recruiting (by seeding strategy),
+word of mouth from satisfied members (seed 001 裂变), external promotion (seed 004
+L176 暴力引流: many, low fit) and spammers drawn by the group's visibility. Each
+passes the entry threshold (seed 004 L63-64, L309-313, L681-682), which trades
+volume for fit; a full group (seed 004 L400: 500) turns everyone away.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim import network
+from sim.agents import KOL, ActiveMember, Founder, Lurker, Member, Spammer
+from sim.params import InitialNetwork, SeedStrategy
+
+if TYPE_CHECKING:
+    from sim.model import CommunityModel
+
+#: Mean (fit, expertise) of a candidate by where they come from. Assumptions, ordered
+#: as the seeds describe them: KOLs are experts (seed 001 树关键人), friends share the
+#: founder's interest, bought traffic does not (seed 004 L176).
+TRAIT_MEANS: dict[str, tuple[float, float]] = {
+    "kols": (0.8, 0.8),
+    "friends": (0.75, 0.4),
+    "random": (0.5, 0.35),
+    "paid_ads": (0.3, 0.3),
+    "spam": (0.05, 0.0),
+}
+#: Beta concentration of traits around those means.
+TRAIT_CONCENTRATION = 6.0
+#: Share of newcomers who start out talking rather than lurking (seed 004 L639).
+ACTIVE_AT_JOIN = 0.25
+#: Share of a kols_first seed cohort who are KOLs.
+KOL_SHARE_OF_KOLS_FIRST = 0.3
+#: s.d. of an invitee's fit around the inviter's (homophily).
+INVITE_FIT_SD = 0.15
+
+_RECRUIT_SOURCE = {SeedStrategy.kols_first: "friends", SeedStrategy.friends: "friends",
+                   SeedStrategy.random: "random", SeedStrategy.paid_ads: "paid_ads"}
+
+
+def _beta(model: CommunityModel, mean: float) -> float:
+    mean = min(max(mean, 0.01), 0.99)
+    return float(model.rng.beta(mean * TRAIT_CONCENTRATION, (1 - mean) * TRAIT_CONCENTRATION))
+
+
+def _candidate(model: CommunityModel, source: str, fit: float | None = None) -> dict:
+    fit_mean, expertise_mean = TRAIT_MEANS[source]
+    rng = model.rng
+    shape = model.p.conversation.propensity_shape
+    return {
+        "fit": _beta(model, fit_mean) if fit is None else fit,
+        "expertise": _beta(model, expertise_mean) if expertise_mean > 0 else 0.0,
+        "need": _beta(model, 0.7),
+        "willingness_to_pay": _beta(model, 0.4),
+        "propensity": float(rng.gamma(shape, 1.0 / shape)),
+    }
+
+
+def _create(model: CommunityModel, role_cls: type[Member], channel: str, traits: dict,
+            satisfaction: float | None = None) -> Member:
+    s = model.p.arrivals.initial_satisfaction if satisfaction is None else satisfaction
+    m = role_cls(model, channel=channel, satisfaction=s, **traits)
+    model.roster.append(m)
+    model.network.add_node(m.unique_id)
+    model.log.joins[channel] += 1
+    return m
+
+
+def found_group(model: CommunityModel) -> None:
+    """Day 0: the founder and the seed users (bypass the threshold: the founder picks them)."""
+    p = model.p
+    if p.network.initial is InitialNetwork.edgelist:
+        _found_from_edgelist(model)
+        return
+    founder = _create(model, Founder, "founder",
+                      {"fit": 1.0, "expertise": p.founder.expertise, "need": 1.0,
+                       "willingness_to_pay": 0.0, "propensity": 1.0}, satisfaction=1.0)
+    model.founder = founder
+    strategy = p.seeding.strategy
+    n_kols = round(p.seeding.seed_users * KOL_SHARE_OF_KOLS_FIRST) if strategy is SeedStrategy.kols_first else 0
+    seeds = []
+    for i in range(p.seeding.seed_users):
+        source = "kols" if i < n_kols else _RECRUIT_SOURCE[strategy]
+        role = KOL if i < n_kols else (ActiveMember if model.rng.random() < 2 * ACTIVE_AT_JOIN else Lurker)
+        seeds.append(_create(model, role, "seed", _candidate(model, source), satisfaction=0.7))
+    mesh = p.network.mesh_degree if p.network.initial is InitialNetwork.mesh else 0
+    network.wire_seed_users(model, founder, seeds, mesh)
+
+
+def _found_from_edgelist(model: CommunityModel) -> None:
+    """Every node of the user's network becomes a member; the best-connected node founds it."""
+    g = network.read_edgelist(model.p.network.edgelist)
+    founder_label = max(g.nodes, key=lambda n: (g.degree[n], str(n)))
+    by_label = {}
+    for label in sorted(g.nodes, key=str):
+        if label == founder_label:
+            m = _create(model, Founder, "edgelist", {"fit": 1.0, "expertise": model.p.founder.expertise,
+                                                     "need": 1.0, "willingness_to_pay": 0.0, "propensity": 1.0},
+                        satisfaction=1.0)
+            model.founder = m
+        else:
+            role = ActiveMember if model.rng.random() < ACTIVE_AT_JOIN else Lurker
+            m = _create(model, role, "edgelist", _candidate(model, "friends"), satisfaction=0.7)
+        m.label = str(label)
+        by_label[label] = m
+    for u, v in g.edges:
+        network.tie(model.network, by_label[u], by_label[v])
+
+
+def _passes_threshold(model: CommunityModel, channel: str, fit: float) -> bool:
+    e = model.p.entry
+    rng = model.rng
+    if channel == "spam":
+        return rng.random() < e.spammer_pass
+    if channel in ("promotion", "paid_ads") and rng.random() >= e.promotion_pass:
+        return False
+    if e.fit_cutoff > 0:  # application review / paid self-selection judge fit, with error
+        return fit + rng.normal(0.0, e.review_noise) >= e.fit_cutoff
+    return True
+
+
+def _candidates_today(model: CommunityModel) -> list[tuple[str, dict, Member | None]]:
+    """(channel, traits, inviter) for everyone who knocks today."""
+    p = model.p
+    rng = model.rng
+    out: list[tuple[str, dict, Member | None]] = []
+    founder_active = model.founder_active
+    if founder_active and model.day < p.seeding.recruit_days:
+        source = _RECRUIT_SOURCE[p.seeding.strategy]
+        channel = "paid_ads" if source == "paid_ads" else "founder"
+        out += [(channel, _candidate(model, source), None) for _ in range(rng.poisson(p.seeding.recruits_per_day))]
+    a = p.arrivals
+    for m in model.members:
+        if m.satisfaction >= a.invite_satisfaction and m.role not in ("spammer", "founder") and not m.muted \
+                and rng.random() < a.invite_rate:
+            fit = min(1.0, max(0.0, m.fit + rng.normal(0.0, INVITE_FIT_SD)))
+            out.append(("word_of_mouth", _candidate(model, "friends", fit=fit), m))
+    n_promo = rng.poisson(a.promotion_per_day)
+    out += [("promotion", _candidate(model, "random", fit=_beta(model, a.promotion_fit)), None) for _ in range(n_promo)]
+    n_spam = rng.poisson(a.spam_base + a.spam_per_100_members * len(model.members) / 100.0)
+    out += [("spam", _candidate(model, "spam"), None) for _ in range(n_spam)]
+    return out
+
+
+def admit_newcomers(model: CommunityModel) -> None:
+    """Today's candidates knock; those who pass the threshold and find a seat join."""
+    p = model.p
+    log = model.log
+    for channel, traits, inviter in _candidates_today(model):
+        if not _passes_threshold(model, channel, traits["fit"]):
+            log.refused += 1
+            continue
+        if len(model.members) >= p.arrivals.cap:
+            log.turned_away_full += 1
+            continue
+        if channel == "spam":
+            _create(model, Spammer, channel, traits)
+            continue
+        role = ActiveMember if model.rng.random() < ACTIVE_AT_JOIN else Lurker
+        m = _create(model, role, channel, traits)
+        log.revenue += p.entry.fee
+        if inviter is not None:
+            network.tie(model.network, inviter, m)
+        if p.entry.welcome_ritual:
+            welcome(model, m)
+
+
+def welcome(model: CommunityModel, newcomer: Member) -> None:
+    """Self-intro and greetings (seed 004 L315 仪式感): early satisfaction and a first tie."""
+    newcomer.satisfaction = min(1.0, newcomer.satisfaction + model.p.entry.welcome_boost)
+    greeter = model.founder if model.founder_active else model.random_talker()
+    if greeter is not None:
+        network.tie(model.network, greeter, newcomer)

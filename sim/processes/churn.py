@@ -1,0 +1,117 @@
+"""Leaving (MODEL.md §4.7): mute first, then go; zombie purge; threshold cascade.
+
+``satisfaction`` mode — the daily leave hazard of a member is
+
+    h = base + dissatisfied · (1 − s)² · (1 if muted else 0.3) + lost_ties · (1 − ties present / ties ever)
+
+and unhappy members mute first (seed 004 L642: 免打扰 from day one). Newcomers judge
+the group within ``entry.judgement_days`` (MODEL.md §4.1). The reason recorded is the
+member's main grievance: need gone, a KOL they knew left, or their worst cost of the
+day (bored, overloaded, annoyed by ads).
+
+``cascade`` mode replaces all of that with Garcia et al. (2013): a member leaves when
+b × (present neighbours) < c, so survivors are the ⌈c/b⌉-core of the network.
+
+The zombie purge (seed 004 L193, L296: silent 1–2 months, ~70 removed) runs in both.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim.params import ChurnMode
+
+if TYPE_CHECKING:
+    from sim.agents import Member
+    from sim.model import CommunityModel
+
+#: Hazard of a newcomer who dislikes the group in their first days.
+NEWCOMER_DISLIKE_HAZARD = 0.4
+#: Satisfaction below which a newcomer dislikes the group.
+NEWCOMER_DISLIKE_BELOW = 0.45
+#: Need below which a member's reason is "need_gone".
+NEED_GONE_BELOW = 0.25
+#: Days after a KOL's exit during which leaving is blamed on it.
+KOL_SHOCK_MEMORY = 21
+#: Hazard multiplier of an unmuted (still listening) member.
+UNMUTED_FACTOR = 0.3
+#: Group size below which spammers lose interest entirely.
+SPAMMER_MIN_AUDIENCE = 5
+
+
+def let_members_leave(model: CommunityModel) -> None:
+    if model.p.churn.mode is ChurnMode.cascade:
+        _cascade(model)
+    else:
+        _satisfaction_churn(model)
+    if model.p.churn.zombie_purge and model.day > 0 and model.day % model.p.churn.purge_every_days == 0:
+        purge_zombies(model)
+    _founder_may_quit(model)
+
+
+def _satisfaction_churn(model: CommunityModel) -> None:
+    c = model.p.churn
+    rng = model.rng
+    day = model.day
+    audience = len(model.members)
+    leaving: list[tuple[Member, str]] = []
+    for m in model.members:
+        role = m.role
+        if role == "founder":
+            continue
+        if role == "spammer":
+            if audience < SPAMMER_MIN_AUDIENCE or rng.random() < c.spammer_leave_prob:
+                leaving.append((m, "moved_on"))
+            continue
+        s = m.satisfaction
+        if m.muted:
+            if s >= c.unmute_above:
+                m.muted = False
+        elif s < c.mute_below:
+            m.muted = True
+        hazard = c.base_hazard + c.dissatisfied_hazard * (1.0 - s) ** 2 * (1.0 if m.muted else UNMUTED_FACTOR)
+        if m.ties_ever:
+            hazard += c.lost_ties_hazard * (1.0 - model.network.degree(m.unique_id) / m.ties_ever)
+        if day - m.join_day < model.p.entry.judgement_days and s < NEWCOMER_DISLIKE_BELOW:
+            hazard += NEWCOMER_DISLIKE_HAZARD
+        if rng.random() < hazard:
+            leaving.append((m, _reason(m, day)))
+    for m, reason in leaving:
+        model.remove_member(m, reason)
+
+
+def _reason(m: Member, day: int) -> str:
+    if m.need < NEED_GONE_BELOW:
+        return "need_gone"
+    if day - m.kol_shock_day <= KOL_SHOCK_MEMORY:
+        return "kol_left"
+    if m.last_read is None:
+        return "bored"  # stopped opening the group
+    return m.last_read.worst_cost()
+
+
+def _cascade(model: CommunityModel) -> None:
+    """Garcia et al. (2013): everyone with b·k < c leaves at once (k = present neighbours)."""
+    c = model.p.churn
+    g = model.network
+    leaving = [m for m in model.members if c.cascade_benefit * g.degree(m.unique_id) < c.cascade_cost]
+    for m in leaving:
+        model.remove_member(m, "cascade")
+
+
+def purge_zombies(model: CommunityModel) -> None:
+    """Remove members silent for ``zombie_days`` (the founder keeps the seat)."""
+    zombie_days = model.p.churn.zombie_days
+    zombies = [m for m in model.members if m.role != "founder" and m.days_silent >= zombie_days]
+    for m in zombies:
+        model.remove_member(m, "purged")
+    if zombies:
+        model.log_event(f"Zombie purge removed {len(zombies)} silent members")
+
+
+def _founder_may_quit(model: CommunityModel) -> None:
+    quit_after = model.p.founder.quit_after_burnout_days
+    f = model.founder
+    if quit_after and f is not None and f.present and model.founder_burnt_out and model.burnout_days >= quit_after:
+        model.remove_member(f, "burnout")
+        model.log_event(f"Founder {f.name} left the group after {model.burnout_days} days of burnout")

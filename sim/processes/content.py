@@ -1,0 +1,88 @@
+"""Content cadence and founder energy (MODEL.md §4.2; seed 001, 002: rhythm beats volume).
+
+The founder publishes on a fixed rhythm — ``posts_per_week`` tips spread evenly, a
+weekly sharing session, a monthly offline event, red-packet bursts — while energy
+lasts. Each post costs energy; energy recovers daily; below ``burnout_below`` the
+founder stops producing until rested (seed 004 L157: the owner copy-pasting 90% of
+the content by hand). Too little content bores members, too much fatigues them
+(costs in reading.py): the cadence optimum is emergent, not imposed.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from sim import network
+
+if TYPE_CHECKING:
+    from sim.model import CommunityModel
+
+#: Energy a weekly sharing session costs, in scheduled posts (assumption: an evening's work).
+SESSION_COST_POSTS = 3
+#: Energy an offline event costs, in scheduled posts.
+EVENT_COST_POSTS = 5
+#: Energy at which a burnt-out founder resumes.
+RESUME_ENERGY = 0.5
+
+
+def _on_rhythm(day: int, per_week: float) -> int:
+    """How many of ``per_week`` evenly spaced items fall on ``day`` (deterministic rhythm)."""
+    rate = per_week / 7.0
+    return math.floor((day + 1) * rate + 1e-9) - math.floor(day * rate + 1e-9)
+
+
+def publish_scheduled(model: CommunityModel) -> None:
+    f = model.p.founder
+    c = model.p.cadence
+    founder = model.founder
+    log = model.log
+    if founder is None or not founder.present:
+        return
+    founder.energy = min(1.0, founder.energy + f.recovery_per_day)
+    if model.founder_burnt_out:
+        model.burnout_days += 1
+        if founder.energy >= RESUME_ENERGY:
+            model.founder_burnt_out = False
+            model.log_event(f"Founder {founder.name} is back after {model.burnout_days} days of burnout")
+            model.burnout_days = 0
+        return
+    day = model.day
+    posts = _on_rhythm(day, c.posts_per_week)
+    cost_posts = posts
+    log.content += posts
+    log.valuable_authors.extend([founder] * posts)
+    if c.weekly_session and day % 7 == 6:
+        # A sharing session is a burst of valuable talk that draws replies (seed 004 L319).
+        log.content += 1
+        log.valuable_authors.extend([founder] * round(c.session_value))
+        cost_posts += SESSION_COST_POSTS
+    if c.monthly_event and day % 30 == 15:
+        _offline_event(model)
+        cost_posts += EVENT_COST_POSTS
+    bursts = _on_rhythm(day, c.red_packets_per_week)
+    if bursts:
+        log.red_packets += bursts
+        log.chat += round(bursts * c.red_packet_chat * len(model.members))
+        model.red_packets_sent += bursts
+    model.red_packet_thrill = RED_PACKET_THRILL * math.exp(-c.red_packet_habituation * model.red_packets_sent)
+    founder.energy -= f.cost_per_post * cost_posts
+    if founder.energy < f.burnout_below:
+        model.founder_burnt_out = True
+        model.log_event(f"Founder {founder.name} burnt out: content stops")
+
+
+#: Satisfaction a red packet gives a member who came for money (× (1 − fit)), before habituation.
+RED_PACKET_THRILL = 0.5
+
+
+def _offline_event(model: CommunityModel) -> None:
+    """线下 meet-up: random attendees get to know each other (seed 004 L648), building a mesh."""
+    members = [m for m in model.members if m.role != "spammer" and not m.muted]
+    if len(members) < 2:
+        return
+    rng = model.rng
+    for _ in range(model.p.cadence.event_ties):
+        i, j = rng.choice(len(members), size=2, replace=False)
+        network.tie(model.network, members[i], members[j])
+    model.log_event(f"Offline event: {model.p.cadence.event_ties} new ties among members")

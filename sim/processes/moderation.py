@@ -1,0 +1,61 @@
+"""Spam and rules: ad policy, moderation capacity, warn-then-kick (MODEL.md §4.4).
+
+``free``: every ad stays. ``quota``: the first ``quota_per_day`` ads of the day stay
+(the "flash market" window of seed 001); the rest are violations. ``ban``: every ad
+is a violation. Moderators (the founder, scaled by energy, plus KOL admins if enabled)
+handle up to ``capacity_per_day`` violations: the ad is removed before most members
+read it, its poster is warned, and kicked after ``warnings_before_kick`` warnings
+(seed 004 L600: "warn once, the second time remove"). Violations nobody catches stay
+visible — so an unmanaged group drifts into an ad group (seed 004 L20).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim.params import AdPolicy
+
+if TYPE_CHECKING:
+    from sim.model import CommunityModel
+
+#: Capacity of a KOL admin relative to a fresh founder (assumption: part-time volunteers).
+KOL_ADMIN_SHARE = 0.5
+
+
+def capacity(model: CommunityModel) -> float:
+    m = model.p.moderation
+    cap = 0.0
+    if model.founder_active:
+        cap += m.capacity_per_day * max(0.0, model.founder.energy)
+    if m.kol_admins:
+        cap += KOL_ADMIN_SHARE * m.capacity_per_day * model.count_role("kol")
+    return cap
+
+
+def enforce_rules(model: CommunityModel) -> None:
+    p = model.p
+    log = model.log
+    ads = log.ad_posts
+    if not ads or p.ads.policy is AdPolicy.free:
+        return
+    allowed = p.ads.quota_per_day if p.ads.policy is AdPolicy.quota else 0
+    violations = ads[allowed:]
+    if not violations:
+        return
+    cap = capacity(model)
+    # Stochastic rounding keeps fractional capacity meaningful on average.
+    handled = min(len(violations), int(cap) + (model.rng.random() < cap - int(cap)))
+    order = model.rng.permutation(len(violations))[:handled]
+    kicked = []
+    for k in order:
+        poster = violations[k]
+        log.ads_removed += 1
+        if poster.present and poster not in kicked:
+            poster.warnings += 1
+            if poster.warnings > p.moderation.warnings_before_kick:
+                kicked.append(poster)
+    if model.founder is not None and model.founder.present:
+        model.founder.energy -= p.founder.cost_per_moderation * handled
+    for poster in kicked:
+        model.remove_member(poster, "kicked")
+        log.kicked += 1

@@ -1,0 +1,29 @@
+"""Need shift (MODEL.md §4.8): what members need from the group changes over time.
+
+Each member's need drifts as a small random walk; on ``shift_day`` the group's
+purpose expires for a share of members (seed 004 L227: an exam-prep group ends with
+the exam; seed 004's PM group after recruitment season), who then find little value
+in reading and leave with reason ``need_gone``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sim.model import CommunityModel
+
+
+def drift(model: CommunityModel) -> None:
+    n = model.p.needs
+    people = [m for m in model.members if m.role not in ("founder", "spammer")]
+    if not people:
+        return
+    rng = model.rng
+    steps = rng.normal(0.0, n.drift_sd, size=len(people)) if n.drift_sd else [0.0] * len(people)
+    shifted = model.day == n.shift_day
+    hit = rng.random(len(people)) < n.shift_share if shifted else [False] * len(people)
+    for m, step, h in zip(people, steps, hit):
+        m.need = min(1.0, max(0.0, m.need + step - (n.shift_size if h else 0.0)))
+    if shifted:
+        model.log_event(f"Need shift: the group's purpose expired for {int(sum(hit))} members")

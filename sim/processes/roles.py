@@ -1,0 +1,110 @@
+"""Role transitions (MODEL.md §4.6): talking and lurking, KOLs rising and leaving, VIPs.
+
+- lurker → active when content enough (``activate_satisfaction``) or already talking;
+  active → lurker when unhappy.
+- active → KOL when others keep replying to them (30-day endorsement memory) and they
+  know the topic (seed 001 树关键人).
+- KOL exit: when the valuable share of the group's talk stays below
+  ``kol_quality_floor`` for ``kol_patience_days`` (longer with incentives, seed 004 L61),
+  the KOL leaves — low-quality influx suppresses experts (seed 004 L176, the PM cohort) —
+  and everyone tied to them loses ``kol_exit_shock`` satisfaction.
+- member → VIP when trust × need × ability to pay × urgency × value-for-money ×
+  convenience clears ``conversion_bar`` (seed 000's six conversion factors); VIPs renew
+  each period while satisfied, else fall back to active.
+- member → spammer: where ads stay visible, low-fit members start advertising too
+  (seed 003: 99% of groups end as ad groups).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from sim.agents import KOL, ActiveMember, Lurker, PayingVIP, Spammer
+
+if TYPE_CHECKING:
+    from sim.agents import Member
+    from sim.model import CommunityModel
+
+#: 30-day memory of endorsements (replies received).
+ENDORSEMENT_DECAY = math.exp(-1.0 / 30.0)
+#: Days of tenure at which trust in the founder is full (seed 000: trust comes first).
+TRUST_DAYS = 30.0
+#: Fit under which a member can be tempted to advertise.
+SPAM_TEMPTATION_FIT = 0.4
+#: Smoothing of the group quality the KOLs perceive (per day).
+QUALITY_EMA = 0.2
+
+
+def update_roles(model: CommunityModel) -> None:
+    p = model.p
+    log = model.log
+    talk = log.valuable + log.chat + log.content
+    if talk:
+        model.quality += QUALITY_EMA * (log.valuable / talk + 0.5 * log.content / talk - model.quality)
+    ad_share = log.ads_visible / (talk + log.ads_visible) if (talk + log.ads_visible) else 0.0
+    rng = model.rng
+    for m in list(model.members):
+        m.endorsement *= ENDORSEMENT_DECAY
+        role = m.role
+        if role in ("founder", "spammer"):
+            continue
+        if role == "lurker":
+            if m.satisfaction >= p.roles.activate_satisfaction and rng.random() < p.roles.activate_prob:
+                m.become(ActiveMember)
+        elif role == "active":
+            if m.satisfaction < p.roles.deactivate_satisfaction:
+                m.become(Lurker)
+            elif m.endorsement >= p.roles.kol_endorsements and m.expertise >= p.roles.kol_min_expertise:
+                m.become(KOL)
+                model.log_event(f"{m.name} became a KOL")
+        elif role == "kol":
+            if _kol_quits(model, m):
+                continue
+        if p.monetisation.enabled:
+            _monetise(model, m)
+        if ad_share and m.role != "vip" and m.fit < SPAM_TEMPTATION_FIT \
+                and rng.random() < p.ads.contagion * ad_share * (1.0 - m.fit):
+            m.become(Spammer)
+
+
+def _kol_quits(model: CommunityModel, kol: Member) -> bool:
+    r = model.p.roles
+    if model.quality < r.kol_quality_floor:
+        kol.kol_unhappy_days += 1
+    else:
+        kol.kol_unhappy_days = max(0, kol.kol_unhappy_days - 1)
+    if kol.kol_unhappy_days < r.kol_patience_days * (1.0 + 2.0 * r.kol_incentive):
+        return False
+    model.log_event(f"KOL {kol.name} left: quality fell")
+    for t in list(model.network.adj.get(kol.unique_id, ())):
+        other = model.by_id(t)
+        other.satisfaction = max(0.0, other.satisfaction - r.kol_exit_shock)
+        other.kol_shock_day = model.day
+    model.remove_member(kol, "quality_fell")
+    return True
+
+
+def _monetise(model: CommunityModel, m: Member) -> None:
+    mon = model.p.monetisation
+    day = model.day
+    if m.role == "vip":
+        if (day - m.vip_since) % mon.period_days == 0:
+            if m.satisfaction >= 0.5:
+                model.log.revenue += mon.price
+            else:
+                m.become(ActiveMember)
+                m.vip_since = None
+        return
+    r = m.last_read
+    if r is None:
+        return
+    trust = m.satisfaction * min(1.0, (day - m.join_day) / TRUST_DAYS)
+    value_for_money = min(1.0, r.gain / model.p.reading.expectation)
+    score = trust * m.need * m.willingness_to_pay * m.need * value_for_money * mon.convenience
+    if score >= mon.conversion_bar and model.rng.random() < mon.daily_conversion_prob:
+        m.become(PayingVIP)
+        m.vip_since = day
+        model.log.revenue += mon.price
+        model.log.new_vips += 1
+        model.vips_ever += 1
