@@ -21,6 +21,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -113,8 +114,21 @@ def _job_row(job: int, job_dir: Path | None, planned: list[str] | None) -> dict[
 
 
 def _job_dirs(sweep_dir: Path) -> dict[int, Path]:
-    """Job folders are named by Hydra job number (``hydra.sweep.subdir: ${hydra.job.num}``)."""
-    return {int(p.name): p for p in sweep_dir.iterdir() if p.is_dir() and p.name.isdigit()}
+    """Job number -> job folder.
+
+    Folders start with the Hydra job number (``hydra.sweep.subdir: ${hydra.job.num}``, or
+    ``${hydra.job.num}_<overrides>``). An override like ``strategy/ad_policy=ban`` puts a
+    ``/`` into such a name, so the job's files can sit one or more levels deeper: the job
+    folder is the one holding ``.hydra`` or ``status.json``.
+    """
+    dirs = {}
+    for top in sweep_dir.iterdir():
+        match = re.match(r"(\d+)(?:_|$)", top.name)
+        if not (match and top.is_dir()):
+            continue
+        marks = [p.parent for p in top.rglob("*") if p.name in (".hydra", "status.json")]
+        dirs[int(match.group(1))] = min(marks, key=lambda p: len(p.parts)) if marks else top
+    return dirs
 
 
 def _typed(series: pd.Series) -> pd.Series:
@@ -186,9 +200,9 @@ def main(argv: list[str] | None = None) -> int:
         from dashboards.sweep_report import build_report
 
         print(f"dashboard -> {build_report(table, args.sweep_dir)}")
-    failed = table[table["status"] != "ok"]
-    for _, row in failed.iterrows():
-        print(f"  job {row['job']}: {row['status']}: {row['error'] or ''}".rstrip(": "))
+    for _, row in table[table["status"] != "ok"].iterrows():
+        error = "" if pd.isna(row["error"]) else f": {row['error']}"
+        print(f"  job {row['job']}: {row['status']}{error}")
     return 0
 
 
