@@ -96,6 +96,8 @@ class Arrivals:
     invite_rate: float = P(0.004, 0, 1, unit="invitations/satisfied member/day", src="seed 001 裂变")
     invite_satisfaction: float = P(0.6, 0, 1, unit="satisfaction needed to invite", src="assumption")
     promotion_per_day: float = P(0.0, 0, 10000, unit="strangers/day from external promotion", src="seed 004 L176 暴力引流")
+    promotion_start_day: int = P(0, 0, 100000, unit="day the promotion campaign starts", src="seed 004 L176")
+    promotion_days: int = P(100000, 0, 100000, unit="days the campaign lasts", src="assumption")
     promotion_fit: float = P(0.25, 0, 1, unit="mean fit of promoted strangers", src="seed 004 L176")
     spam_base: float = P(0.05, 0, 100, unit="spammers/day arriving", src="seed 004 L64")
     spam_per_100_members: float = P(0.08, 0, 100, unit="extra spammers/day per 100 members", src="assumption: visibility")
@@ -111,6 +113,7 @@ class Founder:
     burnout_below: float = P(0.1, 0, 1, unit="energy below which the founder stops producing", src="assumption")
     quit_after_burnout_days: int = P(0, 0, 3650, unit="days of burnout before the founder leaves (0 = never)", src="assumption")
     expertise: float = P(0.8, 0, 1, unit="value of the founder's posts", src="assumption")
+    fade_days: int = P(0, 0, 100000, unit="days over which the founder's recovery halves (0 = never)", src="assumption: enthusiasm fades")
 
 
 @dataclass
@@ -167,6 +170,7 @@ class Reading:
     expectation: float = P(0.25, 0, 1, unit="daily value a member expects", src="assumption")
     vip_expectation: float = P(0.4, 0, 1, unit="daily value a paying member expects", src="MODEL.md §4.5")
     adaptation: float = P(0.12, 0, 1, unit="satisfaction EMA weight per day", src="assumption")
+    content_novelty_days: float = P(150.0, 1, 100000, unit="tenure (days) over which scheduled content loses 1/e of its value", src="seed 003 L20: value must be renewed")
     muted_check_prob: float = P(0.15, 0, 1, unit="chance a muted member opens the group", src="assumption")
 
 
@@ -276,7 +280,8 @@ def _walk(obj: Any, prefix: str = ""):
             yield key, f, value
 
 
-def _type_ok(value: Any, annotation: str) -> bool:
+def _type_ok(value: Any, annotation: Any) -> bool:
+    annotation = annotation if isinstance(annotation, str) else annotation.__name__
     expected = {"int": int, "float": (int, float), "bool": bool, "str": str}.get(annotation)
     if expected is None:  # an enum: compare by class name
         return type(value).__name__ == annotation
@@ -288,7 +293,7 @@ def _type_ok(value: Any, annotation: str) -> bool:
 def validate(p: Params) -> Params:
     """Check types, ranges and combinations; raise ParamError naming the key and range."""
     for key, f, value in _walk(p):
-        if not _type_ok(value, str(f.type)):
+        if not _type_ok(value, f.type):
             raise ParamError(f"{key} = {value!r}: expected {f.type}")
         lo, hi = f.metadata.get("range", (None, None))
         if isinstance(value, float) and not math.isfinite(value):

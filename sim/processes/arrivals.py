@@ -138,7 +138,8 @@ def _candidates_today(model: CommunityModel) -> list[tuple[str, dict, Member | N
                 and rng.random() < a.invite_rate:
             fit = min(1.0, max(0.0, m.fit + rng.normal(0.0, INVITE_FIT_SD)))
             out.append(("word_of_mouth", _candidate(model, "friends", fit=fit), m))
-    n_promo = rng.poisson(a.promotion_per_day)
+    campaign = a.promotion_start_day <= model.day < a.promotion_start_day + a.promotion_days
+    n_promo = rng.poisson(a.promotion_per_day) if campaign else 0
     out += [("promotion", _candidate(model, "random", fit=_beta(model, a.promotion_fit)), None) for _ in range(n_promo)]
     n_spam = rng.poisson(a.spam_base + a.spam_per_100_members * len(model.members) / 100.0)
     out += [("spam", _candidate(model, "spam"), None) for _ in range(n_spam)]

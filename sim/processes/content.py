@@ -39,7 +39,8 @@ def publish_scheduled(model: CommunityModel) -> None:
     log = model.log
     if founder is None or not founder.present:
         return
-    founder.energy = min(1.0, founder.energy + f.recovery_per_day)
+    fade = 0.5 ** (model.day / f.fade_days) if f.fade_days else 1.0
+    founder.energy = min(1.0, founder.energy + f.recovery_per_day * fade)
     if model.founder_burnt_out:
         model.burnout_days += 1
         if founder.energy >= RESUME_ENERGY:

@@ -10,7 +10,8 @@ what they read into one day's utility:
     cost  = overload + ads + off-topic noise + content fatigue + boredom
     target satisfaction = clip(0.5 + gain − cost − expectation, 0, 1)
 
-with V = valuable read + content_weight · content read. Satisfaction moves toward the
+with V = valuable read + content_weight · novelty · content read, where the founder's
+scheduled content loses novelty with the reader's tenure (peers must renew the value). Satisfaction moves toward the
 target by ``adaptation`` per day. The cost terms are kept so churn can name the
 reason a member leaves. Per member the work is O(own ties), never O(members).
 """
@@ -56,7 +57,8 @@ def read_day(member: Member, model: CommunityModel) -> Reading | None:
     share = min(1.0, budget / total) if total else 0.0
     valuable, content, chat, ads = (log.valuable * share, log.content * share,
                                     log.chat * share, log.ads_visible * share)
-    v = valuable + r.content_weight * content * model.content_quality
+    novelty = math.exp(-(model.day - member.join_day) / r.content_novelty_days)
+    v = valuable + r.content_weight * content * model.content_quality * novelty
     gain = member.need * member.fit * (1.0 - math.exp(-v / r.value_scale))
     if chat:
         ties = model.network.adj.get(member.unique_id, {})

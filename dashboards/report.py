@@ -1,0 +1,179 @@
+"""The single-run report: one self-contained HTML page (plotly inlined, works offline).
+
+It tells the story top to bottom: who is in the group (members by role, lifecycle
+phases as shaded bands, turning points marked), what they say (messages by type),
+whether the group is healthy (the five indicators against their targets, seed 001) and
+why people left (leave reasons).
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from sim import Result
+from sim.observe import PHASES, REASONS, ROLES
+
+ROLE_COLORS = {"founder": "#6a3d9a", "kol": "#e6ab02", "active": "#1b9e77", "lurker": "#a6cee3",
+               "spammer": "#d95f02", "vip": "#e7298a"}
+MESSAGE_COLORS = {"valuable": "#1b9e77", "content": "#7570b3", "chat": "#a6cee3", "ad": "#d95f02"}
+PHASE_COLORS = {"launch": "#f0f0f0", "growth": "#d9f0d3", "self_operating": "#a6dba0", "mature": "#c2e699",
+                "decline": "#fee391", "ad_group": "#fdae6b", "dead": "#bdbdbd"}
+REASON_COLORS = dict(zip(REASONS, ("#8c8c8c", "#6baed6", "#d95f02", "#9e9ac8", "#e6ab02", "#b15928",
+                                   "#e31a1c", "#525252", "#1f78b4", "#fdbf6f", "#6a3d9a")))
+
+
+def _phase_spans(rows: list[dict[str, Any]]) -> list[tuple[str, int, int]]:
+    spans: list[tuple[str, int, int]] = []
+    for r in rows:
+        if spans and spans[-1][0] == r["phase"]:
+            spans[-1] = (r["phase"], spans[-1][1], r["day"])
+        else:
+            spans.append((r["phase"], r["day"], r["day"]))
+    return spans
+
+
+def _rolling(values: list[float], window: int = 7) -> list[float]:
+    out, acc = [], 0.0
+    for i, v in enumerate(values):
+        acc += v - (values[i - window] if i >= window else 0.0)
+        out.append(acc / min(i + 1, window))
+    return out
+
+
+def members_figure(result: Result, height: int = 420) -> go.Figure:
+    """Members by role over time with phase bands and turning points: the README picture."""
+    fig = go.Figure()
+    _add_members(fig, result, row=None)
+    _add_phase_bands(fig, result.rows, subplots=False)
+    fig.update_layout(height=height, title=f"{result.outcomes['scenario']}: members by role and lifecycle phase",
+                      xaxis_title="day", yaxis_title="members", template="plotly_white",
+                      legend={"orientation": "h", "y": -0.2})
+    return fig
+
+
+def _add_members(fig: go.Figure, result: Result, row: int | None) -> None:
+    days = [r["day"] for r in result.rows]
+    kw = {"row": row, "col": 1} if row else {}
+    for role in ROLES:
+        fig.add_trace(go.Scatter(x=days, y=[r[f"members_{role}"] for r in result.rows], name=role,
+                                 stackgroup="members", line={"width": 0.5, "color": ROLE_COLORS[role]},
+                                 legendgroup="roles", legendgrouptitle_text="members by role"), **kw)
+    if result.events:
+        by_day = {r["day"]: r["members"] for r in result.rows}
+        fig.add_trace(go.Scatter(x=[d for d, _ in result.events], y=[by_day.get(d, 0) for d, _ in result.events],
+                                 mode="markers", name="turning point", marker={"symbol": "diamond", "size": 9,
+                                                                               "color": "black"},
+                                 text=[e for _, e in result.events], hovertemplate="day %{x}: %{text}<extra></extra>"),
+                      **kw)
+
+
+def _add_phase_bands(fig: go.Figure, rows: list[dict[str, Any]], subplots: bool) -> None:
+    """Shade each lifecycle phase; label the longer ones on the (top) members chart."""
+    where = {"row": "all", "col": 1} if subplots else {}
+    label_at = {"row": 1, "col": 1} if subplots else {}
+    for phase, start, end in _phase_spans(rows):
+        fig.add_vrect(x0=start - 0.5, x1=end + 0.5, fillcolor=PHASE_COLORS[phase], opacity=0.4, layer="below",
+                      line_width=0, **where)
+        if end - start >= 10:
+            fig.add_annotation(x=(start + end) / 2, y=1.0, yref="y domain", yanchor="bottom", text=phase,
+                               showarrow=False, font={"size": 10}, **label_at)
+
+
+def build_figure(result: Result) -> go.Figure:
+    rows = result.rows
+    days = [r["day"] for r in rows]
+    fig = make_subplots(rows=4, cols=1, shared_xaxes=True, vertical_spacing=0.06,
+                        subplot_titles=("Members by role (bands: lifecycle phase; ◆ turning points)",
+                                        "Messages per day by type (7-day average)",
+                                        "Health indicators against their targets (seed 001)",
+                                        "Leaves per day by reason (7-day sum)"))
+    _add_members(fig, result, row=1)
+    for kind, col in (("valuable", "msgs_valuable"), ("content", "msgs_content"), ("chat", "msgs_chat"),
+                      ("ad", "msgs_ad")):
+        fig.add_trace(go.Scatter(x=days, y=_rolling([r[col] for r in rows]), name=kind, stackgroup="msgs",
+                                 line={"width": 0.5, "color": MESSAGE_COLORS[kind]}, legendgroup="msgs",
+                                 legendgrouptitle_text="messages"), row=2, col=1)
+    ph = result.model.p.phases
+    indicators = [("② weekly speaking rate", "weekly_speaking_rate", ph.speaking_rate_target, "#1b9e77"),
+                  ("⑤ would be disappointed", "disappointed_share", ph.disappointed_target, "#7570b3"),
+                  ("④ word-of-mouth share of joins", "word_of_mouth_share", ph.word_of_mouth_target, "#e7298a")]
+    if result.model.p.monetisation.enabled:
+        indicators.append(("③ paid conversion", "paid_conversion", ph.paid_conversion_target, "#e6ab02"))
+    for name, col, target, color in indicators:
+        fig.add_trace(go.Scatter(x=days, y=[r[col] for r in rows], name=name, line={"color": color},
+                                 legendgroup="health", legendgrouptitle_text="health (dashed = target)"), row=3, col=1)
+        fig.add_trace(go.Scatter(x=[days[0], days[-1]], y=[target, target], mode="lines", showlegend=False,
+                                 line={"color": color, "dash": "dash", "width": 1}, hoverinfo="skip"), row=3, col=1)
+    fig.add_trace(go.Scatter(x=days, y=[min(1.0, r["rounds_7d"] / 5) for r in rows], name="① rounds without owner (÷5)",
+                             line={"color": "#666", "dash": "dot"}, legendgroup="health"), row=3, col=1)
+    for reason in REASONS:
+        series = [r[f"leaves_{reason}"] for r in rows]
+        if any(series):
+            fig.add_trace(go.Bar(x=days, y=[v * 7 for v in _rolling(series)], name=reason,
+                                 marker_color=REASON_COLORS[reason], legendgroup="leaves",
+                                 legendgrouptitle_text="leave reasons"), row=4, col=1)
+    _add_phase_bands(fig, rows, subplots=True)
+    fig.update_layout(height=1150, template="plotly_white", barmode="stack", hovermode="x unified",
+                      legend={"groupclick": "toggleitem"}, margin={"t": 40})
+    fig.update_yaxes(title_text="members", row=1, col=1)
+    fig.update_yaxes(title_text="messages/day", row=2, col=1)
+    fig.update_yaxes(title_text="share", range=[0, 1.05], row=3, col=1)
+    fig.update_yaxes(title_text="leaves/week", row=4, col=1)
+    fig.update_xaxes(title_text="day", row=4, col=1)
+    return fig
+
+
+_OUTCOME_LABELS = [
+    ("final_phase", "final phase"), ("lifespan_days", "lifespan (days)"), ("censored", "alive at horizon"),
+    ("peak_members", "peak members"), ("peak_daily_active", "peak daily active"),
+    ("self_operation_day", "self-operating from day"), ("ad_group_day", "ad group from day"),
+    ("weekly_speaking_rate", "mean weekly speaking rate"), ("top20_message_share", "messages by top 20%"),
+    ("organic_join_share", "joins by word of mouth"), ("kol_retention", "KOL retention"),
+    ("paid_conversion", "paid conversion"), ("revenue", "revenue"), ("mean_fit", "mean fit of members"),
+]
+
+
+def _fmt(v: Any) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, float):
+        return f"{v:.0%}" if 0 <= v <= 1 else f"{v:,.0f}"
+    return str(v)
+
+
+def build_report(result: Result) -> str:
+    """The whole page as one HTML string (no network needed to view it)."""
+    o = result.outcomes
+    p = result.model.p
+    plot = build_figure(result).to_html(full_html=False, include_plotlyjs=True, config={"displaylogo": False})
+    outcome_rows = "".join(f"<tr><th>{html.escape(label)}</th><td>{html.escape(_fmt(o.get(key)))}</td></tr>"
+                           for key, label in _OUTCOME_LABELS)
+    events = "".join(f"<li><b>day {d}</b> — {html.escape(e)}</li>" for d, e in result.events) or "<li>none</li>"
+    strategy = (f"seeding {p.seeding.strategy.value}, entry {p.entry.threshold.value}, ads {p.ads.policy.value}"
+                + (f" ({p.ads.quota_per_day}/day)" if p.ads.policy.value == "quota" else "")
+                + f", {p.cadence.posts_per_week:g} posts/week, moderation {p.moderation.capacity_per_day:g}/day"
+                + (", VIP tier" if p.monetisation.enabled else "") + (", zombie purge" if p.churn.zombie_purge else ""))
+    phases = " ".join(f'<span class="chip" style="background:{PHASE_COLORS[ph]}">{ph}</span>' for ph in PHASES)
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>{html.escape(o['scenario'])} — community lifecycle report</title>
+<style>
+ body {{ font-family: system-ui, sans-serif; margin: 1.5rem auto; max-width: 1200px; color: #222; }}
+ .cols {{ display: grid; grid-template-columns: 1fr 1fr; gap: 2rem; }}
+ table {{ border-collapse: collapse; }} th, td {{ padding: .15rem .6rem; text-align: left; }}
+ th {{ font-weight: 500; color: #555; }} .chip {{ padding: .1rem .5rem; border-radius: .6rem; font-size: .85rem; }}
+ ul {{ max-height: 16rem; overflow-y: auto; padding-left: 1.2rem; }}
+</style></head><body>
+<h1>{html.escape(o['scenario'])} <small>seed {o['seed']}, {o['days_run'] - 1} days</small></h1>
+<p>{html.escape(p.scenario.description)}</p>
+<p><b>Strategy:</b> {html.escape(strategy)}</p>
+<div class="cols"><div><h2>Outcome</h2><table>{outcome_rows}</table></div>
+<div><h2>Turning points</h2><ul>{events}</ul></div></div>
+<p>Phases: {phases}</p>
+{plot}
+</body></html>
+"""

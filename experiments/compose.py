@@ -1,0 +1,58 @@
+"""Hydra ⇄ sim: the typed config schema, and composing ``Params`` from configs/.
+
+The main job, the sweeps and the classroom page all build a model through
+:func:`to_params`, so a scenario means the same thing everywhere (PITFALLS: SolaraViz
+re-creates the model from its own parameters on reset).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from hydra import compose, initialize_config_dir
+from hydra.core.config_store import ConfigStore
+from hydra.core.global_hydra import GlobalHydra
+from omegaconf import DictConfig, OmegaConf
+
+from sim.params import Params, validate
+
+CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
+
+
+@dataclass
+class RunConfig(Params):
+    """What the main job reads: the model's Params plus run settings."""
+
+    progress: bool = True  # progress bar on a terminal (silent under CI / non-TTY)
+    debug_fail: bool = False  # raise on purpose: tests that a failing sweep job loses nothing
+
+
+def register_configs() -> None:
+    """Register the schema so unknown keys and wrong types fail before a run starts."""
+    ConfigStore.instance().store(name="base_config", node=RunConfig)
+
+
+def to_params(cfg: DictConfig) -> RunConfig:
+    """Typed, range-checked parameters from a composed config (raises ParamError)."""
+    obj = OmegaConf.to_object(cfg)
+    return validate(obj)
+
+
+def load_params(overrides: list[str] | None = None) -> RunConfig:
+    """Compose configs/ with command-line style overrides, outside of ``@hydra.main``."""
+    register_configs()
+    GlobalHydra.instance().clear()
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        cfg = compose(config_name="config", overrides=list(overrides or []))
+    return to_params(cfg)
+
+
+def scenario_catalog() -> dict[str, str]:
+    """Scenario name → the description a viewer reads (from configs/scenario/*.yaml)."""
+    out = {}
+    for path in sorted((CONFIG_DIR / "scenario").glob("*.yaml")):
+        doc = yaml.safe_load(path.read_text()) or {}
+        out[path.stem] = doc.get("scenario", {}).get("description", "").strip()
+    return out

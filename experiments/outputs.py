@@ -1,0 +1,79 @@
+"""Every file a run writes, written atomically (temp file + rename).
+
+File names and columns are a stable contract, read by sweeps and dashboards:
+
+- ``metrics.json``   run outcomes (sim/observe.py ``outcomes``)
+- ``timeseries.csv`` one row per day (sim/observe.py ``Observer.record``)
+- ``members.csv``    one row per member who ever joined
+- ``events.csv``     the story's turning points (day, event)
+- ``config.yaml``    the resolved configuration
+- ``report.html``    the self-contained interactive report
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from sim import Result
+
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+MEMBER_COLUMNS = ("id", "name", "label", "final_role", "role_history", "join_day", "channel", "leave_day",
+                  "leave_reason", "fit", "expertise", "messages_total", "satisfaction")
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write to a temp file in the same folder, then rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data.encode() if isinstance(data, str) else data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the usual permissions
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_json(path: Path, obj: Any) -> None:
+    write_atomic(path, json.dumps(obj, indent=2, sort_keys=True, default=str) + "\n")
+
+
+def _csv(rows: list[dict[str, Any]], columns: list[str] | tuple[str, ...]) -> str:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def member_rows(result: Result) -> list[dict[str, Any]]:
+    return [{
+        "id": m.unique_id, "name": m.name, "label": getattr(m, "label", ""), "final_role": m.role,
+        "role_history": ";".join(f"{d}:{r}" for d, r in m.role_history), "join_day": m.join_day,
+        "channel": m.channel, "leave_day": "" if m.leave_day is None else m.leave_day,
+        "leave_reason": m.leave_reason or "", "fit": round(m.fit, 4), "expertise": round(m.expertise, 4),
+        "messages_total": m.messages_total, "satisfaction": round(m.satisfaction, 4),
+    } for m in result.model.roster]
+
+
+def write_run(result: Result, out_dir: Path, config_yaml: str, report_html: str | None) -> None:
+    """All of a run's files; metrics.json last, so its presence means the run is complete."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_atomic(out_dir / "config.yaml", config_yaml)
+    write_atomic(out_dir / "timeseries.csv", _csv(result.rows, list(result.rows[0])))
+    write_atomic(out_dir / "members.csv", _csv(member_rows(result), MEMBER_COLUMNS))
+    write_atomic(out_dir / "events.csv", _csv([{"day": d, "event": e} for d, e in result.events], ("day", "event")))
+    if report_html is not None:
+        write_atomic(out_dir / "report.html", report_html)
+    write_json(out_dir / "metrics.json", result.outcomes)

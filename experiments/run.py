@@ -1,0 +1,98 @@
+"""The main job: compose a config, simulate one group, write results and the report.
+
+    python experiments/run.py                                   # typical_group, 365 days
+    python experiments/run.py scenario=kol_exodus seed=7 strategy/ad_policy=quota days=180
+    python experiments/run.py -m experiment=ad_policy          # a sweep (docs/sweeps.md)
+
+Outputs land in Hydra's run folder (``hydra.run.dir=...`` to choose); see
+experiments/outputs.py for the file contract.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):  # `python experiments/run.py` from a checkout
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import hydra
+from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
+from omegaconf import DictConfig, OmegaConf
+
+from experiments.compose import register_configs, to_params
+from experiments.jobs import run_job
+from experiments.outputs import write_run
+from sim import ParamError, Result, simulate
+
+register_configs()
+# Hydra sets the root logger to INFO; Mesa would then log every step.
+logging.getLogger("MESA").setLevel(logging.WARNING)
+
+
+def _progress_wanted(enabled: bool) -> bool:
+    """A bar on a terminal; silence under CI, pipes and sweeps."""
+    return enabled and sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def simulate_with_progress(params, show: bool) -> Result:
+    if not show:
+        return simulate(params)
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("day {task.completed:.0f}"),
+                  TextColumn("{task.fields[phase]}"), TimeRemainingColumn(), transient=True) as bar:
+        task = bar.add_task(params.scenario.name, total=params.days, phase="")
+        return simulate(params, on_day=lambda m: bar.update(task, completed=m.day, phase=m.phase))
+
+
+def run_once(cfg: DictConfig, out_dir: Path, show_progress: bool) -> dict:
+    """Validate, simulate, write every output. Returns the run outcomes."""
+    params = to_params(cfg)  # ParamError before anything runs
+    if params.debug_fail:
+        raise RuntimeError("debug_fail=true: this job fails on purpose")
+    result = simulate_with_progress(params, show_progress)
+    from dashboards.report import build_report
+
+    write_run(result, out_dir, OmegaConf.to_yaml(cfg, resolve=True), build_report(result))
+    return result.outcomes
+
+
+def _summary(outcomes: dict, out_dir: Path) -> str:
+    o = outcomes
+    life = f"{o['lifespan_days']} days" + (" (still alive at the horizon)" if o["censored"] else "")
+    lines = [
+        f"scenario {o['scenario']}, seed {o['seed']}: final phase {o['final_phase']}, life {life}",
+        f"  peak members {o['peak_members']}, peak daily active {o['peak_daily_active']}, "
+        f"weekly speaking rate {o['weekly_speaking_rate']:.0%}, top-20% message share {o['top20_message_share']:.0%}",
+        f"  self-operating: {'day ' + str(o['self_operation_day']) if o['reached_self_operation'] else 'never'}; "
+        f"ad group: {'day ' + str(o['ad_group_day']) if o['became_ad_group'] else 'never'}; "
+        f"revenue {o['revenue']:.0f}",
+        f"report: {out_dir / 'report.html'}",
+    ]
+    return "\n".join(lines)
+
+
+@hydra.main(config_path="../configs", config_name="config", version_base="1.3")
+def main(cfg: DictConfig) -> dict | None:
+    hc = HydraConfig.get()
+    out_dir = Path(hc.runtime.output_dir)
+    sweeping = hc.mode == RunMode.MULTIRUN
+    overrides = list(hc.overrides.task)
+    if not sweeping:
+        try:
+            to_params(cfg)
+        except ParamError as e:
+            sys.exit(f"Configuration error: {e}")
+    outcomes = run_job(out_dir, overrides, lambda: run_once(cfg, out_dir, _progress_wanted(cfg.progress) and not sweeping),
+                       swallow_errors=sweeping)
+    if outcomes is not None and not sweeping:
+        print(_summary(outcomes, out_dir))
+    return outcomes
+
+
+if __name__ == "__main__":
+    main()
