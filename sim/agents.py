@@ -8,6 +8,7 @@ object, so identity, ties and history are kept (MODEL.md §4.6) while Mesa's
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, ClassVar
 
 import mesa
@@ -79,12 +80,13 @@ class Member(mesa.Agent):
 
     # -- a day in the group ----------------------------------------------------------------
     def posting_rate(self) -> float:
-        """Expected messages today: role rate × propensity × mood × stimulus."""
+        """Expected messages today: role rate × propensity × mood × newcomer eagerness × stimulus."""
         if self.muted:
             return 0.0
         p = self.model.p.conversation
         mood = 0.3 + self.satisfaction
-        return getattr(p, self.rate_field) * self.propensity * mood * (1.0 + p.stimulus_gain * self.model.stimulus)
+        eager = 1.0 + p.newcomer_boost * math.exp(-(self.model.day - self.join_day) / p.newcomer_days)
+        return getattr(p, self.rate_field) * self.propensity * mood * eager * (1.0 + p.stimulus_gain * self.model.stimulus)
 
     def valuable_share(self) -> float:
         """Chance that a message of this member is valuable (on-topic expertise)."""

@@ -8,7 +8,9 @@ disappointed if the group dissolved (satisfaction ≥ ``disappointed_satisfactio
 
 Lifecycle phase (seed 000, 001): launch → growth → self_operating (all applicable
 indicators hold) → mature → decline → ad_group (ads ≥ half of a week's messages;
-terminal) or dead (no non-ad message for N days, or nobody left; terminal).
+terminal) or dead (no non-ad message for N days, or nobody left; terminal). After
+self-operation a group missing one indicator is mature; otherwise a group is in growth
+while membership rises by 2% a fortnight, else in decline.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ PHASES = ("launch", "growth", "self_operating", "mature", "decline", "ad_group",
 TERMINAL = ("ad_group", "dead")
 #: Days over which growth/stability is judged.
 TREND_DAYS = 14
+#: Member growth over TREND_DAYS that counts as the growth phase.
+GROWTH_FACTOR = 1.02
 
 
 class Observer:
@@ -90,10 +94,9 @@ class Observer:
             "ind_disappointed": disappointed >= ph.disappointed_target,
         }
         applicable = [k for k in INDICATORS if k != "ind_conversion" or p.monetisation.enabled]
-        healthy = all(ind[k] for k in applicable)
 
         self._silent_days = 0 if talk else self._silent_days + 1
-        self.phase = self._classify(model, people, healthy, speaking_rate)
+        self.phase = self._classify(model, people, sum(ind[k] for k in applicable), len(applicable))
 
         row: dict[str, Any] = {"day": model.day, "phase": self.phase, "members": n, "muted": muted}
         row.update({f"members_{r}": counts[r] for r in ROLES})
@@ -120,7 +123,7 @@ class Observer:
         self.rows.append(row)
         return row
 
-    def _classify(self, model: CommunityModel, people: int, healthy: bool, speaking_rate: float) -> str:
+    def _classify(self, model: CommunityModel, people: int, met: int, applicable: int) -> str:
         day, ph = model.day, model.p.phases
         if self.phase == "dead":
             return "dead"
@@ -137,16 +140,15 @@ class Observer:
             return "ad_group"
         if day < ph.launch_days:
             return "launch"
-        if healthy:
+        if met == applicable:
             if self.self_operation_day is None:
                 self.self_operation_day = day
                 model.log_event(f"The group became self-operating on day {day}")
             return "self_operating"
-        past = self.rows[-TREND_DAYS]["members"] if len(self.rows) >= TREND_DAYS else self.rows[0]["members"]
-        if self.self_operation_day is not None and people + 1 >= 0.95 * past and \
-                speaking_rate >= ph.speaking_rate_target / 2:
+        if self.self_operation_day is not None and met >= applicable - 1:
             return "mature"
-        if len(model.members) > past:
+        past = self.rows[-TREND_DAYS]["members"] if len(self.rows) >= TREND_DAYS else self.rows[0]["members"]
+        if len(model.members) > GROWTH_FACTOR * past:
             return "growth"
         return "decline"
 

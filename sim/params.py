@@ -93,7 +93,7 @@ class Entry:
 @dataclass
 class Arrivals:
     cap: int = P(500, 2, 1_000_000, unit="members", src="seed 004 L297, L400: WeChat cap 500")
-    invite_rate: float = P(0.004, 0, 1, unit="invitations/satisfied member/day", src="seed 001 裂变")
+    invite_rate: float = P(0.012, 0, 1, unit="invitations/satisfied member/day", src="seed 001 裂变")
     invite_satisfaction: float = P(0.6, 0, 1, unit="satisfaction needed to invite", src="assumption")
     promotion_per_day: float = P(0.0, 0, 10000, unit="strangers/day from external promotion", src="seed 004 L176 暴力引流")
     promotion_start_day: int = P(0, 0, 100000, unit="day the promotion campaign starts", src="seed 004 L176")
@@ -125,7 +125,7 @@ class Cadence:
     event_ties: int = P(10, 0, 1000, unit="new ties formed per offline event", src="seed 004 L648")
     red_packets_per_week: float = P(0.0, 0, 100, unit="red-packet bursts/week", src="seed 004 L115, L227")
     red_packet_chat: float = P(0.4, 0, 10, unit="chat messages/member per burst", src="assumption")
-    red_packet_habituation: float = P(0.05, 0, 1, unit="daily rise of members' red-packet expectation", src="seed 004 L122")
+    red_packet_habituation: float = P(0.1, 0, 1, unit="daily rise of members' red-packet expectation", src="seed 004 L122")
     fatigue_threshold: float = P(2.0, 0, 50, unit="content posts/day tolerated before fatigue", src="seed 001, 002")
     fatigue_cost: float = P(0.06, 0, 1, unit="satisfaction cost per post over tolerance", src="assumption")
     boredom_cost: float = P(0.06, 0, 1, unit="satisfaction cost of a day with nothing of value", src="assumption")
@@ -133,12 +133,14 @@ class Cadence:
 
 @dataclass
 class Conversation:
-    lurker_posts_per_day: float = P(0.02, 0, 50, unit="messages/day", src="seed 004 L639: 90% asleep")
-    active_posts_per_day: float = P(0.5, 0, 50, unit="messages/day", src="assumption; R4DS data")
+    lurker_posts_per_day: float = P(0.01, 0, 50, unit="messages/day", src="seed 004 L639: 90% asleep")
+    active_posts_per_day: float = P(0.35, 0, 50, unit="messages/day", src="assumption; R4DS data")
     kol_posts_per_day: float = P(1.2, 0, 50, unit="messages/day", src="assumption")
     vip_posts_per_day: float = P(0.4, 0, 50, unit="messages/day", src="assumption")
     spammer_ads_per_day: float = P(1.5, 0, 100, unit="ads/day", src="assumption")
     propensity_shape: float = P(1.0, 0.05, 100, unit="gamma shape of individual posting rates", src="80/20: seed 004")
+    newcomer_boost: float = P(2.0, 0, 100, unit="extra posting of a newcomer (× rate), fading over newcomer_days", src="seed 004 L176: newcomers' questions")
+    newcomer_days: float = P(14.0, 0.1, 3650, unit="days over which a newcomer's eagerness fades (1/e)", src="assumption")
     stimulus_gain: float = P(0.8, 0, 10, unit="extra posting per unit of yesterday's activity", src="seed 004 L639")
     replies_per_valuable: float = P(2.5, 0, 100, unit="mean replies to a valuable post", src="assumption")
     round_min_exchanges: int = P(5, 2, 100, unit="exchanges that make a valuable round", src="seed 001 indicator 1")
@@ -161,24 +163,25 @@ class Moderation:
 @dataclass
 class Reading:
     attention_budget: float = P(40.0, 1, 10000, unit="messages read/day before overload", src="MODEL.md §3")
-    value_scale: float = P(3.0, 0.01, 1000, unit="valuable reads at which value saturates (1-1/e)", src="assumption")
+    value_scale: float = P(2.5, 0.01, 1000, unit="valuable reads at which value saturates (1-1/e)", src="assumption")
     content_weight: float = P(0.6, 0, 10, unit="value of a content post vs a valuable post", src="assumption")
     social_value: float = P(0.02, 0, 1, unit="value per chat message from a tie", src="seed 004 L20 ring structure")
     overload_cost: float = P(0.3, 0, 10, unit="satisfaction cost per budget of unread messages", src="seed 004 L45")
     ad_cost: float = P(0.04, 0, 1, unit="satisfaction cost per ad read", src="seed 004 L64")
     noise_cost: float = P(0.004, 0, 1, unit="cost per off-topic chat message read (× (1-fit))", src="assumption")
-    expectation: float = P(0.25, 0, 1, unit="daily value a member expects", src="assumption")
+    expectation: float = P(0.22, 0, 1, unit="daily value a member expects", src="assumption")
     vip_expectation: float = P(0.4, 0, 1, unit="daily value a paying member expects", src="MODEL.md §4.5")
     adaptation: float = P(0.12, 0, 1, unit="satisfaction EMA weight per day", src="assumption")
-    content_novelty_days: float = P(150.0, 1, 100000, unit="tenure (days) over which scheduled content loses 1/e of its value", src="seed 003 L20: value must be renewed")
+    novelty_days: float = P(150.0, 1, 100000, unit="tenure (days) over which what a member reads loses 1/e of its novelty", src="seed 003 L20: value must be renewed")
+    novelty_floor: float = P(0.3, 0, 1, unit="share of value that never wears off", src="assumption")
     muted_check_prob: float = P(0.15, 0, 1, unit="chance a muted member opens the group", src="assumption")
 
 
 @dataclass
 class Roles:
-    activate_satisfaction: float = P(0.65, 0, 1, unit="satisfaction at which a lurker may start talking", src="assumption")
-    activate_prob: float = P(0.03, 0, 1, unit="daily chance", src="assumption")
-    deactivate_satisfaction: float = P(0.4, 0, 1, unit="satisfaction below which an active member lurks", src="assumption")
+    activate_satisfaction: float = P(0.6, 0, 1, unit="satisfaction at which a lurker may start talking", src="assumption")
+    activate_prob: float = P(0.006, 0, 1, unit="daily chance", src="assumption")
+    deactivate_satisfaction: float = P(0.45, 0, 1, unit="satisfaction below which an active member lurks", src="assumption")
     kol_endorsements: int = P(12, 1, 10000, unit="replies received in 30 days to become KOL", src="assumption")
     kol_min_expertise: float = P(0.6, 0, 1, unit="expertise needed to become KOL", src="seed 001 树关键人")
     kol_quality_floor: float = P(0.2, 0, 1, unit="valuable share of messages below which a KOL is unhappy", src="seed 004 L176")
@@ -203,7 +206,7 @@ class Churn:
     mode: ChurnMode = ChurnMode.satisfaction
     base_hazard: float = P(0.001, 0, 1, unit="daily leave probability of a content member", src="assumption")
     dissatisfied_hazard: float = P(0.05, 0, 1, unit="extra daily leave probability at satisfaction 0", src="assumption")
-    lost_ties_hazard: float = P(0.01, 0, 1, unit="extra hazard when all one's ties are gone", src="Garcia et al. 2013")
+    lost_ties_hazard: float = P(0.03, 0, 1, unit="extra hazard when all one's ties are gone", src="Garcia et al. 2013")
     mute_below: float = P(0.35, 0, 1, unit="satisfaction below which a member mutes", src="seed 004 L642")
     unmute_above: float = P(0.6, 0, 1, unit="satisfaction above which a member unmutes", src="assumption")
     zombie_purge: bool = False

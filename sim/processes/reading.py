@@ -4,14 +4,15 @@ A member opens the group (muted members rarely do), reads up to their attention
 budget (~40 messages, MODEL.md §3) in proportion to what is on screen, and turns
 what they read into one day's utility:
 
-    gain  = need · fit · (1 − exp(−V / value_scale))      diminishing returns
+    gain  = novelty · need · fit · (1 − exp(−V / value_scale))   diminishing returns
             + social_value · (chat read) · (share of own ties who spoke today)
             + VIP bonus + red-packet thrill
     cost  = overload + ads + off-topic noise + content fatigue + boredom
     target satisfaction = clip(0.5 + gain − cost − expectation, 0, 1)
 
-with V = valuable read + content_weight · novelty · content read, where the founder's
-scheduled content loses novelty with the reader's tenure (peers must renew the value). Satisfaction moves toward the
+with V = valuable read + content_weight · content read. Novelty wears off with the
+reader's tenure down to ``novelty_floor`` (seed 003 L20: without renewed value activity
+falls), so a group lives on newcomers and on value that keeps coming. Satisfaction moves toward the
 target by ``adaptation`` per day. The cost terms are kept so churn can name the
 reason a member leaves. Per member the work is O(own ties), never O(members).
 """
@@ -57,9 +58,9 @@ def read_day(member: Member, model: CommunityModel) -> Reading | None:
     share = min(1.0, budget / total) if total else 0.0
     valuable, content, chat, ads = (log.valuable * share, log.content * share,
                                     log.chat * share, log.ads_visible * share)
-    novelty = math.exp(-(model.day - member.join_day) / r.content_novelty_days)
-    v = valuable + r.content_weight * content * model.content_quality * novelty
-    gain = member.need * member.fit * (1.0 - math.exp(-v / r.value_scale))
+    v = valuable + r.content_weight * content * model.content_quality
+    novelty = r.novelty_floor + (1.0 - r.novelty_floor) * math.exp(-(model.day - member.join_day) / r.novelty_days)
+    gain = novelty * member.need * member.fit * (1.0 - math.exp(-v / r.value_scale))
     if chat:
         ties = model.network.adj.get(member.unique_id, {})
         if ties:
