@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import yaml
 from scipy import stats
 
 from experiments.collect import atomic_write, override_columns
@@ -357,6 +358,28 @@ def _problems_html(table: pd.DataFrame) -> str:
     )
 
 
+def _optuna_html(sweep_dir: Path, outcome: Outcome, constraints: dict | None) -> str:
+    """The search's answer, when this sweep was an Optuna search: best settings + how to confirm."""
+    try:
+        best = yaml.safe_load((sweep_dir / "optimization_results.yaml").read_text())
+        params = dict(best["best_params"])
+    except (OSError, yaml.YAMLError, KeyError, TypeError):
+        return ""
+    bounds = "; ".join(
+        f"{k} {'≥ ' + str(b['min']) if b.get('min') is not None else ''}{' ≤ ' + str(b['max']) if b.get('max') is not None else ''}"
+        for k, b in (constraints or {}).items()
+    )
+    settings = " ".join(f"{k}={_fmt(v)}" for k, v in params.items())
+    return (
+        "<h2>Optuna's best strategy</h2>"
+        f"<p>Best score {_num(best.get('best_value'))} ({outcome.label.lower()}"
+        + (f", subject to {html.escape(bounds)}; a negative score means no trial met the constraints" if bounds else "")
+        + f"). Settings:</p><pre>{html.escape(settings)}</pre>"
+        "<p>Each trial was a single run, so confirm it against the other top strategies with replicate seeds:</p>"
+        f"<pre>python experiments/run.py -m {html.escape(settings)} seed='range(20)'</pre>"
+    )
+
+
 CSS = """body{font-family:system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}
 th{background:#f3f3f3}.summary{background:#f7fbff;border-left:4px solid #3b82f6;padding:.5em 1em}
@@ -372,6 +395,7 @@ def build_report(
     *,
     outcome: str = "lifespan_days",
     question: str | None = None,
+    constraints: dict | None = None,
 ) -> Path:
     """Write ``sweep_report.html`` into ``sweep_dir`` and return its path."""
     sweep_dir = Path(sweep_dir)
@@ -420,6 +444,7 @@ def build_report(
     for i, (_, fig) in enumerate(figs):
         fig.update_layout(template="plotly_white")
         parts.append(fig.to_html(full_html=False, include_plotlyjs=(i == 0), config={"displaylogo": False}))
+    parts.append(_optuna_html(sweep_dir, primary, constraints))
     parts.append("<h2>Jobs without a result</h2>" + _problems_html(table))
     parts.append(
         "<p style='color:#666'>How to read this: a strategy is significantly different from the best when the "

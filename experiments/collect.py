@@ -90,6 +90,22 @@ def planned_jobs(sweep_dir: Path) -> list[list[str]] | None:
         return None
 
 
+def report_settings(sweep_dir: Path) -> dict[str, Any]:
+    """The sweep's ``hydra.callbacks.sweep_report`` options (question, outcome, ...), so the
+    on-demand report matches the one the callback would have drawn. Read from
+    ``multirun.yaml``, or from a job's ``.hydra/hydra.yaml`` (the Optuna sweeper writes no
+    ``multirun.yaml``)."""
+    candidates = [sweep_dir / "multirun.yaml", *sorted(sweep_dir.glob("*/.hydra/hydra.yaml"))[:1]]
+    for path in candidates:
+        try:
+            cfg = yaml.safe_load(path.read_text())
+            options = dict(cfg["hydra"]["callbacks"]["sweep_report"])
+        except (OSError, yaml.YAMLError, KeyError, TypeError):
+            continue
+        return {k: v for k, v in options.items() if k in ("outcome", "question", "constraints")}
+    return {}
+
+
 def _job_row(job: int, job_dir: Path | None, planned: list[str] | None) -> dict[str, Any]:
     status = _read_json(job_dir / "status.json") if job_dir else None
     overrides = _read_overrides(job_dir, status) if job_dir else []
@@ -102,7 +118,8 @@ def _job_row(job: int, job_dir: Path | None, planned: list[str] | None) -> dict[
         row["status"] = str(status.get("status") or "missing")
         row["error"] = status.get("error")
         row["wall_seconds"] = status.get("wall_seconds")
-    metrics = _read_json(job_dir / "metrics.json") if job_dir else None
+    # Only a finished job's outcomes count: a failed or running one may sit on stale files.
+    metrics = _read_json(job_dir / "metrics.json") if job_dir and row["status"] == "ok" else None
     if metrics:
         # Outcomes never overwrite the bookkeeping columns or the overrides.
         row.update({k: v for k, v in metrics.items() if k not in row})
@@ -199,7 +216,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_report:
         from dashboards.sweep_report import build_report
 
-        print(f"dashboard -> {build_report(table, args.sweep_dir)}")
+        report = build_report(table, args.sweep_dir, **report_settings(args.sweep_dir))
+        print(f"dashboard -> {report}")
     for _, row in table[table["status"] != "ok"].iterrows():
         error = "" if pd.isna(row["error"]) else f": {row['error']}"
         print(f"  job {row['job']}: {row['status']}{error}")
