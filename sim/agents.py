@@ -85,8 +85,9 @@ class Member(mesa.Agent):
             return 0.0
         p = self.model.p.conversation
         mood = 0.3 + self.satisfaction
-        eager = 1.0 + p.newcomer_boost * math.exp(-(self.model.day - self.join_day) / p.newcomer_days)
-        return getattr(p, self.rate_field) * self.propensity * mood * eager * (1.0 + p.stimulus_gain * self.model.stimulus)
+        eager = p.newcomer_posts_per_day * math.exp(-(self.model.day - self.join_day) / p.newcomer_days)
+        base = getattr(p, self.rate_field) * self.propensity + eager
+        return base * mood * (1.0 + p.stimulus_gain * self.model.stimulus)
 
     def valuable_share(self) -> float:
         """Chance that a message of this member is valuable (on-topic expertise)."""

@@ -1,0 +1,153 @@
+"""Each daily mechanism of MODEL.md §4 does what it claims (small runs, explicit setups)."""
+
+from __future__ import annotations
+
+import statistics
+
+import networkx as nx
+
+from sim import CommunityModel, simulate
+from sim.observe import ROLES
+from sim.params import AdPolicy, ChurnMode, EntryThreshold, InitialNetwork, SeedStrategy
+from tests.conftest import make_params
+
+# A group under steady spam pressure whose founder never tires, so moderation capacity is constant.
+SPAMMY = dict(arrivals={"spam_base": 1.0, "spam_per_100_members": 0.5},
+              founder={"cost_per_post": 0.0, "cost_per_moderation": 0.0})
+
+
+def test_ban_leaves_no_visible_ads_once_moderation_catches_up():
+    r = simulate(make_params(days=120, ads={"policy": AdPolicy.ban}, moderation={"capacity_per_day": 50.0}, **SPAMMY))
+    assert sum(row["ads_posted"] for row in r.rows) > 50, "spammers did post"
+    assert all(row["msgs_ad"] == 0 for row in r.rows[30:])
+    assert sum(row["leaves_kicked"] for row in r.rows) > 0
+
+
+def test_free_policy_leaves_ads_up_and_quota_caps_them():
+    free = simulate(make_params(days=60, seed=2, ads={"policy": AdPolicy.free}, **SPAMMY))
+    quota = simulate(make_params(days=60, seed=2, ads={"policy": AdPolicy.quota, "quota_per_day": 1},
+                                 moderation={"capacity_per_day": 50.0}, **SPAMMY))
+    assert sum(row["msgs_ad"] for row in free.rows) == sum(row["ads_posted"] for row in free.rows) > 0
+    assert all(row["msgs_ad"] <= 1 for row in quota.rows)
+
+
+def test_moderation_capacity_is_a_real_limit():
+    r = simulate(make_params(days=60, ads={"policy": AdPolicy.ban}, moderation={"capacity_per_day": 0.0}, **SPAMMY))
+    assert sum(row["msgs_ad"] for row in r.rows) == sum(row["ads_posted"] for row in r.rows) > 0
+    assert sum(row["leaves_kicked"] for row in r.rows) == 0
+
+
+def test_warned_then_kicked():
+    r = simulate(make_params(days=120, ads={"policy": AdPolicy.ban},
+                             moderation={"capacity_per_day": 50.0, "warnings_before_kick": 2}, **SPAMMY))
+    kicked = [m for m in r.model.roster if m.leave_reason == "kicked"]
+    assert kicked
+    assert all(m.warnings == 3 for m in kicked)
+    assert all(m.warnings <= 2 for m in r.model.roster if m.present)
+
+
+def test_cap_is_never_exceeded():
+    r = simulate(make_params(days=60, arrivals={"cap": 100, "promotion_per_day": 30.0}))
+    assert max(row["members"] for row in r.rows) == 100
+    assert sum(row["turned_away_full"] for row in r.rows) > 0
+
+
+def _recruited_fit(threshold: EntryThreshold, cutoff: float, seed: int) -> list[float]:
+    p = make_params(seed=seed, days=60, arrivals={"promotion_per_day": 4.0, "promotion_fit": 0.25},
+                    entry={"threshold": threshold, "fit_cutoff": cutoff})
+    r = simulate(p)
+    return [m.fit for m in r.model.roster if m.channel in ("promotion", "word_of_mouth", "founder")]
+
+
+def test_entry_threshold_lowers_low_fit_arrivals():
+    """Over 5 seeds: an application review (cutoff 0.5) admits fewer low-fit (< 0.3) newcomers
+    and raises mean fit by at least 0.15 over an open door."""
+    open_fits, app_fits = [], []
+    for seed in range(5):
+        open_fits += _recruited_fit(EntryThreshold.open, 0.0, seed)
+        app_fits += _recruited_fit(EntryThreshold.application, 0.5, seed)
+    low = lambda fits: sum(f < 0.3 for f in fits) / len(fits)  # noqa: E731
+    assert statistics.mean(app_fits) > statistics.mean(open_fits) + 0.15
+    assert low(app_fits) < 0.5 * low(open_fits)
+    assert len(app_fits) < len(open_fits), "the threshold trades volume for fit"
+
+
+def test_role_change_keeps_identity_and_type_index():
+    r = simulate(make_params(days=150, seed=4, seeding={"strategy": SeedStrategy.kols_first}))
+    changed = [m for m in r.model.roster if len({role for _, role in m.role_history}) > 1]
+    assert changed, "some members changed role"
+    for m in changed:
+        assert m.role_history[-1][1] == m.role
+        assert r.model.by_id(m.unique_id) is m
+    for cls, agents in r.model.agents_by_type.items():
+        assert all(type(a) is cls for a in agents)
+    assert sum(len(a) for a in r.model.agents_by_type.values()) == len(r.model.agents)
+
+
+def test_low_quality_influx_drives_kols_out():
+    """Over 4 seeds, a flood of low-fit strangers makes more KOLs leave for 'quality_fell'."""
+    def kol_exits(promotion: float) -> int:
+        total = 0
+        for seed in range(4):
+            r = simulate(make_params(seed=seed, days=150, seeding={"strategy": SeedStrategy.kols_first},
+                                     arrivals={"promotion_per_day": promotion, "promotion_fit": 0.15,
+                                               "promotion_start_day": 40}))
+            total += sum(row["leaves_quality_fell"] for row in r.rows)
+            assert all("left: quality fell" in e for _, e in r.events if e.startswith("KOL "))
+        return total
+    assert kol_exits(8.0) > kol_exits(0.0)
+
+
+def test_zombie_purge_removes_the_silent():
+    p = make_params(days=120, churn={"zombie_purge": True, "zombie_days": 30, "purge_every_days": 30})
+    model = CommunityModel(p)
+    purged_days = []
+    while model.running:
+        model.step()
+        if model.day % 30 == 0:
+            purged_days.append(model.day)
+            assert all(m.days_silent < 30 for m in model.members if m.role != "founder")
+    assert purged_days and sum(row["leaves_purged"] for row in model.observer.rows) > 0
+
+
+def test_vip_tier_converts_and_earns_only_when_enabled():
+    on = simulate(make_params(days=120, seed=1, monetisation={"enabled": True}))
+    off = simulate(make_params(days=120, seed=1))
+    assert on.outcomes["revenue"] > 0 and on.model.vips_ever > 0
+    assert off.outcomes["revenue"] == 0 and off.model.vips_ever == 0
+
+
+def test_dead_group_stops_early():
+    p = make_params(days=365, seeding={"seed_users": 3, "recruits_per_day": 0.0},
+                    arrivals={"invite_rate": 0.0, "spam_base": 0.0, "spam_per_100_members": 0.0},
+                    churn={"base_hazard": 0.3})
+    r = simulate(p)
+    assert r.outcomes["final_phase"] == "dead"
+    assert r.outcomes["days_run"] < 100
+    assert not r.outcomes["censored"] and r.outcomes["lifespan_days"] == r.outcomes["dead_day"]
+
+
+def test_every_role_can_die_out_without_errors():
+    """PITFALLS: a role reaching zero must not break collection; here all do."""
+    r = simulate(make_params(days=200, seeding={"seed_users": 2, "recruits_per_day": 0.0},
+                             arrivals={"invite_rate": 0.0}, churn={"base_hazard": 0.05}))
+    last = r.rows[-1]
+    assert any(last[f"members_{role}"] == 0 for role in ROLES)
+    assert all(isinstance(last[f"members_{role}"], int) for role in ROLES)
+
+
+def test_edgelist_members_and_cascade_core(tmp_path):
+    """Threshold cascade on a user network: survivors are the ⌈c/b⌉-core (Garcia et al. 2013)."""
+    g = nx.karate_club_graph()
+    path = tmp_path / "ties.txt"
+    path.write_text("# karate club\n" + "\n".join(f"n{u} n{v}" for u, v in g.edges) + "\n")
+    p = make_params(days=30, network={"initial": InitialNetwork.edgelist, "edgelist": str(path)},
+                    churn={"mode": ChurnMode.cascade, "cascade_benefit": 1.0, "cascade_cost": 4.0},
+                    seeding={"recruits_per_day": 0.0},
+                    arrivals={"invite_rate": 0.0, "spam_base": 0.0, "spam_per_100_members": 0.0})
+    model = CommunityModel(p)
+    assert len(model.members) == g.number_of_nodes()
+    while model.running:
+        model.step()
+    survivors = {m.label for m in model.members}
+    assert survivors == {f"n{v}" for v in nx.k_core(g, 4).nodes}
