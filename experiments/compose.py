@@ -7,6 +7,7 @@ re-creates the model from its own parameters on reset).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from hydra.core.config_store import ConfigStore
 from hydra.core.global_hydra import GlobalHydra
 from omegaconf import DictConfig, OmegaConf
 
-from sim.params import Params, validate
+from sim.params import ParamError, Params, validate
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 
@@ -36,8 +37,20 @@ def register_configs() -> None:
 
 def to_params(cfg: DictConfig) -> RunConfig:
     """Typed, range-checked parameters from a composed config (raises ParamError)."""
-    obj = OmegaConf.to_object(cfg)
-    return validate(obj)
+    _reject_unknown_keys(cfg, RunConfig)
+    return validate(OmegaConf.to_object(cfg))
+
+
+def _reject_unknown_keys(cfg: DictConfig, schema: type, prefix: str = "") -> None:
+    """The schema already refuses typos; this also refuses keys added with ``+key=...``."""
+    fields = {f.name: f for f in dataclasses.fields(schema)}
+    for key in cfg:
+        if key not in fields:
+            raise ParamError(f"unknown key {prefix}{key}: allowed keys are {', '.join(fields)}")
+        node = cfg[key]
+        sub_schema = OmegaConf.get_type(cfg, key) if isinstance(node, DictConfig) else None
+        if sub_schema is not None and dataclasses.is_dataclass(sub_schema):
+            _reject_unknown_keys(node, sub_schema, f"{prefix}{key}.")
 
 
 def load_params(overrides: list[str] | None = None) -> RunConfig:

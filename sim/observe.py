@@ -1,7 +1,8 @@
 """What the model measures (MODEL.md §5): daily rows, health indicators, phase, outcomes.
 
-Health indicators (seed 001): ① a valuable round (≥5 exchanges) without the owner in
-the last 7 days; ② ≥20% of members spoke in the last 7 days; ③ paid conversion ≥10%
+Health indicators (seed 001): ① at least ``rounds_per_week`` (5, seed 001 L119) valuable
+rounds (threads of ≥5 exchanges) started by someone other than the owner in the last 7
+days; ② ≥20% of members (people: spammers and the founder excluded) spoke in the last 7 days; ③ paid conversion ≥10%
 (≥5% upsell with paid entry) — applicable only when the group sells something; ④ most
 of the last 30 days' newcomers came by word of mouth; ⑤ ≥40% of members would be
 disappointed if the group dissolved (satisfaction ≥ ``disappointed_satisfaction``).
@@ -78,8 +79,10 @@ class Observer:
         self._joins.append((organic, recruited))
 
         present = {m.unique_id for m in members}
-        weekly_speakers = len(set().union(*self._speakers) & present)
-        speaking_rate = weekly_speakers / n if n else 0.0
+        # Indicator ② counts people (seed 001 L121 "users who spoke"): spammers posting ads
+        # and the founder are neither in the numerator nor in the denominator.
+        people_ids = {m.unique_id for m in members if m.role not in ("spammer", "founder")}
+        speaking_rate = len(set().union(*self._speakers) & people_ids) / people if people else 0.0
         conversion = counts["vip"] / people if people else 0.0
         joins_30 = sum(r for _, r in self._joins)
         wom_share = sum(o for o, _ in self._joins) / joins_30 if joins_30 else 0.0
@@ -87,7 +90,7 @@ class Observer:
         ph = p.phases
         target_conv = ph.paid_upsell_target if p.entry.threshold is EntryThreshold.paid else ph.paid_conversion_target
         ind = {
-            "ind_rounds": sum(self._rounds) > 0,
+            "ind_rounds": sum(self._rounds) >= ph.rounds_per_week,
             "ind_speaking": speaking_rate >= ph.speaking_rate_target,
             "ind_conversion": conversion >= target_conv,
             "ind_word_of_mouth": joins_30 > 0 and wom_share >= ph.word_of_mouth_target,
@@ -159,8 +162,7 @@ def outcomes(model: CommunityModel) -> dict[str, Any]:
     rows = obs.rows
     end_day = min(d for d in (obs.dead_day, obs.ad_group_day) if d is not None) \
         if (obs.dead_day is not None or obs.ad_group_day is not None) else None
-    people = [m for m in model.roster if m.role_history[0][1] not in ("spammer",) and m.channel != "founder"
-              and m is not model.founder]
+    people = [m for m in model.roster if m is not model.founder and m.role_history[0][1] != "spammer"]
     recruited = [m for m in people if m.channel not in ("seed", "edgelist")]
     ever_kol = [m for m in model.roster if any(r == "kol" for _, r in m.role_history)]
     msgs = sorted((m.messages_total for m in model.roster if m.role != "spammer"), reverse=True)

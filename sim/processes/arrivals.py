@@ -75,7 +75,7 @@ def found_group(model: CommunityModel) -> None:
     if p.network.initial is InitialNetwork.edgelist:
         _found_from_edgelist(model)
         return
-    founder = _create(model, Founder, "founder",
+    founder = _create(model, Founder, "seed",
                       {"fit": 1.0, "expertise": p.founder.expertise, "need": 1.0,
                        "willingness_to_pay": 0.0, "propensity": 1.0}, satisfaction=1.0)
     model.founder = founder
