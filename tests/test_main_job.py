@@ -94,6 +94,7 @@ def test_unknown_key_exits_naming_it(tmp_path):
 def test_rerun_into_a_finished_folder_is_skipped(finished_run, tmp_path):
     _, out = finished_run
     before = (out / "metrics.json").stat().st_mtime_ns
-    proc = run_main("scenario=kol_exodus", "seed=7", "days=90", f"hydra.run.dir={out}", cwd=tmp_path)
+    proc = run_main("scenario=kol_exodus", "seed=7", "strategy/ad_policy=quota", "days=90", f"hydra.run.dir={out}",
+                    cwd=tmp_path)
     assert proc.returncode == 0 and "[skip]" in proc.stdout
     assert (out / "metrics.json").stat().st_mtime_ns == before
