@@ -26,6 +26,10 @@ REASON_COLORS = dict(zip(REASONS, ("#8c8c8c", "#6baed6", "#d95f02", "#9e9ac8", "
                                    "#e31a1c", "#525252", "#1f78b4", "#fdbf6f", "#6a3d9a")))
 
 
+#: Phases shorter than this (days) are shaded but not labelled, so labels never overlap.
+MIN_LABELLED_SPAN = 25
+
+
 def _phase_spans(rows: list[dict[str, Any]]) -> list[tuple[str, int, int]]:
     spans: list[tuple[str, int, int]] = []
     for r in rows:
@@ -78,7 +82,7 @@ def _add_phase_bands(fig: go.Figure, rows: list[dict[str, Any]], subplots: bool)
     for phase, start, end in _phase_spans(rows):
         fig.add_vrect(x0=start - 0.5, x1=end + 0.5, fillcolor=PHASE_COLORS[phase], opacity=0.4, layer="below",
                       line_width=0, **where)
-        if end - start >= 10:
+        if end - start >= MIN_LABELLED_SPAN:
             fig.add_annotation(x=(start + end) / 2, y=1.0, yref="y domain", yanchor="bottom", text=phase,
                                showarrow=False, font={"size": 10}, **label_at)
 

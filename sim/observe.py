@@ -9,7 +9,8 @@ disappointed if the group dissolved (satisfaction ≥ ``disappointed_satisfactio
 
 Lifecycle phase (seed 000, 001): launch → growth → self_operating (all applicable
 indicators hold) → mature → decline → ad_group (ads ≥ half of a week's messages;
-terminal) or dead (no non-ad message for N days, or nobody left; terminal). After
+terminal) or dead (no non-ad message for N days, or nobody left; terminal). A group
+that lost ``decline_drop`` of its members over ``decline_window`` days is in decline. After
 self-operation a group missing one indicator is mature; otherwise a group is in growth
 while membership rises by 2% a fortnight, else in decline.
 """
@@ -143,6 +144,9 @@ class Observer:
             return "ad_group"
         if day < ph.launch_days:
             return "launch"
+        if len(self.rows) >= ph.decline_window and \
+                len(model.members) < (1.0 - ph.decline_drop) * self.rows[-ph.decline_window]["members"]:
+            return "decline"  # shrinking fast, whatever the indicators say
         if met == applicable:
             if self.self_operation_day is None:
                 self.self_operation_day = day

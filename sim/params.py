@@ -72,7 +72,7 @@ class Scenario:
 @dataclass
 class Seeding:
     strategy: SeedStrategy = SeedStrategy.friends
-    seed_users: int = P(20, 0, 500, unit="members on day 0", src="seed 004 L47-61: seed users")
+    seed_users: int = P(20, 0, 1_000_000, unit="members on day 0", src="seed 004 L47-61: seed users")
     recruits_per_day: float = P(1.5, 0, 200, unit="members/day during launch", src="assumption")
     recruit_days: int = P(30, 0, 3650, unit="days the founder keeps recruiting", src="assumption")
 
@@ -237,6 +237,9 @@ class Phases:
     launch_days: int = P(14, 0, 3650, unit="days", src="seed 000 lifecycle")
     dead_after_silent_days: int = P(14, 1, 3650, unit="days without non-ad messages", src="MODEL.md §5")
     ad_group_share: float = P(0.5, 0, 1, unit="ad share of weekly messages that makes an ad group", src="seed 003")
+    rounds_per_week: int = P(5, 1, 1000, unit="valuable rounds without the owner in 7 days", src="seed 001 L119 indicator 1 (5 rounds; docs/seeds.md §9.1)")
+    decline_drop: float = P(0.1, 0, 1, unit="share of members lost over decline_window that means decline", src="assumption")
+    decline_window: int = P(30, 1, 3650, unit="days", src="assumption")
     speaking_rate_target: float = P(0.2, 0, 1, unit="weekly speakers/members", src="seed 001 indicator 2")
     paid_conversion_target: float = P(0.10, 0, 1, unit="VIPs/members with free entry", src="seed 001 indicator 3")
     paid_upsell_target: float = P(0.05, 0, 1, unit="VIPs/members with paid entry", src="seed 001 indicator 3")
