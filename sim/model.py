@@ -12,7 +12,7 @@ from sim import network
 from sim.agents import Founder, Member
 from sim.observe import Observer, outcomes
 from sim.params import Params, validate
-from sim.processes import arrivals, churn, content, conversation, moderation, needs, roles
+from sim.processes import arrivals, churn, content, conversation, moderation, needs, reading, roles
 
 
 class CommunityModel(mesa.Model):
@@ -59,7 +59,8 @@ class CommunityModel(mesa.Model):
             m.post()
         conversation.run_threads(self)
         moderation.enforce_rules(self)  # §4.4
-        for m in self._shuffled():  # §4.5
+        self.page = reading.prepare_page(self)  # §4.5: what is on screen today
+        for m in self._shuffled():
             m.read()
         roles.update_roles(self)  # §4.6
         churn.let_members_leave(self)  # §4.7
@@ -98,6 +99,11 @@ class CommunityModel(mesa.Model):
         """Someone who spoke recently (a greeter when the founder is away)."""
         talkers = [m for m in self.agents if m.role not in ("spammer",) and self.day - m.last_post_day <= 7]
         return talkers[int(self.rng.integers(len(talkers)))] if talkers else None
+
+    def ties_of(self, m: Member) -> dict:
+        """The member's present contacts (uid → edge data). Reads networkx's adjacency dict
+        directly: ``graph.adj[u]`` builds a view object per call, which dominated the profile."""
+        return self.network._adj.get(m.unique_id, {})
 
     def network_tie(self, a: Member, b: Member) -> None:
         network.tie(self.network, a, b)

@@ -71,7 +71,7 @@ def _satisfaction_churn(model: CommunityModel) -> None:
             m.muted = True
         hazard = c.base_hazard + c.dissatisfied_hazard * (1.0 - s) ** 2 * (1.0 if m.muted else UNMUTED_FACTOR)
         if m.ties_ever:
-            hazard += c.lost_ties_hazard * (1.0 - model.network.degree(m.unique_id) / m.ties_ever)
+            hazard += c.lost_ties_hazard * (1.0 - len(model.ties_of(m)) / m.ties_ever)
         if day - m.join_day < model.p.entry.judgement_days and s < NEWCOMER_DISLIKE_BELOW:
             hazard += NEWCOMER_DISLIKE_HAZARD
         if rng.random() < hazard:

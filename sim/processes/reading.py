@@ -48,35 +48,60 @@ class Reading:
         return max(costs, key=costs.get)
 
 
-def read_day(member: Member, model: CommunityModel) -> Reading | None:
-    r = model.p.reading
-    log = model.log
-    if member.muted and model.rng.random() >= r.muted_check_prob:
-        return None
+@dataclass(slots=True)
+class Page:
+    """What is on screen today, the same for every reader: computed once per day."""
+
+    read: float  # messages a reader gets through (attention budget or all)
+    valuable: float
+    chat: float
+    ads: float
+    saturation: float  # 1 − exp(−V / value_scale): value read, before who reads it
+    overload: float
+    ad_cost: float
+    fatigue: float
+    boredom: float
+    red_packet_thrill: float
+
+
+def prepare_page(model: CommunityModel) -> Page:
+    r, c, log = model.p.reading, model.p.cadence, model.log
     total = log.visible
     budget = r.attention_budget
     share = min(1.0, budget / total) if total else 0.0
     valuable, content, chat, ads = (log.valuable * share, log.content * share,
                                     log.chat * share, log.ads_visible * share)
     v = valuable + r.content_weight * content * model.content_quality
+    return Page(
+        read=valuable + content + chat + ads, valuable=valuable, chat=chat, ads=ads,
+        saturation=1.0 - math.exp(-v / r.value_scale),
+        overload=r.overload_cost * max(0.0, total - budget) / budget,
+        ad_cost=r.ad_cost * ads,
+        fatigue=c.fatigue_cost * max(0.0, log.content - c.fatigue_threshold),
+        boredom=c.boredom_cost * math.exp(-v),
+        red_packet_thrill=model.red_packet_thrill if log.red_packets else 0.0,
+    )
+
+
+def read_day(member: Member, model: CommunityModel) -> Reading | None:
+    """One member's day of reading ``model.page``; None if they did not open the group."""
+    r = model.p.reading
+    if member.muted and model.rng.random() >= r.muted_check_prob:
+        return None
+    page = model.page
     novelty = r.novelty_floor + (1.0 - r.novelty_floor) * math.exp(-(model.day - member.join_day) / r.novelty_days)
-    gain = novelty * member.need * member.fit * (1.0 - math.exp(-v / r.value_scale))
-    if chat:
-        ties = model.network.adj.get(member.unique_id, {})
+    gain = novelty * member.need * member.fit * page.saturation
+    if page.chat:
+        ties = model.ties_of(member)
         if ties:
-            spoke = sum(1 for t in ties if t in log.speakers)
-            gain += r.social_value * chat * spoke / len(ties)
+            speakers = model.log.speakers
+            spoke = sum(1 for t in ties if t in speakers)
+            gain += r.social_value * page.chat * spoke / len(ties)
     if member.role == "vip":
-        gain += model.p.monetisation.vip_value_bonus * member.need * (1.0 - math.exp(-v / r.value_scale))
-    if log.red_packets:
-        gain += model.red_packet_thrill * (1.0 - member.fit)
-    c = model.p.cadence
-    overload = r.overload_cost * max(0.0, total - budget) / budget
-    ad_cost = r.ad_cost * ads
-    noise = r.noise_cost * chat * (1.0 - member.fit)
-    fatigue = c.fatigue_cost * max(0.0, log.content - c.fatigue_threshold)
-    boredom = c.boredom_cost * math.exp(-v)
+        gain += model.p.monetisation.vip_value_bonus * member.need * page.saturation
+    gain += page.red_packet_thrill * (1.0 - member.fit)
+    noise = r.noise_cost * page.chat * (1.0 - member.fit)
     expectation = r.vip_expectation if member.role == "vip" else r.expectation
-    u = gain - overload - ad_cost - noise - fatigue - boredom
+    u = gain - page.overload - page.ad_cost - noise - page.fatigue - page.boredom
     target = min(1.0, max(0.0, 0.5 + u - expectation))
-    return Reading(valuable + content + chat + ads, gain, overload, ad_cost, noise, fatigue, boredom, target)
+    return Reading(page.read, gain, page.overload, page.ad_cost, noise, page.fatigue, page.boredom, target)
