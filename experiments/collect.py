@@ -54,14 +54,26 @@ def _read_overrides(job_dir: Path, status: dict | None) -> list[str]:
     return [str(o) for o in overrides] if isinstance(overrides, list) else []
 
 
-def override_columns(overrides: Iterable[str]) -> dict[str, str]:
-    """``["+a.b=1", "x=q"]`` -> ``{"a.b": "1", "x": "q"}``; deletions (``~key``) are skipped."""
+def _scalar(text: str) -> Any:
+    """An override's value as Hydra would read it: ``True``/``false`` -> bool, ``3`` -> int."""
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text.strip("'\"")
+
+
+def override_columns(overrides: Iterable[str]) -> dict[str, Any]:
+    """``["+a.b=1", "x=q"]`` -> ``{"a.b": 1, "x": "q"}``; deletions (``~key``) are skipped."""
     cols = {}
     for item in overrides:
         key, sep, value = item.partition("=")
         if not sep or key.startswith("~"):
             continue
-        cols[key.lstrip("+")] = value
+        cols[key.lstrip("+")] = _scalar(value)
     return cols
 
 

@@ -1,0 +1,130 @@
+"""End to end: tiny multiruns through joblib and local Ray, a failing job, resume, a killed sweep.
+
+Each sweep is 20 simulated days, so the suite measures the plumbing, not the model.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from experiments.collect import collect
+from tests.sweeps.conftest import assert_dashboard, results, run_sweep
+
+# 2 ad policies x 2 seeds, each run once healthy and once with an injected failure: 8 jobs.
+TINY = ["days=20", "strategy/ad_policy=free,ban", "seed=0,1", "debug_fail=false,true"]
+
+
+@pytest.fixture(scope="module")
+def joblib_sweep(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    sweep = tmp_path_factory.mktemp("joblib") / "sweep"
+    proc = run_sweep(sweep, *TINY)
+    return sweep, proc.stdout + proc.stderr
+
+
+def test_joblib_sweep_collects_every_job_and_keeps_failures(joblib_sweep: tuple[Path, str]) -> None:
+    sweep, log = joblib_sweep
+    assert "Joblib" in log  # the default launcher, set in configs/hydra/default.yaml
+    table = results(sweep)
+    assert len(table) == 8
+    failed = table[table["debug_fail"]]
+    ok = table[~table["debug_fail"]]
+    # The injected failures are recorded with their error; the healthy jobs lost nothing.
+    assert (failed["status"] == "failed").all()
+    assert failed["error"].str.contains("debug_fail").all()
+    assert (ok["status"] == "ok").all()
+    assert sorted(ok["strategy/ad_policy"]) == ["ban", "ban", "free", "free"]
+    assert ok["lifespan_days"].notna().all() and failed["lifespan_days"].isna().all()
+    assert {"revenue", "peak_members", "mean_fit", "ads_visible", "censored"} <= set(table.columns)
+    # Each failure also keeps its traceback in the job's own folder.
+    status = json.loads((Path(failed["job_dir"].iloc[0]) / "status.json").read_text())
+    assert "RuntimeError" in status["traceback"]
+
+
+def test_joblib_sweep_dashboard(joblib_sweep: tuple[Path, str]) -> None:
+    page = assert_dashboard(joblib_sweep[0])
+    assert "ad_policy=ban" in page and "ad_policy=free" in page
+    assert "4 of 8 jobs have no result" in page  # failures are listed, not hidden
+
+
+def test_resume_skips_finished_jobs_and_retries_the_rest(joblib_sweep: tuple[Path, str], tmp_path: Path) -> None:
+    sweep = tmp_path / "sweep"
+    shutil.copytree(joblib_sweep[0], sweep)
+    before = collect(sweep).set_index("job")
+    proc = run_sweep(sweep, *TINY)
+    after = results(sweep)
+    done = before[before["status"] == "ok"]
+    assert proc.stdout.count("[skip]") == len(done) == 4
+    # Finished jobs were not re-run (their recorded wall time is untouched) ...
+    assert (after.loc[done.index, "wall_seconds"] == done["wall_seconds"]).all()
+    # ... the failed ones were tried again and failed again.
+    retried = before.index.difference(done.index)
+    assert (after.loc[retried, "status"] == "failed").all()
+
+
+def test_collect_and_resume_a_killed_sweep(joblib_sweep: tuple[Path, str], tmp_path: Path) -> None:
+    # What a sweep killed half-way leaves: some jobs done, one caught mid-run, two never started.
+    sweep = tmp_path / "sweep"
+    shutil.copytree(joblib_sweep[0], sweep)
+    for name in ("results.csv", "results.parquet", "sweep_report.html"):
+        (sweep / name).unlink()
+    table = collect(sweep)
+    last_two = table["job"].nlargest(2)
+    for job in last_two:
+        shutil.rmtree(sweep / str(job))
+    running = table[(table["status"] == "ok")]["job"].iloc[0]
+    status_file = sweep / str(running) / "status.json"
+    status_file.write_text(json.dumps({**json.loads(status_file.read_text()), "status": "running"}))
+
+    half = collect(sweep).set_index("job")
+    assert len(half) == 8  # planned jobs come from the sweep definition, not the folders
+    assert set(half.loc[last_two, "status"]) == {"missing"}
+    assert half.loc[running, "status"] == "running"
+    assert half.loc[last_two, "seed"].notna().all()  # settings known even without a folder
+
+    # On demand (the command strategists run after a crash): table + dashboard.
+    from experiments.collect import main
+
+    assert main([str(sweep)]) == 0
+    assert_dashboard(sweep)
+
+    # Resuming fills the holes and re-runs the interrupted job.
+    run_sweep(sweep, *TINY)
+    final = results(sweep)
+    assert (final["status"] == final["debug_fail"].map({True: "failed", False: "ok"})).all()
+
+
+def test_local_ray_sweep(tmp_path: Path) -> None:
+    pytest.importorskip("ray", reason="Ray launcher needs the [sweeps] extra")
+    pytest.importorskip("hydra_plugins.hydra_ray_launcher")
+    sweep = tmp_path / "sweep"
+    proc = run_sweep(
+        sweep,
+        "hydra/launcher=ray",
+        # A private local cluster sized to this machine; no dashboard server.
+        "+hydra.launcher.ray.init.num_cpus=2",
+        "+hydra.launcher.ray.init.include_dashboard=false",
+        "days=20",
+        "strategy/ad_policy=free,ban",
+        "seed=0,1",
+        timeout=300,
+    )
+    assert "Ray" in proc.stdout + proc.stderr
+    table = results(sweep)
+    assert len(table) == 4 and (table["status"] == "ok").all()
+    assert_dashboard(sweep)
+
+
+def test_optuna_search(tmp_path: Path) -> None:
+    pytest.importorskip("hydra_plugins.hydra_optuna_sweeper", reason="needs the [sweeps] extra")
+    sweep = tmp_path / "sweep"
+    run_sweep(sweep, "experiment=optimise", "days=30", "hydra.sweeper.n_trials=4")
+    best = (sweep / "optimization_results.yaml").read_text()
+    assert "best_params" in best and "strategy/entry" in best
+    table = results(sweep)
+    assert len(table) == 4 and (table["status"] == "ok").all()
+    page = (sweep / "sweep_report.html").read_text(encoding="utf-8")
+    assert "Optuna's best strategy" in page
