@@ -73,9 +73,11 @@ class Member(mesa.Agent):
         """Change role, keeping identity and history (re-registered under the new type)."""
         if type(self) is role_cls:
             return
+        uid = self.unique_id
         self.model.deregister_agent(self)
         self.__class__ = role_cls
         self.model.register_agent(self)
+        self.unique_id = uid  # Mesa >= 3.4 renumbers on registration; identity must survive
         self.role_history.append((self.model.day, role_cls.role))
 
     # -- a day in the group ----------------------------------------------------------------
@@ -86,7 +88,9 @@ class Member(mesa.Agent):
         p = self.model.p.conversation
         mood = 0.3 + self.satisfaction
         eager = p.newcomer_posts_per_day * math.exp(-(self.model.day - self.join_day) / p.newcomer_days)
-        base = getattr(p, self.rate_field) * self.propensity + eager
+        # Eagerness scales with the person's propensity too: a shy newcomer stays silent
+        # (most members never post: seed 004 L398 "90% asleep", the 90-9-1 rule).
+        base = (getattr(p, self.rate_field) + eager) * self.propensity
         return base * mood * (1.0 + p.stimulus_gain * self.model.stimulus)
 
     def valuable_share(self) -> float:

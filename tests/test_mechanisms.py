@@ -79,6 +79,9 @@ def test_role_change_keeps_identity_and_type_index():
     for m in changed:
         assert m.role_history[-1][1] == m.role
         assert r.model.by_id(m.unique_id) is m
+    # ids are the network's keys: a role change must not renumber (Mesa >= 3.4 would)
+    assert set(r.model.network.nodes) == {m.unique_id for m in r.model.members}
+    assert len({m.unique_id for m in r.model.roster}) == len(r.model.roster)
     for cls, agents in r.model.agents_by_type.items():
         assert all(type(a) is cls for a in agents)
     assert sum(len(a) for a in r.model.agents_by_type.values()) == len(r.model.agents)
