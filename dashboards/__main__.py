@@ -1,4 +1,4 @@
-"""Start the classroom page: ``python -m dashboards [--port 8765]``.
+"""Start the classroom page: ``python -m dashboards [--port 8765] [KEY=VALUE ...]``.
 
 A thin wrapper around ``solara run dashboards/app.py`` that makes the page work offline and
 private: Solara's front-end files come from the local proxy cache (filled once by
@@ -9,6 +9,7 @@ and the version/"phone home" checks are off, and the server listens on 127.0.0.1
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sys
@@ -39,6 +40,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m dashboards", description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8765)))
     parser.add_argument("--host", default="127.0.0.1", help="listen address (default: localhost only)")
+    parser.add_argument("overrides", nargs="*", metavar="KEY=VALUE",
+                        help="Hydra overrides applied to every scenario, e.g. days=180 seeding.seed_users=499")
     args = parser.parse_args(argv)
 
     from dashboards import offline_assets
@@ -47,6 +50,7 @@ def main(argv: list[str] | None = None) -> None:
         # First start on this machine: needs the npm registry once, never again.
         offline_assets.fill()
     env = server_env()
+    env["CLASSROOM_OVERRIDES"] = json.dumps(args.overrides)  # read by dashboards/app.py
     print(f"classroom page: http://{args.host}:{args.port}/", file=sys.stderr)
     cmd = server_command(args.port, args.host)
     os.execvpe(cmd[0], cmd, env)  # replace this process, so Ctrl-C and kill reach the server

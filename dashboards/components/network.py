@@ -1,5 +1,8 @@
 """The member network: who is in the group, in which role, how active, and who has gone.
 
+Drawn as SVG (go.Scatter), not WebGL: headless and GPU-less browsers may lack WebGL, and
+500 members plus their ties is well within what SVG redraws per step.
+
 Layout is incremental and stable (PITFALLS "Speed"; Mesa #2243): each member gets a position
 once, the first time they are drawn, and keeps it until the model is reset. A newcomer is put
 on a sunflower spiral slot (even spread, no overlaps, O(1)) pulled part of the way towards the
@@ -16,7 +19,7 @@ import weakref
 import plotly.graph_objects as go
 import solara
 
-from mesa.visualization.utils import update_counter
+from dashboards.components.live_figure import LiveChart
 
 ROLE_COLOURS = {
     "founder": "#d62728",  # red: the one the group hangs on
@@ -69,7 +72,7 @@ def layout_for(model) -> StableLayout:
 def network_figure(model) -> go.Figure:
     """Plotly figure of the member network of ``model`` (a ``sim.model.CommunityModel``)."""
     members = list(model.members)
-    departed = list(model.departed)
+    departed = [m for m in model.roster if not m.present]  # roster: everyone who ever joined
     graph = model.network
     layout = layout_for(model)
     pos = layout.update(graph, [m.unique_id for m in members] + [m.unique_id for m in departed])
@@ -80,23 +83,23 @@ def network_figure(model) -> go.Figure:
         if u in pos and v in pos:
             edge_x += [pos[u][0], pos[v][0], None]
             edge_y += [pos[u][1], pos[v][1], None]
-    traces = [go.Scattergl(x=edge_x, y=edge_y, mode="lines", hoverinfo="skip", showlegend=False,
+    traces = [go.Scatter(x=edge_x, y=edge_y, mode="lines", hoverinfo="skip", showlegend=False,
                            line={"width": 0.5, "color": "rgba(120,120,120,0.35)"})]
 
     # Members who left: a small grey cross where they used to be, so the emptying is visible.
-    if departed:
-        traces.append(go.Scattergl(
-            x=[pos[m.unique_id][0] for m in departed], y=[pos[m.unique_id][1] for m in departed],
-            mode="markers", name=f"left ({len(departed)})",
-            marker={"symbol": "x-thin", "size": 6, "line": {"width": 1, "color": LEFT_COLOUR}},
-            text=[f"{m.name} ({m.role}) left on day {m.leave_day}: {m.leave_reason}" for m in departed],
-            hoverinfo="text"))
+    # Always a trace (maybe empty): a fixed trace list lets the page restyle in place.
+    traces.append(go.Scatter(
+        x=[pos[m.unique_id][0] for m in departed], y=[pos[m.unique_id][1] for m in departed],
+        mode="markers", name=f"left ({len(departed)})",
+        marker={"symbol": "x-thin", "size": 6, "line": {"width": 1, "color": LEFT_COLOUR}},
+        text=[f"{m.name} ({m.role}) left on day {m.leave_day}: {m.leave_reason}" for m in departed],
+        hoverinfo="text"))
 
     for role, colour in ROLE_COLOURS.items():
         group = [m for m in members if m.role == role]
         # A trace per role even when empty, so the legend and colours stay put (Mesa #2658).
         muted = [m.muted for m in group]
-        traces.append(go.Scattergl(
+        traces.append(go.Scatter(
             x=[pos[m.unique_id][0] for m in group], y=[pos[m.unique_id][1] for m in group],
             mode="markers", name=f"{ROLE_LABELS[role]} ({len(group)})",
             marker={
@@ -112,18 +115,16 @@ def network_figure(model) -> go.Figure:
 
     fig = go.Figure(traces)
     fig.update_layout(
-        title={"text": f"Members on day {model.day}: {len(members)} present, {len(departed)} left "
-                       "(size = messages today, ring = muted, x = left)", "font": {"size": 13}},
-        margin={"l": 5, "r": 5, "t": 35, "b": 5}, height=430,
+        title={"text": f"Members on day {model.day}: {len(members)} present, {len(departed)} left<br>"
+                       "<sup>size = messages today · ring = muted · × = left</sup>", "font": {"size": 13}},
+        margin={"l": 5, "r": 5, "t": 45, "b": 5}, height=370,
         xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x"},
-        legend={"itemsizing": "constant", "font": {"size": 11}},
-        plot_bgcolor="white", uirevision="network",  # keep the user's zoom across steps
+        legend={"itemsizing": "constant", "font": {"size": 11}, "orientation": "h", "y": -0.02, "yanchor": "top"},
+        plot_bgcolor="white",
     )
     return fig
 
 
 @solara.component
 def MemberNetwork(model):
-    update_counter.get()  # re-render after every Step / Play tick (Mesa's refresh signal)
-    with solara.Div(classes=["classroom-network"]):
-        solara.FigurePlotly(network_figure(model))
+    LiveChart(model, network_figure, "classroom-network")

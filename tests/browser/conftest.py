@@ -27,14 +27,21 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
-def _chromium() -> str:
-    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    if path:
-        return path
-    message = "chromium not found: apt-get install -y chromium (or set CHROMIUM=/path/to/chromium)"
+def _missing(message: str):
     if os.environ.get("CI"):
         pytest.fail(message)  # CI must prove the page works, not skip quietly
     pytest.skip(message)
+
+
+def _chromium() -> str:
+    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        _missing("chromium not found: apt-get install -y chromium (or set CHROMIUM=/path/to/chromium)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _missing("playwright not installed: pip install -e '.[viz]'")
+    return path
 
 
 def _free_port() -> int:
