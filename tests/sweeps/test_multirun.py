@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from experiments.collect import collect
-from tests.sweeps.conftest import assert_dashboard, results, run_sweep
+from tests.sweeps.helpers import assert_dashboard, results, run_sweep
 
 # 2 ad policies x 2 seeds, each run once healthy and once with an injected failure: 8 jobs.
 TINY = ["days=20", "strategy/ad_policy=free,ban", "seed=0,1", "debug_fail=false,true"]
