@@ -154,4 +154,4 @@ def Page():
     solara.Title("Community lifecycle — classroom")
     ScenarioPicker(scenario, pick, catalog, model.value)
     SolaraViz(model, components=COMPONENTS, model_params=model_params(scenario),
-              name="Community lifecycle", play_interval=50).key(f"viz-{scenario}")
+              name="Community lifecycle", play_interval=100).key(f"viz-{scenario}")

@@ -1,8 +1,5 @@
 """The member network: who is in the group, in which role, how active, and who has gone.
 
-Drawn as SVG (go.Scatter), not WebGL: headless and GPU-less browsers may lack WebGL, and
-500 members plus their ties is well within what SVG redraws per step.
-
 Layout is incremental and stable (PITFALLS "Speed"; Mesa #2243): each member gets a position
 once, the first time they are drawn, and keeps it until the model is reset. A newcomer is put
 on a sunflower spiral slot (even spread, no overlaps, O(1)) pulled part of the way towards the
@@ -16,10 +13,12 @@ from __future__ import annotations
 import math
 import weakref
 
-import plotly.graph_objects as go
 import solara
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
-from dashboards.components.live_figure import LiveChart
+from dashboards.components.plot import LivePlot
 
 ROLE_COLOURS = {
     "founder": "#d62728",  # red: the one the group hangs on
@@ -30,8 +29,8 @@ ROLE_COLOURS = {
     "spammer": "#4d4d4d",  # near-black
 }
 ROLE_LABELS = {"founder": "founder", "kol": "KOL", "active": "active", "lurker": "lurker",
-               "vip": "paying VIP", "spammer": "spammer"}
-LEFT_COLOUR = "#d9d9d9"
+               "vip": "VIP", "spammer": "spammer"}
+LEFT_COLOUR = "#b0b0b0"
 _GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 _PULL = 0.35  # share of the way a newcomer moves from their spiral slot towards their contacts
 
@@ -69,62 +68,45 @@ def layout_for(model) -> StableLayout:
     return _layouts[model]
 
 
-def network_figure(model) -> go.Figure:
-    """Plotly figure of the member network of ``model`` (a ``sim.model.CommunityModel``)."""
+def draw_network(model, fig: Figure) -> None:
+    """Draw the member network of ``model`` (a ``sim.model.CommunityModel``) on ``fig``."""
     members = list(model.members)
     departed = [m for m in model.roster if not m.present]  # roster: everyone who ever joined
     graph = model.network
-    layout = layout_for(model)
-    pos = layout.update(graph, [m.unique_id for m in members] + [m.unique_id for m in departed])
+    pos = layout_for(model).update(graph, [m.unique_id for m in members] + [m.unique_id for m in departed])
+    ax = fig.subplots()
+    ax.set_axis_off()
+    ax.set_aspect("equal")
 
-    edge_x: list[float | None] = []
-    edge_y: list[float | None] = []
-    for u, v in graph.edges():
-        if u in pos and v in pos:
-            edge_x += [pos[u][0], pos[v][0], None]
-            edge_y += [pos[u][1], pos[v][1], None]
-    traces = [go.Scatter(x=edge_x, y=edge_y, mode="lines", hoverinfo="skip", showlegend=False,
-                           line={"width": 0.5, "color": "rgba(120,120,120,0.35)"})]
-
-    # Members who left: a small grey cross where they used to be, so the emptying is visible.
-    # Always a trace (maybe empty): a fixed trace list lets the page restyle in place.
-    traces.append(go.Scatter(
-        x=[pos[m.unique_id][0] for m in departed], y=[pos[m.unique_id][1] for m in departed],
-        mode="markers", name=f"left ({len(departed)})",
-        marker={"symbol": "x-thin", "size": 6, "line": {"width": 1, "color": LEFT_COLOUR}},
-        text=[f"{m.name} ({m.role}) left on day {m.leave_day}: {m.leave_reason}" for m in departed],
-        hoverinfo="text"))
-
+    segments = [(pos[u], pos[v]) for u, v in graph.edges() if u in pos and v in pos]
+    # Fainter ties in a big group, or 500 members' ties become a grey blot.
+    alpha = max(0.06, min(0.5, 5 / max(1, len(segments)) ** 0.5))
+    ax.add_collection(LineCollection(segments, linewidths=0.4, colors="grey", alpha=alpha, zorder=1))
+    if departed:  # a faint cross where each member who left used to be: the emptying is visible
+        ax.scatter([pos[m.unique_id][0] for m in departed], [pos[m.unique_id][1] for m in departed],
+                   marker="x", s=10, linewidths=0.6, color=LEFT_COLOUR, zorder=2)
     for role, colour in ROLE_COLOURS.items():
         group = [m for m in members if m.role == role]
-        # A trace per role even when empty, so the legend and colours stay put (Mesa #2658).
-        muted = [m.muted for m in group]
-        traces.append(go.Scatter(
-            x=[pos[m.unique_id][0] for m in group], y=[pos[m.unique_id][1] for m in group],
-            mode="markers", name=f"{ROLE_LABELS[role]} ({len(group)})",
-            marker={
-                "color": colour,
-                # size by activity: messages posted today, on a square-root scale
-                "size": [6 + 4 * math.sqrt(m.messages_today) + (8 if role == "founder" else 0) for m in group],
-                # muted members are hollow rings: still here, no longer listening
-                "symbol": ["circle-open" if mu else "circle" for mu in muted],
-                "line": {"width": [2 if mu else 0.5 for mu in muted], "color": colour},
-            },
-            text=[f"{m.name} ({m.role}{', muted' if m.muted else ''}): {m.messages_today} msgs today" for m in group],
-            hoverinfo="text"))
-
-    fig = go.Figure(traces)
-    fig.update_layout(
-        title={"text": f"Members on day {model.day}: {len(members)} present, {len(departed)} left<br>"
-                       "<sup>size = messages today · ring = muted · × = left</sup>", "font": {"size": 13}},
-        margin={"l": 5, "r": 5, "t": 45, "b": 5}, height=370,
-        xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x"},
-        legend={"itemsizing": "constant", "font": {"size": 11}, "orientation": "h", "y": -0.02, "yanchor": "top"},
-        plot_bgcolor="white",
-    )
-    return fig
+        if not group:
+            continue  # a role that died out: nothing to draw (Mesa #2658), the legend says 0
+        xy = [pos[m.unique_id] for m in group]
+        # size by activity: messages posted today, on a square-root scale
+        sizes = [(3 + 2.2 * math.sqrt(m.messages_today) + (4 if role == "founder" else 0)) ** 2 for m in group]
+        # muted members are hollow rings: still here, no longer listening
+        face = ["none" if m.muted else colour for m in group]
+        ax.scatter([p[0] for p in xy], [p[1] for p in xy], s=sizes, facecolors=face, edgecolors=colour,
+                   linewidths=0.8, zorder=4 if role in ("founder", "kol") else 3)
+    ax.autoscale_view()
+    counts = {role: sum(1 for m in members if m.role == role) for role in ROLE_COLOURS}
+    handles = [Line2D([], [], marker="o", linestyle="", color=c, label=f"{ROLE_LABELS[r]} ({counts[r]})")
+               for r, c in ROLE_COLOURS.items()]
+    handles += [Line2D([], [], marker="o", linestyle="", markerfacecolor="none", color="grey", label="muted (ring)"),
+                Line2D([], [], marker="x", linestyle="", color=LEFT_COLOUR, label=f"left ({len(departed)})")]
+    ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8, frameon=False)
+    ax.set_title(f"Members on day {model.day}: {len(members)} present, {len(departed)} left "
+                 "(size = messages today)", fontsize=9)
 
 
 @solara.component
 def MemberNetwork(model):
-    LiveChart(model, network_figure, "classroom-network")
+    LivePlot(model, draw_network, "classroom-network")
