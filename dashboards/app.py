@@ -108,9 +108,11 @@ def model_params(scenario: str) -> dict:
     for name, (_, label, values) in ENUM_LEVERS.items():
         params[name] = {"type": "Select", "label": label, "value": own[name], "values": values}
     for name, (_, label, lo, hi, step) in NUMERIC_LEVERS.items():
-        params[name] = {"type": "SliderInt", "label": label, "value": min(max(own[name], lo), hi),
-                        "min": lo, "max": hi, "step": step}
-    params["seed"] = {"type": "SliderInt", "label": "Random seed", "value": own["seed"], "min": 0, "max": 99, "step": 1}
+        # widen the range to hold the scenario's own value, so an untouched slider changes nothing
+        params[name] = {"type": "SliderInt", "label": label, "value": own[name],
+                        "min": min(lo, own[name]), "max": max(hi, own[name]), "step": step}
+    params["seed"] = {"type": "SliderInt", "label": "Random seed", "value": own["seed"], "min": 0,
+                      "max": max(99, own["seed"]), "step": 1}
     return params
 
 
