@@ -104,7 +104,9 @@ def test_local_ray_sweep(tmp_path: Path) -> None:
     proc = run_sweep(
         sweep,
         "hydra/launcher=ray",
-        # A private local cluster sized to this machine; no dashboard server.
+        # A private local cluster sized to this machine, even if another one is running
+        # (address=None would join it); no dashboard server.
+        "hydra.launcher.ray.init.address=local",
         "+hydra.launcher.ray.init.num_cpus=2",
         "+hydra.launcher.ray.init.include_dashboard=false",
         "days=20",

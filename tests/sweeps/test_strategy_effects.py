@@ -3,9 +3,10 @@
 Runs go through ``experiments.compose.load_params`` — the same composition as a sweep job —
 but in-process, without writing per-run files, so ~40 full-year runs fit in seconds.
 
-Tolerances: each effect must hold (a) in distribution, one-sided Mann-Whitney U p < 0.01
-over 10 seeds per arm (with full separation p = 1/184756, so this leaves room for a few
-overlapping seeds), and (b) in size, by the margin stated in each test. Seeds 0..9, fixed.
+Tolerances: each effect must hold (a) in distribution, one-sided Mann-Whitney U p < 0.05
+over 10 seeds per arm (full separation gives p = 1/184756; 0.05 leaves room for about a
+fifth of the seed pairs to overlap), and (b) in size, by the margin stated in each test.
+Seeds 0..9, fixed: a failure is a change in the model, not bad luck on the day.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def arm(name: str, outcome: str) -> pd.Series:
 
 def assert_greater(a: pd.Series, b: pd.Series) -> None:
     p = stats.mannwhitneyu(a, b, alternative="greater").pvalue
-    assert p < 0.01, f"not clearly greater: p={p:.3g}, means {a.mean():.3g} vs {b.mean():.3g}"
+    assert p < 0.05, f"not clearly greater: p={p:.3g}, means {a.mean():.3g} vs {b.mean():.3g}"
 
 
 @pytest.mark.parametrize("rule", ["quota", "ban"])
