@@ -37,6 +37,8 @@ from experiments.collect import atomic_write, override_columns
 REPORT_NAME = "sweep_report.html"
 ALPHA = 0.05
 REPLICATE_KEYS = {"seed"}
+MAX_CURVES = 20  # survival curves drawn: the top-ranked strategies
+MAX_LEVELS = 12  # a factor with more distinct values gets no heatmap
 # Override keys that are run settings, not strategy choices.
 NON_FACTORS = REPLICATE_KEYS | {"experiment", "debug_fail", "hydra/launcher", "hydra/sweeper"}
 
@@ -411,11 +413,14 @@ def build_report(
     ranked = ranked_strategies(ok, primary) if len(ok) else pd.DataFrame()
     order = ranked["strategy"].tolist() if len(ranked) else []
     figs: list[tuple[str, go.Figure]] = []
+    # A search (Optuna) makes every trial its own strategy: draw curves for the leaders only,
+    # and heatmaps only over factors with few levels (a grid, not scattered trial values).
     if len(ok) and "lifespan_days" in ok and ok["lifespan_days"].notna().all():
-        figs.append(("Survival", survival_figure(ok, order)))
+        figs.append(("Survival", survival_figure(ok, order[:MAX_CURVES])))
     for o in present:
         figs.append((o.label, distribution_figure(ok, o, order)))
-    for fx, fy in list(combinations(keys, 2))[:6]:
+    grid = [k for k in keys if ok[k].nunique() <= MAX_LEVELS]
+    for fx, fy in list(combinations(grid, 2))[:6]:
         figs.append((f"{fx} × {fy}", heatmap_figure(ok, fx, fy, primary)))
 
     summary = _summary(ranked, primary, len(order))
