@@ -408,7 +408,8 @@ def build_report(
     ok = table[table.status == "ok"]
     if primary.key not in ok:
         ok = ok.assign(**{primary.key: math.nan})
-    present = [o for o in OUTCOMES if o.key in ok and numeric(ok[o.key]).notna().any()]
+    # Outcomes that vary: an all-zero revenue (no paid tier in this sweep) has nothing to say.
+    present = [o for o in OUTCOMES if o.key in ok and numeric(ok[o.key]).nunique() > 1]
 
     ranked = ranked_strategies(ok, primary) if len(ok) else pd.DataFrame()
     order = ranked["strategy"].tolist() if len(ranked) else []
