@@ -18,8 +18,8 @@ from matplotlib.figure import Figure
 from mesa.visualization.utils import update_counter
 from reacton import ipywidgets as rw
 
-#: Sized to one cell of SolaraViz's grid (half the main area wide, 10 grid rows high).
-FIGSIZE = (6.4, 3.7)
+#: The aspect of one cell of SolaraViz's grid (half the main area wide, 10 grid rows high).
+FIGSIZE = (6.4, 4.6)
 DPI = 100
 
 
@@ -27,7 +27,7 @@ def render_png(draw: Callable[[object, Figure], None], model, figsize=FIGSIZE) -
     """Draw ``model`` on a fresh figure (OO API, no pyplot: thread-safe, nothing leaks)."""
     fig = Figure(figsize=figsize, dpi=DPI)
     # Fixed margins, legend in the right quarter: "constrained" layout cost ~30% more per step.
-    fig.subplots_adjust(left=0.1, right=0.74, top=0.91, bottom=0.13)
+    fig.subplots_adjust(left=0.1, right=0.74, top=0.93, bottom=0.1)
     draw(model, fig)
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
