@@ -60,3 +60,15 @@ def test_half_written_metrics_do_not_count_as_done(tmp_path: Path) -> None:
     run_job(tmp_path, OVERRIDES, finishing(tmp_path, {"lifespan_days": 42}), swallow_errors=True)
     (tmp_path / "metrics.json").write_text('{"lifespan_')
     assert not is_done(tmp_path, OVERRIDES)
+
+
+def test_optuna_score_ranks_feasible_trials_above_all_others() -> None:
+    from experiments.callbacks import score
+
+    rule = {"lifespan_days": {"min": 270}}
+    feasible = score({"revenue": 0.0, "lifespan_days": 300}, "revenue", rule)
+    near_miss = score({"revenue": 9e9, "lifespan_days": 260}, "revenue", rule)
+    far_miss = score({"revenue": 9e9, "lifespan_days": 30}, "revenue", rule)
+    assert feasible == 0.0 and far_miss < near_miss < feasible  # graded, never above feasible
+    assert score({"revenue": 5.0, "ads_visible": 10}, "revenue", {"ads_visible": {"max": 20}}) == 5.0
+    assert score(None, "revenue", rule) != score(None, "revenue", rule)  # NaN: a failed job
