@@ -29,14 +29,17 @@ from dashboards.components.network import MemberNetwork
 from dashboards.components.story import PhaseBadge, StoryPanel
 from experiments.compose import load_params, scenario_catalog
 from sim.model import CommunityModel
+from sim.params import AdPolicy, EntryThreshold, SeedStrategy
 
-#: Strategy levers as (model keyword, slider spec); enum levers switch a whole strategy piece
-#: (configs/strategy/<group>/<option>.yaml), numeric ones set a single parameter.
+#: Choice levers: keyword -> (config group, label, options). A choice switches a whole strategy
+#: piece (configs/strategy/<group>/<option>.yaml names each option after the schema's enum
+#: value), so e.g. a paid entry brings its fee and its filter rates, not just the label.
 ENUM_LEVERS = {
-    "entry_threshold": ("strategy/entry", "Entry threshold", ["open", "invite", "application", "paid"]),
-    "ad_policy": ("strategy/ad_policy", "Ad policy", ["free", "quota", "ban"]),
-    "seed_strategy": ("strategy/seeding", "Seed users", ["kols_first", "friends", "random", "paid_ads"]),
+    "entry_threshold": ("strategy/entry", "Entry threshold", [e.value for e in EntryThreshold]),
+    "ad_policy": ("strategy/ad_policy", "Ad policy", [e.value for e in AdPolicy]),
+    "seed_strategy": ("strategy/seeding", "Seed users", [e.value for e in SeedStrategy]),
 }
+#: Numeric levers: keyword -> (parameter, label, slider min, max, step).
 NUMERIC_LEVERS = {
     "ad_quota": ("ads.quota_per_day", "Ad quota (ads/day, with 'quota')", 1, 20, 1),
     "posts_per_week": ("cadence.posts_per_week", "Content posts per week", 0, 21, 1),

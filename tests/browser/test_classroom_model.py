@@ -47,6 +47,13 @@ def test_levers_reach_the_model():
     assert (p.cadence.posts_per_week, p.moderation.capacity_per_day, p.seed) == (1, 0, 7)
 
 
+@pytest.mark.parametrize("lever, option", [(k, o) for k, (_, _, opts) in app.ENUM_LEVERS.items() for o in opts])
+def test_every_choice_of_a_choice_lever_composes(lever, option):
+    p = ClassroomModel(scenario="typical_group", **{lever: option}).p
+    assert {"entry_threshold": p.entry.threshold, "ad_policy": p.ads.policy,
+            "seed_strategy": p.seeding.strategy}[lever].value == option
+
+
 def test_a_lever_replaces_an_extra_override_of_the_same_key(monkeypatch):
     monkeypatch.setattr(app, "EXTRA_OVERRIDES", ["ads.quota_per_day=9", "days=30"])
     app.scenario_defaults.cache_clear()
