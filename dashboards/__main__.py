@@ -48,7 +48,11 @@ def main(argv: list[str] | None = None) -> None:
 
     if offline_assets.fill(check_only=True):
         # First start on this machine: needs the npm registry once, never again.
-        offline_assets.fill()
+        try:
+            offline_assets.fill()
+        except OSError as e:
+            print(f"warning: could not fetch the page's front-end files ({e}); the page stays blank "
+                  "until `python -m dashboards.offline_assets` succeeds once with network", file=sys.stderr)
     env = server_env()
     env["CLASSROOM_OVERRIDES"] = json.dumps(args.overrides)  # read by dashboards/app.py
     print(f"classroom page: http://{args.host}:{args.port}/", file=sys.stderr)
