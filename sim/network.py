@@ -18,14 +18,22 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
+from sim.params import ChurnMode
+
 if TYPE_CHECKING:
     from sim.agents import Member
     from sim.model import CommunityModel
 
 
 def tie(graph: nx.Graph, a: Member, b: Member) -> None:
-    """Strengthen (or create) the tie between two members."""
+    """Strengthen (or create) the tie between two members.
+
+    In threshold-cascade mode the network is fixed after day 0, as in Garcia et al. (2013):
+    survivors are then exactly the ⌈c/b⌉-core of the starting network.
+    """
     if a is b:
+        return
+    if a.model.day > 0 and a.model.p.churn.mode is ChurnMode.cascade:
         return
     u, v = a.unique_id, b.unique_id
     if graph.has_edge(u, v):

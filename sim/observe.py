@@ -3,12 +3,14 @@
 Health indicators (seed 001): ① at least ``rounds_per_week`` (5, seed 001 L119) valuable
 rounds (threads of ≥5 exchanges) started by someone other than the owner in the last 7
 days; ② ≥20% of members (people: spammers and the founder excluded) spoke in the last 7 days; ③ paid conversion ≥10%
-(≥5% upsell with paid entry) — applicable only when the group sells something; ④ most
+(≥5% upsell with paid entry) — a group that sells nothing fails it (MODEL.md §5: "the five
+health indicators hold"; ``phases.require_conversion = false`` drops it); ④ most
 of the last 30 days' newcomers came by word of mouth; ⑤ ≥40% of members would be
 disappointed if the group dissolved (satisfaction ≥ ``disappointed_satisfaction``).
 
 Lifecycle phase (seed 000, 001): launch → growth → self_operating (all applicable
-indicators hold) → mature → decline → ad_group (ads ≥ half of a week's messages;
+indicators have held for ``phases.self_operation_streak`` consecutive days — seed 000 L9
+"truly" self-operating, not a lucky day; afterwards every day they all hold) → mature → decline → ad_group (ads ≥ half of a week's messages;
 terminal) or dead (no non-ad message for N days, or nobody left; terminal). A group
 that lost ``decline_drop`` of its members over ``decline_window`` days is in decline. After
 self-operation a group missing one indicator is mature; otherwise a group is in growth
@@ -54,6 +56,7 @@ class Observer:
         self.self_operation_day: int | None = None
         self.ad_group_day: int | None = None
         self.dead_day: int | None = None
+        self._met_streak = 0  # consecutive days with every applicable indicator met
 
     def record(self, model: CommunityModel) -> dict[str, Any]:
         p = model.p
@@ -97,7 +100,9 @@ class Observer:
             "ind_word_of_mouth": joins_30 > 0 and wom_share >= ph.word_of_mouth_target,
             "ind_disappointed": disappointed >= ph.disappointed_target,
         }
-        applicable = [k for k in INDICATORS if k != "ind_conversion" or p.monetisation.enabled]
+        # MODEL.md §5: self-operation needs all five; ``phases.require_conversion = false``
+        # judges a group that sells nothing on the other four.
+        applicable = [k for k in INDICATORS if k != "ind_conversion" or ph.require_conversion or p.monetisation.enabled]
 
         self._silent_days = 0 if talk else self._silent_days + 1
         self.phase = self._classify(model, people, sum(ind[k] for k in applicable), len(applicable))
@@ -147,7 +152,9 @@ class Observer:
         if len(self.rows) >= ph.decline_window and \
                 len(model.members) < (1.0 - ph.decline_drop) * self.rows[-ph.decline_window]["members"]:
             return "decline"  # shrinking fast, whatever the indicators say
-        if met == applicable:
+        self._met_streak = self._met_streak + 1 if met == applicable else 0
+        if met == applicable and (self.self_operation_day is not None
+                                  or self._met_streak >= ph.self_operation_streak):
             if self.self_operation_day is None:
                 self.self_operation_day = day
                 model.log_event(f"The group became self-operating on day {day}")

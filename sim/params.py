@@ -125,7 +125,7 @@ class Cadence:
     event_ties: int = P(10, 0, 1000, unit="new ties formed per offline event", src="seed 004 L648")
     red_packets_per_week: float = P(0.0, 0, 100, unit="red-packet bursts/week", src="seed 004 L115, L227")
     red_packet_chat: float = P(0.4, 0, 10, unit="chat messages/member per burst", src="assumption")
-    red_packet_habituation: float = P(0.1, 0, 1, unit="daily rise of members' red-packet expectation", src="seed 004 L122")
+    red_packet_habituation: float = P(0.15, 0, 1, unit="habituation per red packet sent (thrill × exp(−h·packets))", src="seed 004 L122: active under a month; calibrated (docs/calibration.md)")
     fatigue_threshold: float = P(2.0, 0, 50, unit="content posts/day tolerated before fatigue", src="seed 001, 002")
     fatigue_cost: float = P(0.06, 0, 1, unit="satisfaction cost per post over tolerance", src="assumption")
     boredom_cost: float = P(0.06, 0, 1, unit="satisfaction cost of a day with nothing of value", src="assumption")
@@ -133,13 +133,13 @@ class Cadence:
 
 @dataclass
 class Conversation:
-    lurker_posts_per_day: float = P(0.01, 0, 50, unit="messages/day", src="seed 004 L639: 90% asleep")
+    lurker_posts_per_day: float = P(0.005, 0, 50, unit="messages/day", src="seed 004 L398, L639: 90% asleep; calibrated (docs/calibration.md)")
     active_posts_per_day: float = P(0.35, 0, 50, unit="messages/day", src="assumption; R4DS data")
     kol_posts_per_day: float = P(1.2, 0, 50, unit="messages/day", src="assumption")
     vip_posts_per_day: float = P(0.4, 0, 50, unit="messages/day", src="assumption")
     spammer_ads_per_day: float = P(1.5, 0, 100, unit="ads/day", src="assumption")
-    propensity_shape: float = P(1.0, 0.05, 100, unit="gamma shape of individual posting rates", src="80/20: seed 004")
-    newcomer_posts_per_day: float = P(0.3, 0, 50, unit="extra messages/day of a newcomer (questions, intro), fading over newcomer_days", src="seed 004 L176: newcomers' questions")
+    propensity_shape: float = P(0.3, 0.05, 100, unit="gamma shape of individual posting rates", src="seed 004 L638-640 80/20, 90-9-1 rule; calibrated to top-20% share ~85% (docs/calibration.md)")
+    newcomer_posts_per_day: float = P(0.2, 0, 50, unit="extra messages/day of a newcomer (questions, intro), fading over newcomer_days", src="seed 004 L176: newcomers' questions")
     newcomer_days: float = P(14.0, 0.1, 3650, unit="days over which a newcomer's eagerness fades (1/e)", src="assumption")
     stimulus_gain: float = P(0.8, 0, 10, unit="extra posting per unit of yesterday's activity", src="seed 004 L639")
     replies_per_valuable: float = P(2.5, 0, 100, unit="mean replies to a valuable post", src="assumption")
@@ -166,7 +166,7 @@ class Reading:
     value_scale: float = P(2.5, 0.01, 1000, unit="valuable reads at which value saturates (1-1/e)", src="assumption")
     content_weight: float = P(0.6, 0, 10, unit="value of a content post vs a valuable post", src="assumption")
     social_value: float = P(0.02, 0, 1, unit="value per chat message from a tie", src="seed 004 L20 ring structure")
-    overload_cost: float = P(0.3, 0, 10, unit="satisfaction cost per budget of unread messages", src="seed 004 L45")
+    overload_cost: float = P(0.05, 0, 10, unit="satisfaction cost per budget of unread messages", src="seed 004 L45, L170 (overload bites at ~1000 msgs/day); calibrated (docs/calibration.md)")
     ad_cost: float = P(0.04, 0, 1, unit="satisfaction cost per ad read", src="seed 004 L64")
     noise_cost: float = P(0.004, 0, 1, unit="cost per off-topic chat message read (× (1-fit))", src="assumption")
     expectation: float = P(0.22, 0, 1, unit="daily value a member expects", src="assumption")
@@ -180,11 +180,11 @@ class Reading:
 @dataclass
 class Roles:
     activate_satisfaction: float = P(0.6, 0, 1, unit="satisfaction at which a lurker may start talking", src="assumption")
-    activate_prob: float = P(0.006, 0, 1, unit="daily chance", src="assumption")
+    activate_prob: float = P(0.002, 0, 1, unit="daily chance", src="assumption; calibrated to a 20-45% weekly speaking rate in run groups (docs/calibration.md)")
     deactivate_satisfaction: float = P(0.45, 0, 1, unit="satisfaction below which an active member lurks", src="assumption")
     kol_endorsements: int = P(12, 1, 10000, unit="replies received in 30 days to become KOL", src="assumption")
     kol_min_expertise: float = P(0.6, 0, 1, unit="expertise needed to become KOL", src="seed 001 树关键人")
-    kol_quality_floor: float = P(0.25, 0, 1, unit="valuable share of messages below which a KOL is unhappy", src="seed 004 L176")
+    kol_quality_floor: float = P(0.3, 0, 1, unit="valuable share of messages below which a KOL is unhappy", src="seed 004 L150, L176; calibrated: a run group sits at 0.35-0.45, a flooded one at 0.1-0.3 (docs/calibration.md)")
     kol_patience_days: int = P(10, 1, 3650, unit="unhappy days before a KOL leaves", src="seed 004 L176")
     kol_incentive: float = P(0.0, 0, 1, unit="privileges for KOLs: raises patience and posting (0..1)", src="seed 004 L61")
     kol_exit_shock: float = P(0.15, 0, 1, unit="satisfaction lost by each tie when a KOL leaves", src="seed 004 L176")
@@ -237,6 +237,8 @@ class Phases:
     launch_days: int = P(14, 0, 3650, unit="days", src="seed 000 lifecycle")
     dead_after_silent_days: int = P(14, 1, 3650, unit="days without non-ad messages", src="MODEL.md §5")
     ad_group_share: float = P(0.5, 0, 1, unit="ad share of weekly messages that makes an ad group", src="seed 003")
+    self_operation_streak: int = P(28, 1, 3650, unit="consecutive days all indicators must hold to count as self-operating", src="seed 000 L9 'truly' self-operating; assumption: four weeks")
+    require_conversion: bool = True  # MODEL.md §5: self-operation = all five indicators, ③ included
     rounds_per_week: int = P(5, 1, 1000, unit="valuable rounds without the owner in 7 days", src="seed 001 L119 indicator 1 (5 rounds; docs/seeds.md §9.1)")
     decline_drop: float = P(0.1, 0, 1, unit="share of members lost over decline_window that means decline", src="assumption")
     decline_window: int = P(30, 1, 3650, unit="days", src="assumption")

@@ -31,7 +31,7 @@ TRAIT_MEANS: dict[str, tuple[float, float]] = {
 #: Beta concentration of traits around those means.
 TRAIT_CONCENTRATION = 6.0
 #: Share of newcomers who start out talking rather than lurking (seed 004 L639).
-ACTIVE_AT_JOIN = 0.15
+ACTIVE_AT_JOIN = 0.08
 #: Share of a kols_first seed cohort who are KOLs.
 KOL_SHARE_OF_KOLS_FIRST = 0.3
 #: s.d. of an invitee's fit around the inviter's (homophily).

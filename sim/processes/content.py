@@ -62,11 +62,11 @@ def publish_scheduled(model: CommunityModel) -> None:
         _offline_event(model)
         cost_posts += EVENT_COST_POSTS
     bursts = _on_rhythm(day, c.red_packets_per_week)
+    model.red_packet_thrill = RED_PACKET_THRILL * math.exp(-c.red_packet_habituation * model.red_packets_sent)
     if bursts:
         log.red_packets += bursts
-        log.chat += round(bursts * c.red_packet_chat * len(model.members))
         model.red_packets_sent += bursts
-    model.red_packet_thrill = RED_PACKET_THRILL * math.exp(-c.red_packet_habituation * model.red_packets_sent)
+        _grab_red_packets(model, bursts)
     founder.energy -= f.cost_per_post * cost_posts
     if founder.energy < f.burnout_below:
         model.founder_burnt_out = True
@@ -75,6 +75,23 @@ def publish_scheduled(model: CommunityModel) -> None:
 
 #: Satisfaction a red packet gives a member who came for money (× (1 − fit)), before habituation.
 RED_PACKET_THRILL = 0.5
+
+
+def _grab_red_packets(model: CommunityModel, bursts: int) -> None:
+    """Members grab the packet and chat about it (谢谢老板, emoji): each listening member
+    posts ``red_packet_chat`` messages per burst on average, scaled by how thrilling packets
+    still are — habituation (seed 004 L122) makes the response, and with it the group's
+    speaking rate, fade within weeks. O(members)."""
+    c = model.p.cadence
+    response = c.red_packet_chat * bursts * model.red_packet_thrill / RED_PACKET_THRILL
+    if response <= 0:
+        return
+    rng = model.rng
+    log = model.log
+    people = [m for m in model.members if m.role not in ("founder", "spammer") and not m.muted]
+    for m, n in zip(people, rng.poisson(response, size=len(people))):
+        if n:
+            log.add_posts(m, valuable=0, chat=int(n))
 
 
 def _offline_event(model: CommunityModel) -> None:

@@ -21,6 +21,7 @@ import math
 from typing import TYPE_CHECKING
 
 from sim.agents import KOL, ActiveMember, Lurker, PayingVIP, Spammer
+from sim.params import ChurnMode
 
 if TYPE_CHECKING:
     from sim.agents import Member
@@ -58,7 +59,7 @@ def update_roles(model: CommunityModel) -> None:
             elif m.endorsement >= p.roles.kol_endorsements and m.expertise >= p.roles.kol_min_expertise:
                 m.become(KOL)
                 model.log_event(f"{m.name} became a KOL")
-        elif role == "kol":
+        elif role == "kol" and p.churn.mode is not ChurnMode.cascade:  # cascade: its rule only
             if _kol_quits(model, m):
                 continue
         if p.monetisation.enabled:
