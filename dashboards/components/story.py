@@ -8,7 +8,6 @@ charts bend.
 from __future__ import annotations
 
 import solara
-
 from mesa.visualization.utils import update_counter
 
 PHASE_COLOURS = {
@@ -46,7 +45,8 @@ def StoryPanel(model):
     with solara.Column(classes=["classroom-story"], style={"padding": "8px", "overflow-y": "auto", "height": "100%"}):
         with solara.Row(style={"align-items": "center"}):
             PhaseBadge(model)
-            solara.Text(f"{row['members']} members, {row['health_met']}/{row['health_applicable']} health indicators met")
+            met = f"{row['health_met']}/{row['health_applicable']}"
+            solara.Text(f"{row['members']} members, {met} health indicators met")
         with solara.Column(gap="0px"):
             for key, label in CHECKS:
                 if key == "ind_conversion" and not model.p.monetisation.enabled:

@@ -58,8 +58,9 @@ def test_a_lever_replaces_an_extra_override_of_the_same_key(monkeypatch):
     monkeypatch.setattr(app, "EXTRA_OVERRIDES", ["ads.quota_per_day=9", "days=30"])
     app.scenario_defaults.cache_clear()
     try:
-        assert overrides_for("typical_group", ad_quota=9) == ["scenario=typical_group", "ads.quota_per_day=9", "days=30"]
-        assert overrides_for("typical_group", ad_quota=2) == ["scenario=typical_group", "ads.quota_per_day=2", "days=30"]
+        base = "scenario=typical_group"
+        assert overrides_for("typical_group", ad_quota=9) == [base, "ads.quota_per_day=9", "days=30"]
+        assert overrides_for("typical_group", ad_quota=2) == [base, "ads.quota_per_day=2", "days=30"]
     finally:
         app.scenario_defaults.cache_clear()
 
