@@ -112,6 +112,7 @@ class Founder:
     cost_per_moderation: float = P(0.01, 0, 1, unit="energy per violation handled", src="assumption")
     burnout_below: float = P(0.1, 0, 1, unit="energy below which the founder stops producing", src="assumption")
     quit_after_burnout_days: int = P(0, 0, 3650, unit="days of burnout before the founder leaves (0 = never)", src="assumption")
+    leave_day: int = P(-1, -1, 100000, unit="day the founder leaves whatever happens (-1 = never)", src="seed 004 L646: the central point quits (experiments)")
     expertise: float = P(0.8, 0, 1, unit="value of the founder's posts", src="assumption")
     fade_days: int = P(0, 0, 100000, unit="days over which the founder's recovery halves (0 = never)", src="assumption: enthusiasm fades")
 
@@ -124,8 +125,8 @@ class Cadence:
     monthly_event: bool = False
     event_ties: int = P(10, 0, 1000, unit="new ties formed per offline event", src="seed 004 L648")
     red_packets_per_week: float = P(0.0, 0, 100, unit="red-packet bursts/week", src="seed 004 L115, L227")
-    red_packet_chat: float = P(0.4, 0, 10, unit="chat messages/member per burst", src="assumption")
-    red_packet_habituation: float = P(0.15, 0, 1, unit="habituation per red packet sent (thrill × exp(−h·packets))", src="seed 004 L122: active under a month; calibrated (docs/calibration.md)")
+    red_packet_chat: float = P(0.2, 0, 10, unit="grab-and-thank messages/listening member per burst, before habituation", src="assumption; calibrated (docs/calibration.md)")
+    red_packet_habituation: float = P(0.3, 0, 1, unit="habituation per red packet sent (thrill × exp(−h·packets))", src="seed 004 L122: active under a month; calibrated (docs/calibration.md)")
     fatigue_threshold: float = P(2.0, 0, 50, unit="content posts/day tolerated before fatigue", src="seed 001, 002")
     fatigue_cost: float = P(0.06, 0, 1, unit="satisfaction cost per post over tolerance", src="assumption")
     boredom_cost: float = P(0.06, 0, 1, unit="satisfaction cost of a day with nothing of value", src="assumption")

@@ -112,6 +112,10 @@ def purge_zombies(model: CommunityModel) -> None:
 def _founder_may_quit(model: CommunityModel) -> None:
     quit_after = model.p.founder.quit_after_burnout_days
     f = model.founder
+    if f is not None and f.present and model.day == model.p.founder.leave_day:
+        model.remove_member(f, "moved_on")
+        model.log_event(f"Founder {f.name} left the group")
+        return
     if quit_after and f is not None and f.present and model.founder_burnt_out and model.burnout_days >= quit_after:
         model.remove_member(f, "burnout")
         model.log_event(f"Founder {f.name} left the group after {model.burnout_days} days of burnout")

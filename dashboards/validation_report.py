@@ -1,0 +1,75 @@
+"""validation_report.html: every stylized fact of MODEL.md §6 with target, measured value,
+95% interval, pass/fail, its source and a small plot; then the Morris screening of the
+strategy levers. One self-contained page (plotly.js inlined once: works offline).
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from typing import Any
+
+import plotly.offline
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
+table{border-collapse:collapse;width:100%;font-size:14px}td,th{border:1px solid #ddd;padding:6px;vertical-align:top}
+th{background:#f4f4f4;text-align:left}.pass{color:#1a7f37;font-weight:bold}.fail{color:#c62828;font-weight:bold}
+.fact{border-top:2px solid #eee;margin-top:1.5em;padding-top:.5em}.src{color:#555;font-size:13px}.note{font-size:13px}
+"""
+
+
+def _fmt_interval(iv: tuple[float, float]) -> str:
+    lo, hi = iv
+    if all(0 <= x <= 1 for x in iv):
+        return f"[{lo:.1%}, {hi:.1%}]"
+    return f"[{lo:.3g}, {hi:.3g}]"
+
+
+def build_validation_report(results: list[Any], sens: dict | None, size: str,
+                            notes: dict[str, str] | None = None) -> str:
+    notes = notes or {}
+    n_pass = sum(r.passed for r in results)
+    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>Validation report</title>"
+             f"<style>{_CSS}</style><script>{plotly.offline.get_plotlyjs()}</script></head><body>",
+             "<h1>Stylized-facts validation (MODEL.md §6)</h1>",
+             f"<p>{n_pass} of {len(results)} facts pass. Suite: <b>{size}</b> "
+             f"(generated {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
+             "<code>python experiments/validate.py</code>; larger ensembles with <code>--full</code>). "
+             "Intervals are 95% (Wilson for proportions, normal for means and differences). "
+             "How the defaults were calibrated: docs/calibration.md. The model: docs/model.md.</p>",
+             "<table><tr><th>fact</th><th>target</th><th>measured</th><th>95% interval</th><th>n</th><th></th></tr>"]
+    for r in results:
+        cls = "pass" if r.passed else "fail"
+        parts.append(f"<tr><td><a href='#{r.key}'>{html.escape(r.title)}</a></td><td>{html.escape(r.target)}</td>"
+                     f"<td>{html.escape(r.measured)}</td><td>{_fmt_interval(r.interval)}</td><td>{r.n}</td>"
+                     f"<td class='{cls}'>{'PASS' if r.passed else 'FAIL'}</td></tr>")
+    parts.append("</table>")
+    for r in results:
+        cls = "pass" if r.passed else "fail"
+        parts.append(f"<div class='fact' id='{r.key}'><h2>{html.escape(r.title)} "
+                     f"<span class='{cls}'>{'PASS' if r.passed else 'FAIL'}</span></h2>")
+        parts.append(f"<p class='src'>Source: {html.escape(r.source)}</p>")
+        parts.append(f"<p><b>Target:</b> {html.escape(r.target)}<br><b>Measured:</b> {html.escape(r.measured)} "
+                     f"— 95% interval {_fmt_interval(r.interval)}, n = {r.n}</p>")
+        parts.append(f"<p class='note'>{html.escape(r.note)}</p>")
+        if r.key in notes:
+            parts.append(f"<p class='note'><b>Note:</b> {html.escape(notes[r.key])}</p>")
+        if r.figure is not None:
+            parts.append(r.figure.to_html(full_html=False, include_plotlyjs=False))
+        parts.append("</div>")
+    if sens is not None:
+        from experiments.sensitivity import OUTCOMES, figure, ranking
+
+        parts.append("<div class='fact' id='sensitivity'><h2>Sensitivity: which levers matter most</h2>")
+        parts.append(f"<p>Morris elementary effects (SALib), {sens['trajectories']} trajectories, {sens['runs']} runs "
+                     "on the typical_group base with a monthly purge; each lever over a strategist's range "
+                     "(experiments/sensitivity.py). μ* = mean |elementary effect| over the lever's full range.</p>")
+        parts.append(figure(sens).to_html(full_html=False, include_plotlyjs=False))
+        parts.append("<table><tr><th>outcome</th><th>levers by μ* (top 3)</th></tr>")
+        for name in OUTCOMES:
+            top = ", ".join(f"{lever} ({mu:.3g})" for lever, mu, _ in ranking(sens, name)[:3])
+            parts.append(f"<tr><td>{name}</td><td>{html.escape(top)}</td></tr>")
+        parts.append("</table></div>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
