@@ -27,6 +27,7 @@ class RunConfig(Params):
     """What the main job reads: the model's Params plus run settings."""
 
     progress: bool = True  # progress bar on a terminal (silent under CI / non-TTY)
+    report: bool = True  # write report.html (~5 MB, most of a short job's time: presets turn it off)
     debug_fail: bool = False  # raise on purpose: tests that a failing sweep job loses nothing
 
 

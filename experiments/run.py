@@ -55,9 +55,12 @@ def run_once(cfg: DictConfig, out_dir: Path, show_progress: bool) -> dict:
     if params.debug_fail:
         raise RuntimeError("debug_fail=true: this job fails on purpose")
     result = simulate_with_progress(params, show_progress)
-    from dashboards.report import build_report
+    report = None
+    if params.report:
+        from dashboards.report import build_report
 
-    write_run(result, out_dir, OmegaConf.to_yaml(cfg, resolve=True), build_report(result))
+        report = build_report(result)
+    write_run(result, out_dir, OmegaConf.to_yaml(cfg, resolve=True), report)
     return result.outcomes
 
 
@@ -71,7 +74,7 @@ def _summary(outcomes: dict, out_dir: Path) -> str:
         f"  self-operating: {'day ' + str(o['self_operation_day']) if o['reached_self_operation'] else 'never'}; "
         f"ad group: {'day ' + str(o['ad_group_day']) if o['became_ad_group'] else 'never'}; "
         f"revenue {o['revenue']:.0f}",
-        f"report: {out_dir / 'report.html'}",
+        f"report: {out_dir / 'report.html'}" if (out_dir / "report.html").exists() else f"results: {out_dir}",
     ]
     return "\n".join(lines)
 
