@@ -63,7 +63,7 @@ def build_validation_report(results: list[Any], sens: dict | None, size: str,
 
         parts.append("<div class='fact' id='sensitivity'><h2>Sensitivity: which levers matter most</h2>")
         parts.append(f"<p>Morris elementary effects (SALib), {sens['trajectories']} trajectories, {sens['runs']} runs "
-                     "on the typical_group base with a monthly purge; each lever over a strategist's range "
+                     "on the typical_group base with a monthly purge and a VIP tier (so self-operation is possible); each lever over a strategist's range "
                      "(experiments/sensitivity.py). μ* = mean |elementary effect| over the lever's full range.</p>")
         parts.append(figure(sens).to_html(full_html=False, include_plotlyjs=False))
         parts.append("<table><tr><th>outcome</th><th>levers by μ* (top 3)</th></tr>")

@@ -5,7 +5,8 @@
 Which levers a strategist controls move the main outcomes most? Each of the ``LEVERS``
 below (strategy parameters of sim/params.py, over the ranges a strategist would try) is
 varied one at a time along ``trajectories`` random Morris trajectories (Morris 1991;
-Campolongo et al. 2007), on the typical_group base; each point is one run (own seed).
+Campolongo et al. 2007), on the typical_group base with a monthly purge and a VIP tier;
+each point is one run (own seed).
 μ* (mean absolute elementary effect, normalised by the lever's range) ranks the levers;
 σ large relative to μ* flags interactions or non-linearity. Runs = trajectories × (k+1).
 """
@@ -53,7 +54,8 @@ def morris_screening(trajectories: int = 6, levels: int = 4, seed: int = 7, base
     X = morris_sample.sample(problem, trajectories, num_levels=levels, seed=seed)
     jobs = []
     for i, row in enumerate(X):
-        ov = ["scenario=typical_group", "strategy/zombie_purge=monthly", *base, f"seed={5000 + i}"]
+        ov = ["scenario=typical_group", "strategy/zombie_purge=monthly", "strategy/monetisation=vip", *base,
+              f"seed={5000 + i}"]
         for (key, _, _, is_int), x in zip(LEVERS, row):
             ov.append(f"{key}={int(round(x)) if is_int else round(float(x), 4)}")
         jobs.append(ov)
