@@ -1,8 +1,9 @@
 """Stylized-facts validation (MODEL.md §6; experiments/validate.py).
 
-The fast suite (default: 24 seeds per arm) runs in CI in a few minutes on 2 cores.
-``pytest -m slow_validation --validation-size=full`` (or VALIDATION_SIZE=full) runs the
-100-seed ensembles. Markers are registered here so the suite needs nothing in pyproject.
+The fast suite (default: 20 seeds per arm) runs in CI in ~1.5 minutes on 2 cores.
+``pytest tests/validation --validation-size=full`` (or VALIDATION_SIZE=full) runs the
+100-seed ensembles (~15 minutes). ``-m "not validation"`` skips the suite. Markers are
+registered here so the suite needs nothing in pyproject.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "validation: a stylized-fact check of MODEL.md §6 (ensemble of seeds)")
-    config.addinivalue_line("markers", "slow_validation: larger ensembles / screening, not in the CI fast suite")
 
 
 @pytest.fixture(scope="session")
