@@ -53,10 +53,26 @@ def members_figure(result: Result, height: int = 420) -> go.Figure:
     fig = go.Figure()
     _add_members(fig, result, row=None)
     _add_phase_bands(fig, result.rows, subplots=False)
+    by_day = {r["day"]: r["members"] for r in result.rows}
+    first: dict[str, tuple[int, str]] = {}  # the first event of each headline kind
+    for day, text in result.events:
+        kind = next((k for k in HEADLINE_EVENTS if k in text), None)
+        if kind is not None and kind not in first:
+            first[kind] = (day, text)
+    for i, (day, text) in enumerate(sorted(first.values())[:MAX_HEADLINES]):
+        fig.add_annotation(x=day, y=by_day.get(day, 0), text=text if "day" in text else f"day {day}: {text}", showarrow=True, arrowhead=0,
+                           ax=60, ay=-25 - 28 * i, font={"size": 11}, bgcolor="rgba(255,255,255,0.85)")
     fig.update_layout(height=height, title=f"{result.outcomes['scenario']}: members by role and lifecycle phase",
                       xaxis_title="day", yaxis_title="members", template="plotly_white",
-                      legend={"orientation": "h", "y": -0.2})
+                      legend={"orientation": "h", "y": -0.25}, margin={"b": 40})
+    fig.update_traces(legendgrouptitle_text=None, legendgroup=None)
     return fig
+
+
+#: Turning points worth a label on the summary chart (the rest stay as hover diamonds).
+HEADLINE_EVENTS = ("burnt out", "ad group", "died", "self-operating", "left the group", "left: quality fell",
+                   "Need shift")
+MAX_HEADLINES = 5
 
 
 def _add_members(fig: go.Figure, result: Result, row: int | None) -> None:
