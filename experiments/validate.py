@@ -688,16 +688,16 @@ KNOWN_GAPS: dict[str, str] = {
         "group's volume), so a mesh keeps conversation going without the hub; and weigh lost ties by "
         "interaction strength (in a star most of a member's interactions are with the founder)."),
     "kol_exodus": (
-        "Partly reproduced: the influx is the cause — no KOL leaves for quality without it (0/20 controls) — and "
-        "in about half the runs the full chain holds (first KOL exit ~60 days after the influx starts, the group "
-        "an ad group some weeks later). In the other half the flooded group fills to the 500 cap and declines "
+        "Partly reproduced: the influx is the cause — KOL quality exits are rare without it (0/20 controls in "
+        "the fast suite, 4/100 in the full one) — and in 27-45% of runs the full chain holds (first KOL exit ~60 days after the influx starts, the group "
+        "an ad group some weeks later). In the others the flooded group fills to the 500 cap and declines "
         "slowly: KOLs leave late or not at all and the group does not collapse within the year. Fix: KOLs "
         "react to the volume of beginner noise they must wade through (absolute low-fit messages read), not only "
         "to the valuable share; and a full, noisy group should lose members to overload sooner "
         "(reading.overload_cost at ~500 messages/day)."),
     "random_self_operation": (
-        "Borderline: 10% of 60 uniformly drawn strategies (95% interval 5-20%) reach sustained self-operation, "
-        "against < 8%; it was 61% before calibration. "
+        "Not reproduced: 16% of 300 uniformly drawn strategies (95% 13-21%; fast suite 10% of 60) reach sustained "
+        "self-operation, against < 8%; it was 61% before calibration. "
         "The successes are nearly all the same recipe — KOLs or friends seeded first, a threshold (invite, "
         "application or paid) and a VIP tier — which a uniform draw over our strategy menu hits ~1 time in 7. "
         "The seed's 8% (seed 000 L9) is a base rate over real communities, not over a uniform menu (seeds.md "
@@ -705,8 +705,9 @@ KNOWN_GAPS: dict[str, str] = {
         "what founders do (mostly open entry, friends, no paid tier), or make the good recipe less robust "
         "(founder fatigue that also hits KOL-run groups, seasonal need drift)."),
     "red_packet": (
-        "Close but not within target: red-packet groups stay active (weekly speaking rate ≥ 20%) for 31 days "
-        "on average (95% 27-35; 150 days before calibration), so only ~40% of runs are under a month; the 7-day window of the speaking rate itself lags the end "
+        "Close but not within target: red-packet groups stay active (weekly speaking rate ≥ 20%) for 31"
+        "-35 days on average (full suite 35, 95% 33-38; ~150 before calibration), so only a third to 40% of runs "
+        "are under a month; the 7-day window of the speaking rate itself lags the end "
         "of the hype by up to a week, and newcomers of the launch promotion keep speaking for their first "
         "fortnight. Fix: an activity definition on daily speakers, or newcomers who judge a valueless group "
         "faster (entry.judgement_days acting on posting, not only on leaving)."),
