@@ -383,11 +383,11 @@ def figure(c: Comparison):
         "R4DS Slack: weekly posting share", "Model: weekly speaking rate (median, 5–95% of seeds)",
         "R4DS Slack: daily active and posting members", "Model: daily active and speakers (median, 5–95%)"))
     fig.add_trace(go.Scatter(x=days, y=rf["weekly_posting_share"], name="R4DS weekly posters / members",
-                             line=dict(color="#444")), 1, 1)
+                             line={"color": "#444"}), 1, 1)
     fig.add_trace(go.Scatter(x=days, y=rf["weekly_posting_share_of_active"], name="R4DS weekly posters / weekly active",
-                             line=dict(color="#999", dash="dot")), 1, 1)
-    fig.add_trace(go.Scatter(x=days, y=rf["daily_active"], name="R4DS daily active", line=dict(color="#444")), 2, 1)
-    fig.add_trace(go.Scatter(x=days, y=rf["posters"], name="R4DS daily posting", line=dict(color="#999")), 2, 1)
+                             line={"color": "#999", "dash": "dot"}), 1, 1)
+    fig.add_trace(go.Scatter(x=days, y=rf["daily_active"], name="R4DS daily active", line={"color": "#444"}), 2, 1)
+    fig.add_trace(go.Scatter(x=days, y=rf["posters"], name="R4DS daily posting", line={"color": "#999"}), 2, 1)
     colours = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd")
     for (scen, frames), col in zip(c.model_frames.items(), colours):
         for row, metric in ((1, "weekly_posting_share"), (2, "daily_active"), (2, "posters")):
@@ -396,13 +396,13 @@ def figure(c: Comparison):
             fill = col + "22"
             label = f"{scen}: {metric.replace('_', ' ')}"
             fig.add_trace(go.Scatter(x=np.r_[x, x[::-1]], y=np.r_[hi, lo[::-1]], fill="toself", fillcolor=fill,
-                                     line=dict(width=0), hoverinfo="skip", showlegend=False, legendgroup=label), row, 2)
-            fig.add_trace(go.Scatter(x=x, y=med, name=label, line=dict(color=col, dash=dash), legendgroup=label), row, 2)
+                                     line={"width": 0}, hoverinfo="skip", showlegend=False, legendgroup=label), row, 2)
+            fig.add_trace(go.Scatter(x=x, y=med, name=label, line={"color": col, "dash": dash}, legendgroup=label), row, 2)
     fig.add_hline(y=0.2, line_dash="dash", line_color="#888", annotation_text="20% (indicator ②)", row=1, col=2)
     fig.update_xaxes(title_text="day since the community started (R4DS: 2017-08-27)")
     fig.update_yaxes(tickformat=".0%", row=1)
     fig.update_yaxes(title_text="members", row=2)
-    fig.update_layout(height=820, legend=dict(orientation="h", y=-0.12), margin=dict(t=60))
+    fig.update_layout(height=820, legend={"orientation": "h", "y": -0.12}, margin={"t": 60})
     return fig
 
 
@@ -417,13 +417,13 @@ def stats_figure(c: Comparison):
         med = [c.model[scen][s.key][0] / x if x else float("nan") for s, x in zip(keys, r)]
         lo = [c.model[scen][s.key][1] / x if x else float("nan") for s, x in zip(keys, r)]
         hi = [c.model[scen][s.key][2] / x if x else float("nan") for s, x in zip(keys, r)]
-        fig.add_trace(go.Scatter(y=[s.title for s in keys], x=med, mode="markers", name=scen, marker=dict(color=col, size=10),
-                                 error_x=dict(type="data", symmetric=False, array=np.subtract(hi, med),
-                                              arrayminus=np.subtract(med, lo))))
+        fig.add_trace(go.Scatter(y=[s.title for s in keys], x=med, mode="markers", name=scen, marker={"color": col, "size": 10},
+                                 error_x={"type": "data", "symmetric": False, "array": np.subtract(hi, med),
+                                              "arrayminus": np.subtract(med, lo)}))
     fig.add_vrect(x0=1 / CLOSE_FACTOR, x1=CLOSE_FACTOR, fillcolor="#2ca02c", opacity=0.1, line_width=0)
     fig.add_vline(x=1, line_dash="dash")
     fig.update_xaxes(type="log", range=[-3, 2], title_text="model / R4DS (log scale, 0.001–100; green band = within ×1.5)")
-    fig.update_layout(height=420, margin=dict(l=320), legend=dict(orientation="h", y=-0.25),
+    fig.update_layout(height=420, margin={"l": 320}, legend={"orientation": "h", "y": -0.25},
                       title="How far the model is from R4DS, per statistic (median and 5–95% of seeds)")
     return fig
 
@@ -456,8 +456,8 @@ def build_report(c: Comparison) -> str:
     fig2 = pio.to_html(stats_figure(c), full_html=False, include_plotlyjs=False)
     first, last = c.real_frame.index[0], c.real_frame.index[-1]
     return "\n".join([
-        "<!doctype html><html><head><meta charset='utf-8'><title>Model vs R4DS Slack</title>"
-        f"<style>{_CSS}</style></head><body>",
+        ("<!doctype html><html><head><meta charset='utf-8'><title>Model vs R4DS Slack</title>"
+        f"<style>{_CSS}</style></head><body>"),
         "<h1>The model next to a real community: R4DS Online Learning Community (Slack)</h1>",
         f"<p>R4DS: {len(c.real_frame)} days, {first:%Y-%m-%d} to {last:%Y-%m-%d}, membership headcount up to "
         f"{int(c.real['peak_members']):,}. Model: scenarios {', '.join(scen)}, {c.seeds} seeds each, run for the same "
@@ -466,14 +466,14 @@ def build_report(c: Comparison) -> str:
         "R4DS yes; model " + ", ".join(f"{html.escape(s)} {v:.0%} of runs" for s, v in c.alive_share.items())
         + f". Generated {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by "
         "<code>python experiments/compare_r4ds.py</code>.</p>",
-        "<p>Verdicts: <b>close</b> = the seeds' median is within a factor 1.5 of R4DS; otherwise <b>off by a "
+        ("<p>Verdicts: <b>close</b> = the seeds' median is within a factor 1.5 of R4DS; otherwise <b>off by a "
         "factor X</b>. A Slack workspace with channels and DMs is not a WeChat group: the <i>comparable?</i> column "
         "says how much a statistic means (<span class='yes'>yes</span> = same quantity on both sides; "
         "<span class='partly'>partly</span> = same idea, different denominator or setting; "
-        "<span class='no'>no</span> = scale only). This is a comparison, not a pass/fail test.</p>",
+        "<span class='no'>no</span> = scale only). This is a comparison, not a pass/fail test.</p>"),
         table, fig1, fig2,
-        f"<p class='src'>Data: {html.escape(SOURCE)} Copy and quirks: ../shared/data/README.md (membership is a "
-        "headcount that only roughly accumulates; daily messages = sum of the messages_in_* columns).</p>",
+        (f"<p class='src'>Data: {html.escape(SOURCE)} Copy and quirks: ../shared/data/README.md (membership is a "
+        "headcount that only roughly accumulates; daily messages = sum of the messages_in_* columns).</p>"),
         "</body></html>"])
 
 
