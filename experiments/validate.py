@@ -24,7 +24,6 @@ paired or two-sample difference excludes zero in the predicted direction.
 from __future__ import annotations
 
 import argparse
-import html
 import math
 import os
 import statistics as st
@@ -40,6 +39,7 @@ if __package__ in (None, ""):  # `python experiments/validate.py` from a checkou
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np
+import plotly.graph_objects as go
 
 from experiments.compose import load_params
 from sim import simulate
@@ -195,21 +195,16 @@ def fact_random_self_operation(size: str = "fast") -> FactResult:
     lo, hi = wilson(k, n)
     p = k / n
     fig = None
-    try:
-        import plotly.graph_objects as go
-
-        by_piece: dict[str, list[int]] = {}
-        for r in runs:
-            for ov in r.overrides:
-                if ov.startswith("seed="):
-                    continue
-                by_piece.setdefault(ov, []).append(_reached_self_operation(r))
-        labels = sorted(by_piece)
-        fig = go.Figure(go.Bar(x=[sum(by_piece[x]) / len(by_piece[x]) for x in labels], y=labels, orientation="h"))
-        fig.update_layout(title="share reaching self-operation, by strategy option", height=520,
-                          xaxis_title="share of runs with that option", margin=dict(l=260))
-    except ImportError:
-        pass
+    by_piece: dict[str, list[int]] = {}
+    for r in runs:
+        for ov in r.overrides:
+            if ov.startswith("seed="):
+                continue
+            by_piece.setdefault(ov, []).append(_reached_self_operation(r))
+    labels = sorted(by_piece)
+    fig = go.Figure(go.Bar(x=[sum(by_piece[x]) / len(by_piece[x]) for x in labels], y=labels, orientation="h"))
+    fig.update_layout(title="share reaching self-operation, by strategy option", height=520,
+                      xaxis_title="share of runs with that option", margin=dict(l=260))
     return FactResult(
         "random_self_operation", "Few groups reach self-operation under random strategies",
         "seed 000 L9 (fewer than 8% of communities truly self-operate); docs/seeds.md §3, §9.7",
@@ -230,14 +225,9 @@ def fact_no_rules_end(size: str = "fast") -> FactResult:
     k, lifespans = _terminal_share(runs)
     lo, hi = wilson(k, n)
     fig = None
-    try:
-        import plotly.graph_objects as go
-
-        fig = go.Figure(go.Histogram(x=[r.outcomes["lifespan_days"] for r in runs], nbinsx=20))
-        fig.update_layout(title="no_rules_open_qr: day the group became an ad group / died", height=300,
-                          xaxis_title="day", yaxis_title="runs")
-    except ImportError:
-        pass
+    fig = go.Figure(go.Histogram(x=[r.outcomes["lifespan_days"] for r in runs], nbinsx=20))
+    fig.update_layout(title="no_rules_open_qr: day the group became an ad group / died", height=300,
+                      xaxis_title="day", yaxis_title="runs")
     med = st.median(lifespans) if lifespans else float("nan")
     return FactResult(
         "no_rules_end", "No rules + open QR code ends as an ad group or dead",
@@ -270,19 +260,14 @@ def fact_red_packet(size: str = "fast") -> FactResult:
     m, lo, hi = mean_ci(act)
     k = sum(a < 30 for a in act)
     fig = None
-    try:
-        import plotly.graph_objects as go
-
-        fig = go.Figure()
-        for r in runs[:8]:
-            fig.add_trace(go.Scatter(x=[x["day"] for x in r.rows], y=[_people_speaking(x) for x in r.rows],
-                                     mode="lines", line=dict(width=1), showlegend=False))
-        fig.add_hline(y=ACTIVE_SPEAKING_RATE, line_dash="dash", annotation_text="20% (indicator ②)")
-        fig.add_vline(x=30, line_dash="dot", annotation_text="30 days")
-        fig.update_layout(title="red_packet_group: weekly speaking rate (8 seeds)", height=300,
-                          xaxis_title="day", yaxis_title="weekly speaking rate", xaxis_range=[0, 120])
-    except ImportError:
-        pass
+    fig = go.Figure()
+    for r in runs[:8]:
+        fig.add_trace(go.Scatter(x=[x["day"] for x in r.rows], y=[_people_speaking(x) for x in r.rows],
+                                 mode="lines", line=dict(width=1), showlegend=False))
+    fig.add_hline(y=ACTIVE_SPEAKING_RATE, line_dash="dash", annotation_text="20% (indicator ②)")
+    fig.add_vline(x=30, line_dash="dot", annotation_text="30 days")
+    fig.update_layout(title="red_packet_group: weekly speaking rate (8 seeds)", height=300,
+                      xaxis_title="day", yaxis_title="weekly speaking rate", xaxis_range=[0, 120])
     return FactResult(
         "red_packet", "Red-packet groups stay active for less than a month",
         "seed 004 L115, L122 (red-packet-driven activity lasts under a month); docs/seeds.md §9.6",
@@ -317,22 +302,17 @@ def fact_participation(size: str = "fast") -> FactResult:
     never, _, _ = mean_ci([p["never_posted"] for p in parts])
     passed = lo >= 0.7 and ms > 0.5
     fig = None
-    try:
-        import plotly.graph_objects as go
-
-        msgs = runs[0].extra["messages_by_member"]
-        total = sum(msgs) or 1
-        cum = np.cumsum(msgs) / total
-        x = np.arange(1, len(msgs) + 1) / len(msgs)
-        fig = go.Figure(go.Scatter(x=x, y=cum, mode="lines", name="model (seed 1000)"))
-        # Nielsen's 90-9-1: 1% produce ~90% of contributions, 9% the other ~10%, 90% nothing.
-        fig.add_trace(go.Scatter(x=[0, 0.01, 0.1, 1], y=[0, 0.9, 1.0, 1.0], mode="lines+markers",
-                                 line_dash="dot", name="90-9-1 rule"))
-        fig.add_vline(x=0.2, line_dash="dash")
-        fig.update_layout(title="typical_group: cumulative share of messages by members ranked", height=300,
-                          xaxis_title="share of members (most active first)", yaxis_title="share of messages")
-    except ImportError:
-        pass
+    msgs = runs[0].extra["messages_by_member"]
+    total = sum(msgs) or 1
+    cum = np.cumsum(msgs) / total
+    x = np.arange(1, len(msgs) + 1) / len(msgs)
+    fig = go.Figure(go.Scatter(x=x, y=cum, mode="lines", name="model (seed 1000)"))
+    # Nielsen's 90-9-1: 1% produce ~90% of contributions, 9% the other ~10%, 90% nothing.
+    fig.add_trace(go.Scatter(x=[0, 0.01, 0.1, 1], y=[0, 0.9, 1.0, 1.0], mode="lines+markers",
+                             line_dash="dot", name="90-9-1 rule"))
+    fig.add_vline(x=0.2, line_dash="dash")
+    fig.update_layout(title="typical_group: cumulative share of messages by members ranked", height=300,
+                      xaxis_title="share of members (most active first)", yaxis_title="share of messages")
     return FactResult(
         "participation", "Participation is unequal; most members lurk",
         "seed 004 L638-640 (top ~20% carry the group, 二八), L398 ('90% of 900 asleep'); Nielsen 2006 90-9-1 rule",
@@ -381,23 +361,18 @@ def fact_kol_exodus(size: str = "fast") -> FactResult:
     kc = sum(ordered(s) for s in cstories)
     lo, hi = wilson(k, n)
     fig = None
-    try:
-        import plotly.graph_objects as go
-
-        fig = go.Figure()
-        r = runs[0]
-        d = [x["day"] for x in r.rows]
-        fig.add_trace(go.Scatter(x=d, y=[x["members_kol"] for x in r.rows], name="KOLs"))
-        fig.add_trace(go.Scatter(x=d, y=rolling([x["msgs_valuable"] for x in r.rows], 14), name="valuable msgs/day (14-d)"))
-        fig.add_trace(go.Scatter(x=d, y=[x["joins_promotion"] for x in r.rows], name="low-fit arrivals/day"))
-        fig.add_trace(go.Scatter(x=d, y=[(x["members"] - x["members_spammer"]) / 10 for x in r.rows],
-                                 name="people / 10"))
-        for s in (stories[0]["first_exit"], stories[0]["value_collapse"]):
-            if s is not None:
-                fig.add_vline(x=s, line_dash="dot")
-        fig.update_layout(title="kol_exodus (seed 1000): influx → KOL exits → collapse", height=300, xaxis_title="day")
-    except ImportError:
-        pass
+    fig = go.Figure()
+    r = runs[0]
+    d = [x["day"] for x in r.rows]
+    fig.add_trace(go.Scatter(x=d, y=[x["members_kol"] for x in r.rows], name="KOLs"))
+    fig.add_trace(go.Scatter(x=d, y=rolling([x["msgs_valuable"] for x in r.rows], 14), name="valuable msgs/day (14-d)"))
+    fig.add_trace(go.Scatter(x=d, y=[x["joins_promotion"] for x in r.rows], name="low-fit arrivals/day"))
+    fig.add_trace(go.Scatter(x=d, y=[(x["members"] - x["members_spammer"]) / 10 for x in r.rows],
+                             name="people / 10"))
+    for s in (stories[0]["first_exit"], stories[0]["value_collapse"]):
+        if s is not None:
+            fig.add_vline(x=s, line_dash="dot")
+    fig.update_layout(title="kol_exodus (seed 1000): influx → KOL exits → collapse", height=300, xaxis_title="day")
     med_exit = st.median([s["first_exit"] for s in stories if s["first_exit"]] or [float("nan")])
     med_col = st.median([s["value_collapse"] for s in stories if s["value_collapse"]] or [float("nan")])
     return FactResult(
@@ -459,13 +434,8 @@ def fact_star_vs_mesh(size: str = "fast") -> FactResult:
     lo, hi = diff - 1.96 * se, diff + 1.96 * se
     passed = lo > 0 and ms < 0.5 and mm >= 0.5
     fig = None
-    try:
-        import plotly.graph_objects as go
-
-        fig = go.Figure([go.Box(y=rs_, name="star", boxpoints="all"), go.Box(y=rm_, name="mesh", boxpoints="all")])
-        fig.update_layout(title="members 60 days after the founder left ÷ members when they left", height=300)
-    except ImportError:
-        pass
+    fig = go.Figure([go.Box(y=rs_, name="star", boxpoints="all"), go.Box(y=rm_, name="mesh", boxpoints="all")])
+    fig.update_layout(title="members 60 days after the founder left ÷ members when they left", height=300)
     return FactResult(
         "star_vs_mesh", "A star collapses when the founder leaves; a mesh survives",
         "seed 004 L644-647 (单点连接: when the central point quits the group is close to death; mesh lasts)",
@@ -513,16 +483,11 @@ def fact_cadence_optimum(size: str = "fast") -> FactResult:
     hi_d = mean_ci([b - a for a, b in zip(by[CADENCE_LEVELS[-1]], by[best])])
     lo_end, hi_end = lo_d[1] > 0, hi_d[1] > 0
     fig = None
-    try:
-        import plotly.graph_objects as go
-
-        xs = list(means)
-        fig = go.Figure(go.Scatter(x=xs, y=[means[c][0] for c in xs], mode="lines+markers",
-                                   error_y=dict(type="data", array=[means[c][2] - means[c][0] for c in xs])))
-        fig.update_layout(title="typical_group: mean satisfaction by content cadence", height=300,
-                          xaxis_title="scheduled posts per week", yaxis_title="mean satisfaction")
-    except ImportError:
-        pass
+    xs = list(means)
+    fig = go.Figure(go.Scatter(x=xs, y=[means[c][0] for c in xs], mode="lines+markers",
+                               error_y=dict(type="data", array=[means[c][2] - means[c][0] for c in xs])))
+    fig.update_layout(title="typical_group: mean satisfaction by content cadence", height=300,
+                      xaxis_title="scheduled posts per week", yaxis_title="mean satisfaction")
     return FactResult(
         "cadence_optimum", "Content cadence has an interior optimum",
         "seed 001, seed 002 (rhythm beats volume); seed 004 L602 (too active is also bad)",
@@ -552,14 +517,9 @@ def fact_zombie_purge(size: str = "fast") -> FactResult:
     d = [rate(b) - rate(a) for a, b in zip(off, on)]
     m, lo, hi = mean_ci(d)
     fig = None
-    try:
-        import plotly.graph_objects as go
-
-        fig = go.Figure([go.Box(y=[rate(a) for a in off], name="no purge", boxpoints="all"),
-                         go.Box(y=[rate(b) for b in on], name="monthly purge (45 days silent)", boxpoints="all")])
-        fig.update_layout(title="typical_group: weekly speaking rate (days 60+, while alive)", height=300)
-    except ImportError:
-        pass
+    fig = go.Figure([go.Box(y=[rate(a) for a in off], name="no purge", boxpoints="all"),
+                     go.Box(y=[rate(b) for b in on], name="monthly purge (45 days silent)", boxpoints="all")])
+    fig.update_layout(title="typical_group: weekly speaking rate (days 60+, while alive)", height=300)
     return FactResult(
         "zombie_purge", "Purging zombies raises the weekly speaking rate",
         "seed 004 L293-298 (zombie = silent 1-2 months), L630-631 (monthly purge, fresh blood lifts activity), "
@@ -591,15 +551,10 @@ def fact_healthy(size: str = "fast") -> FactResult:
     k = sum(s >= SUSTAINED_DAYS for s in spans)
     lo, hi = wilson(k, n)
     fig = None
-    try:
-        import plotly.graph_objects as go
-
-        r = runs[0]
-        fig = go.Figure(go.Scatter(x=[x["day"] for x in r.rows], y=[x["health_met"] for x in r.rows], mode="lines"))
-        fig.update_layout(title="healthy_learning_group (seed 1000): health indicators met (of 5)", height=300,
-                          xaxis_title="day", yaxis_range=[0, 5.2])
-    except ImportError:
-        pass
+    r = runs[0]
+    fig = go.Figure(go.Scatter(x=[x["day"] for x in r.rows], y=[x["health_met"] for x in r.rows], mode="lines"))
+    fig.update_layout(title="healthy_learning_group (seed 1000): health indicators met (of 5)", height=300,
+                      xaxis_title="day", yaxis_range=[0, 5.2])
     return FactResult(
         "healthy", "A well-run configuration meets all five health indicators for a sustained period",
         "seed 001 L115-127 (the five indicators); MODEL.md §6",

@@ -82,7 +82,6 @@ class Observer:
         recruited = sum(v for k, v in log.joins.items() if k not in ("spam", "seed", "edgelist"))
         self._joins.append((organic, recruited))
 
-        present = {m.unique_id for m in members}
         # Indicator ② counts people (seed 001 L121 "users who spoke"): spammers posting ads
         # and the founder are neither in the numerator nor in the denominator.
         people_ids = {m.unique_id for m in members if m.role not in ("spammer", "founder")}
