@@ -8,7 +8,6 @@ import mesa
 import networkx as nx
 import numpy as np
 
-from sim import network
 from sim.agents import Founder, Member
 from sim.observe import Observer, outcomes
 from sim.params import Params, validate
@@ -45,7 +44,6 @@ class CommunityModel(mesa.Model):
         arrivals.found_group(self)
         if self.founder is not None:
             self.founder.energy = self.p.founder.energy
-        self._by_id = {m.unique_id: m for m in self.roster}
         self.observer.record(self)
 
     # -- the day ---------------------------------------------------------------------------
@@ -85,12 +83,14 @@ class CommunityModel(mesa.Model):
         members = list(self.agents)
         return [members[i] for i in self.rng.permutation(len(members))]
 
+    def enroll(self, m: Member) -> None:
+        """A new member: in the roster for good, in the network and the id index."""
+        self.roster.append(m)
+        self._by_id[m.unique_id] = m
+        self.network.add_node(m.unique_id)
+
     def by_id(self, unique_id: int) -> Member:
-        m = self._by_id.get(unique_id)
-        if m is None:
-            self._by_id.update((x.unique_id, x) for x in self.roster)
-            m = self._by_id[unique_id]
-        return m
+        return self._by_id[unique_id]
 
     def count_role(self, role: str) -> int:
         return sum(1 for m in self.agents if m.role == role)
@@ -104,9 +104,6 @@ class CommunityModel(mesa.Model):
         """The member's present contacts (uid → edge data). Reads networkx's adjacency dict
         directly: ``graph.adj[u]`` builds a view object per call, which dominated the profile."""
         return self.network._adj.get(m.unique_id, {})
-
-    def network_tie(self, a: Member, b: Member) -> None:
-        network.tie(self.network, a, b)
 
     def remove_member(self, m: Member, reason: str) -> None:
         """A member leaves (or is removed): identity and history stay in ``roster``."""

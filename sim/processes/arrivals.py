@@ -63,8 +63,7 @@ def _create(model: CommunityModel, role_cls: type[Member], channel: str, traits:
             satisfaction: float | None = None) -> Member:
     s = model.p.arrivals.initial_satisfaction if satisfaction is None else satisfaction
     m = role_cls(model, channel=channel, satisfaction=s, **traits)
-    model.roster.append(m)
-    model.network.add_node(m.unique_id)
+    model.enroll(m)
     model.log.joins[channel] += 1
     return m
 

@@ -13,6 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from sim import network
+
 if TYPE_CHECKING:
     from sim.agents import Member
     from sim.model import CommunityModel
@@ -95,7 +97,7 @@ def run_threads(model: CommunityModel) -> None:
             r.messages_total += 1
             r.messages_today += 1
             log.speakers.add(r.unique_id)
-            model.network_tie(author, r)
+            network.tie(model.network, author, r)
         author.endorsement += len(repliers)
         # Replies inside a real round are valuable discussion; short ones are chat.
         if is_round:

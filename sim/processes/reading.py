@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 class Reading:
     """What one member got out of today: kept for churn reasons and the VIP decision."""
 
-    read: float
     gain: float
     overload: float
     ads: float
@@ -52,10 +51,7 @@ class Reading:
 class Page:
     """What is on screen today, the same for every reader: computed once per day."""
 
-    read: float  # messages a reader gets through (attention budget or all)
-    valuable: float
-    chat: float
-    ads: float
+    chat: float  # chat messages a reader gets through (within the attention budget)
     saturation: float  # 1 − exp(−V / value_scale): value read, before who reads it
     overload: float
     ad_cost: float
@@ -73,7 +69,7 @@ def prepare_page(model: CommunityModel) -> Page:
                                     log.chat * share, log.ads_visible * share)
     v = valuable + r.content_weight * content * model.content_quality
     return Page(
-        read=valuable + content + chat + ads, valuable=valuable, chat=chat, ads=ads,
+        chat=chat,
         saturation=1.0 - math.exp(-v / r.value_scale),
         overload=r.overload_cost * max(0.0, total - budget) / budget,
         ad_cost=r.ad_cost * ads,
@@ -103,4 +99,4 @@ def read_day(member: Member, model: CommunityModel) -> Reading | None:
     expectation = r.vip_expectation if member.role == "vip" else r.expectation
     u = gain - page.overload - page.ad_cost - noise - page.fatigue - page.boredom
     target = min(1.0, max(0.0, 0.5 + u - expectation))
-    return Reading(page.read, gain, page.overload, page.ad_cost, noise, page.fatigue, page.boredom, target)
+    return Reading(gain, page.overload, page.ad_cost, noise, page.fatigue, page.boredom, target)
