@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from experiments.compose import load_params  # noqa: E402
+from analysis.compose import load_params  # noqa: E402
 from sim import simulate  # noqa: E402
 
 SIZES = ((100, 100), (500, 500), (2000, 1_000_000))  # (members at start, cap)

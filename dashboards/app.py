@@ -5,7 +5,7 @@ Start it with ``python -m dashboards`` (offline, localhost; see dashboards/__mai
 This is Mesa's SolaraViz over the core simulator's model (``sim.model.CommunityModel``); the
 page only wires it up:
 
-* The model is built through ``experiments.compose.load_params`` — the same Hydra compose
+* The model is built through ``analysis.compose.load_params`` — the same Hydra compose
   of configs/ as the main job — from the chosen scenario plus the lever settings, so what
   the class sees is what a sweep measures. SolaraViz re-creates the model from keyword
   arguments on Reset (PITFALLS, Mesa #2452): :class:`ClassroomModel` is that keyword
@@ -27,7 +27,7 @@ from mesa.visualization import SolaraViz
 from dashboards.components.charts import HealthChart, MembersChart, MessagesChart
 from dashboards.components.network import MemberNetwork
 from dashboards.components.story import PhaseBadge, StoryPanel
-from experiments.compose import load_params, scenario_catalog
+from analysis.compose import load_params, scenario_catalog
 from sim.model import CommunityModel
 from sim.params import AdPolicy, EntryThreshold, SeedStrategy
 

@@ -32,7 +32,8 @@ import plotly.graph_objects as go
 import yaml
 from scipy import stats
 
-from experiments.collect import atomic_write, override_columns
+from analysis.ensemble import override_columns
+from analysis.files import write_atomic
 
 REPORT_NAME = "sweep_report.html"
 ALPHA = 0.05
@@ -459,5 +460,5 @@ def build_report(
         " Raw numbers: <code>results.csv</code> / <code>results.parquet</code> next to this file.</p></body></html>"
     )
     path = sweep_dir / REPORT_NAME
-    atomic_write(path, lambda tmp: Path(tmp).write_text("\n".join(parts), encoding="utf-8"))
+    write_atomic(path, "\n".join(parts))
     return path

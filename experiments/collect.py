@@ -22,26 +22,19 @@ import json
 import logging
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import pandas as pd
 import yaml
 
+from analysis.ensemble import override_columns
+from analysis.files import read_json as _read_json, write_atomic
+
 log = logging.getLogger(__name__)
 
 RESULTS_STEM = "results"
 FIRST_COLUMNS = ["job", "status", "error", "wall_seconds", "overrides"]
-
-
-def _read_json(path: Path) -> dict | None:
-    """A dict from ``path``, or None when it is absent or half-written (job killed mid-write)."""
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
 
 
 def _read_overrides(job_dir: Path, status: dict | None) -> list[str]:
@@ -52,29 +45,6 @@ def _read_overrides(job_dir: Path, status: dict | None) -> list[str]:
     if not isinstance(overrides, list) and status:
         overrides = status.get("overrides")
     return [str(o) for o in overrides] if isinstance(overrides, list) else []
-
-
-def _scalar(text: str) -> Any:
-    """An override's value as Hydra would read it: ``True``/``false`` -> bool, ``3`` -> int."""
-    if text.lower() in ("true", "false"):
-        return text.lower() == "true"
-    for kind in (int, float):
-        try:
-            return kind(text)
-        except ValueError:
-            pass
-    return text.strip("'\"")
-
-
-def override_columns(overrides: Iterable[str]) -> dict[str, Any]:
-    """``["+a.b=1", "x=q"]`` -> ``{"a.b": 1, "x": "q"}``; deletions (``~key``) are skipped."""
-    cols = {}
-    for item in overrides:
-        key, sep, value = item.partition("=")
-        if not sep or key.startswith("~"):
-            continue
-        cols[key.lstrip("+")] = _scalar(value)
-    return cols
 
 
 def planned_jobs(sweep_dir: Path) -> list[list[str]] | None:
@@ -187,25 +157,12 @@ def collect(sweep_dir: str | os.PathLike) -> pd.DataFrame:
     return table[ordered].apply(_typed) if rows else table
 
 
-def atomic_write(path: Path, write: Callable[[str], object]) -> None:
-    """``write(tmp_path)``, then rename over ``path``: readers never see half a file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; results are for sharing
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 def write_results(table: pd.DataFrame, sweep_dir: str | os.PathLike) -> tuple[Path, Path]:
     sweep_dir = Path(sweep_dir)
     csv_path = sweep_dir / f"{RESULTS_STEM}.csv"
     parquet_path = sweep_dir / f"{RESULTS_STEM}.parquet"
-    atomic_write(csv_path, lambda tmp: table.to_csv(tmp, index=False))
-    atomic_write(parquet_path, lambda tmp: table.to_parquet(tmp, index=False))
+    write_atomic(csv_path, lambda tmp: table.to_csv(tmp, index=False))
+    write_atomic(parquet_path, lambda tmp: table.to_parquet(tmp, index=False))
     return csv_path, parquet_path
 
 

@@ -276,7 +276,7 @@ MODEL_KEYS = ("day", "phase", "members", "daily_active", "speakers", "weekly_spe
 def _run_one(overrides: tuple[str, ...]) -> list[dict[str, Any]]:
     import logging
 
-    from experiments.compose import load_params
+    from analysis.compose import load_params
     from sim import simulate
 
     logging.getLogger("MESA").setLevel(logging.WARNING)

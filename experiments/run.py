@@ -23,7 +23,7 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
-from experiments.compose import register_configs, to_params
+from analysis.compose import register_configs, to_params
 from experiments.jobs import run_job
 from experiments.outputs import write_run
 from sim import ParamError, Result, simulate

@@ -41,7 +41,7 @@ if __package__ in (None, ""):  # `python experiments/validate.py` from a checkou
 import numpy as np
 import plotly.graph_objects as go
 
-from experiments.compose import load_params
+from analysis.compose import load_params
 from sim import simulate
 
 # ----------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from dashboards.report import members_figure  # noqa: E402
-from experiments.compose import load_params  # noqa: E402
+from analysis.compose import load_params  # noqa: E402
 from sim import simulate  # noqa: E402
 
 

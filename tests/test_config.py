@@ -6,7 +6,7 @@ import pytest
 from hydra.errors import ConfigCompositionException
 from omegaconf.errors import ValidationError
 
-from experiments.compose import load_params, scenario_catalog
+from analysis.compose import load_params, scenario_catalog
 from sim import ParamError, simulate
 from sim.params import AdPolicy, EntryThreshold
 

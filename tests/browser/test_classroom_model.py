@@ -10,7 +10,7 @@ from dashboards.app import ClassroomModel, model_params, overrides_for
 from dashboards.components.charts import draw_health, draw_members, draw_messages
 from dashboards.components.network import draw_network, layout_for
 from dashboards.components.plot import render_png
-from experiments.compose import load_params, scenario_catalog
+from analysis.compose import load_params, scenario_catalog
 
 DRAWINGS = (draw_network, draw_members, draw_messages, draw_health)
 SCENARIOS = list(scenario_catalog())

@@ -1,6 +1,6 @@
 """Strategy effects MODEL.md implies, on small seed ensembles.
 
-Runs go through ``experiments.compose.load_params`` — the same composition as a sweep job —
+Runs go through ``analysis.compose.load_params`` — the same composition as a sweep job —
 but in-process, without writing per-run files, so ~40 full-year runs fit in seconds.
 
 Tolerances: each effect must hold (a) in distribution, one-sided Mann-Whitney U p < 0.05
@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from experiments.compose import load_params
+from analysis.compose import load_params
 from sim import simulate
 
 SEEDS = range(10)
