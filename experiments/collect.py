@@ -18,12 +18,11 @@ silently smaller ensembles. Re-runnable at any time, also while a sweep is still
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import re
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import pandas as pd
 import yaml

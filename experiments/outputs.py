@@ -20,6 +20,9 @@ from typing import Any
 from analysis.files import write_atomic, write_json
 from sim import Result
 
+MEMBER_COLUMNS = ("id", "name", "label", "final_role", "role_history", "join_day", "channel", "leave_day",
+                  "leave_reason", "fit", "expertise", "messages_total", "satisfaction")
+
 
 def _csv(rows: list[dict[str, Any]], columns: list[str] | tuple[str, ...]) -> str:
     buf = io.StringIO()
