@@ -1,0 +1,99 @@
+"""The one list of strategy levers and run outcomes: key, label, unit, range, direction.
+
+Sweep reports, the validation's sensitivity screening, the classroom page's sliders and
+the Optuna preset read levers and outcomes from here, so a label or a range is changed once.
+Outcome definitions are those of ``sim/observe.py``'s ``outcomes``; each carries the
+sentence a report prints next to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Lever:
+    """A strategy setting a strategist controls."""
+
+    name: str  # short keyword (classroom page, tables)
+    key: str  # config key (``ads.quota_per_day``) or config group (``strategy/ad_policy``)
+    label: str
+    unit: str = ""
+    low: float | None = None  # the range a strategist would try (sensitivity, sliders)
+    high: float | None = None
+    integer: bool = False
+    options: tuple[str, ...] = ()  # a choice lever: the strategy piece's options, in natural order
+    step: float = 1.0  # slider step on the classroom page
+
+    @property
+    def is_choice(self) -> bool:
+        return bool(self.options)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A run outcome (``metrics.json`` key)."""
+
+    key: str
+    label: str
+    unit: str = ""
+    higher_is_better: bool = True
+    is_rate: bool = False  # yes/no per run: shown as a share with a Wilson interval
+    definition: str = ""
+
+
+# Options in their natural order (cheapest/loosest first), not alphabetical.
+LEVERS: tuple[Lever, ...] = (
+    Lever("seed_strategy", "strategy/seeding", "Seed users", options=("random", "paid_ads", "friends", "kols_first")),
+    Lever("entry_threshold", "strategy/entry", "Entry threshold", options=("open", "invite", "application", "paid")),
+    Lever("ad_policy", "strategy/ad_policy", "Ad policy", options=("free", "quota", "ban")),
+    Lever("cadence", "strategy/cadence", "Content cadence",
+          options=("none", "weekly", "daily", "daily_with_events", "several_daily", "red_packets")),
+    Lever("moderation_style", "strategy/moderation", "Moderation", options=("none", "founder", "team")),
+    Lever("monetisation", "strategy/monetisation", "Paid tier", options=("none", "vip")),
+    Lever("kol_incentives", "strategy/kol_incentives", "KOL incentives", options=("none", "privileges")),
+    Lever("zombie_purge", "strategy/zombie_purge", "Zombie purge", options=("off", "monthly")),
+    Lever("seed_users", "seeding.seed_users", "Seed users on day 0", "members", 5, 60, integer=True),
+    Lever("fit_cutoff", "entry.fit_cutoff", "Entry review: minimum fit", "0..1", 0.0, 0.7),
+    Lever("spammer_pass", "entry.spammer_pass", "Share of spammers the threshold lets through", "0..1", 0.0, 1.0),
+    Lever("ad_quota", "ads.quota_per_day", "Ad quota", "ads/day", 1, 10, integer=True),
+    Lever("posts_per_week", "cadence.posts_per_week", "Content posts per week", "posts/week", 0, 28),
+    Lever("moderation", "moderation.capacity_per_day", "Moderation capacity", "violations handled/day", 0, 20),
+    Lever("kol_incentive", "roles.kol_incentive", "KOL incentive", "0..1", 0.0, 1.0, step=0.05),
+    Lever("promotion", "arrivals.promotion_per_day", "Bought promotion", "members/day", 0, 10),
+    Lever("zombie_days", "churn.zombie_days", "Purge after silent", "days", 20, 120, integer=True),
+)
+LEVER_BY_NAME = {lv.name: lv for lv in LEVERS}
+LEVER_BY_KEY = {lv.key: lv for lv in LEVERS}
+
+#: The numeric levers of the Morris screening (analysis/sensitivity.py), in this order.
+SCREENED_LEVERS = ("seed_users", "fit_cutoff", "spammer_pass", "ad_quota", "posts_per_week", "moderation",
+                   "kol_incentive", "promotion", "zombie_days")
+
+# The outcomes a strategist reads first, in display order.
+OUTCOMES: tuple[Outcome, ...] = (
+    Outcome("lifespan_days", "Lifespan", "days", definition="days until the group became an ad group or died; "
+            "groups alive at the horizon are censored (ranked by Kaplan–Meier, not by the plain mean)"),
+    Outcome("revenue", "Revenue", "yuan", definition="entry fees and VIP payments over the run"),
+    Outcome("peak_members", "Peak members", "members"),
+    Outcome("weekly_speaking_rate", "Weekly speaking rate", "share of members",
+            definition="mean share of members (people) who spoke in the last 7 days, over the days alive"),
+    Outcome("paid_conversion", "Paid conversion", "share of people", definition="VIPs ever / people ever joined"),
+    Outcome("reached_self_operation", "Reached self-operation", is_rate=True,
+            definition="all applicable health indicators held for the streak the phase rule requires"),
+    Outcome("became_ad_group", "Became an ad group", higher_is_better=False, is_rate=True,
+            definition="ads were at least half of a week's messages"),
+    Outcome("kol_retention", "KOL retention", "share of KOLs", definition="KOLs ever who are still members at the end"),
+    Outcome("mean_fit", "Mean member fit", "0..1"),
+    Outcome("ads_visible", "Ads seen by members", "ads", higher_is_better=False),
+    Outcome("organic_join_share", "Share of organic joins", "share of recruits"),
+    Outcome("top20_message_share", "Messages by the top 20 %", "share of messages", higher_is_better=False),
+    Outcome("self_operating_days", "Days self-operating", "days"),
+    Outcome("kol_exits", "KOL exits", "KOLs", higher_is_better=False),
+)
+OUTCOME_BY_KEY = {o.key: o for o in OUTCOMES}
+
+
+def outcome(key: str) -> Outcome:
+    """The registered outcome, or a plain one named after an unregistered key."""
+    return OUTCOME_BY_KEY.get(key, Outcome(key, key))

@@ -1,0 +1,136 @@
+"""The one statistics module (scipy): intervals, tests, survival.
+
+Outcomes of a community are skewed, bounded and — for lifespan — censored at the
+horizon (a group alive on the last day has an unknown, longer life). Hence rank tests
+(Mann–Whitney), Kaplan–Meier / log-rank / restricted mean survival for lifespan, Wilson
+intervals for shares, and Holm's correction when one strategy is compared with many.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+ALPHA = 0.05
+
+
+def numeric(values) -> np.ndarray:
+    """Floats from values that may hold numbers, booleans, None or text (text -> NaN)."""
+    s = pd.Series(values, dtype=object).map(lambda v: float(v) if isinstance(v, (bool, np.bool_)) else v)
+    return pd.to_numeric(s, errors="coerce").astype(float).to_numpy()
+
+
+def wilson(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval of a proportion k/n (stays inside [0, 1], good at 0 and n)."""
+    if n == 0:
+        return (0.0, 1.0)
+    ci = stats.binomtest(int(k), int(n)).proportion_ci(confidence, method="wilson")
+    return (float(ci.low), float(ci.high))
+
+
+def mean_ci(values, *, is_rate: bool = False, bounds: tuple[float, float] | None = None,
+            confidence: float = 0.95) -> tuple[float, float, float]:
+    """Mean and interval: Wilson for yes/no outcomes, Student t otherwise, clipped to
+    ``bounds`` (an outcome that cannot leave [0, 1] or [0, horizon] gets no interval that does)."""
+    x = numeric(values)
+    x = x[~np.isnan(x)]
+    n = len(x)
+    if n == 0:
+        return (math.nan, math.nan, math.nan)
+    m = float(x.mean())
+    if is_rate:
+        lo, hi = wilson(int(round(x.sum())), n, confidence)
+    elif n < 2 or x.std() == 0:
+        lo, hi = (m, m) if n >= 2 else (math.nan, math.nan)
+    else:
+        lo, hi = (float(v) for v in stats.t.interval(confidence, n - 1, loc=m, scale=stats.sem(x)))
+    if bounds is not None:
+        lo, hi = max(lo, bounds[0]), min(hi, bounds[1])
+    return (m, lo, hi)
+
+
+def bootstrap_ci(values, statistic=np.mean, *, confidence: float = 0.95, resamples: int = 2000,
+                 seed: int = 0) -> tuple[float, float, float]:
+    """Statistic and percentile-bootstrap interval (deterministic: its own seeded Generator)."""
+    x = numeric(values)
+    x = x[~np.isnan(x)]
+    if len(x) < 2:
+        v = float(statistic(x)) if len(x) else math.nan
+        return (v, v, v)
+    res = stats.bootstrap((x,), statistic, confidence_level=confidence, n_resamples=resamples,
+                          method="percentile", rng=np.random.default_rng(seed))
+    return (float(statistic(x)), float(res.confidence_interval.low), float(res.confidence_interval.high))
+
+
+def mann_whitney(a, b, alternative: str = "two-sided") -> float:
+    """p-value of the rank test that a and b differ (1.0 when there is nothing to compare)."""
+    x, y = numeric(a), numeric(b)
+    x, y = x[~np.isnan(x)], y[~np.isnan(y)]
+    if len(x) == 0 or len(y) == 0 or (len(set(x)) == 1 and set(x) == set(y)):
+        return 1.0
+    return float(stats.mannwhitneyu(x, y, alternative=alternative).pvalue)
+
+
+def holm(pvalues: Sequence[float]) -> list[float]:
+    """Holm–Bonferroni adjusted p-values: controls the chance of any false 'significant'."""
+    p = np.asarray(pvalues, dtype=float)
+    if len(p) == 0:
+        return []
+    order = np.argsort(p)
+    m = len(p)
+    adjusted = np.maximum.accumulate((m - np.arange(m)) * p[order]).clip(max=1.0)
+    out = np.empty(m)
+    out[order] = adjusted
+    return out.tolist()
+
+
+def censored(lifespans, alive_at_end) -> stats.CensoredData:
+    """Lifespans with the groups still alive at the horizon as right-censored."""
+    life = numeric(lifespans)
+    cens = np.asarray(pd.Series(alive_at_end).fillna(False).astype(bool))
+    return stats.CensoredData(uncensored=life[~cens], right=life[cens])
+
+
+def kaplan_meier(lifespans, alive_at_end) -> tuple[np.ndarray, np.ndarray]:
+    """Survival curve (days, share alive), starting at day 0 with everyone alive."""
+    sf = stats.ecdf(censored(lifespans, alive_at_end)).sf
+    return np.concatenate([[0.0], sf.quantiles]), np.concatenate([[1.0], sf.probabilities])
+
+
+def km_median(lifespans, alive_at_end) -> float:
+    """Day by which half the groups ended; +inf when more than half outlive the horizon."""
+    days, alive = kaplan_meier(lifespans, alive_at_end)
+    below = days[alive <= 0.5]
+    return float(below[0]) if len(below) else math.inf
+
+
+def survival_at(lifespans, alive_at_end, day: float) -> float:
+    """Kaplan–Meier share of groups still alive on ``day``."""
+    days, alive = kaplan_meier(lifespans, alive_at_end)
+    return float(alive[np.searchsorted(days, day, side="right") - 1])
+
+
+def rmst(lifespans, alive_at_end, horizon: float) -> float:
+    """Restricted mean survival time: the area under the Kaplan–Meier curve up to ``horizon``
+    — the mean lifespan that respects groups still alive at the end (never above the horizon)."""
+    days, alive = kaplan_meier(lifespans, alive_at_end)
+    keep = days < horizon
+    edges = np.append(days[keep], horizon)
+    return float(np.sum(np.diff(edges) * alive[keep]))
+
+
+def logrank(a_life, a_alive, b_life, b_alive) -> float:
+    """p-value of the log-rank test between two sets of censored lifespans."""
+    da, db = censored(a_life, a_alive), censored(b_life, b_alive)
+    if da.num_censored() == len(da) and db.num_censored() == len(db):
+        return 1.0  # everyone survived in both: no evidence of a difference
+    return float(stats.logrank(da, db).pvalue)
+
+
+def rolling_mean(values, window: int = 7) -> list[float]:
+    """Trailing mean over ``window`` days (shorter at the start): smooths weekly rhythms."""
+    return pd.Series(numeric(values)).rolling(window, min_periods=1).mean().tolist()
