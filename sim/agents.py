@@ -1,19 +1,20 @@
-"""Members of the group and the six roles of the design card.
+"""Members of the group: :class:`Member`, whose role is an attribute, and the :class:`Founder`.
 
-A :class:`Member` is one person; the role classes below say what that person does
-on their turn. A role change (:meth:`Member.become`) swaps the class of the same
-object, so identity, ties and history are kept (MODEL.md §4.6) while Mesa's
-``agents_by_type`` stays correct.
+A role change (:meth:`Member.become`) sets ``member.role``: the agent stays registered
+with Mesa, so identity, ties and history are kept (MODEL.md §4.6). What a role does is
+the table ``sim.roles.ROLE_SPECS``; the founder is the one role with behaviour of its
+own (energy, burnout, content quality), hence a subclass.
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 import mesa
 
 from sim.processes import reading
+from sim.roles import ROLE_SPECS, Role, RoleSpec
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -25,18 +26,15 @@ _GIVEN = ("Wei", "Fang", "Min", "Jing", "Lei", "Yan", "Jun", "Tao", "Ping", "Hui
 
 
 class Member(mesa.Agent):
-    """A person in the group. Subclasses are roles; see :meth:`become`."""
+    """A person in the group; what they do today depends on ``self.role``."""
 
-    role: ClassVar[str] = "member"
-    #: Field of ``Params.conversation`` with this role's base posting rate (messages/day).
-    rate_field: ClassVar[str] = "active_posts_per_day"
-
-    def __init__(self, model: CommunityModel, *, fit: float, expertise: float, need: float,
+    def __init__(self, model: CommunityModel, *, role: Role, fit: float, expertise: float, need: float,
                  willingness_to_pay: float, propensity: float, channel: str,
                  satisfaction: float) -> None:
         super().__init__(model)
         i = self.unique_id
         self.name = f"{_SURNAMES[i % len(_SURNAMES)]} {_GIVEN[(i // len(_SURNAMES)) % len(_GIVEN)]}"
+        self.role = role
         self.fit = fit  # interest fit with the group's positioning, 0..1
         self.expertise = expertise  # value of this member's posts, 0..1
         self.need = need  # how much the member needs what the group offers, 0..1
@@ -58,9 +56,13 @@ class Member(mesa.Agent):
         self.last_read: reading.Reading | None = None
         self.leave_day: int | None = None
         self.leave_reason: str | None = None
-        self.role_history: list[tuple[int, str]] = [(model.day, self.role)]
+        self.role_history: list[tuple[int, Role]] = [(model.day, role)]
 
     # -- identity --------------------------------------------------------------------------
+    @property
+    def spec(self) -> RoleSpec:
+        return ROLE_SPECS[self.role]
+
     @property
     def present(self) -> bool:
         return self.leave_day is None
@@ -69,29 +71,41 @@ class Member(mesa.Agent):
     def days_silent(self) -> int:
         return self.model.day - self.last_post_day
 
-    def become(self, role_cls: type[Member]) -> None:
-        """Change role, keeping identity and history (re-registered under the new type)."""
-        if type(self) is role_cls:
+    def become(self, role: Role) -> None:
+        """Change role, keeping identity, registration and history.
+
+        The member moves to the back of ``model.agents``' order, as the original
+        deregister/register role change did: same seed, same run as before the refactor.
+        """
+        if self.role is role:
             return
-        uid = self.unique_id
-        self.model.deregister_agent(self)
-        self.__class__ = role_cls
-        self.model.register_agent(self)
-        self.unique_id = uid  # Mesa >= 3.4 renumbers on registration; identity must survive
-        self.role_history.append((self.model.day, role_cls.role))
+        self.role = role
+        self.role_history.append((self.model.day, role))
+        self.model.agents.remove(self)
+        self.model.agents.add(self)
+
+    def spoke(self, n: int) -> None:
+        """Note ``n`` messages this member wrote today (silence and message counts)."""
+        self.last_post_day = self.model.day
+        self.messages_total += n
 
     # -- a day in the group ----------------------------------------------------------------
     def posting_rate(self) -> float:
         """Expected messages today: role rate × propensity × mood × newcomer eagerness × stimulus."""
+        p = self.model.p.conversation
+        if self.role is Role.spammer:  # ads: neither mood nor stimulus matter (seed 004 L64)
+            return p.spammer_ads_per_day * self.propensity
         if self.muted:
             return 0.0
-        p = self.model.p.conversation
         mood = 0.3 + self.satisfaction
         eager = p.newcomer_posts_per_day * math.exp(-(self.model.day - self.join_day) / p.newcomer_days)
         # Eagerness scales with the person's propensity too: a shy newcomer stays silent
         # (most members never post: seed 004 L398 "90% asleep", the 90-9-1 rule).
-        base = (getattr(p, self.rate_field) + eager) * self.propensity
-        return base * mood * (1.0 + p.stimulus_gain * self.model.stimulus)
+        base = (getattr(p, self.spec.rate_field) + eager) * self.propensity
+        rate = base * mood * (1.0 + p.stimulus_gain * self.model.stimulus)
+        if self.role is Role.kol:  # privileges make a KOL post more (seed 004 L61)
+            rate *= 1.0 + self.model.p.roles.kol_incentive
+        return rate
 
     def valuable_share(self) -> float:
         """Chance that a message of this member is valuable (on-topic expertise)."""
@@ -101,80 +115,70 @@ class Member(mesa.Agent):
         rng = self.model.rng
         n = int(rng.poisson(self.posting_rate()))
         self.messages_today = n
-        if n:
+        if not n:
+            return
+        self.spoke(n)
+        if self.role is Role.spammer:
+            self.model.log.add_ads(self, n)
+        else:
             valuable = int(rng.binomial(n, self.valuable_share()))
             self.model.log.add_posts(self, valuable=valuable, chat=n - valuable)
 
     def read(self) -> None:
         """Read today's visible messages and update satisfaction (MODEL.md §4.5)."""
-        r = reading.read_day(self, self.model)
+        r = reading.read_day(self, self.model) if self.spec.reads else None
         self.last_read = r
         if r is not None:
             self.satisfaction += self.model.p.reading.adaptation * (r.target_satisfaction - self.satisfaction)
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.unique_id} {self.name}>"
+        return f"<{self.role.value} {self.unique_id} {self.name}>"
 
 
 class Founder(Member):
-    """群主: produces scheduled content (processes/content.py) and moderates; chats a little."""
+    """群主: produces scheduled content (processes/content.py) and moderates, while energy lasts.
 
-    role = "founder"
-    rate_field = "active_posts_per_day"
+    Energy and burnout are the founder's own state: content and moderation spend it
+    (:meth:`tire`), a day's rest restores it (:meth:`rest`), and below
+    ``founder.burnout_below`` after a day's work the founder burns out (:meth:`work`).
+    """
+
+    def __init__(self, model: CommunityModel, **traits) -> None:
+        super().__init__(model, role=Role.founder, **traits)
+        self.energy = model.p.founder.energy
+        self.burnt_out = False
+        self.burnout_days = 0  # days of the current burnout
+
+    @property
+    def active(self) -> bool:
+        """In the group and not burnt out."""
+        return self.present and not self.burnt_out
 
     def valuable_share(self) -> float:
         return self.model.p.founder.expertise
 
-    def read(self) -> None:  # the founder's state is energy, not satisfaction
-        self.last_read = None
+    def rest(self) -> bool:
+        """A night's recovery (fading with enthusiasm, ``founder.fade_days``). Returns True
+        when the founder was burnt out this morning: no content today, even on the day of return."""
+        f = self.model.p.founder
+        fade = 0.5 ** (self.model.day / f.fade_days) if f.fade_days else 1.0
+        self.energy = min(1.0, self.energy + f.recovery_per_day * fade)
+        if not self.burnt_out:
+            return False
+        self.burnout_days += 1
+        if self.energy >= f.resume_energy:
+            self.burnt_out = False
+            self.model.log_event(f"Founder {self.name} is back after {self.burnout_days} days of burnout")
+            self.burnout_days = 0
+        return True
 
+    def tire(self, cost: float) -> None:
+        """Spend energy (moderation: the burnout check comes with the next day's work)."""
+        self.energy -= cost
 
-class KOL(Member):
-    """Key opinion leader: posts often and well; leaves when quality falls (seed 004 L176)."""
-
-    role = "kol"
-    rate_field = "kol_posts_per_day"
-
-    def posting_rate(self) -> float:
-        return super().posting_rate() * (1.0 + self.model.p.roles.kol_incentive)
-
-
-class ActiveMember(Member):
-    role = "active"
-    rate_field = "active_posts_per_day"
-
-
-class Lurker(Member):
-    """潜水: reads, rarely speaks (seed 004 L639: "90% asleep")."""
-
-    role = "lurker"
-    rate_field = "lurker_posts_per_day"
-
-
-class PayingVIP(Member):
-    """Paying member: expects more (reading.vip_expectation) and gets paid content."""
-
-    role = "vip"
-    rate_field = "vip_posts_per_day"
-
-
-class Spammer(Member):
-    """广告党: posts ads; neither reads nor cares about the group (seed 004 L64)."""
-
-    role = "spammer"
-    rate_field = "spammer_ads_per_day"
-
-    def posting_rate(self) -> float:
-        return self.model.p.conversation.spammer_ads_per_day * self.propensity
-
-    def post(self) -> None:
-        n = int(self.model.rng.poisson(self.posting_rate()))
-        self.messages_today = n
-        if n:
-            self.model.log.add_ads(self, n)
-
-    def read(self) -> None:
-        self.last_read = None
-
-
-ROLES: dict[str, type[Member]] = {cls.role: cls for cls in (Founder, KOL, ActiveMember, Lurker, Spammer, PayingVIP)}
+    def work(self, cost: float) -> None:
+        """A day's content work: spend energy, and burn out when it runs low."""
+        self.energy -= cost
+        if self.energy < self.model.p.founder.burnout_below:
+            self.burnt_out = True
+            self.model.log_event(f"Founder {self.name} burnt out: content stops")

@@ -9,6 +9,7 @@ import networkx as nx
 import numpy as np
 
 from sim.agents import Founder, Member
+from sim.roles import Role
 from sim.observe import Observer, outcomes
 from sim.params import Params, validate
 from sim.processes import arrivals, churn, content, conversation, moderation, needs, reading, roles
@@ -30,8 +31,6 @@ class CommunityModel(mesa.Model):
         self.roster: list[Member] = []
         self._by_id: dict[int, Member] = {}
         self.founder: Founder | None = None
-        self.founder_burnt_out = False
-        self.burnout_days = 0
         self.stimulus = 0.0  # yesterday's messages per member: talk begets talk
         self.quality = 0.5  # smoothed valuable share of talk, as KOLs perceive it
         self.content_quality = self.p.founder.expertise
@@ -42,8 +41,6 @@ class CommunityModel(mesa.Model):
         self.observer = Observer(self)
         self.log = conversation.DayLog()
         arrivals.found_group(self)
-        if self.founder is not None:
-            self.founder.energy = self.p.founder.energy
         self.observer.record(self)
 
     # -- the day ---------------------------------------------------------------------------
@@ -77,7 +74,7 @@ class CommunityModel(mesa.Model):
     @property
     def founder_active(self) -> bool:
         """The founder is in the group and not burnt out."""
-        return self.founder is not None and self.founder.present and not self.founder_burnt_out
+        return self.founder is not None and self.founder.active
 
     def _shuffled(self) -> list[Member]:
         members = list(self.agents)
@@ -92,12 +89,12 @@ class CommunityModel(mesa.Model):
     def by_id(self, unique_id: int) -> Member:
         return self._by_id[unique_id]
 
-    def count_role(self, role: str) -> int:
+    def count_role(self, role: Role) -> int:
         return sum(1 for m in self.agents if m.role == role)
 
     def random_talker(self) -> Member | None:
         """Someone who spoke recently (a greeter when the founder is away)."""
-        talkers = [m for m in self.agents if m.role not in ("spammer",) and self.day - m.last_post_day <= 7]
+        talkers = [m for m in self.agents if m.role is not Role.spammer and self.day - m.last_post_day <= 7]
         return talkers[int(self.rng.integers(len(talkers)))] if talkers else None
 
     def ties_of(self, m: Member) -> dict:

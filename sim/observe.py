@@ -23,11 +23,11 @@ from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from sim.params import EntryThreshold
+from sim.roles import ROLES, Role
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
 
-ROLES = ("founder", "kol", "active", "lurker", "spammer", "vip")
 CHANNELS = ("seed", "founder", "word_of_mouth", "promotion", "paid_ads", "spam", "edgelist")
 REASONS = ("bored", "overloaded", "annoyed_by_ads", "need_gone", "kol_left", "quality_fell",
            "kicked", "purged", "cascade", "moved_on", "burnout")
@@ -68,7 +68,7 @@ class Observer:
         for m in members:
             counts[m.role] += 1
             muted += m.muted
-            if m.role not in ("spammer", "founder"):
+            if m.spec.person:
                 satisfied += m.satisfaction >= p.phases.disappointed_satisfaction
             active_today += m.last_read is not None or m.messages_today > 0
         people = n - counts["spammer"] - counts["founder"]
@@ -84,7 +84,7 @@ class Observer:
 
         # Indicator ② counts people (seed 001 L121 "users who spoke"): spammers posting ads
         # and the founder are neither in the numerator nor in the denominator.
-        people_ids = {m.unique_id for m in members if m.role not in ("spammer", "founder")}
+        people_ids = {m.unique_id for m in members if m.spec.person}
         speaking_rate = len(set().union(*self._speakers) & people_ids) / people if people else 0.0
         conversion = counts["vip"] / people if people else 0.0
         joins_30 = sum(r for _, r in self._joins)
@@ -126,7 +126,7 @@ class Observer:
         row["health_applicable"] = len(applicable)
         row["founder_energy"] = model.founder.energy if model.founder is not None and model.founder.present else 0.0
         row["quality"] = model.quality
-        sats = [m.satisfaction for m in members if m.role not in ("spammer", "founder")]
+        sats = [m.satisfaction for m in members if m.spec.person]
         row["mean_satisfaction"] = sum(sats) / len(sats) if sats else 0.0
         self.rows.append(row)
         return row
@@ -172,10 +172,10 @@ def outcomes(model: CommunityModel) -> dict[str, Any]:
     rows = obs.rows
     end_day = min(d for d in (obs.dead_day, obs.ad_group_day) if d is not None) \
         if (obs.dead_day is not None or obs.ad_group_day is not None) else None
-    people = [m for m in model.roster if m is not model.founder and m.role_history[0][1] != "spammer"]
+    people = [m for m in model.roster if m is not model.founder and m.role_history[0][1] is not Role.spammer]
     recruited = [m for m in people if m.channel not in ("seed", "edgelist")]
-    ever_kol = [m for m in model.roster if any(r == "kol" for _, r in m.role_history)]
-    msgs = sorted((m.messages_total for m in model.roster if m.role != "spammer"), reverse=True)
+    ever_kol = [m for m in model.roster if any(r is Role.kol for _, r in m.role_history)]
+    msgs = sorted((m.messages_total for m in model.roster if m.role is not Role.spammer), reverse=True)
     top = max(1, round(0.2 * len(msgs))) if msgs else 0
     alive = [r for r in rows if r["phase"] not in TERMINAL and r["day"] >= model.p.phases.launch_days]
     non_spam = [r["members"] - r["members_spammer"] for r in rows]

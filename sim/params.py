@@ -111,6 +111,7 @@ class Founder:
     cost_per_post: float = P(0.04, 0, 1, unit="energy per scheduled post", src="seed 004 L157: copying by hand")
     cost_per_moderation: float = P(0.01, 0, 1, unit="energy per violation handled", src="assumption")
     burnout_below: float = P(0.1, 0, 1, unit="energy below which the founder stops producing", src="assumption")
+    resume_energy: float = P(0.5, 0, 1, unit="energy at which a burnt-out founder resumes", src="assumption")
     quit_after_burnout_days: int = P(0, 0, 3650, unit="days of burnout before the founder leaves (0 = never)", src="assumption")
     leave_day: int = P(-1, -1, 100000, unit="day the founder leaves whatever happens (-1 = never)", src="seed 004 L646: the central point quits (experiments)")
     expertise: float = P(0.8, 0, 1, unit="value of the founder's posts", src="assumption")

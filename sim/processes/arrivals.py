@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim import network
-from sim.agents import KOL, ActiveMember, Founder, Lurker, Member, Spammer
+from sim.agents import Founder, Member
 from sim.params import InitialNetwork, SeedStrategy
+from sim.roles import Role
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -59,10 +60,13 @@ def _candidate(model: CommunityModel, source: str, fit: float | None = None) -> 
     }
 
 
-def _create(model: CommunityModel, role_cls: type[Member], channel: str, traits: dict,
+def _create(model: CommunityModel, role: Role, channel: str, traits: dict,
             satisfaction: float | None = None) -> Member:
     s = model.p.arrivals.initial_satisfaction if satisfaction is None else satisfaction
-    m = role_cls(model, channel=channel, satisfaction=s, **traits)
+    if role is Role.founder:
+        m = Founder(model, channel=channel, satisfaction=s, **traits)
+    else:
+        m = Member(model, role=role, channel=channel, satisfaction=s, **traits)
     model.enroll(m)
     model.log.joins[channel] += 1
     return m
@@ -74,7 +78,7 @@ def found_group(model: CommunityModel) -> None:
     if p.network.initial is InitialNetwork.edgelist:
         _found_from_edgelist(model)
         return
-    founder = _create(model, Founder, "seed",
+    founder = _create(model, Role.founder, "seed",
                       {"fit": 1.0, "expertise": p.founder.expertise, "need": 1.0,
                        "willingness_to_pay": 0.0, "propensity": 1.0}, satisfaction=1.0)
     model.founder = founder
@@ -83,7 +87,7 @@ def found_group(model: CommunityModel) -> None:
     seeds = []
     for i in range(p.seeding.seed_users):
         source = "kols" if i < n_kols else _RECRUIT_SOURCE[strategy]
-        role = KOL if i < n_kols else (ActiveMember if model.rng.random() < 2 * ACTIVE_AT_JOIN else Lurker)
+        role = Role.kol if i < n_kols else (Role.active if model.rng.random() < 2 * ACTIVE_AT_JOIN else Role.lurker)
         seeds.append(_create(model, role, "seed", _candidate(model, source), satisfaction=0.7))
     mesh = p.network.mesh_degree if p.network.initial is InitialNetwork.mesh else 0
     network.wire_seed_users(model, founder, seeds, mesh)
@@ -96,12 +100,12 @@ def _found_from_edgelist(model: CommunityModel) -> None:
     by_label = {}
     for label in sorted(g.nodes, key=str):
         if label == founder_label:
-            m = _create(model, Founder, "edgelist", {"fit": 1.0, "expertise": model.p.founder.expertise,
+            m = _create(model, Role.founder, "edgelist", {"fit": 1.0, "expertise": model.p.founder.expertise,
                                                      "need": 1.0, "willingness_to_pay": 0.0, "propensity": 1.0},
                         satisfaction=1.0)
             model.founder = m
         else:
-            role = ActiveMember if model.rng.random() < ACTIVE_AT_JOIN else Lurker
+            role = Role.active if model.rng.random() < ACTIVE_AT_JOIN else Role.lurker
             m = _create(model, role, "edgelist", _candidate(model, "friends"), satisfaction=0.7)
         m.label = str(label)
         by_label[label] = m
@@ -133,7 +137,7 @@ def _candidates_today(model: CommunityModel) -> list[tuple[str, dict, Member | N
         out += [(channel, _candidate(model, source), None) for _ in range(rng.poisson(p.seeding.recruits_per_day))]
     a = p.arrivals
     for m in model.members:
-        if m.satisfaction >= a.invite_satisfaction and m.role not in ("spammer", "founder") and not m.muted \
+        if m.satisfaction >= a.invite_satisfaction and m.spec.person and not m.muted \
                 and rng.random() < a.invite_rate:
             fit = min(1.0, max(0.0, m.fit + rng.normal(0.0, INVITE_FIT_SD)))
             out.append(("word_of_mouth", _candidate(model, "friends", fit=fit), m))
@@ -157,9 +161,9 @@ def admit_newcomers(model: CommunityModel) -> None:
             log.turned_away_full += 1
             continue
         if channel == "spam":
-            _create(model, Spammer, channel, traits)
+            _create(model, Role.spammer, channel, traits)
             continue
-        role = ActiveMember if model.rng.random() < ACTIVE_AT_JOIN else Lurker
+        role = Role.active if model.rng.random() < ACTIVE_AT_JOIN else Role.lurker
         m = _create(model, role, channel, traits)
         log.revenue += p.entry.fee
         if inviter is not None:

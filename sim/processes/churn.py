@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.params import ChurnMode
+from sim.roles import Role
 
 if TYPE_CHECKING:
     from sim.agents import Member
@@ -57,9 +58,9 @@ def _satisfaction_churn(model: CommunityModel) -> None:
     leaving: list[tuple[Member, str]] = []
     for m in model.members:
         role = m.role
-        if role == "founder":
+        if role is Role.founder:
             continue
-        if role == "spammer":
+        if role is Role.spammer:
             if audience < SPAMMER_MIN_AUDIENCE or rng.random() < c.spammer_leave_prob:
                 leaving.append((m, "moved_on"))
             continue
@@ -102,7 +103,7 @@ def _cascade(model: CommunityModel) -> None:
 def purge_zombies(model: CommunityModel) -> None:
     """Remove members silent for ``zombie_days`` (the founder keeps the seat)."""
     zombie_days = model.p.churn.zombie_days
-    zombies = [m for m in model.members if m.role != "founder" and m.days_silent >= zombie_days]
+    zombies = [m for m in model.members if m.role is not Role.founder and m.days_silent >= zombie_days]
     for m in zombies:
         model.remove_member(m, "purged")
     if zombies:
@@ -116,6 +117,6 @@ def _founder_may_quit(model: CommunityModel) -> None:
         model.remove_member(f, "moved_on")
         model.log_event(f"Founder {f.name} left the group")
         return
-    if quit_after and f is not None and f.present and model.founder_burnt_out and model.burnout_days >= quit_after:
+    if quit_after and f is not None and f.present and f.burnt_out and f.burnout_days >= quit_after:
         model.remove_member(f, "burnout")
-        model.log_event(f"Founder {f.name} left the group after {model.burnout_days} days of burnout")
+        model.log_event(f"Founder {f.name} left the group after {f.burnout_days} days of burnout")

@@ -14,6 +14,7 @@ import math
 from typing import TYPE_CHECKING
 
 from sim import network
+from sim.roles import Role
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -22,8 +23,6 @@ if TYPE_CHECKING:
 SESSION_COST_POSTS = 3
 #: Energy an offline event costs, in scheduled posts.
 EVENT_COST_POSTS = 5
-#: Energy at which a burnt-out founder resumes.
-RESUME_ENERGY = 0.5
 
 
 def _on_rhythm(day: int, per_week: float) -> int:
@@ -39,14 +38,7 @@ def publish_scheduled(model: CommunityModel) -> None:
     log = model.log
     if founder is None or not founder.present:
         return
-    fade = 0.5 ** (model.day / f.fade_days) if f.fade_days else 1.0
-    founder.energy = min(1.0, founder.energy + f.recovery_per_day * fade)
-    if model.founder_burnt_out:
-        model.burnout_days += 1
-        if founder.energy >= RESUME_ENERGY:
-            model.founder_burnt_out = False
-            model.log_event(f"Founder {founder.name} is back after {model.burnout_days} days of burnout")
-            model.burnout_days = 0
+    if founder.rest():  # burnt out this morning
         return
     day = model.day
     posts = _on_rhythm(day, c.posts_per_week)
@@ -67,10 +59,7 @@ def publish_scheduled(model: CommunityModel) -> None:
         log.red_packets += bursts
         model.red_packets_sent += bursts
         _grab_red_packets(model, bursts)
-    founder.energy -= f.cost_per_post * cost_posts
-    if founder.energy < f.burnout_below:
-        model.founder_burnt_out = True
-        model.log_event(f"Founder {founder.name} burnt out: content stops")
+    founder.work(f.cost_per_post * cost_posts)
 
 
 #: Satisfaction a red packet gives a member who came for money (× (1 − fit)), before habituation.
@@ -88,15 +77,16 @@ def _grab_red_packets(model: CommunityModel, bursts: int) -> None:
         return
     rng = model.rng
     log = model.log
-    people = [m for m in model.members if m.role not in ("founder", "spammer") and not m.muted]
+    people = [m for m in model.members if m.spec.person and not m.muted]
     for m, n in zip(people, rng.poisson(response, size=len(people))):
         if n:
+            m.spoke(int(n))
             log.add_posts(m, valuable=0, chat=int(n))
 
 
 def _offline_event(model: CommunityModel) -> None:
     """线下 meet-up: random attendees get to know each other (seed 004 L648), building a mesh."""
-    members = [m for m in model.members if m.role != "spammer" and not m.muted]
+    members = [m for m in model.members if m.role is not Role.spammer and not m.muted]
     if len(members) < 2:
         return
     rng = model.rng

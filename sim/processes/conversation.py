@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sim import network
+from sim.roles import Role
 
 if TYPE_CHECKING:
     from sim.agents import Member
@@ -56,20 +57,12 @@ class DayLog:
         self.valuable += valuable
         self.chat += chat
         self.speakers.add(member.unique_id)
-        member.last_post_day = member.model.day
-        member.messages_total += valuable + chat
         self.valuable_authors.extend([member] * valuable)
 
     def add_ads(self, member: Member, n: int) -> None:
         self.ads_posted += n
         self.speakers.add(member.unique_id)
-        member.last_post_day = member.model.day
-        member.messages_total += n
         self.ad_posts.extend([member] * n)
-
-
-#: Roles that answer in threads.
-TALKERS = ("active", "kol", "vip")
 
 
 def run_threads(model: CommunityModel) -> None:
@@ -77,7 +70,7 @@ def run_threads(model: CommunityModel) -> None:
     p = model.p.conversation
     log = model.log
     # Lurkers read threads but do not answer (seed 004 L639): repliers are the talkers.
-    pool = [m for m in model.members if not m.muted and m.role in TALKERS]
+    pool = [m for m in model.members if not m.muted and m.spec.talker]
     if not pool or not log.valuable_authors:
         return
     # Small groups reply less: a thread needs people around to answer.
@@ -93,8 +86,7 @@ def run_threads(model: CommunityModel) -> None:
         for r in repliers:
             if r is author:
                 continue
-            r.last_post_day = model.day
-            r.messages_total += 1
+            r.spoke(1)
             r.messages_today += 1
             log.speakers.add(r.unique_id)
             network.tie(model.network, author, r)
@@ -103,7 +95,7 @@ def run_threads(model: CommunityModel) -> None:
         if is_round:
             log.valuable += len(repliers)
             log.rounds += 1
-            if author.role != "founder":
+            if author.role is not Role.founder:
                 log.rounds_without_owner += 1
         else:
             log.chat += len(repliers)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.params import AdPolicy
+from sim.roles import Role
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -28,7 +29,7 @@ def capacity(model: CommunityModel) -> float:
     if model.founder_active:
         cap += m.capacity_per_day * max(0.0, model.founder.energy)
     if m.kol_admins:
-        cap += KOL_ADMIN_SHARE * m.capacity_per_day * model.count_role("kol")
+        cap += KOL_ADMIN_SHARE * m.capacity_per_day * model.count_role(Role.kol)
     return cap
 
 
@@ -55,7 +56,7 @@ def enforce_rules(model: CommunityModel) -> None:
             if poster.warnings > p.moderation.warnings_before_kick:
                 kicked.append(poster)
     if model.founder is not None and model.founder.present:
-        model.founder.energy -= p.founder.cost_per_moderation * handled
+        model.founder.tire(p.founder.cost_per_moderation * handled)
     for poster in kicked:
         model.remove_member(poster, "kicked")
         log.kicked += 1

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 def drift(model: CommunityModel) -> None:
     n = model.p.needs
-    people = [m for m in model.members if m.role not in ("founder", "spammer")]
+    people = [m for m in model.members if m.spec.person]
     if not people:
         return
     rng = model.rng

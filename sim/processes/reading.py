@@ -23,6 +23,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sim.roles import Role
+
 if TYPE_CHECKING:
     from sim.agents import Member
     from sim.model import CommunityModel
@@ -92,11 +94,11 @@ def read_day(member: Member, model: CommunityModel) -> Reading | None:
         if ties:
             spoke = len(ties.keys() & model.log.speakers)  # set intersection, in C
             gain += r.social_value * page.chat * spoke / len(ties)
-    if member.role == "vip":
+    if member.role is Role.vip:
         gain += model.p.monetisation.vip_value_bonus * member.need * page.saturation
     gain += page.red_packet_thrill * (1.0 - member.fit)
     noise = r.noise_cost * page.chat * (1.0 - member.fit)
-    expectation = r.vip_expectation if member.role == "vip" else r.expectation
+    expectation = r.vip_expectation if member.role is Role.vip else r.expectation
     u = gain - page.overload - page.ad_cost - noise - page.fatigue - page.boredom
     target = min(1.0, max(0.0, 0.5 + u - expectation))
     return Reading(gain, page.overload, page.ad_cost, noise, page.fatigue, page.boredom, target)

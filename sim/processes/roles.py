@@ -20,8 +20,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from sim.agents import KOL, ActiveMember, Lurker, PayingVIP, Spammer
 from sim.params import ChurnMode
+from sim.roles import Role
 
 if TYPE_CHECKING:
     from sim.agents import Member
@@ -48,25 +48,25 @@ def update_roles(model: CommunityModel) -> None:
     for m in list(model.members):
         m.endorsement *= ENDORSEMENT_DECAY
         role = m.role
-        if role in ("founder", "spammer"):
+        if not m.spec.person:
             continue
-        if role == "lurker":
+        if role is Role.lurker:
             if m.satisfaction >= p.roles.activate_satisfaction and rng.random() < p.roles.activate_prob:
-                m.become(ActiveMember)
-        elif role == "active":
+                m.become(Role.active)
+        elif role is Role.active:
             if m.satisfaction < p.roles.deactivate_satisfaction:
-                m.become(Lurker)
+                m.become(Role.lurker)
             elif m.endorsement >= p.roles.kol_endorsements and m.expertise >= p.roles.kol_min_expertise:
-                m.become(KOL)
+                m.become(Role.kol)
                 model.log_event(f"{m.name} became a KOL")
-        elif role == "kol" and p.churn.mode is not ChurnMode.cascade:  # cascade: its rule only
+        elif role is Role.kol and p.churn.mode is not ChurnMode.cascade:  # cascade: its rule only
             if _kol_quits(model, m):
                 continue
         if p.monetisation.enabled:
             _monetise(model, m)
-        if ad_share and m.role != "vip" and m.fit < SPAM_TEMPTATION_FIT \
+        if ad_share and m.role is not Role.vip and m.fit < SPAM_TEMPTATION_FIT \
                 and rng.random() < p.ads.contagion * ad_share * (1.0 - m.fit):
-            m.become(Spammer)
+            m.become(Role.spammer)
 
 
 def _kol_quits(model: CommunityModel, kol: Member) -> bool:
@@ -89,12 +89,12 @@ def _kol_quits(model: CommunityModel, kol: Member) -> bool:
 def _monetise(model: CommunityModel, m: Member) -> None:
     mon = model.p.monetisation
     day = model.day
-    if m.role == "vip":
+    if m.role is Role.vip:
         if (day - m.vip_since) % mon.period_days == 0:
             if m.satisfaction >= 0.5:
                 model.log.revenue += mon.price
             else:
-                m.become(ActiveMember)
+                m.become(Role.active)
                 m.vip_since = None
         return
     r = m.last_read
@@ -104,7 +104,7 @@ def _monetise(model: CommunityModel, m: Member) -> None:
     value_for_money = min(1.0, r.gain / model.p.reading.expectation)
     score = trust * m.need * m.willingness_to_pay * m.need * value_for_money * mon.convenience
     if score >= mon.conversion_bar and model.rng.random() < mon.daily_conversion_prob:
-        m.become(PayingVIP)
+        m.become(Role.vip)
         m.vip_since = day
         model.log.revenue += mon.price
         model.log.new_vips += 1
