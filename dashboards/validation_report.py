@@ -1,15 +1,19 @@
 """validation_report.html: every stylized fact of MODEL.md §6 with target, measured value,
-95% interval, pass/fail, its source and a small plot; then the Morris screening of the
+95 % interval, pass/fail, its source and a small plot; then the Morris screening of the
 strategy levers. One self-contained page (plotly.js inlined once: works offline).
+Measurements come from analysis/facts.py and analysis/sensitivity.py; this module only draws.
 """
 
 from __future__ import annotations
 
 import html
 import time
-from typing import Any
 
+import plotly.graph_objects as go
 import plotly.offline
+
+from analysis.facts import FactResult, Plot
+from analysis.sensitivity import OUTCOMES, normalised, ranking
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
@@ -26,7 +30,46 @@ def _fmt_interval(iv: tuple[float, float]) -> str:
     return f"[{lo:.3g}, {hi:.3g}]"
 
 
-def build_validation_report(results: list[Any], sens: dict | None, size: str,
+def plot_figure(plot: Plot) -> go.Figure:
+    """A fact's plot spec drawn with plotly."""
+    fig = go.Figure()
+    for s in plot.series:
+        if plot.kind == "hist":
+            fig.add_trace(go.Histogram(x=s.x, nbinsx=20, name=s.name))
+        elif plot.kind == "box":
+            fig.add_trace(go.Box(y=s.x, name=s.name, boxpoints="all"))
+        elif plot.kind == "hbar":
+            fig.add_trace(go.Bar(x=s.x, y=s.y, orientation="h", name=s.name))
+        else:
+            fig.add_trace(go.Scatter(x=s.x, y=s.y, name=s.name, showlegend=bool(s.name),
+                                     mode="lines+markers" if s.markers or s.dash else "lines",
+                                     line=dict(width=1 if len(plot.series) > 4 else 2, dash="dot" if s.dash else None),
+                                     error_y=dict(type="data", array=s.error) if s.error else None))
+    for y, text in plot.hlines:
+        fig.add_hline(y=y, line_dash="dash", annotation_text=text)
+    for x, text in plot.vlines:
+        fig.add_vline(x=x, line_dash="dot", annotation_text=text)
+    fig.update_layout(title=plot.title, height=plot.height, xaxis_title=plot.x_title, yaxis_title=plot.y_title,
+                      margin=dict(l=260) if plot.kind == "hbar" else None)
+    if plot.x_range:
+        fig.update_xaxes(range=list(plot.x_range))
+    if plot.y_range:
+        fig.update_yaxes(range=list(plot.y_range))
+    return fig
+
+
+def sensitivity_figure(sens: dict) -> go.Figure:
+    """Normalised μ* per lever (each outcome scaled to its largest μ*): a heat map."""
+    z = normalised(sens)
+    text = [[f"{v:.3g}" for v in sens["results"][name]["mu_star"]] for name in OUTCOMES]
+    fig = go.Figure(go.Heatmap(z=z, x=sens["levers"], y=list(OUTCOMES), text=text, texttemplate="%{text}",
+                               colorscale="Blues", zmin=0, zmax=1, colorbar=dict(title="μ*/max")))
+    fig.update_layout(title=f"Morris screening: μ* of each strategy lever ({sens['runs']} runs, "
+                            f"{sens['trajectories']} trajectories)", height=380, margin=dict(l=160, b=140))
+    return fig
+
+
+def build_validation_report(results: list[FactResult], sens: dict | None, size: str,
                             notes: dict[str, str] | None = None) -> str:
     notes = notes or {}
     n_pass = sum(r.passed for r in results)
@@ -36,7 +79,7 @@ def build_validation_report(results: list[Any], sens: dict | None, size: str,
              f"<p>{n_pass} of {len(results)} facts pass. Suite: <b>{size}</b> "
              f"(generated {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
              "<code>python experiments/validate.py</code>; larger ensembles with <code>--full</code>). "
-             "Intervals are 95% (Wilson for proportions, normal for means and differences). "
+             "Intervals are 95% (Wilson for proportions, Student t for means and differences). "
              "How the defaults were calibrated: docs/calibration.md. The model: docs/model.md.</p>",
              "<table><tr><th>fact</th><th>target</th><th>measured</th><th>95% interval</th><th>n</th><th></th></tr>"]
     for r in results:
@@ -55,17 +98,16 @@ def build_validation_report(results: list[Any], sens: dict | None, size: str,
         parts.append(f"<p class='note'>{html.escape(r.note)}</p>")
         if r.key in notes:
             parts.append(f"<p class='note'><b>Note:</b> {html.escape(notes[r.key])}</p>")
-        if r.figure is not None:
-            parts.append(r.figure.to_html(full_html=False, include_plotlyjs=False))
+        if r.plot is not None:
+            parts.append(plot_figure(r.plot).to_html(full_html=False, include_plotlyjs=False))
         parts.append("</div>")
     if sens is not None:
-        from experiments.sensitivity import OUTCOMES, figure, ranking
-
         parts.append("<div class='fact' id='sensitivity'><h2>Sensitivity: which levers matter most</h2>")
         parts.append(f"<p>Morris elementary effects (SALib), {sens['trajectories']} trajectories, {sens['runs']} runs "
-                     "on the typical_group base with a monthly purge and a VIP tier (so self-operation is possible); each lever over a strategist's range "
-                     "(experiments/sensitivity.py). μ* = mean |elementary effect| over the lever's full range.</p>")
-        parts.append(figure(sens).to_html(full_html=False, include_plotlyjs=False))
+                     "on the typical_group base with a monthly purge and a VIP tier (so self-operation is possible); "
+                     "each lever over a strategist's range (analysis/sensitivity.py). μ* = mean |elementary effect| "
+                     "over the lever's full range.</p>")
+        parts.append(sensitivity_figure(sens).to_html(full_html=False, include_plotlyjs=False))
         parts.append("<table><tr><th>outcome</th><th>levers by μ* (top 3)</th></tr>")
         for name in OUTCOMES:
             top = ", ".join(f"{lever} ({mu:.3g})" for lever, mu, _ in ranking(sens, name)[:3])

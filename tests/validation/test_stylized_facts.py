@@ -1,32 +1,25 @@
 """One test per stylized fact of MODEL.md §6 (the measurement and its source live in
-experiments/validate.py; the HTML report shows the same numbers with plots).
+analysis/facts.py; the HTML report shows the same numbers with plots).
 
-A fact the model cannot reproduce yet is marked ``xfail(strict=False)`` with the reason;
-the report's note says what would fix it.
+A fact the model cannot reproduce yet is an expected failure, ``xfail(strict=True)`` with
+the reason: when a change makes it pass, the suite says so (XPASS fails) and the gap's
+entry in ``KNOWN_GAPS`` must go.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from experiments import validate as v
+from analysis.facts import FACTS, KNOWN_GAPS
 
-pytestmark = pytest.mark.validation
-
-
-def _check(key: str, size: str):
-    r = v.FACTS[key](size)
-    assert r.passed, f"{r.title}: target {r.target}; measured {r.measured} (95% {r.interval})"
-    return r
+pytestmark = [pytest.mark.validation, pytest.mark.slow]
 
 
-@pytest.mark.parametrize("key", [k for k in v.FACTS if k not in v.KNOWN_GAPS])
+def _marks(key: str) -> list:
+    return [pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[key])] if key in KNOWN_GAPS else []
+
+
+@pytest.mark.parametrize("key", [pytest.param(k, marks=_marks(k)) for k in FACTS])
 def test_fact(key, validation_size):
-    _check(key, validation_size)
-
-
-@pytest.mark.parametrize("key", sorted(v.KNOWN_GAPS))
-def test_known_gap(key, validation_size):
-    r = v.FACTS[key](validation_size)
-    if not r.passed:
-        pytest.xfail(v.KNOWN_GAPS[key])
+    r = FACTS[key](validation_size)
+    assert r.passed, f"{r.title}: target {r.target}; measured {r.measured} (95% {r.interval})"
