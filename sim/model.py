@@ -12,7 +12,7 @@ from sim.agents import Founder, Member
 from sim.roles import Role
 from sim.observe import Observer, outcomes
 from sim.params import Params, validate
-from sim.processes import arrivals, churn, content, conversation, moderation, needs, reading, roles
+from sim.processes import arrivals, churn, content, conversation, lifecycle, moderation, needs, reading, roles
 
 
 class CommunityModel(mesa.Model):
@@ -38,9 +38,11 @@ class CommunityModel(mesa.Model):
         self.red_packet_thrill = 0.0
         self.vips_ever = 0
         self.events: list[tuple[int, str]] = []
-        self.observer = Observer(self)
+        self.lifecycle = lifecycle.Lifecycle()
+        self.observer = Observer()
         self.log = conversation.DayLog()
         arrivals.found_group(self)
+        self.lifecycle.update(self)
         self.observer.record(self)
 
     # -- the day ---------------------------------------------------------------------------
@@ -60,9 +62,10 @@ class CommunityModel(mesa.Model):
         roles.update_roles(self)  # §4.6
         churn.let_members_leave(self)  # §4.7
         needs.drift(self)  # §4.8
+        self.lifecycle.update(self)  # §5: indicators, phase, turning points
         row = self.observer.record(self)
         self.stimulus = min(1.0, (row["msgs_valuable"] + row["msgs_chat"]) / max(1, row["members"]))
-        if row["phase"] == "dead" or self.day >= self.p.days:
+        if self.lifecycle.ended or self.day >= self.p.days:
             self.running = False
 
     # -- helpers the processes share -----------------------------------------------------------
@@ -121,7 +124,7 @@ class CommunityModel(mesa.Model):
     # -- results ---------------------------------------------------------------------------
     @property
     def phase(self) -> str:
-        return self.observer.phase
+        return self.lifecycle.phase
 
     def outcomes(self) -> dict[str, Any]:
         return outcomes(self)

@@ -1,28 +1,20 @@
-"""What the model measures (MODEL.md §5): daily rows, health indicators, phase, outcomes.
+"""What the model measures (MODEL.md §5): one row per day, and the run's outcomes.
 
-Health indicators (seed 001): ① at least ``rounds_per_week`` (5, seed 001 L119) valuable
-rounds (threads of ≥5 exchanges) started by someone other than the owner in the last 7
-days; ② ≥20% of members (people: spammers and the founder excluded) spoke in the last 7 days; ③ paid conversion ≥10%
-(≥5% upsell with paid entry) — a group that sells nothing fails it (MODEL.md §5: "the five
-health indicators hold"; ``phases.require_conversion = false`` drops it); ④ most
-of the last 30 days' newcomers came by word of mouth; ⑤ ≥40% of members would be
-disappointed if the group dissolved (satisfaction ≥ ``disappointed_satisfaction``).
+The observer only records: the lifecycle (health indicators, phase, turning points) is a
+mechanism of its own, ``sim/processes/lifecycle.py``, whose values the row copies.
 
-Lifecycle phase (seed 000, 001): launch → growth → self_operating (all applicable
-indicators have held for ``phases.self_operation_streak`` consecutive days — seed 000 L9
-"truly" self-operating, not a lucky day; afterwards every day they all hold) → mature → decline → ad_group (ads ≥ half of a week's messages;
-terminal) or dead (no non-ad message for N days, or nobody left; terminal). A group
-that lost ``decline_drop`` of its members over ``decline_window`` days is in decline. After
-self-operation a group missing one indicator is mature; otherwise a group is in growth
-while membership rises by 2% a fortnight, else in decline.
+Why not Mesa's ``DataCollector``: a row is ~70 columns computed in one pass over the
+members and the day's log; ``DataCollector`` wants one reporter per column (70 passes, or
+reporters that read a cached row), silently skips a misspelt attribute reporter (Mesa
+#3042, docs PITFALLS) and gives back a DataFrame, while the main job, the report and the
+classroom page all read plain dicts day by day.
 """
 
 from __future__ import annotations
 
-from collections import deque
 from typing import TYPE_CHECKING, Any
 
-from sim.params import EntryThreshold
+from sim.processes.lifecycle import INDICATORS, PHASES, TERMINAL  # noqa: F401  (re-exported)
 from sim.roles import ROLES, Role
 
 if TYPE_CHECKING:
@@ -32,81 +24,28 @@ CHANNELS = ("seed", "founder", "word_of_mouth", "promotion", "paid_ads", "spam",
 REASONS = ("bored", "overloaded", "annoyed_by_ads", "need_gone", "kol_left", "quality_fell",
            "kicked", "purged", "cascade", "moved_on", "burnout")
 MESSAGE_TYPES = ("valuable", "chat", "ad", "content")
-INDICATORS = ("ind_rounds", "ind_speaking", "ind_conversion", "ind_word_of_mouth", "ind_disappointed")
-PHASES = ("launch", "growth", "self_operating", "mature", "decline", "ad_group", "dead")
-TERMINAL = ("ad_group", "dead")
-#: Days over which growth/stability is judged.
-TREND_DAYS = 14
-#: Member growth over TREND_DAYS that counts as the growth phase.
-GROWTH_FACTOR = 1.02
 
 
 class Observer:
-    """Turns each day's log into a row and tracks the phase. One per model."""
+    """Turns each day's log and the lifecycle's verdict into a row. One per model."""
 
-    def __init__(self, model: CommunityModel) -> None:
+    def __init__(self) -> None:
         self.rows: list[dict[str, Any]] = []
-        self._speakers = deque(maxlen=7)
-        self._rounds = deque(maxlen=7)
-        self._ads = deque(maxlen=7)
-        self._talk = deque(maxlen=7)
-        self._joins = deque(maxlen=30)
-        self._silent_days = 0
-        self.phase = "launch"
-        self.self_operation_day: int | None = None
-        self.ad_group_day: int | None = None
-        self.dead_day: int | None = None
-        self._met_streak = 0  # consecutive days with every applicable indicator met
 
     def record(self, model: CommunityModel) -> dict[str, Any]:
-        p = model.p
         log = model.log
         members = list(model.members)
-        n = len(members)
         counts = dict.fromkeys(ROLES, 0)
-        muted = satisfied = active_today = 0
+        muted = active_today = 0
+        sats = []
         for m in members:
             counts[m.role] += 1
             muted += m.muted
-            if m.spec.person:
-                satisfied += m.satisfaction >= p.phases.disappointed_satisfaction
             active_today += m.last_read is not None or m.messages_today > 0
-        people = n - counts["spammer"] - counts["founder"]
-
-        self._speakers.append(log.speakers)
-        self._rounds.append(log.rounds_without_owner)
-        talk = log.valuable + log.chat + log.content
-        self._ads.append(log.ads_visible)
-        self._talk.append(talk)
-        organic = log.joins["word_of_mouth"]
-        recruited = sum(v for k, v in log.joins.items() if k not in ("spam", "seed", "edgelist"))
-        self._joins.append((organic, recruited))
-
-        # Indicator ② counts people (seed 001 L121 "users who spoke"): spammers posting ads
-        # and the founder are neither in the numerator nor in the denominator.
-        people_ids = {m.unique_id for m in members if m.spec.person}
-        speaking_rate = len(set().union(*self._speakers) & people_ids) / people if people else 0.0
-        conversion = counts["vip"] / people if people else 0.0
-        joins_30 = sum(r for _, r in self._joins)
-        wom_share = sum(o for o, _ in self._joins) / joins_30 if joins_30 else 0.0
-        disappointed = satisfied / people if people else 0.0
-        ph = p.phases
-        target_conv = ph.paid_upsell_target if p.entry.threshold is EntryThreshold.paid else ph.paid_conversion_target
-        ind = {
-            "ind_rounds": sum(self._rounds) >= ph.rounds_per_week,
-            "ind_speaking": speaking_rate >= ph.speaking_rate_target,
-            "ind_conversion": conversion >= target_conv,
-            "ind_word_of_mouth": joins_30 > 0 and wom_share >= ph.word_of_mouth_target,
-            "ind_disappointed": disappointed >= ph.disappointed_target,
-        }
-        # MODEL.md §5: self-operation needs all five; ``phases.require_conversion = false``
-        # judges a group that sells nothing on the other four.
-        applicable = [k for k in INDICATORS if k != "ind_conversion" or ph.require_conversion or p.monetisation.enabled]
-
-        self._silent_days = 0 if talk else self._silent_days + 1
-        self.phase = self._classify(model, people, sum(ind[k] for k in applicable), len(applicable))
-
-        row: dict[str, Any] = {"day": model.day, "phase": self.phase, "members": n, "muted": muted}
+            if m.spec.person:
+                sats.append(m.satisfaction)
+        life = model.lifecycle
+        row: dict[str, Any] = {"day": model.day, "phase": life.phase, "members": len(members), "muted": muted}
         row.update({f"members_{r}": counts[r] for r in ROLES})
         row.update({"msgs_valuable": log.valuable, "msgs_chat": log.chat, "msgs_ad": log.ads_visible,
                     "msgs_content": log.content, "ads_posted": log.ads_posted, "ads_removed": log.ads_removed,
@@ -118,58 +57,18 @@ class Observer:
         row.update({f"joins_{c}": log.joins[c] for c in CHANNELS})
         row["leaves"] = sum(log.leaves.values())
         row.update({f"leaves_{r}": log.leaves[r] for r in REASONS})
-        row.update({"weekly_speaking_rate": speaking_rate, "paid_conversion": conversion,
-                    "word_of_mouth_share": wom_share, "disappointed_share": disappointed,
-                    "rounds_7d": sum(self._rounds)})
-        row.update({k: int(v) for k, v in ind.items()})
-        row["health_met"] = sum(int(ind[k]) for k in applicable)
-        row["health_applicable"] = len(applicable)
+        row.update(life.health)
         row["founder_energy"] = model.founder.energy if model.founder is not None and model.founder.present else 0.0
         row["quality"] = model.quality
-        sats = [m.satisfaction for m in members if m.spec.person]
         row["mean_satisfaction"] = sum(sats) / len(sats) if sats else 0.0
         self.rows.append(row)
         return row
 
-    def _classify(self, model: CommunityModel, people: int, met: int, applicable: int) -> str:
-        day, ph = model.day, model.p.phases
-        if self.phase == "dead":
-            return "dead"
-        if people < 1 or self._silent_days >= ph.dead_after_silent_days:
-            self.dead_day = day
-            model.log_event(f"The group died on day {day}" + (": nobody left" if people < 1 else ": silence"))
-            return "dead"
-        if self.phase == "ad_group":
-            return "ad_group"
-        ads, talk = sum(self._ads), sum(self._talk)
-        if day >= ph.launch_days and ads and ads >= ph.ad_group_share * (ads + talk):
-            self.ad_group_day = day
-            model.log_event(f"The group became an ad group on day {day}")
-            return "ad_group"
-        if day < ph.launch_days:
-            return "launch"
-        if len(self.rows) >= ph.decline_window and \
-                len(model.members) < (1.0 - ph.decline_drop) * self.rows[-ph.decline_window]["members"]:
-            return "decline"  # shrinking fast, whatever the indicators say
-        self._met_streak = self._met_streak + 1 if met == applicable else 0
-        if met == applicable and (self.self_operation_day is not None
-                                  or self._met_streak >= ph.self_operation_streak):
-            if self.self_operation_day is None:
-                self.self_operation_day = day
-                model.log_event(f"The group became self-operating on day {day}")
-            return "self_operating"
-        if self.self_operation_day is not None and met >= applicable - 1:
-            return "mature"
-        past = self.rows[-TREND_DAYS]["members"] if len(self.rows) >= TREND_DAYS else self.rows[0]["members"]
-        if len(model.members) > GROWTH_FACTOR * past:
-            return "growth"
-        return "decline"
-
 
 def outcomes(model: CommunityModel) -> dict[str, Any]:
     """Run outcomes (MODEL.md §5); stable keys, documented in the README."""
-    obs = model.observer
-    rows = obs.rows
+    obs = model.lifecycle
+    rows = model.observer.rows
     end_day = min(d for d in (obs.dead_day, obs.ad_group_day) if d is not None) \
         if (obs.dead_day is not None or obs.ad_group_day is not None) else None
     people = [m for m in model.roster if m is not model.founder and m.role_history[0][1] is not Role.spammer]

@@ -244,6 +244,8 @@ class Phases:
     rounds_per_week: int = P(5, 1, 1000, unit="valuable rounds without the owner in 7 days", src="seed 001 L119 indicator 1 (5 rounds; docs/seeds.md §9.1)")
     decline_drop: float = P(0.1, 0, 1, unit="share of members lost over decline_window that means decline", src="assumption")
     decline_window: int = P(30, 1, 3650, unit="days", src="assumption")
+    trend_days: int = P(14, 1, 3650, unit="days over which growth is judged", src="assumption: a fortnight")
+    growth_factor: float = P(1.02, 1, 10, unit="members now / members trend_days ago that counts as growth", src="assumption")
     speaking_rate_target: float = P(0.2, 0, 1, unit="weekly speakers/members", src="seed 001 indicator 2")
     paid_conversion_target: float = P(0.10, 0, 1, unit="VIPs/members with free entry", src="seed 001 indicator 3")
     paid_upsell_target: float = P(0.05, 0, 1, unit="VIPs/members with paid entry", src="seed 001 indicator 3")
