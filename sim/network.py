@@ -56,20 +56,43 @@ def wire_seed_users(model: CommunityModel, founder: Member, seeds: list[Member],
                 tie(model.network, m, other)
 
 
+class EdgeListError(ValueError):
+    """A user-supplied edge list that cannot be read: one line naming the file (and line)."""
+
+
 def read_edgelist(path: str | Path) -> nx.Graph:
-    """A user-supplied network: one ``u v`` pair per line, ``#`` comments allowed."""
+    """A user-supplied network: one ``u v`` pair per line (UTF-8 text), ``#`` comments allowed.
+
+    Raises :class:`EdgeListError` with one line naming the file and, where there is one, the
+    line: missing, a folder, not text, a line without two ids, a self-loop, no edges.
+    """
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"network.edgelist = {str(path)!r}: no such file")
+    where = f"network.edgelist = {str(path)!r}"
+    if path.is_dir():
+        raise EdgeListError(f"{where}: is a folder, not a file")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise EdgeListError(f"{where}: no such file") from None
+    except OSError as exc:
+        raise EdgeListError(f"{where}: cannot be read ({exc.strerror or exc})") from None
     g = nx.Graph()
-    for lineno, line in enumerate(path.read_text().splitlines(), 1):
-        line = line.split("#", 1)[0].strip()
+    for lineno, raw in enumerate(data.split(b"\n"), 1):
+        try:
+            if b"\x00" in raw:
+                raise UnicodeDecodeError("utf-8", raw, raw.index(b"\x00"), raw.index(b"\x00") + 1, "NUL byte")
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise EdgeListError(f"{where}, line {lineno}: not text (binary data); expected 'u v' pairs") from None
+        line = text.split("#", 1)[0].strip()
         if not line:
             continue
         parts = line.split()
         if len(parts) < 2:
-            raise ValueError(f"{path}:{lineno}: expected 'u v', got {line!r}")
+            raise EdgeListError(f"{where}, line {lineno}: expected 'u v', got {line!r}")
+        if parts[0] == parts[1]:
+            raise EdgeListError(f"{where}, line {lineno}: self-loop {line!r} (a member cannot befriend themself)")
         g.add_edge(parts[0], parts[1])
     if g.number_of_nodes() == 0:
-        raise ValueError(f"{path}: no edges")
+        raise EdgeListError(f"{where}: no edges (empty, or only comments)")
     return g
