@@ -32,11 +32,10 @@ class CommunityModel(mesa.Model):
         self._by_id: dict[int, Member] = {}
         self.founder: Founder | None = None
         self.stimulus = 0.0  # yesterday's messages per member: talk begets talk
-        self.quality = 0.5  # smoothed valuable share of talk, as KOLs perceive it
-        self.content_quality = self.p.founder.expertise
-        self.red_packets_sent = 0
-        self.red_packet_thrill = 0.0
+        self.kol_view = roles.QualityView()  # the talk's quality as KOLs perceive it (KOL exit)
+        self.red_packets = content.RedPackets()  # packets sent, thrill left (habituation)
         self.vips_ever = 0
+        self.page: reading.Page | None = None  # what is on screen today: made by reading.prepare_page
         self.events: list[tuple[int, str]] = []
         self.lifecycle = lifecycle.Lifecycle()
         self.observer = Observer()

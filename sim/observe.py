@@ -59,7 +59,7 @@ class Observer:
         row.update({f"leaves_{r}": log.leaves[r] for r in REASONS})
         row.update(life.health)
         row["founder_energy"] = model.founder.energy if model.founder is not None and model.founder.present else 0.0
-        row["quality"] = model.quality
+        row["quality"] = model.kol_view.quality
         row["mean_satisfaction"] = sum(sats) / len(sats) if sats else 0.0
         self.rows.append(row)
         return row

@@ -11,6 +11,7 @@ the content by hand). Too little content bores members, too much fatigues them
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sim import network
@@ -54,10 +55,11 @@ def publish_scheduled(model: CommunityModel) -> None:
         _offline_event(model)
         cost_posts += EVENT_COST_POSTS
     bursts = _on_rhythm(day, c.red_packets_per_week)
-    model.red_packet_thrill = RED_PACKET_THRILL * math.exp(-c.red_packet_habituation * model.red_packets_sent)
+    packets = model.red_packets
+    packets.thrill = RED_PACKET_THRILL * math.exp(-c.red_packet_habituation * packets.sent)
     if bursts:
         log.red_packets += bursts
-        model.red_packets_sent += bursts
+        packets.sent += bursts
         _grab_red_packets(model, bursts)
     founder.work(f.cost_per_post * cost_posts)
 
@@ -66,13 +68,22 @@ def publish_scheduled(model: CommunityModel) -> None:
 RED_PACKET_THRILL = 0.5
 
 
+@dataclass
+class RedPackets:
+    """The red-packet mechanism's state: packets sent so far and today's thrill of one
+    (RED_PACKET_THRILL · exp(−habituation · sent), seed 004 L122)."""
+
+    sent: int = 0
+    thrill: float = 0.0
+
+
 def _grab_red_packets(model: CommunityModel, bursts: int) -> None:
     """Members grab the packet and chat about it (谢谢老板, emoji): each listening member
     posts ``red_packet_chat`` messages per burst on average, scaled by how thrilling packets
     still are — habituation (seed 004 L122) makes the response, and with it the group's
     speaking rate, fade within weeks. O(members)."""
     c = model.p.cadence
-    response = c.red_packet_chat * bursts * model.red_packet_thrill / RED_PACKET_THRILL
+    response = c.red_packet_chat * bursts * model.red_packets.thrill / RED_PACKET_THRILL
     if response <= 0:
         return
     rng = model.rng

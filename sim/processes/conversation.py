@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class DayLog:
-    """Everything that happened today; observe.py turns it into a row."""
+    """What happened today, as counts and lists: the observer and the lifecycle read it. It
+    changes no member: members note their own messages (``Member.spoke``)."""
 
     content: int = 0  # scheduled posts by the founder (tips, sessions)
     valuable: int = 0

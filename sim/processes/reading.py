@@ -69,7 +69,7 @@ def prepare_page(model: CommunityModel) -> Page:
     share = min(1.0, budget / total) if total else 0.0
     valuable, content, chat, ads = (log.valuable * share, log.content * share,
                                     log.chat * share, log.ads_visible * share)
-    v = valuable + r.content_weight * content * model.content_quality
+    v = valuable + r.content_weight * content * model.p.founder.expertise  # content is as good as its author
     return Page(
         chat=chat,
         saturation=1.0 - math.exp(-v / r.value_scale),
@@ -77,7 +77,7 @@ def prepare_page(model: CommunityModel) -> Page:
         ad_cost=r.ad_cost * ads,
         fatigue=c.fatigue_cost * max(0.0, log.content - c.fatigue_threshold),
         boredom=c.boredom_cost * math.exp(-v),
-        red_packet_thrill=model.red_packet_thrill if log.red_packets else 0.0,
+        red_packet_thrill=model.red_packets.thrill if log.red_packets else 0.0,
     )
 
 

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sim.params import ChurnMode
@@ -26,6 +27,7 @@ from sim.roles import Role
 if TYPE_CHECKING:
     from sim.agents import Member
     from sim.model import CommunityModel
+    from sim.processes.conversation import DayLog
 
 #: 30-day memory of endorsements (replies received).
 ENDORSEMENT_DECAY = math.exp(-1.0 / 30.0)
@@ -37,12 +39,24 @@ SPAM_TEMPTATION_FIT = 0.4
 QUALITY_EMA = 0.2
 
 
+@dataclass
+class QualityView:
+    """The KOL-exit mechanism's state: the group's quality as KOLs perceive it, an EMA of
+    the valuable share of the talk (content counts half) — seed 004 L150, L176."""
+
+    quality: float = 0.5
+
+    def update(self, log: DayLog) -> None:
+        talk = log.valuable + log.chat + log.content
+        if talk:
+            self.quality += QUALITY_EMA * (log.valuable / talk + 0.5 * log.content / talk - self.quality)
+
+
 def update_roles(model: CommunityModel) -> None:
     p = model.p
     log = model.log
     talk = log.valuable + log.chat + log.content
-    if talk:
-        model.quality += QUALITY_EMA * (log.valuable / talk + 0.5 * log.content / talk - model.quality)
+    model.kol_view.update(log)
     ad_share = log.ads_visible / (talk + log.ads_visible) if (talk + log.ads_visible) else 0.0
     rng = model.rng
     for m in list(model.members):
@@ -71,7 +85,7 @@ def update_roles(model: CommunityModel) -> None:
 
 def _kol_quits(model: CommunityModel, kol: Member) -> bool:
     r = model.p.roles
-    if model.quality < r.kol_quality_floor:
+    if model.kol_view.quality < r.kol_quality_floor:
         kol.kol_unhappy_days += 1
     else:
         kol.kol_unhappy_days = max(0, kol.kol_unhappy_days - 1)
