@@ -117,10 +117,30 @@ def survival_at(lifespans, alive_at_end, day: float) -> float:
 def rmst(lifespans, alive_at_end, horizon: float) -> float:
     """Restricted mean survival time: the area under the Kaplan–Meier curve up to ``horizon``
     — the mean lifespan that respects groups still alive at the end (never above the horizon)."""
-    days, alive = kaplan_meier(lifespans, alive_at_end)
-    keep = days < horizon
-    edges = np.append(days[keep], horizon)
-    return float(np.sum(np.diff(edges) * alive[keep]))
+    t = numeric(lifespans)
+    alive = np.asarray(pd.Series(alive_at_end).fillna(False).astype(bool))
+    order = np.argsort(t, kind="stable")
+    t, ended = t[order], ~alive[order]
+    at_risk = len(t) - np.arange(len(t))
+    # Product-limit estimate; ties are handled one run at a time, which gives the same curve.
+    surv = np.cumprod(np.where(ended, 1.0 - 1.0 / at_risk, 1.0))
+    steps = np.concatenate([[0.0], np.minimum(t, horizon), [horizon]])
+    levels = np.concatenate([[1.0], surv])
+    return float(np.sum(np.diff(steps) * levels))
+
+
+def rmst_ci(lifespans, alive_at_end, horizon: float, *, confidence: float = 0.95, resamples: int = 1000,
+            seed: int = 0) -> tuple[float, float, float]:
+    """RMST with a percentile-bootstrap interval (resampling runs), inside [0, horizon]."""
+    t = numeric(lifespans)
+    alive = np.asarray(pd.Series(alive_at_end).fillna(False).astype(bool))
+    value = rmst(t, alive, horizon)
+    if len(t) < 2:
+        return (value, value, value)
+    rng = np.random.default_rng(seed)
+    draws = [rmst(t[i], alive[i], horizon) for i in rng.integers(0, len(t), size=(resamples, len(t)))]
+    lo, hi = np.quantile(draws, [(1 - confidence) / 2, (1 + confidence) / 2])
+    return (value, float(max(0.0, min(lo, value))), float(min(horizon, max(hi, value))))
 
 
 def logrank(a_life, a_alive, b_life, b_alive) -> float:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import html
 import math
 import os
-from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -30,158 +29,15 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import yaml
-from scipy import stats
 
-from analysis.ensemble import override_columns
+from analysis.compare import LIFESPAN, factors, fmt_value as _fmt, label_strategies, ranked_strategies, summary
 from analysis.files import write_atomic
+from analysis.registry import OUTCOMES, Outcome, outcome as registered_outcome
+from analysis.stats import ALPHA, kaplan_meier, numeric
 
 REPORT_NAME = "sweep_report.html"
-ALPHA = 0.05
-REPLICATE_KEYS = {"seed"}
 MAX_CURVES = 20  # survival curves drawn: the top-ranked strategies
 MAX_LEVELS = 12  # a factor with more distinct values gets no heatmap
-# Override keys that are run settings, not strategy choices.
-NON_FACTORS = REPLICATE_KEYS | {"experiment", "debug_fail", "hydra/launcher", "hydra/sweeper"}
-
-
-@dataclass(frozen=True)
-class Outcome:
-    key: str
-    label: str
-    higher_is_better: bool = True
-    is_rate: bool = False  # a yes/no outcome: shown as a share with a binomial interval
-
-
-# The run outcomes of metrics.json a strategist reads first, in display order.
-OUTCOMES = [
-    Outcome("lifespan_days", "Lifespan (days)"),
-    Outcome("revenue", "Revenue"),
-    Outcome("peak_members", "Peak members"),
-    Outcome("weekly_speaking_rate", "Weekly speaking rate"),
-    Outcome("paid_conversion", "Paid conversion"),
-    Outcome("reached_self_operation", "Reached self-operation", is_rate=True),
-    Outcome("became_ad_group", "Became an ad group", higher_is_better=False, is_rate=True),
-    Outcome("kol_retention", "KOL retention"),
-    Outcome("mean_fit", "Mean member fit"),
-    Outcome("ads_visible", "Ads seen by members", higher_is_better=False),
-    Outcome("organic_join_share", "Share of organic joins"),
-    Outcome("top20_message_share", "Messages by the top 20 %", higher_is_better=False),
-]
-OUTCOME_BY_KEY = {o.key: o for o in OUTCOMES}
-
-
-# ---------------------------------------------------------------- statistics
-
-
-def numeric(values: pd.Series) -> pd.Series:
-    """Floats from a column that may hold numbers, booleans, None or text (text -> NaN)."""
-    as_num = values.astype(object).map(lambda v: float(v) if isinstance(v, (bool, np.bool_)) else v)
-    return pd.to_numeric(as_num, errors="coerce").astype(float)
-
-
-def mean_ci(values: pd.Series, is_rate: bool = False) -> tuple[float, float, float]:
-    """Mean and 95 % interval: Wilson for yes/no outcomes, Student t otherwise."""
-    x = numeric(values).dropna()
-    n = len(x)
-    if n == 0:
-        return (math.nan, math.nan, math.nan)
-    m = float(x.mean())
-    if is_rate:
-        ci = stats.binomtest(int(round(x.sum())), n).proportion_ci(1 - ALPHA, method="wilson")
-        return (m, ci.low, ci.high)
-    if n < 2 or x.std() == 0:
-        return (m, m, m) if n >= 2 else (m, math.nan, math.nan)
-    lo, hi = stats.t.interval(1 - ALPHA, n - 1, loc=m, scale=stats.sem(x))
-    return (m, float(lo), float(hi))
-
-
-def holm(pvalues: list[float]) -> list[float]:
-    """Holm-Bonferroni adjusted p-values: controls the chance of any false 'significant'."""
-    p = np.asarray(pvalues, dtype=float)
-    order = np.argsort(p)
-    m = len(p)
-    adjusted = np.maximum.accumulate((m - np.arange(m)) * p[order]).clip(max=1.0)
-    out = np.empty(m)
-    out[order] = adjusted
-    return out.tolist()
-
-
-def _censored(runs: pd.DataFrame) -> stats.CensoredData:
-    life = runs["lifespan_days"].astype(float).to_numpy()
-    cens = runs["censored"].fillna(False).astype(bool).to_numpy() if "censored" in runs else np.zeros(len(runs), bool)
-    return stats.CensoredData(uncensored=life[~cens], right=life[cens])
-
-
-def km_median(runs: pd.DataFrame) -> float:
-    """Day by which half the groups died; +inf when more than half outlive the horizon."""
-    sf = stats.ecdf(_censored(runs)).sf
-    below = sf.quantiles[sf.probabilities <= 0.5]
-    return float(below[0]) if len(below) else math.inf
-
-
-def compare(a: pd.DataFrame, b: pd.DataFrame, outcome: str) -> float:
-    """Two-sided p-value that strategies a and b differ on ``outcome``.
-
-    Lifespan is censored at the horizon, so it gets the log-rank test; everything else the
-    rank-based Mann-Whitney U, which needs no normality (outcomes are skewed and bounded).
-    """
-    if outcome == "lifespan_days":
-        da, db = _censored(a), _censored(b)
-        if da.num_censored() == len(da) and db.num_censored() == len(db):
-            return 1.0  # everyone survived in both: no evidence of a difference
-        return float(stats.logrank(da, db).pvalue)
-    x, y = numeric(a[outcome]).dropna(), numeric(b[outcome]).dropna()
-    if len(x) == 0 or len(y) == 0 or (x.nunique() == 1 and y.nunique() == 1 and x.iloc[0] == y.iloc[0]):
-        return 1.0
-    return float(stats.mannwhitneyu(x, y, alternative="two-sided").pvalue)
-
-
-# ---------------------------------------------------------------- table shaping
-
-
-def factors(table: pd.DataFrame) -> list[str]:
-    """Swept settings: override keys that vary across jobs, without the replicate seed."""
-    keys: dict[str, None] = {}
-    for line in table.get("overrides", pd.Series(dtype=str)).dropna():
-        keys.update(dict.fromkeys(override_columns(line.split(" "))))
-    return [k for k in keys if k in table and k not in NON_FACTORS and table[k].nunique(dropna=True) > 1]
-
-
-def _short(key: str, keys: list[str]) -> str:
-    tail = key.replace("/", ".").split(".")[-1]
-    return tail if sum(k.replace("/", ".").split(".")[-1] == tail for k in keys) == 1 else key
-
-
-def _fmt(v: Any) -> str:
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
-
-
-def label_strategies(table: pd.DataFrame, keys: list[str]) -> pd.Series:
-    if not keys:
-        return pd.Series("all runs", index=table.index)
-    return table[keys].apply(lambda r: ", ".join(f"{_short(k, keys)}={_fmt(r[k])}" for k in keys), axis=1)
-
-
-def ranked_strategies(ok: pd.DataFrame, outcome: Outcome) -> pd.DataFrame:
-    rows = []
-    for name, runs in ok.groupby("strategy", sort=False):
-        m, lo, hi = mean_ci(runs[outcome.key], outcome.is_rate)
-        row = {"strategy": name, "runs": len(runs), "mean": m, "ci_low": lo, "ci_high": hi}
-        if "lifespan_days" in runs and runs["lifespan_days"].notna().all():
-            row["km_median_lifespan"] = km_median(runs)
-        for o in OUTCOMES:
-            if o.key in runs and o.key != outcome.key:
-                row[o.key] = numeric(runs[o.key]).mean()
-        rows.append(row)
-    ranked = pd.DataFrame(rows).sort_values("mean", ascending=not outcome.higher_is_better, na_position="last")
-    ranked.insert(0, "rank", range(1, len(ranked) + 1))
-    best = ranked["strategy"].iloc[0]
-    others = ranked["strategy"].iloc[1:].tolist()
-    raw = [compare(ok[ok.strategy == best], ok[ok.strategy == s], outcome.key) for s in others]
-    ranked["p_vs_best"] = [math.nan] + holm(raw) if others else [math.nan]
-    return ranked.reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- figures
@@ -199,10 +55,7 @@ def survival_figure(ok: pd.DataFrame, order: list[str]) -> go.Figure:
     fig = go.Figure()
     for name in order:
         runs = ok[ok.strategy == name]
-        sf = stats.ecdf(_censored(runs)).sf
-        # Start the step curve at day 0 with everyone alive.
-        x = np.concatenate([[0.0], sf.quantiles])
-        y = np.concatenate([[1.0], sf.probabilities])
+        x, y = kaplan_meier(runs[LIFESPAN], runs["censored"] if "censored" in runs else [False] * len(runs))
         fig.add_trace(go.Scatter(x=x, y=y, mode="lines", line_shape="hv", name=name))
     fig.update_layout(
         title="Survival: share of groups still alive after N days (Kaplan–Meier, alive at horizon = censored)",
@@ -219,7 +72,7 @@ def distribution_figure(ok: pd.DataFrame, outcome: Outcome, order: list[str]) ->
     fig = go.Figure()
     values = numeric(ok[outcome.key])
     pos = {name: i for i, name in enumerate(order)}
-    cis = [mean_ci(values[ok.strategy == s], outcome.is_rate) for s in order]
+    cis = [summary(ok[ok.strategy == s], outcome) for s in order]
     error = dict(
         type="data",
         symmetric=False,
@@ -402,15 +255,17 @@ def build_report(
 ) -> Path:
     """Write ``sweep_report.html`` into ``sweep_dir`` and return its path."""
     sweep_dir = Path(sweep_dir)
-    primary = OUTCOME_BY_KEY.get(outcome, Outcome(outcome, outcome))
+    primary = registered_outcome(outcome)
     table = table.copy()
     keys = factors(table)
     table["strategy"] = label_strategies(table, keys)
     ok = table[table.status == "ok"]
     if primary.key not in ok:
         ok = ok.assign(**{primary.key: math.nan})
-    # Outcomes that vary: an all-zero revenue (no paid tier in this sweep) has nothing to say.
-    present = [o for o in OUTCOMES if o.key in ok and numeric(ok[o.key]).nunique() > 1]
+    # Every outcome the runs report stays in the table (a column that is the same for every
+    # strategy is an answer too); only outcomes that vary get a distribution chart.
+    present = [o for o in OUTCOMES if o.key in ok and pd.Series(numeric(ok[o.key])).notna().any()]
+    varying = [o for o in present if pd.Series(numeric(ok[o.key])).nunique() > 1]
 
     ranked = ranked_strategies(ok, primary) if len(ok) else pd.DataFrame()
     order = ranked["strategy"].tolist() if len(ranked) else []
@@ -419,14 +274,14 @@ def build_report(
     # and heatmaps only over factors with few levels (a grid, not scattered trial values).
     if len(ok) and "lifespan_days" in ok and ok["lifespan_days"].notna().all():
         figs.append(("Survival", survival_figure(ok, order[:MAX_CURVES])))
-    for o in present:
+    for o in varying:
         figs.append((o.label, distribution_figure(ok, o, order)))
     grid = [k for k in keys if ok[k].nunique() <= MAX_LEVELS]
     for fx, fy in list(combinations(grid, 2))[:6]:
         figs.append((f"{fx} × {fy}", heatmap_figure(ok, fx, fy, primary)))
 
     summary = _summary(ranked, primary, len(order))
-    for o in present[:3]:
+    for o in varying[:3]:
         if o.key != primary.key and len(order) > 1:
             r = ranked_strategies(ok, o)
             summary.append(

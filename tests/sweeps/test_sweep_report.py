@@ -9,7 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboards.sweep_report import build_report, holm, km_median, mean_ci, ranked_strategies, OUTCOME_BY_KEY
+from analysis.compare import ranked_strategies
+from analysis.registry import OUTCOME_BY_KEY
+from analysis.stats import holm, km_median, mean_ci, rmst_ci
+from dashboards.sweep_report import build_report
 
 
 def table(lifespans: dict[str, list[float]], horizon: float = 365) -> pd.DataFrame:
@@ -38,10 +41,18 @@ def test_intervals() -> None:
 
 
 def test_kaplan_meier_median_respects_censoring() -> None:
-    runs = pd.DataFrame({"lifespan_days": [10, 20, 30, 365, 365], "censored": [False, False, False, True, True]})
-    assert km_median(runs) == 30
-    alive = pd.DataFrame({"lifespan_days": [10, 365, 365], "censored": [False, True, True]})
-    assert km_median(alive) == math.inf  # most outlive the horizon: no median inside it
+    assert km_median([10, 20, 30, 365, 365], [False, False, False, True, True]) == 30
+    # most outlive the horizon: no median inside it
+    assert km_median([10, 365, 365], [False, True, True]) == math.inf
+
+
+def test_lifespan_interval_never_leaves_the_horizon() -> None:
+    # Mostly alive at the horizon: a t interval of the plain mean would run past day 365.
+    life = [365] * 8 + [120, 200]
+    value, lo, hi = rmst_ci(life, [x == 365 for x in life], 365)
+    assert value == pytest.approx(0.8 * 365 + (120 + 200) / 10) and 0 <= lo <= value <= hi <= 365
+    share, lo, hi = mean_ci([0.0, 0.0, 0.1], bounds=(0.0, 1.0))
+    assert lo >= 0.0  # a share's interval never goes below 0
 
 
 def test_clear_winner_is_ranked_first_and_called_significant(tmp_path: Path) -> None:
