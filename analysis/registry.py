@@ -57,7 +57,7 @@ LEVERS: tuple[Lever, ...] = (
     Lever("fit_cutoff", "entry.fit_cutoff", "Entry review: minimum fit", "0..1", 0.0, 0.7),
     Lever("spammer_pass", "entry.spammer_pass", "Share of spammers the threshold lets through", "0..1", 0.0, 1.0),
     Lever("ad_quota", "ads.quota_per_day", "Ad quota", "ads/day", 1, 10, integer=True),
-    Lever("posts_per_week", "cadence.posts_per_week", "Content posts per week", "posts/week", 0, 28),
+    Lever("posts_per_week", "cadence.posts_per_week", "Scheduled content", "posts/week", 0, 28),
     Lever("moderation", "moderation.capacity_per_day", "Moderation capacity", "violations handled/day", 0, 20),
     Lever("kol_incentive", "roles.kol_incentive", "KOL incentive", "0..1", 0.0, 1.0, step=0.05),
     Lever("promotion", "arrivals.promotion_per_day", "Bought promotion", "members/day", 0, 10),

@@ -20,31 +20,27 @@ from __future__ import annotations
 import functools
 import json
 import os
+import warnings
 
-import solara
-from mesa.visualization import SolaraViz
+# Mesa's own SolaraViz trips Solara's hook-rule check at import: nothing a user can act on.
+warnings.filterwarnings("ignore", message=r".*found despite early return", category=UserWarning)
+
+import solara  # noqa: E402
+from mesa.visualization import SolaraViz  # noqa: E402
 
 from dashboards.components.charts import HealthChart, MembersChart, MessagesChart
 from dashboards.components.network import MemberNetwork
 from dashboards.components.story import PhaseBadge, StoryPanel
 from analysis.compose import load_params, scenario_catalog
+from analysis.registry import LEVER_BY_NAME
 from sim.model import CommunityModel
-from sim.params import AdPolicy, EntryThreshold, SeedStrategy
 
-#: Choice levers: keyword -> (config group, label, options). A choice switches a whole strategy
-#: piece (configs/strategy/<group>/<option>.yaml names each option after the schema's enum
-#: value), so e.g. a paid entry brings its fee and its filter rates, not just the label.
-ENUM_LEVERS = {
-    "entry_threshold": ("strategy/entry", "Entry threshold", [e.value for e in EntryThreshold]),
-    "ad_policy": ("strategy/ad_policy", "Ad policy", [e.value for e in AdPolicy]),
-    "seed_strategy": ("strategy/seeding", "Seed users", [e.value for e in SeedStrategy]),
-}
-#: Numeric levers: keyword -> (parameter, label, slider min, max, step).
-NUMERIC_LEVERS = {
-    "ad_quota": ("ads.quota_per_day", "Ad quota (ads/day, with 'quota')", 1, 20, 1),
-    "posts_per_week": ("cadence.posts_per_week", "Content posts per week", 0, 21, 1),
-    "moderation": ("moderation.capacity_per_day", "Moderation (violations handled/day)", 0, 50, 1),
-}
+#: The levers in the sidebar (analysis/registry.py holds their keys, labels, options, ranges).
+#: A choice lever switches a whole strategy piece (configs/strategy/<group>/<option>.yaml), so
+#: e.g. a paid entry brings its fee and its filter rates, not just the label.
+PAGE_LEVERS = ("entry_threshold", "ad_policy", "seed_strategy", "ad_quota", "posts_per_week", "moderation")
+ENUM_LEVERS = {n: LEVER_BY_NAME[n] for n in PAGE_LEVERS if LEVER_BY_NAME[n].is_choice}
+NUMERIC_LEVERS = {n: LEVER_BY_NAME[n] for n in PAGE_LEVERS if not LEVER_BY_NAME[n].is_choice}
 #: Extra Hydra overrides for every model of this server (``python -m dashboards KEY=VALUE ...``),
 #: e.g. ``seeding.seed_users=499`` for a full 500-member group; the levers still win.
 EXTRA_OVERRIDES: list[str] = json.loads(os.environ.get("CLASSROOM_OVERRIDES", "[]"))
@@ -82,10 +78,8 @@ def overrides_for(scenario: str, **levers) -> list[str]:
     for name, value in levers.items():
         if value is None or value == own[name]:
             continue
-        if name in ENUM_LEVERS:
-            keyed[ENUM_LEVERS[name][0]] = value
-        elif name in NUMERIC_LEVERS:
-            keyed[NUMERIC_LEVERS[name][0]] = value
+        if name in ENUM_LEVERS or name in NUMERIC_LEVERS:
+            keyed[LEVER_BY_NAME[name].key] = value
         elif name == "seed":
             keyed["seed"] = int(value)
     return [f"{k}={v}" for k, v in keyed.items()]  # one value per key: a lever replaces an extra
@@ -108,12 +102,12 @@ def model_params(scenario: str) -> dict:
     """SolaraViz's parameter panel: the scenario (fixed) and the levers at its values."""
     own = scenario_defaults(scenario)
     params: dict = {"scenario": scenario}
-    for name, (_, label, values) in ENUM_LEVERS.items():
-        params[name] = {"type": "Select", "label": label, "value": own[name], "values": values}
-    for name, (_, label, lo, hi, step) in NUMERIC_LEVERS.items():
+    for name, lv in ENUM_LEVERS.items():
+        params[name] = {"type": "Select", "label": lv.label, "value": own[name], "values": list(lv.options)}
+    for name, lv in NUMERIC_LEVERS.items():
         # widen the range to hold the scenario's own value, so an untouched slider changes nothing
-        params[name] = {"type": "SliderInt", "label": label, "value": own[name],
-                        "min": min(lo, own[name]), "max": max(hi, own[name]), "step": step}
+        params[name] = {"type": "SliderInt", "label": f"{lv.label} ({lv.unit})", "value": own[name],
+                        "min": int(min(lv.low, own[name])), "max": int(max(lv.high, own[name])), "step": int(lv.step)}
     params["seed"] = {"type": "SliderInt", "label": "Random seed", "value": own["seed"], "min": 0,
                       "max": max(99, own["seed"]), "step": 1}
     return params

@@ -1,7 +1,7 @@
 """Strategy effects MODEL.md implies, on small seed ensembles.
 
-Runs go through ``analysis.compose.load_params`` — the same composition as a sweep job —
-but in-process, without writing per-run files, so ~40 full-year runs fit in seconds.
+Runs go through the one ensemble runner (``analysis.ensemble.run_ensemble``) — the same
+composition as a sweep job, without per-run files — so ~40 full-year runs fit in seconds.
 
 Tolerances: each effect must hold (a) in distribution, one-sided Mann-Whitney U p < 0.05
 over 10 seeds per arm (full separation gives p = 1/184756; 0.05 leaves room for about a
@@ -11,15 +11,15 @@ Seeds 0..9, fixed: a failure is a change in the model, not bad luck on the day.
 
 from __future__ import annotations
 
-import multiprocessing as mp
 from functools import cache
 
 import pandas as pd
 import pytest
 from scipy import stats
 
-from analysis.compose import load_params
-from sim import simulate
+from analysis.ensemble import ok_runs, run_ensemble
+
+pytestmark = pytest.mark.slow
 
 SEEDS = range(10)
 DAYS = 365
@@ -32,18 +32,13 @@ ARMS = {
 }
 
 
-def _run(job: tuple[str, int]) -> dict:
-    arm, seed = job
-    outcomes = simulate(load_params([*ARMS[arm], f"seed={seed}", f"days={DAYS}"])).outcomes
-    # Ads per day alive: a free group dies sooner, so its *total* undercounts the flood.
-    return {"arm": arm, "ads_per_day": outcomes["ads_visible"] / max(outcomes["lifespan_days"], 1), **outcomes}
-
-
 @cache
 def ensemble() -> pd.DataFrame:
-    # fork: the workers inherit the imported model instead of re-importing it (2 cores here).
-    with mp.get_context("fork").Pool(2) as pool:
-        return pd.DataFrame(pool.map(_run, [(a, s) for a in ARMS for s in SEEDS]))
+    table = ok_runs(run_ensemble([[*ov, f"days={DAYS}"] for ov in ARMS.values()], SEEDS))
+    table["arm"] = [arm for arm in ARMS for _ in SEEDS]  # run_ensemble keeps job order
+    # Ads per day alive: a free group dies sooner, so its *total* undercounts the flood.
+    table["ads_per_day"] = table["ads_visible"] / table["lifespan_days"].clip(lower=1)
+    return table
 
 
 def arm(name: str, outcome: str) -> pd.Series:
