@@ -14,6 +14,7 @@ from typing import Any
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from analysis.stats import rolling_mean
 from sim import Result
 from sim.observe import PHASES, REASONS, ROLES
 
@@ -38,14 +39,6 @@ def _phase_spans(rows: list[dict[str, Any]]) -> list[tuple[str, int, int]]:
         else:
             spans.append((r["phase"], r["day"], r["day"]))
     return spans
-
-
-def _rolling(values: list[float], window: int = 7) -> list[float]:
-    out, acc = [], 0.0
-    for i, v in enumerate(values):
-        acc += v - (values[i - window] if i >= window else 0.0)
-        out.append(acc / min(i + 1, window))
-    return out
 
 
 def members_figure(result: Result, height: int = 420) -> go.Figure:
@@ -114,7 +107,7 @@ def build_figure(result: Result) -> go.Figure:
     _add_members(fig, result, row=1)
     for kind, col in (("valuable", "msgs_valuable"), ("content", "msgs_content"), ("chat", "msgs_chat"),
                       ("ad", "msgs_ad")):
-        fig.add_trace(go.Scatter(x=days, y=_rolling([r[col] for r in rows]), name=kind, stackgroup="msgs",
+        fig.add_trace(go.Scatter(x=days, y=rolling_mean([r[col] for r in rows]), name=kind, stackgroup="msgs",
                                  line={"width": 0.5, "color": MESSAGE_COLORS[kind]}, legendgroup="msgs",
                                  legendgrouptitle_text="messages"), row=2, col=1)
     ph = result.model.p.phases
@@ -133,7 +126,7 @@ def build_figure(result: Result) -> go.Figure:
     for reason in REASONS:
         series = [r[f"leaves_{reason}"] for r in rows]
         if any(series):
-            fig.add_trace(go.Bar(x=days, y=[v * 7 for v in _rolling(series)], name=reason,
+            fig.add_trace(go.Bar(x=days, y=[v * 7 for v in rolling_mean(series)], name=reason,
                                  marker_color=REASON_COLORS[reason], legendgroup="leaves",
                                  legendgrouptitle_text="leave reasons"), row=4, col=1)
     _add_phase_bands(fig, rows, subplots=True)
