@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-pytestmark = pytest.mark.timeout(240)
+pytestmark = [pytest.mark.timeout(240), pytest.mark.slow]
 
 FIGURES = ("classroom-network", "classroom-chart-members", "classroom-chart-messages", "classroom-chart-health")
 LOAD_TIMEOUT = 60_000  # ms: the first load compiles the front end's Vue templates
