@@ -91,6 +91,19 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("self_operating_days", "Days self-operating", "days"),
     Outcome("kol_exits", "KOL exits", "KOLs", higher_is_better=False),
 )
+
+#: What a single run's report shows, in order (outcomes of one run, not of an ensemble).
+RUN_SUMMARY: tuple[Outcome, ...] = (
+    Outcome("final_phase", "Final phase"),
+    OUTCOMES[0],
+    Outcome("censored", "Still alive at the horizon", "yes/no"),
+    Outcome("peak_members", "Peak members", "members"),
+    Outcome("peak_daily_active", "Peak daily active", "members"),
+    Outcome("self_operation_day", "Self-operating from", "day"),
+    Outcome("ad_group_day", "Ad group from", "day", higher_is_better=False),
+    *(o for o in OUTCOMES if o.key in ("weekly_speaking_rate", "top20_message_share", "organic_join_share",
+                                       "kol_retention", "paid_conversion", "revenue", "mean_fit")),
+)
 OUTCOME_BY_KEY = {o.key: o for o in OUTCOMES}
 
 

@@ -14,7 +14,9 @@ from typing import Any
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from analysis.registry import RUN_SUMMARY
 from analysis.stats import rolling_mean
+from dashboards.formatting import fmt_outcome
 from sim import Result
 from sim.observe import PHASES, REASONS, ROLES
 
@@ -140,31 +142,14 @@ def build_figure(result: Result) -> go.Figure:
     return fig
 
 
-_OUTCOME_LABELS = [
-    ("final_phase", "final phase"), ("lifespan_days", "lifespan (days)"), ("censored", "alive at horizon"),
-    ("peak_members", "peak members"), ("peak_daily_active", "peak daily active"),
-    ("self_operation_day", "self-operating from day"), ("ad_group_day", "ad group from day"),
-    ("weekly_speaking_rate", "mean weekly speaking rate"), ("top20_message_share", "messages by top 20%"),
-    ("organic_join_share", "joins by word of mouth"), ("kol_retention", "KOL retention"),
-    ("paid_conversion", "paid conversion"), ("revenue", "revenue"), ("mean_fit", "mean fit of members"),
-]
-
-
-def _fmt(v: Any) -> str:
-    if v is None:
-        return "—"
-    if isinstance(v, float):
-        return f"{v:.0%}" if 0 <= v <= 1 else f"{v:,.0f}"
-    return str(v)
-
-
 def build_report(result: Result) -> str:
     """The whole page as one HTML string (no network needed to view it)."""
     o = result.outcomes
     p = result.model.p
     plot = build_figure(result).to_html(full_html=False, include_plotlyjs=True, config={"displaylogo": False})
-    outcome_rows = "".join(f"<tr><th>{html.escape(label)}</th><td>{html.escape(_fmt(o.get(key)))}</td></tr>"
-                           for key, label in _OUTCOME_LABELS)
+    outcome_rows = "".join(
+        f"<tr><th title='{html.escape(oc.definition, quote=True)}'>{html.escape(oc.label)}</th>"
+        f"<td>{html.escape(fmt_outcome(oc, o.get(oc.key)))}</td></tr>" for oc in RUN_SUMMARY)
     events = "".join(f"<li><b>day {d}</b> — {html.escape(e)}</li>" for d, e in result.events) or "<li>none</li>"
     strategy = (f"seeding {p.seeding.strategy.value}, entry {p.entry.threshold.value}, ads {p.ads.policy.value}"
                 + (f" ({p.ads.quota_per_day}/day)" if p.ads.policy.value == "quota" else "")
