@@ -74,7 +74,8 @@ SCREENED_LEVERS = ("seed_users", "fit_cutoff", "spammer_pass", "ad_quota", "post
 OUTCOMES: tuple[Outcome, ...] = (
     Outcome("lifespan_days", "Lifespan", "days", definition="days until the group became an ad group or died; "
             "groups alive at the horizon are censored (ranked by Kaplan–Meier, not by the plain mean)"),
-    Outcome("revenue", "Revenue", "yuan", definition="entry fees and VIP payments over the run"),
+    Outcome("revenue", "Revenue", "yuan", definition="entry fees and VIP payments over the run, in the "
+            "currency of entry.fee and monetisation.price (yuan in the seed articles)"),
     Outcome("peak_members", "Peak members", "members"),
     Outcome("weekly_speaking_rate", "Weekly speaking rate", "share of members",
             definition="mean share of members (people) who spoke in the last 7 days, over the days alive"),
