@@ -97,7 +97,7 @@ class Member(mesa.Agent):
             return p.spammer_ads_per_day * self.propensity
         if self.muted:
             return 0.0
-        mood = 0.3 + self.satisfaction
+        mood = p.mood_floor + self.satisfaction
         eager = p.newcomer_posts_per_day * math.exp(-(self.model.day - self.join_day) / p.newcomer_days)
         # Eagerness scales with the person's propensity too: a shy newcomer stays silent
         # (most members never post: seed 004 L398 "90% asleep", the 90-9-1 rule).

@@ -75,7 +75,7 @@ def outcomes(model: CommunityModel) -> dict[str, Any]:
     recruited = [m for m in people if m.channel not in ("seed", "edgelist")]
     ever_kol = [m for m in model.roster if any(r is Role.kol for _, r in m.role_history)]
     msgs = sorted((m.messages_total for m in model.roster if m.role is not Role.spammer), reverse=True)
-    top = max(1, round(0.2 * len(msgs))) if msgs else 0
+    top = max(1, round(0.2 * len(msgs))) if msgs else 0  # the top 20% of the 80/20 rule: the metric's definition
     alive = [r for r in rows if r["phase"] not in TERMINAL and r["day"] >= model.p.phases.launch_days]
     non_spam = [r["members"] - r["members_spammer"] for r in rows]
     return {

@@ -75,6 +75,32 @@ class Seeding:
     seed_users: int = P(20, 0, 1_000_000, unit="members on day 0", src="seed 004 L47-61: seed users")
     recruits_per_day: float = P(1.5, 0, 200, unit="members/day during launch", src="assumption")
     recruit_days: int = P(30, 0, 3650, unit="days the founder keeps recruiting", src="assumption")
+    kol_share: float = P(0.3, 0, 1, unit="share of a kols_first seed cohort who are KOLs", src="assumption (seed 004 L47: the group's own 大咖 come from the seed users)")
+    active_share: float = P(0.16, 0, 1, unit="share of the other seed users who start out talking", src="assumption: twice arrivals.active_at_join, hand-picked people")
+    initial_satisfaction: float = P(0.7, 0, 1, unit="satisfaction of a seed user on day 0", src="assumption")
+
+
+@dataclass
+class Traits:
+    """Who knocks: Beta-distributed traits of a candidate, by where they come from.
+
+    Means are assumptions ordered as the seeds describe the sources: KOLs are experts
+    (seed 001 树关键人), friends share the founder's interest, bought traffic does not
+    (seed 004 L176). A spammer has no expertise (structural)."""
+
+    concentration: float = P(6.0, 0.1, 1000, unit="Beta concentration (a + b) of traits around their mean", src="assumption")
+    kols_fit: float = P(0.8, 0.01, 0.99, unit="mean fit of a recruited KOL", src="assumption (seed 001 树关键人)")
+    kols_expertise: float = P(0.8, 0.01, 0.99, unit="mean expertise of a recruited KOL", src="assumption (seed 001 树关键人)")
+    friends_fit: float = P(0.75, 0.01, 0.99, unit="mean fit of the founder's friends and of invitees' kind", src="assumption (seed 001 找同类人)")
+    friends_expertise: float = P(0.4, 0.01, 0.99, unit="mean expertise of friends and invitees", src="assumption")
+    random_fit: float = P(0.5, 0.01, 0.99, unit="mean fit of whoever comes", src="assumption")
+    random_expertise: float = P(0.35, 0.01, 0.99, unit="mean expertise of whoever comes (also promoted strangers)", src="assumption")
+    paid_ads_fit: float = P(0.3, 0.01, 0.99, unit="mean fit of bought traffic", src="assumption (seed 004 L176)")
+    paid_ads_expertise: float = P(0.3, 0.01, 0.99, unit="mean expertise of bought traffic", src="assumption (seed 004 L176)")
+    spam_fit: float = P(0.05, 0.01, 0.99, unit="mean fit of a spammer", src="assumption (seed 004 L64)")
+    need_mean: float = P(0.7, 0.01, 0.99, unit="mean need of a candidate for what the group offers", src="assumption")
+    willingness_mean: float = P(0.4, 0.01, 0.99, unit="mean willingness to pay of a candidate", src="assumption")
+    invite_fit_sd: float = P(0.15, 0, 1, unit="s.d. of an invitee's fit around the inviter's (homophily)", src="assumption")
 
 
 @dataclass
@@ -102,6 +128,7 @@ class Arrivals:
     spam_base: float = P(0.05, 0, 100, unit="spammers/day arriving", src="seed 004 L64")
     spam_per_100_members: float = P(0.08, 0, 100, unit="extra spammers/day per 100 members", src="assumption: visibility")
     initial_satisfaction: float = P(0.55, 0, 1, unit="satisfaction of a newcomer", src="assumption")
+    active_at_join: float = P(0.08, 0, 1, unit="share of newcomers who start out talking rather than lurking", src="assumption (seed 004 L639: 90% asleep)")
 
 
 @dataclass
@@ -112,6 +139,8 @@ class Founder:
     cost_per_moderation: float = P(0.01, 0, 1, unit="energy per violation handled", src="assumption")
     burnout_below: float = P(0.1, 0, 1, unit="energy below which the founder stops producing", src="assumption")
     resume_energy: float = P(0.5, 0, 1, unit="energy at which a burnt-out founder resumes", src="assumption")
+    session_cost_posts: float = P(3.0, 0, 100, unit="energy of a weekly sharing session, in scheduled posts", src="assumption: an evening's work")
+    event_cost_posts: float = P(5.0, 0, 100, unit="energy of an offline event, in scheduled posts", src="assumption")
     quit_after_burnout_days: int = P(0, 0, 3650, unit="days of burnout before the founder leaves (0 = never)", src="assumption")
     leave_day: int = P(-1, -1, 100000, unit="day the founder leaves whatever happens (-1 = never)", src="seed 004 L646: the central point quits (experiments)")
     expertise: float = P(0.8, 0, 1, unit="value of the founder's posts", src="assumption")
@@ -126,6 +155,7 @@ class Cadence:
     monthly_event: bool = False
     event_ties: int = P(10, 0, 1000, unit="new ties formed per offline event", src="seed 004 L648")
     red_packets_per_week: float = P(0.0, 0, 100, unit="red-packet bursts/week", src="seed 004 L115, L227")
+    red_packet_thrill: float = P(0.5, 0, 5, unit="satisfaction a first red packet gives a member who came for money (× (1 − fit))", src="assumption")
     red_packet_chat: float = P(0.2, 0, 10, unit="grab-and-thank messages/listening member per burst, before habituation", src="assumption; calibrated (docs/calibration.md)")
     red_packet_habituation: float = P(0.3, 0, 1, unit="habituation per red packet sent (thrill × exp(−h·packets))", src="seed 004 L122: active under a month; calibrated (docs/calibration.md)")
     fatigue_threshold: float = P(2.0, 0, 50, unit="content posts/day tolerated before fatigue", src="seed 001, 002")
@@ -145,6 +175,8 @@ class Conversation:
     newcomer_days: float = P(14.0, 0.1, 3650, unit="days over which a newcomer's eagerness fades (1/e)", src="assumption")
     stimulus_gain: float = P(0.8, 0, 10, unit="extra posting per unit of yesterday's activity", src="seed 004 L639")
     replies_per_valuable: float = P(2.5, 0, 100, unit="mean replies to a valuable post", src="assumption")
+    mood_floor: float = P(0.3, 0, 10, unit="posting mood at satisfaction 0 (mood = mood_floor + satisfaction)", src="assumption")
+    full_reply_pool: int = P(10, 1, 10000, unit="talkers around at which a valuable post draws its full replies (fewer: proportionally fewer)", src="assumption")
     round_min_exchanges: int = P(5, 2, 100, unit="exchanges that make a valuable round", src="seed 001 indicator 1")
 
 
@@ -153,6 +185,7 @@ class Ads:
     policy: AdPolicy = AdPolicy.quota
     quota_per_day: int = P(3, 0, 1000, unit="ads/day allowed under quota", src="seed 001 flash market")
     contagion: float = P(0.02, 0, 1, unit="daily chance a low-fit member starts advertising per unit visible-ad share", src="seed 003: 99% become ad groups")
+    temptation_fit: float = P(0.4, 0, 1, unit="fit under which a member can be tempted to advertise", src="assumption")
 
 
 @dataclass
@@ -160,6 +193,7 @@ class Moderation:
     capacity_per_day: float = P(10.0, 0, 10000, unit="violations handled/day at full energy", src="assumption")
     warnings_before_kick: int = P(1, 0, 100, unit="warnings before a kick", src="seed 004 L600: warn once, then kick")
     kol_admins: bool = False
+    kol_admin_share: float = P(0.5, 0, 10, unit="capacity of a KOL admin relative to a fresh founder", src="assumption: part-time volunteers")
 
 
 @dataclass
@@ -189,6 +223,10 @@ class Roles:
     kol_quality_floor: float = P(0.3, 0, 1, unit="valuable share of messages below which a KOL is unhappy", src="seed 004 L150, L176; calibrated: a run group sits at 0.35-0.45, a flooded one at 0.1-0.3 (docs/calibration.md)")
     kol_patience_days: int = P(10, 1, 3650, unit="unhappy days before a KOL leaves", src="seed 004 L176")
     kol_incentive: float = P(0.0, 0, 1, unit="privileges for KOLs: raises patience and posting (0..1)", src="seed 004 L61")
+    kol_quality_smoothing: float = P(0.2, 0, 1, unit="daily EMA weight of the quality KOLs perceive", src="assumption")
+    kol_content_weight: float = P(0.5, 0, 1, unit="weight of scheduled content in the quality KOLs perceive (valuable posts: 1)", src="assumption")
+    kol_incentive_patience: float = P(2.0, 0, 100, unit="extra patience per unit kol_incentive (patience × (1 + this × incentive))", src="assumption (seed 004 L61)")
+    endorsement_memory_days: float = P(30.0, 1, 3650, unit="days over which replies received fade by 1/e", src="assumption")
     kol_exit_shock: float = P(0.15, 0, 1, unit="satisfaction lost by each tie when a KOL leaves", src="seed 004 L176")
 
 
@@ -200,6 +238,8 @@ class Monetisation:
     conversion_bar: float = P(0.2, 0, 1, unit="score trust*need*ability*urgency*value*convenience to convert", src="seed 000")
     daily_conversion_prob: float = P(0.02, 0, 1, unit="daily chance to act once over the bar", src="assumption")
     convenience: float = P(0.8, 0, 1, unit="ease of paying (1 = one tap)", src="seed 000")
+    trust_days: float = P(30.0, 1, 3650, unit="tenure at which trust is full (trust = satisfaction × min(1, tenure/this))", src="seed 000 L135: trust comes first; assumption: a month")
+    renewal_satisfaction: float = P(0.5, 0, 1, unit="satisfaction a VIP needs to renew", src="assumption")
     vip_value_bonus: float = P(0.3, 0, 5, unit="extra value a VIP gets from paid content", src="assumption")
 
 
@@ -217,6 +257,12 @@ class Churn:
     cascade_benefit: float = P(1.0, 0, 1000, unit="b: benefit per active neighbour", src="Garcia et al. 2013")
     cascade_cost: float = P(2.0, 0, 1000, unit="c: cost of staying", src="Garcia et al. 2013")
     spammer_leave_prob: float = P(0.01, 0, 1, unit="daily chance an unkicked spammer moves on", src="assumption")
+    spammer_min_audience: int = P(5, 0, 1_000_000, unit="members below which every spammer moves on", src="assumption")
+    unmuted_factor: float = P(0.3, 0, 1, unit="dissatisfied hazard of a still-listening member relative to a muted one", src="assumption: muting comes first (seed 004 L642)")
+    newcomer_dislike_hazard: float = P(0.4, 0, 1, unit="extra daily leave probability of a newcomer who dislikes the group", src="seed 004 L620: newcomers judge within 1-2 days; assumption")
+    newcomer_dislike_below: float = P(0.45, 0, 1, unit="satisfaction below which a newcomer dislikes the group", src="assumption")
+    need_gone_below: float = P(0.25, 0, 1, unit="need below which a leaver's reason is need_gone", src="assumption")
+    kol_shock_memory_days: int = P(21, 0, 3650, unit="days after a tied KOL's exit during which leaving is blamed on it", src="assumption")
 
 
 @dataclass
@@ -263,6 +309,7 @@ class Params:
     scenario: Scenario = field(default_factory=Scenario)
     seeding: Seeding = field(default_factory=Seeding)
     entry: Entry = field(default_factory=Entry)
+    traits: Traits = field(default_factory=Traits)
     arrivals: Arrivals = field(default_factory=Arrivals)
     founder: Founder = field(default_factory=Founder)
     cadence: Cadence = field(default_factory=Cadence)

@@ -19,43 +19,31 @@ from sim.roles import Role
 if TYPE_CHECKING:
     from sim.model import CommunityModel
 
-#: Mean (fit, expertise) of a candidate by where they come from. Assumptions, ordered
-#: as the seeds describe them: KOLs are experts (seed 001 树关键人), friends share the
-#: founder's interest, bought traffic does not (seed 004 L176).
-TRAIT_MEANS: dict[str, tuple[float, float]] = {
-    "kols": (0.8, 0.8),
-    "friends": (0.75, 0.4),
-    "random": (0.5, 0.35),
-    "paid_ads": (0.3, 0.3),
-    "spam": (0.05, 0.0),
-}
-#: Beta concentration of traits around those means.
-TRAIT_CONCENTRATION = 6.0
-#: Share of newcomers who start out talking rather than lurking (seed 004 L639).
-ACTIVE_AT_JOIN = 0.08
-#: Share of a kols_first seed cohort who are KOLs.
-KOL_SHARE_OF_KOLS_FIRST = 0.3
-#: s.d. of an invitee's fit around the inviter's (homophily).
-INVITE_FIT_SD = 0.15
+#: The founder is the group's purpose: full fit and need, pays nothing, posts at the base rate (structural).
+_FOUNDER_TRAITS = {"fit": 1.0, "need": 1.0, "willingness_to_pay": 0.0, "propensity": 1.0}
 
 _RECRUIT_SOURCE = {SeedStrategy.kols_first: "friends", SeedStrategy.friends: "friends",
                    SeedStrategy.random: "random", SeedStrategy.paid_ads: "paid_ads"}
 
 
 def _beta(model: CommunityModel, mean: float) -> float:
-    mean = min(max(mean, 0.01), 0.99)
-    return float(model.rng.beta(mean * TRAIT_CONCENTRATION, (1 - mean) * TRAIT_CONCENTRATION))
+    mean = min(max(mean, 0.01), 0.99)  # a Beta needs 0 < mean < 1 (structural)
+    k = model.p.traits.concentration
+    return float(model.rng.beta(mean * k, (1 - mean) * k))
 
 
 def _candidate(model: CommunityModel, source: str, fit: float | None = None) -> dict:
-    fit_mean, expertise_mean = TRAIT_MEANS[source]
+    """Traits of a candidate from ``source`` (kols, friends, random, paid_ads, spam)."""
+    t = model.p.traits
+    fit_mean = getattr(t, f"{source}_fit")
+    expertise_mean = 0.0 if source == "spam" else getattr(t, f"{source}_expertise")
     rng = model.rng
     shape = model.p.conversation.propensity_shape
     return {
         "fit": _beta(model, fit_mean) if fit is None else fit,
         "expertise": _beta(model, expertise_mean) if expertise_mean > 0 else 0.0,
-        "need": _beta(model, 0.7),
-        "willingness_to_pay": _beta(model, 0.4),
+        "need": _beta(model, t.need_mean),
+        "willingness_to_pay": _beta(model, t.willingness_mean),
         "propensity": float(rng.gamma(shape, 1.0 / shape)),
     }
 
@@ -78,17 +66,16 @@ def found_group(model: CommunityModel) -> None:
     if p.network.initial is InitialNetwork.edgelist:
         _found_from_edgelist(model)
         return
-    founder = _create(model, Role.founder, "seed",
-                      {"fit": 1.0, "expertise": p.founder.expertise, "need": 1.0,
-                       "willingness_to_pay": 0.0, "propensity": 1.0}, satisfaction=1.0)
+    founder = _create(model, Role.founder, "seed", {**_FOUNDER_TRAITS, "expertise": p.founder.expertise},
+                      satisfaction=1.0)
     model.founder = founder
     strategy = p.seeding.strategy
-    n_kols = round(p.seeding.seed_users * KOL_SHARE_OF_KOLS_FIRST) if strategy is SeedStrategy.kols_first else 0
+    n_kols = round(p.seeding.seed_users * p.seeding.kol_share) if strategy is SeedStrategy.kols_first else 0
     seeds = []
     for i in range(p.seeding.seed_users):
         source = "kols" if i < n_kols else _RECRUIT_SOURCE[strategy]
-        role = Role.kol if i < n_kols else (Role.active if model.rng.random() < 2 * ACTIVE_AT_JOIN else Role.lurker)
-        seeds.append(_create(model, role, "seed", _candidate(model, source), satisfaction=0.7))
+        role = Role.kol if i < n_kols else (Role.active if model.rng.random() < p.seeding.active_share else Role.lurker)
+        seeds.append(_create(model, role, "seed", _candidate(model, source), satisfaction=p.seeding.initial_satisfaction))
     mesh = p.network.mesh_degree if p.network.initial is InitialNetwork.mesh else 0
     network.wire_seed_users(model, founder, seeds, mesh)
 
@@ -100,13 +87,13 @@ def _found_from_edgelist(model: CommunityModel) -> None:
     by_label = {}
     for label in sorted(g.nodes, key=str):
         if label == founder_label:
-            m = _create(model, Role.founder, "edgelist", {"fit": 1.0, "expertise": model.p.founder.expertise,
-                                                     "need": 1.0, "willingness_to_pay": 0.0, "propensity": 1.0},
+            m = _create(model, Role.founder, "edgelist", {**_FOUNDER_TRAITS, "expertise": model.p.founder.expertise},
                         satisfaction=1.0)
             model.founder = m
         else:
-            role = Role.active if model.rng.random() < ACTIVE_AT_JOIN else Role.lurker
-            m = _create(model, role, "edgelist", _candidate(model, "friends"), satisfaction=0.7)
+            role = Role.active if model.rng.random() < model.p.arrivals.active_at_join else Role.lurker
+            m = _create(model, role, "edgelist", _candidate(model, "friends"),
+                        satisfaction=model.p.seeding.initial_satisfaction)
         m.label = str(label)
         by_label[label] = m
     for u, v in g.edges:
@@ -139,7 +126,7 @@ def _candidates_today(model: CommunityModel) -> list[tuple[str, dict, Member | N
     for m in model.members:
         if m.satisfaction >= a.invite_satisfaction and m.spec.person and not m.muted \
                 and rng.random() < a.invite_rate:
-            fit = min(1.0, max(0.0, m.fit + rng.normal(0.0, INVITE_FIT_SD)))
+            fit = min(1.0, max(0.0, m.fit + rng.normal(0.0, model.p.traits.invite_fit_sd)))
             out.append(("word_of_mouth", _candidate(model, "friends", fit=fit), m))
     campaign = a.promotion_start_day <= model.day < a.promotion_start_day + a.promotion_days
     n_promo = rng.poisson(a.promotion_per_day) if campaign else 0
@@ -163,7 +150,7 @@ def admit_newcomers(model: CommunityModel) -> None:
         if channel == "spam":
             _create(model, Role.spammer, channel, traits)
             continue
-        role = Role.active if model.rng.random() < ACTIVE_AT_JOIN else Role.lurker
+        role = Role.active if model.rng.random() < p.arrivals.active_at_join else Role.lurker
         m = _create(model, role, channel, traits)
         log.revenue += p.entry.fee
         if inviter is not None:

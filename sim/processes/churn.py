@@ -25,19 +25,7 @@ from sim.roles import Role
 if TYPE_CHECKING:
     from sim.agents import Member
     from sim.model import CommunityModel
-
-#: Hazard of a newcomer who dislikes the group in their first days.
-NEWCOMER_DISLIKE_HAZARD = 0.4
-#: Satisfaction below which a newcomer dislikes the group.
-NEWCOMER_DISLIKE_BELOW = 0.45
-#: Need below which a member's reason is "need_gone".
-NEED_GONE_BELOW = 0.25
-#: Days after a KOL's exit during which leaving is blamed on it.
-KOL_SHOCK_MEMORY = 21
-#: Hazard multiplier of an unmuted (still listening) member.
-UNMUTED_FACTOR = 0.3
-#: Group size below which spammers lose interest entirely.
-SPAMMER_MIN_AUDIENCE = 5
+    from sim.params import Churn as ChurnParams
 
 
 def let_members_leave(model: CommunityModel) -> None:
@@ -61,7 +49,7 @@ def _satisfaction_churn(model: CommunityModel) -> None:
         if role is Role.founder:
             continue
         if role is Role.spammer:
-            if audience < SPAMMER_MIN_AUDIENCE or rng.random() < c.spammer_leave_prob:
+            if audience < c.spammer_min_audience or rng.random() < c.spammer_leave_prob:
                 leaving.append((m, "moved_on"))
             continue
         s = m.satisfaction
@@ -70,21 +58,21 @@ def _satisfaction_churn(model: CommunityModel) -> None:
                 m.muted = False
         elif s < c.mute_below:
             m.muted = True
-        hazard = c.base_hazard + c.dissatisfied_hazard * (1.0 - s) ** 2 * (1.0 if m.muted else UNMUTED_FACTOR)
+        hazard = c.base_hazard + c.dissatisfied_hazard * (1.0 - s) ** 2 * (1.0 if m.muted else c.unmuted_factor)
         if m.ties_ever:
             hazard += c.lost_ties_hazard * (1.0 - len(model.ties_of(m)) / m.ties_ever)
-        if day - m.join_day < model.p.entry.judgement_days and s < NEWCOMER_DISLIKE_BELOW:
-            hazard += NEWCOMER_DISLIKE_HAZARD
+        if day - m.join_day < model.p.entry.judgement_days and s < c.newcomer_dislike_below:
+            hazard += c.newcomer_dislike_hazard
         if rng.random() < hazard:
-            leaving.append((m, _reason(m, day)))
+            leaving.append((m, _reason(m, day, c)))
     for m, reason in leaving:
         model.remove_member(m, reason)
 
 
-def _reason(m: Member, day: int) -> str:
-    if m.need < NEED_GONE_BELOW:
+def _reason(m: Member, day: int, c: ChurnParams) -> str:
+    if m.need < c.need_gone_below:
         return "need_gone"
-    if day - m.kol_shock_day <= KOL_SHOCK_MEMORY:
+    if day - m.kol_shock_day <= c.kol_shock_memory_days:
         return "kol_left"
     if m.last_read is None:
         return "bored"  # stopped opening the group

@@ -20,10 +20,6 @@ from sim.roles import Role
 if TYPE_CHECKING:
     from sim.model import CommunityModel
 
-#: Energy a weekly sharing session costs, in scheduled posts (assumption: an evening's work).
-SESSION_COST_POSTS = 3
-#: Energy an offline event costs, in scheduled posts.
-EVENT_COST_POSTS = 5
 
 
 def _on_rhythm(day: int, per_week: float) -> int:
@@ -46,17 +42,18 @@ def publish_scheduled(model: CommunityModel) -> None:
     cost_posts = posts
     log.content += posts
     log.valuable_authors.extend([founder] * posts)
+    # Sessions on the 7th day of each week, events mid-month: when, not how often (structural).
     if c.weekly_session and day % 7 == 6:
         # A sharing session is a burst of valuable talk that draws replies (seed 004 L319).
         log.content += 1
         log.valuable_authors.extend([founder] * round(c.session_value))
-        cost_posts += SESSION_COST_POSTS
+        cost_posts += f.session_cost_posts
     if c.monthly_event and day % 30 == 15:
         _offline_event(model)
-        cost_posts += EVENT_COST_POSTS
+        cost_posts += f.event_cost_posts
     bursts = _on_rhythm(day, c.red_packets_per_week)
     packets = model.red_packets
-    packets.thrill = RED_PACKET_THRILL * math.exp(-c.red_packet_habituation * packets.sent)
+    packets.thrill = c.red_packet_thrill * math.exp(-c.red_packet_habituation * packets.sent)
     if bursts:
         log.red_packets += bursts
         packets.sent += bursts
@@ -64,14 +61,10 @@ def publish_scheduled(model: CommunityModel) -> None:
     founder.work(f.cost_per_post * cost_posts)
 
 
-#: Satisfaction a red packet gives a member who came for money (× (1 − fit)), before habituation.
-RED_PACKET_THRILL = 0.5
-
-
 @dataclass
 class RedPackets:
     """The red-packet mechanism's state: packets sent so far and today's thrill of one
-    (RED_PACKET_THRILL · exp(−habituation · sent), seed 004 L122)."""
+    (``cadence.red_packet_thrill`` · exp(−habituation · sent), seed 004 L122)."""
 
     sent: int = 0
     thrill: float = 0.0
@@ -83,7 +76,7 @@ def _grab_red_packets(model: CommunityModel, bursts: int) -> None:
     still are — habituation (seed 004 L122) makes the response, and with it the group's
     speaking rate, fade within weeks. O(members)."""
     c = model.p.cadence
-    response = c.red_packet_chat * bursts * model.red_packets.thrill / RED_PACKET_THRILL
+    response = c.red_packet_chat * bursts * model.red_packets.thrill / c.red_packet_thrill
     if response <= 0:
         return
     rng = model.rng

@@ -75,7 +75,7 @@ def run_threads(model: CommunityModel) -> None:
     if not pool or not log.valuable_authors:
         return
     # Small groups reply less: a thread needs people around to answer.
-    rate = p.replies_per_valuable * min(1.0, len(pool) / 10.0)
+    rate = p.replies_per_valuable * min(1.0, len(pool) / p.full_reply_pool)
     rng = model.rng
     counts = rng.poisson(rate, size=len(log.valuable_authors))
     for author, n_replies in zip(log.valuable_authors, counts):

@@ -44,6 +44,7 @@ class Lifecycle:
     """Today's health indicators and phase, with the rolling windows they need. One per model."""
 
     def __init__(self) -> None:
+        # Windows are the indicators' definitions (seed 001 L115-127: per week, per month): structural.
         self._speakers: deque = deque(maxlen=7)
         self._rounds: deque = deque(maxlen=7)
         self._ads: deque = deque(maxlen=7)

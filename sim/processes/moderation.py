@@ -19,17 +19,13 @@ from sim.roles import Role
 if TYPE_CHECKING:
     from sim.model import CommunityModel
 
-#: Capacity of a KOL admin relative to a fresh founder (assumption: part-time volunteers).
-KOL_ADMIN_SHARE = 0.5
-
-
 def capacity(model: CommunityModel) -> float:
     m = model.p.moderation
     cap = 0.0
     if model.founder_active:
         cap += m.capacity_per_day * max(0.0, model.founder.energy)
     if m.kol_admins:
-        cap += KOL_ADMIN_SHARE * m.capacity_per_day * model.count_role(Role.kol)
+        cap += m.kol_admin_share * m.capacity_per_day * model.count_role(Role.kol)
     return cap
 
 

@@ -100,5 +100,5 @@ def read_day(member: Member, model: CommunityModel) -> Reading | None:
     noise = r.noise_cost * page.chat * (1.0 - member.fit)
     expectation = r.vip_expectation if member.role is Role.vip else r.expectation
     u = gain - page.overload - page.ad_cost - noise - page.fatigue - page.boredom
-    target = min(1.0, max(0.0, 0.5 + u - expectation))
+    target = min(1.0, max(0.0, 0.5 + u - expectation))  # 0.5: the scale's neutral midpoint (structural)
     return Reading(gain, page.overload, page.ad_cost, noise, page.fatigue, page.boredom, target)

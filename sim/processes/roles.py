@@ -27,16 +27,8 @@ from sim.roles import Role
 if TYPE_CHECKING:
     from sim.agents import Member
     from sim.model import CommunityModel
+    from sim.params import Roles as RolesParams
     from sim.processes.conversation import DayLog
-
-#: 30-day memory of endorsements (replies received).
-ENDORSEMENT_DECAY = math.exp(-1.0 / 30.0)
-#: Days of tenure at which trust in the founder is full (seed 000: trust comes first).
-TRUST_DAYS = 30.0
-#: Fit under which a member can be tempted to advertise.
-SPAM_TEMPTATION_FIT = 0.4
-#: Smoothing of the group quality the KOLs perceive (per day).
-QUALITY_EMA = 0.2
 
 
 @dataclass
@@ -46,21 +38,23 @@ class QualityView:
 
     quality: float = 0.5
 
-    def update(self, log: DayLog) -> None:
+    def update(self, log: DayLog, r: RolesParams) -> None:
         talk = log.valuable + log.chat + log.content
         if talk:
-            self.quality += QUALITY_EMA * (log.valuable / talk + 0.5 * log.content / talk - self.quality)
+            self.quality += r.kol_quality_smoothing * (
+                log.valuable / talk + r.kol_content_weight * log.content / talk - self.quality)
 
 
 def update_roles(model: CommunityModel) -> None:
     p = model.p
     log = model.log
     talk = log.valuable + log.chat + log.content
-    model.kol_view.update(log)
+    model.kol_view.update(log, p.roles)
     ad_share = log.ads_visible / (talk + log.ads_visible) if (talk + log.ads_visible) else 0.0
     rng = model.rng
+    decay = math.exp(-1.0 / p.roles.endorsement_memory_days)
     for m in list(model.members):
-        m.endorsement *= ENDORSEMENT_DECAY
+        m.endorsement *= decay
         role = m.role
         if not m.spec.person:
             continue
@@ -78,7 +72,7 @@ def update_roles(model: CommunityModel) -> None:
                 continue
         if p.monetisation.enabled:
             _monetise(model, m)
-        if ad_share and m.role is not Role.vip and m.fit < SPAM_TEMPTATION_FIT \
+        if ad_share and m.role is not Role.vip and m.fit < p.ads.temptation_fit \
                 and rng.random() < p.ads.contagion * ad_share * (1.0 - m.fit):
             m.become(Role.spammer)
 
@@ -89,7 +83,7 @@ def _kol_quits(model: CommunityModel, kol: Member) -> bool:
         kol.kol_unhappy_days += 1
     else:
         kol.kol_unhappy_days = max(0, kol.kol_unhappy_days - 1)
-    if kol.kol_unhappy_days < r.kol_patience_days * (1.0 + 2.0 * r.kol_incentive):
+    if kol.kol_unhappy_days < r.kol_patience_days * (1.0 + r.kol_incentive_patience * r.kol_incentive):
         return False
     model.log_event(f"KOL {kol.name} left: quality fell")
     for t in list(model.network.adj.get(kol.unique_id, ())):
@@ -105,7 +99,7 @@ def _monetise(model: CommunityModel, m: Member) -> None:
     day = model.day
     if m.role is Role.vip:
         if (day - m.vip_since) % mon.period_days == 0:
-            if m.satisfaction >= 0.5:
+            if m.satisfaction >= mon.renewal_satisfaction:
                 model.log.revenue += mon.price
             else:
                 m.become(Role.active)
@@ -114,7 +108,7 @@ def _monetise(model: CommunityModel, m: Member) -> None:
     r = m.last_read
     if r is None:
         return
-    trust = m.satisfaction * min(1.0, (day - m.join_day) / TRUST_DAYS)
+    trust = m.satisfaction * min(1.0, (day - m.join_day) / mon.trust_days)
     value_for_money = min(1.0, r.gain / model.p.reading.expectation)
     score = trust * m.need * m.willingness_to_pay * m.need * value_for_money * mon.convenience
     if score >= mon.conversion_bar and model.rng.random() < mon.daily_conversion_prob:
