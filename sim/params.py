@@ -135,7 +135,7 @@ class Arrivals:
 class Founder:
     energy: float = P(1.0, 0, 1, unit="initial energy (1 = fresh)", src="assumption")
     recovery_per_day: float = P(0.06, 0, 1, unit="energy regained per day", src="assumption")
-    cost_per_post: float = P(0.04, 0, 1, unit="energy per scheduled post", src="seed 004 L157: copying by hand")
+    cost_per_post: float = P(0.04, 0, 1, unit="energy per scheduled post", src="seed 004 L152: the owner produced 90%+ of the content by hand; assumption: the amount")
     cost_per_moderation: float = P(0.01, 0, 1, unit="energy per violation handled", src="assumption")
     burnout_below: float = P(0.1, 0, 1, unit="energy below which the founder stops producing", src="assumption")
     resume_energy: float = P(0.5, 0, 1, unit="energy at which a burnt-out founder resumes", src="assumption")
@@ -202,7 +202,7 @@ class Reading:
     value_scale: float = P(2.5, 0.01, 1000, unit="valuable reads at which value saturates (1-1/e)", src="assumption")
     content_weight: float = P(0.6, 0, 10, unit="value of a content post vs a valuable post", src="assumption")
     social_value: float = P(0.02, 0, 1, unit="value per chat message from a tie", src="seed 004 L20 ring structure")
-    overload_cost: float = P(0.05, 0, 10, unit="satisfaction cost per budget of unread messages", src="seed 004 L45, L170 (overload bites at ~1000 msgs/day); calibrated (docs/calibration.md)")
+    overload_cost: float = P(0.05, 0, 10, unit="satisfaction cost per budget of unread messages", src="seed 004 L170: the chat group's message volume exploded; calibrated (docs/calibration.md)")
     ad_cost: float = P(0.04, 0, 1, unit="satisfaction cost per ad read", src="seed 004 L64")
     noise_cost: float = P(0.004, 0, 1, unit="cost per off-topic chat message read (× (1-fit))", src="assumption")
     expectation: float = P(0.22, 0, 1, unit="daily value a member expects", src="assumption")
@@ -253,7 +253,7 @@ class Churn:
     unmute_above: float = P(0.6, 0, 1, unit="satisfaction above which a member unmutes", src="assumption")
     zombie_purge: bool = False
     zombie_days: int = P(45, 1, 3650, unit="silent days that make a zombie", src="seed 004 L296: 1-2 months")
-    purge_every_days: int = P(30, 1, 3650, unit="days between purges", src="seed 004 L193: half a month")
+    purge_every_days: int = P(30, 1, 3650, unit="days between purges", src="seed 004 L630: screen out lurkers every month")
     cascade_benefit: float = P(1.0, 0, 1000, unit="b: benefit per active neighbour", src="Garcia et al. 2013")
     cascade_cost: float = P(2.0, 0, 1000, unit="c: cost of staying", src="Garcia et al. 2013")
     spammer_leave_prob: float = P(0.01, 0, 1, unit="daily chance an unkicked spammer moves on", src="assumption")
@@ -269,7 +269,7 @@ class Churn:
 class Needs:
     drift_sd: float = P(0.01, 0, 1, unit="daily s.d. of a member's need", src="seed 004 L227")
     shift_day: int = P(-1, -1, 100000, unit="day the group's purpose expires (-1 = never)", src="seed 004 L227: 考研群")
-    shift_share: float = P(0.7, 0, 1, unit="share of members whose need collapses", src="seed 004 L227")
+    shift_share: float = P(0.7, 0, 1, unit="share of members whose need collapses", src="assumption (seed 004 L227 gives no share)")
     shift_size: float = P(0.7, 0, 1, unit="need lost by those members", src="assumption")
 
 
@@ -292,11 +292,11 @@ class Phases:
     decline_window: int = P(30, 1, 3650, unit="days", src="assumption")
     trend_days: int = P(14, 1, 3650, unit="days over which growth is judged", src="assumption: a fortnight")
     growth_factor: float = P(1.02, 1, 10, unit="members now / members trend_days ago that counts as growth", src="assumption")
-    speaking_rate_target: float = P(0.2, 0, 1, unit="weekly speakers/members", src="seed 001 indicator 2")
-    paid_conversion_target: float = P(0.10, 0, 1, unit="VIPs/members with free entry", src="seed 001 indicator 3")
-    paid_upsell_target: float = P(0.05, 0, 1, unit="VIPs/members with paid entry", src="seed 001 indicator 3")
-    word_of_mouth_target: float = P(0.5, 0, 1, unit="share of 30-day joins by invitation", src="seed 001 indicator 4")
-    disappointed_target: float = P(0.4, 0, 1, unit="share who'd be disappointed by dissolution", src="seed 001 L? indicator 5")
+    speaking_rate_target: float = P(0.2, 0, 1, unit="weekly speakers/members", src="seed 001 L121 indicator 2")
+    paid_conversion_target: float = P(0.10, 0, 1, unit="VIPs/members with free entry", src="seed 001 L123 indicator 3")
+    paid_upsell_target: float = P(0.05, 0, 1, unit="VIPs/members with paid entry", src="seed 001 L123 indicator 3")
+    word_of_mouth_target: float = P(0.5, 0, 1, unit="share of 30-day joins by invitation", src="assumption: 'most' (seed 001 L125 indicator 4 gives no number)")
+    disappointed_target: float = P(0.4, 0, 1, unit="share who'd be disappointed by dissolution", src="seed 001 L127 indicator 5")
     disappointed_satisfaction: float = P(0.6, 0, 1, unit="satisfaction that counts as 'would be disappointed'", src="assumption")
 
 

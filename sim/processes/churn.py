@@ -12,7 +12,7 @@ day (bored, overloaded, annoyed by ads).
 ``cascade`` mode replaces all of that with Garcia et al. (2013): a member leaves when
 b × (present neighbours) < c, so survivors are the ⌈c/b⌉-core of the network.
 
-The zombie purge (seed 004 L193, L296: silent 1–2 months, ~70 removed) runs in both.
+The zombie purge (seed 004 L293-298: silent for 1–2 months; L630: screen them out monthly) runs in both.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 The founder publishes on a fixed rhythm — ``posts_per_week`` tips spread evenly, a
 weekly sharing session, a monthly offline event, red-packet bursts — while energy
 lasts. Each post costs energy; energy recovers daily; below ``burnout_below`` the
-founder stops producing until rested (seed 004 L157: the owner copy-pasting 90% of
+founder stops producing until rested (seed 004 L152: the owner producing 90% of
 the content by hand). Too little content bores members, too much fatigues them
 (costs in reading.py): the cadence optimum is emergent, not imposed.
 """
