@@ -235,7 +235,7 @@ class Monetisation:
     enabled: bool = False
     price: float = P(99.0, 0, 100000, unit="currency units per VIP period", src="seed 000")
     period_days: int = P(30, 1, 3650, unit="VIP renewal period", src="assumption")
-    conversion_bar: float = P(0.2, 0, 1, unit="score trust*need*ability*urgency*value*convenience to convert", src="seed 000")
+    conversion_bar: float = P(0.2, 0, 1, unit="score trust*need*ability*urgency*value*convenience to convert (urgency = need)", src="seed 000 L135")
     daily_conversion_prob: float = P(0.02, 0, 1, unit="daily chance to act once over the bar", src="assumption")
     convenience: float = P(0.8, 0, 1, unit="ease of paying (1 = one tap)", src="seed 000")
     trust_days: float = P(30.0, 1, 3650, unit="tenure at which trust is full (trust = satisfaction × min(1, tenure/this))", src="seed 000 L135: trust comes first; assumption: a month")

@@ -9,8 +9,9 @@
   the KOL leaves — low-quality influx suppresses experts (seed 004 L176, the PM cohort) —
   and everyone tied to them loses ``kol_exit_shock`` satisfaction.
 - member → VIP when trust × need × ability to pay × urgency × value-for-money ×
-  convenience clears ``conversion_bar`` (seed 000's six conversion factors); VIPs renew
-  each period while satisfied, else fall back to active.
+  convenience clears ``conversion_bar`` (seed 000 L135's six factors, read as a product;
+  urgency is the member's need, so need enters squared); VIPs renew each period while
+  satisfied, else fall back to active.
 - member → spammer: where ads stay visible, low-fit members start advertising too
   (seed 003: 99% of groups end as ad groups).
 """
@@ -110,7 +111,8 @@ def _monetise(model: CommunityModel, m: Member) -> None:
         return
     trust = m.satisfaction * min(1.0, (day - m.join_day) / mon.trust_days)
     value_for_money = min(1.0, r.gain / model.p.reading.expectation)
-    score = trust * m.need * m.willingness_to_pay * m.need * value_for_money * mon.convenience
+    urgency = m.need  # no separate urgency trait: who needs the group most needs it now
+    score = trust * m.need * m.willingness_to_pay * urgency * value_for_money * mon.convenience
     if score >= mon.conversion_bar and model.rng.random() < mon.daily_conversion_prob:
         m.become(Role.vip)
         m.vip_since = day
