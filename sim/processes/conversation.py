@@ -81,12 +81,12 @@ def run_threads(model: CommunityModel) -> None:
     for author, n_replies in zip(log.valuable_authors, counts):
         if n_replies == 0:
             continue
-        repliers = [pool[j] for j in rng.integers(len(pool), size=int(n_replies))]
+        # Drawn with replacement (a talker may answer twice); a draw of the author is no
+        # reply: it would endorse the author by themselves and count a message nobody wrote.
+        repliers = [r for r in (pool[j] for j in rng.integers(len(pool), size=int(n_replies))) if r is not author]
         exchanges = 1 + len(repliers)
         is_round = exchanges >= p.round_min_exchanges
         for r in repliers:
-            if r is author:
-                continue
             r.spoke(1)
             r.messages_today += 1
             log.speakers.add(r.unique_id)
