@@ -9,10 +9,20 @@ import networkx as nx
 import numpy as np
 
 from sim.agents import Founder, Member
-from sim.roles import Role
 from sim.observe import Observer, outcomes
 from sim.params import Params, validate
-from sim.processes import arrivals, churn, content, conversation, lifecycle, moderation, needs, reading, roles
+from sim.processes import (
+    arrivals,
+    churn,
+    content,
+    conversation,
+    lifecycle,
+    moderation,
+    needs,
+    reading,
+    roles,
+)
+from sim.roles import Role
 
 
 class CommunityModel(mesa.Model):

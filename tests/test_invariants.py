@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim import simulate
+from sim.params import AdPolicy, ChurnMode, EntryThreshold, InitialNetwork, SeedStrategy
 from sim.processes.lifecycle import PHASES, TERMINAL
 from sim.roles import ROLES
-from sim.params import AdPolicy, ChurnMode, EntryThreshold, InitialNetwork, SeedStrategy
 from tests.conftest import make_params
 
 configs = st.fixed_dictionaries({

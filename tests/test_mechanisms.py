@@ -7,13 +7,13 @@ import statistics
 import networkx as nx
 
 from sim import CommunityModel, simulate
-from sim.roles import ROLES
 from sim.params import AdPolicy, ChurnMode, EntryThreshold, InitialNetwork, SeedStrategy
+from sim.roles import ROLES
 from tests.conftest import make_params
 
 # A group under steady spam pressure whose founder never tires, so moderation capacity is constant.
-SPAMMY = dict(arrivals={"spam_base": 1.0, "spam_per_100_members": 0.5},
-              founder={"cost_per_post": 0.0, "cost_per_moderation": 0.0})
+SPAMMY = {"arrivals": {"spam_base": 1.0, "spam_per_100_members": 0.5},
+              "founder": {"cost_per_post": 0.0, "cost_per_moderation": 0.0}}
 
 
 def test_ban_leaves_no_visible_ads_once_moderation_catches_up():
@@ -66,7 +66,7 @@ def test_entry_threshold_lowers_low_fit_arrivals():
     for seed in range(5):
         open_fits += _recruited_fit(EntryThreshold.open, 0.0, seed)
         app_fits += _recruited_fit(EntryThreshold.application, 0.5, seed)
-    low = lambda fits: sum(f < 0.3 for f in fits) / len(fits)  # noqa: E731
+    low = lambda fits: sum(f < 0.3 for f in fits) / len(fits)
     assert statistics.mean(app_fits) > statistics.mean(open_fits) + 0.15
     assert low(app_fits) < 0.5 * low(open_fits)
     assert len(app_fits) < len(open_fits), "the threshold trades volume for fit"

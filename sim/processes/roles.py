@@ -68,9 +68,8 @@ def update_roles(model: CommunityModel) -> None:
             elif m.endorsement >= p.roles.kol_endorsements and m.expertise >= p.roles.kol_min_expertise:
                 m.become(Role.kol)
                 model.log_event(f"{m.name} became a KOL")
-        elif role is Role.kol and p.churn.mode is not ChurnMode.cascade:  # cascade: its rule only
-            if _kol_quits(model, m):
-                continue
+        elif role is Role.kol and p.churn.mode is not ChurnMode.cascade and _kol_quits(model, m):
+            continue  # (cascade mode: its rule only)
         if p.monetisation.enabled:
             _monetise(model, m)
         if ad_share and m.role is not Role.vip and m.fit < p.ads.temptation_fit \
