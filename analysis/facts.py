@@ -468,8 +468,8 @@ def fact_zombie_purge(size: str = "fast") -> FactResult:
                  Series("monthly purge (45 days silent)", [rate(b) for b in on])])
     return FactResult(
         "zombie_purge", "Purging zombies raises the weekly speaking rate",
-        "seed 004 L293-298 (zombie = silent 1-2 months), L630-631 (monthly purge, fresh blood lifts activity), "
-        "L193 (purge of ~70 → quality rose)",
+        "seed 004 L293-298 (zombie = silent 1-2 months), L630-631 (monthly purge of lurkers, fresh blood "
+        "lifts activity)",
         "paired difference (purge − no purge) of the weekly speaking rate > 0 (95% interval)",
         f"{st.mean(rate(a) for a in off):.1%} → {st.mean(rate(b) for b in on):.1%} (paired diff {m:+.1%})",
         m, (lo, hi), lo > 0, n, "typical_group, same seeds with and without the monthly purge.", plot)

@@ -28,11 +28,11 @@ warnings.filterwarnings("ignore", message=r".*found despite early return", categ
 import solara  # noqa: E402
 from mesa.visualization import SolaraViz  # noqa: E402
 
+from analysis.compose import load_params, scenario_catalog
+from analysis.registry import LEVER_BY_NAME
 from dashboards.components.charts import HealthChart, MembersChart, MessagesChart
 from dashboards.components.network import MemberNetwork
 from dashboards.components.story import PhaseBadge, StoryPanel
-from analysis.compose import load_params, scenario_catalog
-from analysis.registry import LEVER_BY_NAME
 from sim.model import CommunityModel
 
 #: The levers in the sidebar (analysis/registry.py holds their keys, labels, options, ranges).

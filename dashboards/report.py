@@ -18,10 +18,9 @@ from analysis.registry import RUN_SUMMARY
 from analysis.stats import rolling_mean
 from dashboards.formatting import fmt_outcome
 from sim import Result
-from sim.observe import PHASES, REASONS, ROLES
+from sim.observe import PHASES, REASONS
+from sim.roles import ROLE_COLORS, ROLES
 
-ROLE_COLORS = {"founder": "#6a3d9a", "kol": "#e6ab02", "active": "#1b9e77", "lurker": "#a6cee3",
-               "spammer": "#d95f02", "vip": "#e7298a"}
 MESSAGE_COLORS = {"valuable": "#1b9e77", "content": "#7570b3", "chat": "#a6cee3", "ad": "#d95f02"}
 PHASE_COLORS = {"launch": "#f0f0f0", "growth": "#d9f0d3", "self_operating": "#a6dba0", "mature": "#c2e699",
                 "decline": "#fee391", "ad_group": "#fdae6b", "dead": "#bdbdbd"}

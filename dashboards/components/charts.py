@@ -11,8 +11,8 @@ from __future__ import annotations
 import solara
 from matplotlib.figure import Figure
 
-from dashboards.components.network import ROLE_COLOURS, ROLE_LABELS
 from dashboards.components.plot import LivePlot
+from sim.roles import ROLE_COLORS, ROLE_LABELS
 
 MESSAGE_COLOURS = {"valuable": "#2ca02c", "content": "#d62728", "chat": "#9ecae1", "ad": "#4d4d4d"}
 #: (row key, label, Params.phases target field, colour) of the rate-type health indicators (seed 001).
@@ -42,8 +42,8 @@ def draw_members(model, fig: Figure) -> None:
     rows = model.observer.rows
     days = [r["day"] for r in rows]
     ax = _axes(fig, f"Members by role — {rows[-1]['members']} on day {model.day}", "members")
-    ax.stackplot(days, *[[r[f"members_{role}"] for r in rows] for role in ROLE_COLOURS],
-                 labels=[ROLE_LABELS[r] for r in ROLE_COLOURS], colors=list(ROLE_COLOURS.values()), alpha=0.85)
+    ax.stackplot(days, *[[r[f"members_{role}"] for r in rows] for role in ROLE_COLORS],
+                 labels=[ROLE_LABELS[r] for r in ROLE_COLORS], colors=list(ROLE_COLORS.values()), alpha=0.85)
     ax.plot(days, [r["muted"] for r in rows], "k:", linewidth=1, label="of whom muted")
     ax.set_xlim(0, max(days[-1], 1))
     _legend(ax)

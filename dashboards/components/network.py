@@ -19,17 +19,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from dashboards.components.plot import LivePlot
+from sim.roles import ROLE_COLORS, ROLE_LABELS
 
-ROLE_COLOURS = {
-    "founder": "#d62728",  # red: the one the group hangs on
-    "kol": "#ff7f0e",  # orange
-    "active": "#2ca02c",  # green
-    "lurker": "#9ecae1",  # pale blue: present but silent
-    "vip": "#9467bd",  # purple
-    "spammer": "#4d4d4d",  # near-black
-}
-ROLE_LABELS = {"founder": "founder", "kol": "KOL", "active": "active", "lurker": "lurker",
-               "vip": "VIP", "spammer": "spammer"}
 LEFT_COLOUR = "#b0b0b0"
 _GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 _PULL = 0.35  # share of the way a newcomer moves from their spiral slot towards their contacts
@@ -85,7 +76,7 @@ def draw_network(model, fig: Figure) -> None:
     if departed:  # a faint cross where each member who left used to be: the emptying is visible
         ax.scatter([pos[m.unique_id][0] for m in departed], [pos[m.unique_id][1] for m in departed],
                    marker="x", s=10, linewidths=0.6, color=LEFT_COLOUR, zorder=2)
-    for role, colour in ROLE_COLOURS.items():
+    for role, colour in ROLE_COLORS.items():
         group = [m for m in members if m.role == role]
         if not group:
             continue  # a role that died out: nothing to draw (Mesa #2658), the legend says 0
@@ -97,9 +88,9 @@ def draw_network(model, fig: Figure) -> None:
         ax.scatter([p[0] for p in xy], [p[1] for p in xy], s=sizes, facecolors=face, edgecolors=colour,
                    linewidths=0.8, zorder=4 if role in ("founder", "kol") else 3)
     ax.autoscale_view()
-    counts = {role: sum(1 for m in members if m.role == role) for role in ROLE_COLOURS}
+    counts = {role: sum(1 for m in members if m.role == role) for role in ROLE_COLORS}
     handles = [Line2D([], [], marker="o", linestyle="", color=c, label=f"{ROLE_LABELS[r]} ({counts[r]})")
-               for r, c in ROLE_COLOURS.items()]
+               for r, c in ROLE_COLORS.items()]
     handles += [Line2D([], [], marker="o", linestyle="", markerfacecolor="none", color="grey", label="muted (ring)"),
                 Line2D([], [], marker="x", linestyle="", color=LEFT_COLOUR, label=f"left ({len(departed)})")]
     ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8, frameon=False)
