@@ -78,19 +78,24 @@ OUTCOMES: tuple[Outcome, ...] = (
             "currency of entry.fee and monetisation.price (yuan in the seed articles)"),
     Outcome("peak_members", "Peak members", "members"),
     Outcome("weekly_speaking_rate", "Weekly speaking rate", "share of members",
-            definition="mean share of members (people) who spoke in the last 7 days, over the days alive"),
+            definition="mean over the group's first 180 days (phases.outcome_age_days) of the share of people who "
+                       "spoke in the last 7 days; days after it died or became an ad group count as 0"),
     Outcome("paid_conversion", "Paid conversion", "share of people", definition="VIPs ever / people ever joined"),
     Outcome("reached_self_operation", "Reached self-operation", is_rate=True,
             definition="all applicable health indicators held for the streak the phase rule requires"),
     Outcome("became_ad_group", "Became an ad group", higher_is_better=False, is_rate=True,
-            definition="ads were at least half of a week's messages"),
-    Outcome("kol_retention", "KOL retention", "share of KOLs", definition="KOLs ever who are still members at the end"),
+            definition="ads were at least half of a week's messages while the group still talked "
+                       "(≥ phases.ad_group_min_weekly messages a week); a near-silent group is dying of silence"),
+    Outcome("kol_retention", "KOLs kept at day 180", "share of KOLs",
+            definition="of the members who were KOLs by day 180 (phases.outcome_age_days), the share still in the "
+                       "group on day 180; empty when the group had no KOL"),
     Outcome("mean_fit", "Mean member fit", "0..1"),
     Outcome("ads_visible", "Ads seen by members", "ads", higher_is_better=False),
     Outcome("organic_join_share", "Share of organic joins", "share of recruits"),
     Outcome("top20_message_share", "Messages by the top 20 %", "share of messages", higher_is_better=False),
     Outcome("self_operating_days", "Days self-operating", "days"),
-    Outcome("kol_exits", "KOL exits", "KOLs", higher_is_better=False),
+    Outcome("kol_exits", "KOL exits", "KOLs", higher_is_better=False,
+            definition="members who left the group (for any reason) while they were KOLs"),
 )
 
 #: What a single run's report shows, in order (outcomes of one run, not of an ensemble).

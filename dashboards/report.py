@@ -146,9 +146,12 @@ def build_report(result: Result) -> str:
     o = result.outcomes
     p = result.model.p
     plot = build_figure(result).to_html(full_html=False, include_plotlyjs=True, config={"displaylogo": False})
+    shown = {oc.key: fmt_outcome(oc, o.get(oc.key)) for oc in RUN_SUMMARY}
+    if not o.get("self_operation_reachable", True):
+        shown["self_operation_day"] = "not reachable: indicator ③ (paid conversion) needs a paid tier"
     outcome_rows = "".join(
         f"<tr><th title='{html.escape(oc.definition, quote=True)}'>{html.escape(oc.label)}</th>"
-        f"<td>{html.escape(fmt_outcome(oc, o.get(oc.key)))}</td></tr>" for oc in RUN_SUMMARY)
+        f"<td>{html.escape(shown[oc.key])}</td></tr>" for oc in RUN_SUMMARY)
     events = "".join(f"<li><b>day {d}</b> — {html.escape(e)}</li>" for d, e in result.events) or "<li>none</li>"
     strategy = (f"seeding {p.seeding.strategy.value}, entry {p.entry.threshold.value}, ads {p.ads.policy.value}"
                 + (f" ({p.ads.quota_per_day}/day)" if p.ads.policy.value == "quota" else "")

@@ -73,16 +73,21 @@ def outcomes(model: CommunityModel) -> dict[str, Any]:
         if (obs.dead_day is not None or obs.ad_group_day is not None) else None
     people = [m for m in model.roster if m is not model.founder and m.role_history[0][1] is not Role.spammer]
     recruited = [m for m in people if m.channel not in ("seed", "edgelist")]
-    ever_kol = [m for m in model.roster if any(r is Role.kol for _, r in m.role_history)]
     msgs = sorted((m.messages_total for m in model.roster if m.role is not Role.spammer), reverse=True)
     top = max(1, round(0.2 * len(msgs))) if msgs else 0  # the top 20% of the 80/20 rule: the metric's definition
-    alive = [r for r in rows if r["phase"] not in TERMINAL and r["day"] >= model.p.phases.launch_days]
+    # Outcomes "at an age" are measured on day ``age`` of the group's life (or the horizon, if
+    # shorter), so a group that died young counts as having kept nobody and said nothing since:
+    # averaging over days alive only would make short-lived groups look chattiest.
+    age = min(model.p.phases.outcome_age_days, model.p.days)
+    speaking = [r["weekly_speaking_rate"] if r["phase"] not in TERMINAL else 0.0 for r in rows if 1 <= r["day"] <= age]
+    kols = {m for m in model.roster if any(r is Role.kol and d <= age for d, r in m.role_history)}
+    kols_kept = [m for m in kols if m.leave_day is None or m.leave_day > age]
     non_spam = [r["members"] - r["members_spammer"] for r in rows]
     return {
         "scenario": model.p.scenario.name,
         "seed": model.p.seed,
         "days_run": len(rows),
-        "lifespan_days": end_day if end_day is not None else len(rows),
+        "lifespan_days": end_day if end_day is not None else rows[-1]["day"],
         "censored": end_day is None,
         "peak_members": max((r["members"] for r in rows), default=0),
         "peak_daily_active": max((r["daily_active"] for r in rows), default=0),
@@ -92,12 +97,14 @@ def outcomes(model: CommunityModel) -> dict[str, Any]:
         "became_ad_group": obs.ad_group_day is not None,
         "ad_group_day": obs.ad_group_day,
         "dead_day": obs.dead_day,
-        "weekly_speaking_rate": sum(r["weekly_speaking_rate"] for r in alive) / len(alive) if alive else 0.0,
+        "weekly_speaking_rate": sum(speaking) / age,
         "paid_conversion": model.vips_ever / len(people) if people else 0.0,
         "revenue": sum(r["revenue"] for r in rows),
         "organic_join_share": sum(m.channel == "word_of_mouth" for m in recruited) / len(recruited) if recruited else 0.0,
-        "kol_retention": sum(m.present for m in ever_kol) / len(ever_kol) if ever_kol else None,
-        "kol_exits": sum(r["leaves_quality_fell"] for r in rows),
+        "kol_retention": len(kols_kept) / len(kols) if kols else None,
+        "kol_exits": sum(m.leave_day is not None and m.role is Role.kol for m in model.roster),
+        "self_operation_reachable": obs.self_operation_reachable,
+        "silent_day": obs.silent_day,
         "top20_message_share": sum(msgs[:top]) / sum(msgs) if msgs and sum(msgs) else 0.0,
         "lurker_share": rows[-1]["members_lurker"] / non_spam[-1] if rows and non_spam[-1] else 0.0,
         "mean_fit": sum(m.fit for m in people) / len(people) if people else 0.0,

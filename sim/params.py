@@ -285,13 +285,19 @@ class Phases:
     launch_days: int = P(14, 0, 3650, unit="days", src="seed 000 lifecycle")
     dead_after_silent_days: int = P(14, 1, 3650, unit="days without non-ad messages", src="MODEL.md §5")
     ad_group_share: float = P(0.5, 0, 1, unit="ad share of weekly messages that makes an ad group", src="seed 003")
+    ad_group_min_weekly: int = P(20, 0, 100000, unit="messages (ads + talk) in 7 days below which a group is "
+                                 "falling silent, not an ad group", src="assumption: an ad group is one where ads "
+                                 "drown talk that still happens; 2 ads beside 2 chats in a week is silence")
     self_operation_streak: int = P(28, 1, 3650, unit="consecutive days all indicators must hold to count as self-operating", src="seed 000 L9 'truly' self-operating; assumption: four weeks")
     require_conversion: bool = True  # MODEL.md §5: self-operation = all five indicators, ③ included
     rounds_per_week: int = P(5, 1, 1000, unit="valuable rounds without the owner in 7 days", src="seed 001 L119 indicator 1 (5 rounds; docs/seeds.md §9.1)")
     decline_drop: float = P(0.1, 0, 1, unit="share of members lost over decline_window that means decline", src="assumption")
     decline_window: int = P(30, 1, 3650, unit="days", src="assumption")
     trend_days: int = P(14, 1, 3650, unit="days over which growth is judged", src="assumption: a fortnight")
-    growth_factor: float = P(1.02, 1, 10, unit="members now / members trend_days ago that counts as growth", src="assumption")
+    growth_factor: float = P(1.02, 1, 10, unit="members now / members trend_days ago that counts as growth "
+                             "(its inverse as shrinking; between the two a group is steady: mature)", src="assumption")
+    outcome_age_days: int = P(180, 1, 36500, unit="group age (days) at which KOL retention and the speaking rate "
+                              "are measured", src="assumption: six months, the strategist's planning horizon")
     speaking_rate_target: float = P(0.2, 0, 1, unit="weekly speakers/members", src="seed 001 L121 indicator 2")
     paid_conversion_target: float = P(0.10, 0, 1, unit="VIPs/members with free entry", src="seed 001 L123 indicator 3")
     paid_upsell_target: float = P(0.05, 0, 1, unit="VIPs/members with paid entry", src="seed 001 L123 indicator 3")

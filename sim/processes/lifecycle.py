@@ -12,12 +12,18 @@ of the people would be disappointed if the group dissolved (satisfaction ≥
 Phase: launch → growth → self_operating (all applicable indicators have held for
 ``phases.self_operation_streak`` consecutive days — seed 000 L9 "truly" self-operating,
 not a lucky day; afterwards every day they all hold) → mature → decline → ad_group (ads ≥
-half of a week's messages; terminal) or dead (no non-ad message for N days, or nobody
-left; terminal, and the run stops). A group that lost ``decline_drop`` of its members over
+half of a week's messages in a group that still talks — at least ``ad_group_min_weekly``
+messages a week; terminal) or dead (no non-ad message for N days, or no people left;
+terminal, and the run stops). A group that lost ``decline_drop`` of its members over
 ``decline_window`` days is in decline. After self-operation a group missing one indicator
 is mature; otherwise a group is in growth while membership rises by ``growth_factor`` a
-fortnight, else in decline. Becoming an ad group, self-operating or dead is a turning
-point (``model.log_event``).
+fortnight, in decline while it shrinks by as much, and mature (steady) in between.
+Becoming an ad group, self-operating, falling silent or dead is a turning point
+(``model.log_event``).
+
+Indicator ③ can only hold in a group that sells something: with ``require_conversion`` and
+no paid tier, self-operation is unreachable, and :attr:`Lifecycle.self_operation_reachable`
+says so (reports show it instead of a silent "never").
 
 The classifier only *labels* what the members did; it changes nobody.
 """
@@ -57,6 +63,8 @@ class Lifecycle:
         self.self_operation_day: int | None = None
         self.ad_group_day: int | None = None
         self.dead_day: int | None = None
+        self.silent_day: int | None = None  # first day a week's messages fell below ad_group_min_weekly
+        self.self_operation_reachable = True
         #: Today's indicator values, for the observer's row.
         self.health: dict[str, float | int] = {}
 
@@ -105,6 +113,7 @@ class Lifecycle:
         # MODEL.md §5: self-operation needs all five; ``phases.require_conversion = false``
         # judges a group that sells nothing on the other four.
         applicable = [k for k in INDICATORS if k != "ind_conversion" or ph.require_conversion or p.monetisation.enabled]
+        self.self_operation_reachable = "ind_conversion" not in applicable or p.monetisation.enabled
         met = sum(int(ind[k]) for k in applicable)
 
         self._silent_days = 0 if talk else self._silent_days + 1
@@ -123,15 +132,20 @@ class Lifecycle:
             return "dead"
         if people < 1 or self._silent_days >= ph.dead_after_silent_days:
             self.dead_day = day
-            model.log_event(f"The group died on day {day}" + (": nobody left" if people < 1 else ": silence"))
+            model.log_event(f"The group died on day {day}: " + (_who_is_left(model) if people < 1 else
+                                                                f"{self._silent_days} days without a message"))
             return "dead"
         if self.phase == "ad_group":
             return "ad_group"
         ads, talk = sum(self._ads), sum(self._talk)
-        if day >= ph.launch_days and ads and ads >= ph.ad_group_share * (ads + talk):
+        talking = ads + talk >= ph.ad_group_min_weekly
+        if day >= ph.launch_days and ads and talking and ads >= ph.ad_group_share * (ads + talk):
             self.ad_group_day = day
             model.log_event(f"The group became an ad group on day {day}")
             return "ad_group"
+        if day >= ph.launch_days and not talking and self.silent_day is None:
+            self.silent_day = day
+            model.log_event(f"The group fell nearly silent on day {day}: {ads + talk} messages in a week")
         if day < ph.launch_days:
             return "launch"
         history = self._members
@@ -147,4 +161,17 @@ class Lifecycle:
         if self.self_operation_day is not None and met >= applicable - 1:
             return "mature"
         past = history[-ph.trend_days] if len(history) >= ph.trend_days else (history[0] if history else n)
-        return "growth" if n > ph.growth_factor * past else "decline"
+        if n > ph.growth_factor * past:
+            return "growth"
+        return "decline" if n * ph.growth_factor < past else "mature"  # steady size: neither grows nor shrinks
+
+
+def _who_is_left(model: CommunityModel) -> str:
+    """Why a group with no people ended: "nobody left" only when nobody is."""
+    left = list(model.members)
+    if not left:
+        return "nobody left"
+    spammers = sum(m.role is Role.spammer for m in left)
+    others = [("the founder" if m is model.founder else str(m.role)) for m in left if m.role is not Role.spammer]
+    parts = others + ([f"{spammers} spammer{'s' * (spammers > 1)}"] if spammers else [])
+    return "no members left besides " + " and ".join(parts)
