@@ -3,7 +3,10 @@
 One row per job: ``job`` (Hydra job number), ``status``, ``error``, ``wall_seconds``,
 ``overrides`` (the job's override list, space-separated), one column per override (``ads.policy``, ``seed``, ...; prefixes ``+``/``~`` dropped), every run
 outcome from ``metrics.json`` and ``job_dir``. Status is what the job recorded in
-``status.json`` (``ok`` / ``failed`` / ``running``), or
+``status.json`` (``ok`` / ``failed`` / ``running`` / ``interrupted``), or
+
+- ``interrupted``: also a ``running`` job whose process (pid + host in ``status.json``) is
+  gone — killed mid-run; it is re-run on resume;
 
 - ``missing``: the sweep planned this job but it never started (interrupted sweep), or its
   folder holds no status file;
@@ -21,6 +24,8 @@ import argparse
 import logging
 import os
 import re
+import socket
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +104,9 @@ def _job_row(job: int, job_dir: Path | None, planned: list[str] | None) -> dict[
         row["status"] = str(status.get("status") or "missing")
         row["error"] = status.get("error")
         row["wall_seconds"] = status.get("wall_seconds")
+        if row["status"] == "running" and _process_gone(status):
+            row["status"] = "interrupted"
+            row["error"] = f"process {status['pid']} on {status['host']} is gone: killed mid-run"
     # Only a finished job's outcomes count: a failed or running one may sit on stale files.
     metrics = _read_json(job_dir / "metrics.json") if job_dir and row["status"] == "ok" else None
     if metrics:
@@ -109,6 +117,16 @@ def _job_row(job: int, job_dir: Path | None, planned: list[str] | None) -> dict[
         row["error"] = "status ok but metrics.json missing or unreadable"
     row["job_dir"] = str(job_dir) if job_dir else None
     return row
+
+
+def _process_gone(status: dict) -> bool:
+    """A ``running`` job whose recorded process no longer exists (only checkable on its host)."""
+    from experiments.jobs import process_alive
+
+    pid, host = status.get("pid"), status.get("host")
+    if not isinstance(pid, int) or host != socket.gethostname():
+        return False
+    return not process_alive(pid, status.get("process_start"))
 
 
 def _job_dirs(sweep_dir: Path) -> dict[int, Path]:
@@ -171,7 +189,42 @@ def summary_line(table: pd.DataFrame) -> str:
     return f"{len(table)} jobs: {parts or 'none'}"
 
 
+def _ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 7] -> '1-3, 7'."""
+    spans: list[list[int]] = []
+    for n in sorted(numbers):
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
+
+
+def problem_lines(table: pd.DataFrame, sweep_dir: str | os.PathLike) -> list[str]:
+    """What a script or a person needs when not every job finished: how many, which, where
+    the errors are. Jobs without an error of their own (missing, never started) share one
+    line per status; the others get one line each with their error."""
+    if not len(table):
+        return []
+    bad = table[table["status"] != "ok"]
+    if not len(bad):
+        return []
+    failed = int((bad["status"] == "failed").sum())
+    what = f"{failed} of {len(table)} jobs failed" if failed == len(bad) else f"{len(bad)} of {len(table)} jobs did not finish ok"
+    lines = [f"{what}; errors in {Path(sweep_dir) / RESULTS_STEM}.csv and each job's status.json under {sweep_dir}"]
+    for status, group in bad.groupby("status", sort=False):
+        if group["error"].isna().all():
+            lines.append(f"  {len(group)} {status}: jobs {_ranges([int(j) for j in group['job']])}")
+        else:
+            for _, row in group.iterrows():
+                error = "" if pd.isna(row["error"]) else f": {row['error']}"
+                lines.append(f"  job {row['job']}: {row['status']}{error}")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Exit status: 0 when every job finished ok, 1 otherwise (failed, interrupted, running,
+    missing, corrupt), so a script or CI can tell a complete sweep from a partial one."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("sweep_dir", type=Path, help="the multirun folder (hydra.sweep.dir)")
     parser.add_argument(
@@ -186,10 +239,10 @@ def main(argv: list[str] | None = None) -> int:
 
         report = build_report(table, args.sweep_dir, **report_settings(args.sweep_dir))
         print(f"dashboard -> {report}")
-    for _, row in table[table["status"] != "ok"].iterrows():
-        error = "" if pd.isna(row["error"]) else f": {row['error']}"
-        print(f"  job {row['job']}: {row['status']}{error}")
-    return 0
+    problems = problem_lines(table, args.sweep_dir)
+    for line in problems:
+        print(line, file=sys.stderr)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

@@ -1,22 +1,82 @@
 """One run inside a Hydra job folder: status, resume and failure capture.
 
 A sweep must never lose finished work (PITFALLS: Hydra has no resume, and shows only the
-first error, late). So each job records ``status.json`` in its own folder — ``running``,
-then ``ok`` or ``failed`` with the error and traceback — and a job whose folder already
-holds ``status ok``, ``metrics.json`` and the same overrides is skipped when the sweep is
-run again into the same folder (``hydra.sweep.dir=<it>``).
+first error, late). So each job records ``status.json`` in its own folder — ``running``
+(with the process id and host, so a collect can tell a job killed mid-run), then ``ok``,
+``failed`` with the error and traceback, or ``interrupted`` (Ctrl-C, SIGTERM) — and a job
+whose folder already holds ``status ok``, ``metrics.json`` and the same overrides is skipped
+when the sweep is run again into the same folder (``hydra.sweep.dir=<it>``).
+
+Sweep workers also watch their parent (:func:`watch_parent`): when the sweep's main process
+dies, even by SIGKILL, they exit instead of running on as orphans.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import socket
+import threading
 import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from experiments.outputs import write_json
+from analysis.files import write_json
+from experiments.outputs import RUN_FILES
+
+# Set by experiments/run.py in the sweep's main process; inherited by its workers.
+SWEEP_PID_ENV = "COMMUNITY_SWEEP_PID"
+_watching = False
+
+
+def process_start(pid: int) -> str | None:
+    """The kernel's start time of ``pid`` (clock ticks since boot), or None: with the pid it
+    names one process, even after the pid is reused."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
+def process_alive(pid: int, started: str | None = None) -> bool:
+    """Whether the process that recorded (pid, start time) still runs on this host."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # exists, owned by someone else
+    if started is not None and process_start(pid) not in (None, started):
+        return False  # the pid was reused by another process
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+def watch_parent(poll_seconds: float = 0.5) -> None:
+    """In a sweep worker: exit as soon as the process that started it is gone.
+
+    loky (the joblib launcher) keeps idle workers for minutes and does not stop them when
+    the sweep's process is killed; they would be re-parented to PID 1 and hold their memory.
+    A daemon thread polls ``os.getppid()`` and ends the process when it changes. Started once
+    per process, only in processes below a sweep (``COMMUNITY_SWEEP_PID`` set and not us).
+    """
+    global _watching
+    owner = os.environ.get(SWEEP_PID_ENV)
+    if _watching or not owner or owner == str(os.getpid()):
+        return
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(poll_seconds)
+        os._exit(143)  # like SIGTERM: the sweep is gone, nobody will read our result
+
+    threading.Thread(target=watch, name="watch-sweep-parent", daemon=True).start()
+    _watching = True
 
 
 def is_done(out_dir: Path, overrides: list[str] | None = None) -> bool:
@@ -39,15 +99,20 @@ def run_job(out_dir: Path, overrides: list[str], task: Callable[[], dict[str, An
             swallow_errors: bool) -> dict[str, Any] | None:
     """Run ``task`` once for this folder. In a sweep (``swallow_errors``) a failure is
     recorded and returns None so the other jobs go on; in a single run it re-raises."""
+    if swallow_errors:
+        watch_parent()
     if is_done(out_dir, overrides):
         print(f"[skip] {out_dir} already finished (resume)")
         return json.loads((out_dir / "metrics.json").read_text())
     started = time.perf_counter()
+    pid = os.getpid()
     status: dict[str, Any] = {"status": "running", "error": None, "traceback": None,
-                              "overrides": overrides, "wall_seconds": None}
+                              "overrides": overrides, "wall_seconds": None,
+                              "pid": pid, "host": socket.gethostname(), "process_start": process_start(pid)}
     write_json(out_dir / "status.json", status)
-    # A stale result from another job that had this folder must not pass for ours.
-    (out_dir / "metrics.json").unlink(missing_ok=True)
+    # A stale result from another run that had this folder must not pass for ours.
+    for name in RUN_FILES:
+        (out_dir / name).unlink(missing_ok=True)
     try:
         metrics = task()
     except Exception as exc:  # noqa: BLE001 - recorded, not hidden
@@ -58,6 +123,11 @@ def run_job(out_dir: Path, overrides: list[str], task: Callable[[], dict[str, An
             raise
         print(f"[failed] {out_dir}: {status['error']}")
         return None
+    except BaseException as exc:  # Ctrl-C, SIGTERM (run.py turns it into KeyboardInterrupt), exit
+        status.update(status="interrupted", error=f"interrupted ({type(exc).__name__})",
+                      wall_seconds=time.perf_counter() - started)
+        write_json(out_dir / "status.json", status)
+        raise
     status.update(status="ok", wall_seconds=time.perf_counter() - started)
     write_json(out_dir / "status.json", status)
     return metrics

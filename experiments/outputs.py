@@ -20,6 +20,10 @@ from typing import Any
 from analysis.files import write_atomic, write_json
 from sim import Result
 
+# Every file write_run may write: a new run into a used folder removes them first, so no
+# stale file from an earlier run (another scenario's report) passes for this run's.
+RUN_FILES = ("metrics.json", "timeseries.csv", "members.csv", "events.csv", "config.yaml", "report.html")
+
 MEMBER_COLUMNS = ("id", "name", "label", "final_role", "role_history", "join_day", "channel", "leave_day",
                   "leave_reason", "fit", "expertise", "messages_total", "satisfaction")
 

@@ -85,8 +85,8 @@ def test_job_folders_named_with_overrides_are_found(tmp_path: Path) -> None:
 
 
 def test_cli_writes_table_and_report(half_done: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main([str(half_done)]) == 0
-    out = capsys.readouterr().out
-    assert "4 jobs" in out and "job 1: failed: RuntimeError: boom" in out
+    assert main([str(half_done)]) == 1  # not every job finished ok
+    out = capsys.readouterr()
+    assert "4 jobs" in out.out and "job 1: failed: RuntimeError: boom" in out.err
     for name in ("results.csv", "results.parquet", "sweep_report.html"):
         assert (half_done / name).stat().st_size > 0

@@ -82,13 +82,14 @@ def test_collect_and_resume_a_killed_sweep(joblib_sweep: tuple[Path, str], tmp_p
     half = collect(sweep).set_index("job")
     assert len(half) == 8  # planned jobs come from the sweep definition, not the folders
     assert set(half.loc[last_two, "status"]) == {"missing"}
-    assert half.loc[running, "status"] == "running"
+    # Its recorded worker process is gone: killed mid-run, not running forever.
+    assert half.loc[running, "status"] == "interrupted"
     assert half.loc[last_two, "seed"].notna().all()  # settings known even without a folder
 
     # On demand (the command strategists run after a crash): table + dashboard.
     from experiments.collect import main
 
-    assert main([str(sweep)]) == 0
+    assert main([str(sweep)]) == 1  # holes: a script can tell
     assert_dashboard(sweep)
 
     # Resuming fills the holes and re-runs the interrupted job.
