@@ -30,7 +30,13 @@ class Result:
 
 def simulate(params: Params | None = None, on_day: Callable[[CommunityModel], None] | None = None) -> Result:
     """Run one group until it dies or the horizon; ``on_day`` is called after every day."""
-    model = CommunityModel(params)
+    p = params if params is not None else Params()
+    if p.start.snapshot:
+        from sim.snapshot import continue_from
+
+        model = continue_from(p)
+    else:
+        model = CommunityModel(p)
     while model.running:
         model.step()
         if on_day is not None:

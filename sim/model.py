@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import mesa
@@ -10,17 +11,19 @@ import numpy as np
 
 from sim.agents import Founder, Member
 from sim.observe import Observer, outcomes
-from sim.params import Params, validate
+from sim.params import ParamError, Params, validate
 from sim.processes import (
     arrivals,
     churn,
     content,
     conversation,
+    costs,
     lifecycle,
     moderation,
     needs,
     reading,
     roles,
+    timeline,
 )
 from sim.roles import Role
 
@@ -35,6 +38,9 @@ class CommunityModel(mesa.Model):
 
     def __init__(self, params: Params | None = None) -> None:
         self.p = validate(params if params is not None else Params())
+        if self.p.start.snapshot:
+            raise ParamError("start.snapshot is set: continue a saved group with sim.simulate(params) "
+                             "(or sim.snapshot.continue_from), not by building a new one")
         super().__init__(rng=np.random.default_rng(self.p.seed))
         self.day = 0
         self.network = nx.Graph()
@@ -51,6 +57,7 @@ class CommunityModel(mesa.Model):
         self.observer = Observer()
         self.log = conversation.DayLog()
         arrivals.found_group(self)
+        costs.account(self)
         self.lifecycle.update(self)
         self.observer.record(self)
 
@@ -59,6 +66,7 @@ class CommunityModel(mesa.Model):
         """One day in the group, in the order of MODEL.md §4."""
         self.day += 1
         self.log = conversation.DayLog()
+        timeline.apply_due_changes(self)  # a strategy change takes effect this morning
         arrivals.admit_newcomers(self)  # §4.1
         content.publish_scheduled(self)  # §4.2
         for m in self._shuffled():  # §4.3
@@ -71,11 +79,28 @@ class CommunityModel(mesa.Model):
         roles.update_roles(self)  # §4.6
         churn.let_members_leave(self)  # §4.7
         needs.drift(self)  # §4.8
+        costs.account(self)  # the day's founder hours, costs and income (changes nobody)
         self.lifecycle.update(self)  # §5: indicators, phase, turning points
         row = self.observer.record(self)
         self.stimulus = min(1.0, (row["msgs_valuable"] + row["msgs_chat"]) / max(1, row["members"]))
         if self.lifecycle.ended or self.day >= self.p.days:
             self.running = False
+
+    # -- snapshots (sim/snapshot.py) ------------------------------------------------------------
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_next_agent_id"] = max((m.unique_id for m in self.roster), default=0) + 1
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        next_id = state.pop("_next_agent_id")
+        self.__dict__.update(state)
+        # Mesa numbers agents with a class-level counter per model *instance*
+        # (``Agent._ids[model]``). An unpickled model is a new instance, whose counter would
+        # start again at 1: newcomers would take the ids of members in the roster (merged
+        # network nodes, a clobbered id index) and the continued run would diverge from the
+        # uninterrupted one on its first day.
+        mesa.Agent._ids[self] = itertools.count(next_id)
 
     # -- helpers the processes share -----------------------------------------------------------
     @property

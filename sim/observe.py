@@ -61,6 +61,7 @@ class Observer:
         row["founder_energy"] = model.founder.energy if model.founder is not None and model.founder.present else 0.0
         row["quality"] = model.kol_view.quality
         row["mean_satisfaction"] = sum(sats) / len(sats) if sats else 0.0
+        row.update({"founder_hours": log.founder_hours, "cost": log.cost, "income": log.income})
         self.rows.append(row)
         return row
 
@@ -114,4 +115,20 @@ def outcomes(model: CommunityModel) -> dict[str, Any]:
         "ads_visible": sum(r["msgs_ad"] for r in rows),
         "messages_total": sum(r["msgs_valuable"] + r["msgs_chat"] + r["msgs_ad"] + r["msgs_content"] for r in rows),
         "final_phase": rows[-1]["phase"] if rows else "launch",
+        **_money_and_time(rows, end_day),
+    }
+
+
+def _money_and_time(rows: list[dict[str, Any]], end_day: int | None) -> dict[str, float]:
+    """The strategy's effort and money (sim/processes/costs.py): founder hours per day are
+    averaged over the days the group was alive (day 1 to its end or the horizon)."""
+    alive = [r["founder_hours"] for r in rows if 1 <= r["day"] and (end_day is None or r["day"] <= end_day)]
+    costs = sum(r["cost"] for r in rows)
+    income = sum(r["income"] for r in rows)
+    return {
+        "founder_hours_per_day": sum(alive) / len(alive) if alive else 0.0,
+        "founder_hours_total": sum(r["founder_hours"] for r in rows),
+        "costs_total": costs,
+        "income_total": income,
+        "net_revenue": income - costs,
     }

@@ -12,6 +12,7 @@ checks ranges and impossible combinations with a message naming the key.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import enum
 import math
@@ -307,6 +308,46 @@ class Phases:
 
 
 @dataclass
+class Costs:
+    """What a strategy costs and earns (accounting only: no rate here changes what members do).
+
+    Founder hours are the owner's working time (seed 004 L152: the owner wrote 90 % of the
+    content by hand); money is in yuan, the currency of ``entry.fee`` and ``monetisation.price``.
+    ``sim/processes/costs.py`` turns the day's counts into hours, costs and income."""
+
+    hours_per_post: float = P(0.5, 0, 24, unit="founder hours per scheduled content post (a tip)", src="assumption: finding, writing and checking a tip takes half an hour")
+    hours_per_session: float = P(2.0, 0, 24, unit="founder hours per weekly sharing session", src="assumption: an evening's session with preparation (seed 004 L319)")
+    hours_per_event: float = P(6.0, 0, 24, unit="founder hours per monthly offline event", src="assumption: organising and attending a meet-up (seed 004 L648)")
+    hours_per_violation: float = P(0.05, 0, 24, unit="founder hours per ad handled by the founder (warn or kick)", src="assumption: three minutes to spot, remove and warn (seed 004 L600)")
+    hours_per_welcome: float = P(0.05, 0, 24, unit="founder hours per newcomer the founder greets", src="assumption: three minutes of welcome ritual (seed 004 L315)")
+    hours_per_review: float = P(0.1, 0, 24, unit="founder hours per application reviewed (entry.threshold = application)", src="assumption: six minutes to read a questionnaire or proof (seed 004 L209-210)")
+    moderation_team_per_day: float = P(100.0, 0, 100000, unit="yuan/day for a moderation team (moderation.kol_admins)", src="assumption: a part-time paid moderator, ~3,000 yuan a month")
+    kol_privilege_per_day: float = P(5.0, 0, 100000, unit="yuan per KOL per day at roles.kol_incentive = 1 (scales with the incentive)", src="assumption: gifts, free courses and titles worth ~150 yuan a month (seed 004 L61)")
+    cost_per_promoted_member: float = P(5.0, 0, 100000, unit="yuan per member who joins through promotion (arrivals.promotion_per_day)", src="assumption: the price of a bought lead in other groups (seed 004 L176 暴力引流)")
+    cost_per_paid_ads_member: float = P(10.0, 0, 100000, unit="yuan per member bought by paid_ads seeding (seed users and recruits)", src="assumption: a paid-ad acquisition cost")
+    ad_slot_price: float = P(10.0, 0, 100000, unit="yuan per ad allowed under the quota (a paid flash-market slot)", src="seed 001 L99 快闪集市, L107 income sources; assumption: the price")
+
+
+@dataclass
+class Start:
+    """Where the group starts: founded from scratch (both empty), a saved snapshot, or a description."""
+
+    snapshot: str = ""  # path of a snapshot.pkl written by the main job: continue that group
+    description: str = ""  # path of a YAML describing a group (members by role, tenure, ties)
+
+
+@dataclass
+class Change:
+    """One strategy change of a timeline: on the morning of ``day`` the dotted ``section.field``
+    keys of ``set`` take their values (``day = -1``: never, the "no switch" arm of a sweep).
+    ``label`` names the change in the story (e.g. the strategy piece it came from)."""
+
+    day: int = -1
+    set: dict[str, Any] = field(default_factory=dict)
+    label: str = ""
+
+
+@dataclass
 class Params:
     """Everything a run depends on. Same Params + same seed => identical run."""
 
@@ -329,6 +370,19 @@ class Params:
     needs: Needs = field(default_factory=Needs)
     network: Network = field(default_factory=Network)
     phases: Phases = field(default_factory=Phases)
+    costs: Costs = field(default_factory=Costs)
+    start: Start = field(default_factory=Start)
+    #: Strategy changes during the run, applied in day order (sim/processes/timeline.py).
+    timeline: list[Change] = field(default_factory=list)
+
+
+#: Fields of Params that are not parameters with a range (walked separately).
+_NOT_SCALAR = ("timeline",)
+#: Sections a timeline cannot change: where the group started is history.
+_FIXED_SECTIONS = ("start",)
+
+
+_ENUMS = (SeedStrategy, EntryThreshold, AdPolicy, ChurnMode, InitialNetwork)
 
 
 class ParamError(ValueError):
@@ -337,6 +391,8 @@ class ParamError(ValueError):
 
 def _walk(obj: Any, prefix: str = ""):
     for f in dataclasses.fields(obj):
+        if f.name in _NOT_SCALAR:
+            continue
         value = getattr(obj, f.name)
         key = f"{prefix}{f.name}"
         if dataclasses.is_dataclass(value):
@@ -356,7 +412,14 @@ def _type_ok(value: Any, annotation: Any) -> bool:
 
 
 def validate(p: Params) -> Params:
-    """Check types, ranges and combinations; raise ParamError naming the key and range."""
+    """Check types, ranges and combinations, and every change of the timeline; raise
+    ParamError naming the key and range."""
+    _check_values(p)
+    _check_timeline(p)
+    return p
+
+
+def _check_values(p: Params) -> None:
     for key, f, value in _walk(p):
         if not _type_ok(value, f.type):
             raise ParamError(f"{key} = {value!r}: expected {f.type}")
@@ -367,7 +430,62 @@ def validate(p: Params) -> Params:
             unit = f.metadata.get("unit", "")
             raise ParamError(f"{key} = {value!r} is out of range: allowed [{lo}, {hi}] ({unit})")
     _check_combinations(p)
-    return p
+
+
+def _fields_of(section: Any) -> dict[str, dataclasses.Field]:
+    return {f.name: f for f in dataclasses.fields(section)}
+
+
+def _coerce(key: str, f: dataclasses.Field, value: Any) -> Any:
+    """``value`` as the type of field ``f`` (a config gives enums as strings)."""
+    kind = f.type if isinstance(f.type, str) else f.type.__name__
+    if kind in ("int", "float", "bool", "str"):
+        if kind == "float" and isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+        return value  # _check_values names a wrong type with the key
+    enum_type = next(t for t in _ENUMS if t.__name__ == kind)
+    try:
+        return enum_type(value.value if isinstance(value, enum.Enum) else value)
+    except ValueError:
+        allowed = ", ".join(e.value for e in enum_type)
+        raise ParamError(f"{key} = {value!r}: allowed {allowed}") from None
+
+
+def apply_change(p: Params, values: dict[str, Any]) -> Params:
+    """A copy of ``p`` with dotted ``section.field`` keys set to ``values``, range-checked.
+
+    Raises ParamError naming an unknown key (with the allowed ones) or a bad value (with its
+    range). The copy keeps ``p``'s timeline; ``p`` itself is not changed."""
+    sections = {f.name for f in dataclasses.fields(p) if dataclasses.is_dataclass(getattr(p, f.name))}
+    changeable = sorted(sections - set(_FIXED_SECTIONS))
+    new = copy.deepcopy(p)
+    for key, value in values.items():
+        section, _, name = str(key).partition(".")
+        if section not in changeable or not name:
+            raise ParamError(f"unknown key {key}: a change sets section.field keys of {', '.join(changeable)}")
+        fields = _fields_of(getattr(new, section))
+        if name not in fields:
+            raise ParamError(f"unknown key {key}: allowed keys are {', '.join(f'{section}.{n}' for n in fields)}")
+        setattr(getattr(new, section), name, _coerce(key, fields[name], value))
+    _check_values(new)
+    return new
+
+
+def _check_timeline(p: Params) -> None:
+    """Every change: a day inside the horizon (or -1, never), known keys, allowed values;
+    each change is checked on top of the ones before it (a quota needs its policy)."""
+    current = p
+    for i, ch in sorted(enumerate(p.timeline), key=lambda t: (t[1].day, t[0])):
+        where = f"timeline[{i}]" + (f" ({ch.label})" if ch.label else "")
+        if not isinstance(ch.day, int) or isinstance(ch.day, bool) or not (ch.day == -1 or 1 <= ch.day <= p.days):
+            raise ParamError(f"{where}.day = {ch.day!r} is out of range: allowed [1, {p.days}] (the day of the "
+                             f"change, within days = {p.days}) or -1 (never)")
+        if ch.day == -1:
+            continue
+        try:
+            current = apply_change(current, ch.set)
+        except ParamError as e:
+            raise ParamError(f"{where}, day {ch.day}: {e}") from None
 
 
 def _check_combinations(p: Params) -> None:
@@ -388,6 +506,10 @@ def _check_combinations(p: Params) -> None:
         raise ParamError("network.initial = edgelist needs network.edgelist = <path to a 'u v' file>")
     if p.network.edgelist and p.network.initial is not InitialNetwork.edgelist:
         raise ParamError("network.edgelist is set: also set network.initial = edgelist")
+    if p.start.snapshot and p.start.description:
+        raise ParamError("start.snapshot and start.description are both set: a group starts from one of them")
+    if p.start.description and p.network.initial is InitialNetwork.edgelist:
+        raise ParamError("start.description is set: give the ties in the description (edges:), not network.edgelist")
     if p.roles.deactivate_satisfaction > p.roles.activate_satisfaction:
         raise ParamError("roles.deactivate_satisfaction must be <= roles.activate_satisfaction")
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from sim import network
 from sim.agents import Founder, Member
-from sim.params import InitialNetwork, SeedStrategy
+from sim.params import EntryThreshold, InitialNetwork, SeedStrategy
 from sim.roles import Role
 
 if TYPE_CHECKING:
@@ -63,6 +63,11 @@ def _create(model: CommunityModel, role: Role, channel: str, traits: dict,
 def found_group(model: CommunityModel) -> None:
     """Day 0: the founder and the seed users (bypass the threshold: the founder picks them)."""
     p = model.p
+    if p.start.description:
+        from sim.start import found_from_description
+
+        found_from_description(model)
+        return
     if p.network.initial is InitialNetwork.edgelist:
         _found_from_edgelist(model)
         return
@@ -140,7 +145,9 @@ def admit_newcomers(model: CommunityModel) -> None:
     """Today's candidates knock; those who pass the threshold and find a seat join."""
     p = model.p
     log = model.log
+    reviewing = p.entry.threshold is EntryThreshold.application
     for channel, traits, inviter in _candidates_today(model):
+        log.reviews += reviewing
         if not _passes_threshold(model, channel, traits["fit"]):
             log.refused += 1
             continue
@@ -165,3 +172,4 @@ def welcome(model: CommunityModel, newcomer: Member) -> None:
     greeter = model.founder if model.founder_active else model.random_talker()
     if greeter is not None:
         network.tie(model.network, greeter, newcomer)
+        model.log.founder_welcomes += greeter is model.founder

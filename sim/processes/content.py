@@ -41,15 +41,18 @@ def publish_scheduled(model: CommunityModel) -> None:
     posts = _on_rhythm(day, c.posts_per_week)
     cost_posts = posts
     log.content += posts
+    log.tips += posts
     log.valuable_authors.extend([founder] * posts)
     # Sessions on the 7th day of each week, events mid-month: when, not how often (structural).
     if c.weekly_session and day % 7 == 6:
         # A sharing session is a burst of valuable talk that draws replies (seed 004 L319).
         log.content += 1
+        log.sessions += 1
         log.valuable_authors.extend([founder] * round(c.session_value))
         cost_posts += f.session_cost_posts
     if c.monthly_event and day % 30 == 15:
         _offline_event(model)
+        log.offline_events += 1
         cost_posts += f.event_cost_posts
     bursts = _on_rhythm(day, c.red_packets_per_week)
     packets = model.red_packets

@@ -44,6 +44,17 @@ class DayLog:
     turned_away_full: int = 0
     kicked: int = 0
     new_vips: int = 0
+    # What the strategy's work and money are counted from (processes/costs.py):
+    tips: int = 0  # scheduled tips the founder posted
+    sessions: int = 0  # weekly sharing sessions held
+    offline_events: int = 0  # monthly offline events held
+    founder_welcomes: int = 0  # newcomers the founder greeted
+    reviews: int = 0  # applications reviewed (entry.threshold = application)
+    founder_ads_handled: float = 0.0  # removed ads, the founder's share (the rest: KOL admins)
+    ad_slots: int = 0  # ads that stayed within the quota: sold flash-market slots
+    founder_hours: float = 0.0  # set by costs.account at the end of the day
+    cost: float = 0.0  # yuan, set by costs.account
+    income: float = 0.0  # yuan: entry fees + VIP payments (revenue) + ad slots, set by costs.account
 
     @property
     def ads_visible(self) -> int:

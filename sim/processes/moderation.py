@@ -20,13 +20,15 @@ if TYPE_CHECKING:
     from sim.model import CommunityModel
 
 def capacity(model: CommunityModel) -> float:
+    return sum(_capacities(model))
+
+
+def _capacities(model: CommunityModel) -> tuple[float, float]:
+    """(the founder's, the KOL admins') violations handled per day today."""
     m = model.p.moderation
-    cap = 0.0
-    if model.founder_active:
-        cap += m.capacity_per_day * max(0.0, model.founder.energy)
-    if m.kol_admins:
-        cap += m.kol_admin_share * m.capacity_per_day * model.count_role(Role.kol)
-    return cap
+    founder = m.capacity_per_day * max(0.0, model.founder.energy) if model.founder_active else 0.0
+    admins = m.kol_admin_share * m.capacity_per_day * model.count_role(Role.kol) if m.kol_admins else 0.0
+    return founder, admins
 
 
 def enforce_rules(model: CommunityModel) -> None:
@@ -36,10 +38,12 @@ def enforce_rules(model: CommunityModel) -> None:
     if not ads or p.ads.policy is AdPolicy.free:
         return
     allowed = p.ads.quota_per_day if p.ads.policy is AdPolicy.quota else 0
+    log.ad_slots = min(len(ads), allowed)  # the flash market's slots (seed 001 L99)
     violations = ads[allowed:]
     if not violations:
         return
-    cap = capacity(model)
+    founder_cap, admin_cap = _capacities(model)
+    cap = founder_cap + admin_cap
     # Stochastic rounding keeps fractional capacity meaningful on average.
     handled = min(len(violations), int(cap) + (model.rng.random() < cap - int(cap)))
     order = model.rng.permutation(len(violations))[:handled]
@@ -51,6 +55,7 @@ def enforce_rules(model: CommunityModel) -> None:
             poster.warnings += 1
             if poster.warnings > p.moderation.warnings_before_kick:
                 kicked.append(poster)
+    log.founder_ads_handled = handled * founder_cap / cap if cap else 0.0
     if model.founder is not None and model.founder.present:
         model.founder.tire(p.founder.cost_per_moderation * handled)
     for poster in kicked:
