@@ -8,8 +8,10 @@ re-creates the model from its own parameters on reset).
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Optional
 
 import yaml
 from hydra import compose, initialize_config_dir
@@ -27,6 +29,12 @@ class RunConfig(Params):
     """What the main job reads: the model's Params plus run settings."""
 
     progress: bool = True  # progress bar on a terminal (silent under CI / non-TTY)
+    # The day a timeline preset (configs/timeline/) switches strategy: a swept number; -1 = never.
+    switch_day: int = -1
+    # Write snapshot.pkl (the whole group, to continue it with start.snapshot=<path>):
+    # null = single runs do, sweep jobs do not; true/false = always/never.
+    snapshot: Optional[bool] = None
+    snapshot_day: int = -1  # the day the snapshot is of; -1 = the run's last day
     report: bool = True  # write report.html (~5 MB, most of a short job's time: presets turn it off)
     debug_fail: bool = False  # raise on purpose: tests that a failing sweep job loses nothing
 
@@ -39,7 +47,61 @@ def register_configs() -> None:
 def to_params(cfg: DictConfig) -> RunConfig:
     """Typed, range-checked parameters from a composed config (raises ParamError)."""
     _reject_unknown_keys(cfg, RunConfig)
-    return validate(OmegaConf.to_object(cfg))
+    params = OmegaConf.to_object(cfg)
+    for change in params.timeline:
+        change.set, label = expand_pieces(change.set)
+        change.label = change.label or label
+    return _check_run_settings(validate(params))
+
+
+def _check_run_settings(p: RunConfig) -> RunConfig:
+    if not (p.switch_day == -1 or 1 <= p.switch_day <= p.days):
+        raise ParamError(f"switch_day = {p.switch_day} is out of range: allowed [1, {p.days}] (days) or -1 (never)")
+    if not (p.snapshot_day == -1 or 1 <= p.snapshot_day <= p.days):
+        raise ParamError(f"snapshot_day = {p.snapshot_day} is out of range: allowed [1, {p.days}] (days) "
+                         "or -1 (the last day)")
+    if p.start.snapshot:  # a snapshot that cannot be continued says so before anything runs
+        from sim.snapshot import continue_from
+
+        continue_from(p)
+    return p
+
+
+_PACKAGE = re.compile(r"^#\s*@package\s+(\S+)", re.MULTILINE)
+
+
+def piece_values(piece: str, option: str) -> dict[str, Any]:
+    """A strategy piece's option as dotted keys: ``("entry", "application")`` →
+    ``{"entry.threshold": "application", "entry.fit_cutoff": 0.5, ...}``, read from
+    configs/strategy/<piece>/<option>.yaml (its ``# @package <section>`` header)."""
+    folder = CONFIG_DIR / "strategy"
+    pieces = sorted(p.name for p in folder.iterdir() if p.is_dir())
+    if piece not in pieces:
+        raise ParamError(f"unknown strategy piece strategy/{piece}: allowed {', '.join(pieces)}")
+    path = folder / piece / f"{option}.yaml"
+    if not path.is_file():
+        options = sorted(p.stem for p in (folder / piece).glob("*.yaml"))
+        raise ParamError(f"strategy/{piece} = {option!r}: allowed {', '.join(options)}")
+    text = path.read_text()
+    header = _PACKAGE.search(text)
+    if header is None or header.group(1) == "_global_":
+        raise ParamError(f"{path}: a strategy piece needs a '# @package <section>' header")
+    body = yaml.safe_load(text) or {}
+    return {f"{header.group(1)}.{k}": v for k, v in body.items()}
+
+
+def expand_pieces(values: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """A timeline change with ``strategy/<piece>: <option>`` keys as the dotted keys the
+    model reads (the piece changes as a whole), and a label naming the pieces."""
+    out: dict[str, Any] = {}
+    labels = []
+    for key, value in values.items():
+        if str(key).startswith("strategy/"):
+            out.update(piece_values(str(key).split("/", 1)[1], str(value)))
+            labels.append(f"{key}={value}")
+        else:
+            out[key] = value
+    return out, ", ".join(labels)
 
 
 def _reject_unknown_keys(cfg: DictConfig, schema: type, prefix: str = "") -> None:

@@ -8,6 +8,8 @@ File names and columns are a stable contract, read by sweeps and dashboards:
 - ``events.csv``     the story's turning points (day, event)
 - ``config.yaml``    the resolved configuration
 - ``report.html``    the self-contained interactive report
+- ``snapshot.pkl``   the whole group on the last day (or ``snapshot_day``): continue it with
+                     ``start.snapshot=<path>`` (sim/snapshot.py)
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from sim import Result
 
 # Every file write_run may write: a new run into a used folder removes them first, so no
 # stale file from an earlier run (another scenario's report) passes for this run's.
-RUN_FILES = ("metrics.json", "timeseries.csv", "members.csv", "events.csv", "config.yaml", "report.html")
+RUN_FILES = ("metrics.json", "timeseries.csv", "members.csv", "events.csv", "config.yaml", "report.html",
+             "snapshot.pkl")
 
 MEMBER_COLUMNS = ("id", "name", "label", "final_role", "role_history", "join_day", "channel", "leave_day",
                   "leave_reason", "fit", "expertise", "messages_total", "satisfaction")
@@ -46,7 +49,8 @@ def member_rows(result: Result) -> list[dict[str, Any]]:
     } for m in result.model.roster]
 
 
-def write_run(result: Result, out_dir: Path, config_yaml: str, report_html: str | None) -> None:
+def write_run(result: Result, out_dir: Path, config_yaml: str, report_html: str | None,
+              snapshot: bytes | None = None) -> None:
     """All of a run's files; metrics.json last, so its presence means the run is complete."""
     out_dir.mkdir(parents=True, exist_ok=True)
     write_atomic(out_dir / "config.yaml", config_yaml)
@@ -55,4 +59,6 @@ def write_run(result: Result, out_dir: Path, config_yaml: str, report_html: str 
     write_atomic(out_dir / "events.csv", _csv([{"day": d, "event": e} for d, e in result.events], ("day", "event")))
     if report_html is not None:
         write_atomic(out_dir / "report.html", report_html)
+    if snapshot is not None:
+        write_atomic(out_dir / "snapshot.pkl", snapshot)
     write_json(out_dir / "metrics.json", result.outcomes)

@@ -26,7 +26,7 @@ from omegaconf import DictConfig, OmegaConf
 from analysis.compose import register_configs, to_params
 from experiments.jobs import run_job
 from experiments.outputs import write_run
-from sim import ParamError, Result, simulate
+from sim import ParamError, Result, simulate, snapshot
 
 register_configs()
 # Hydra sets the root logger to INFO; Mesa would then log every step.
@@ -38,29 +38,44 @@ def _progress_wanted(enabled: bool) -> bool:
     return enabled and sys.stderr.isatty() and not os.environ.get("CI")
 
 
-def simulate_with_progress(params, show: bool) -> Result:
+def simulate_with_progress(params, show: bool, on_day=None) -> Result:
     if not show:
-        return simulate(params)
+        return simulate(params, on_day=on_day)
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("day {task.completed:.0f}"),
                   TextColumn("{task.fields[phase]}"), TimeRemainingColumn(), transient=True) as bar:
         task = bar.add_task(params.scenario.name, total=params.days, phase="")
-        return simulate(params, on_day=lambda m: bar.update(task, completed=m.day, phase=m.phase))
+        def tick(m) -> None:
+            bar.update(task, completed=m.day, phase=m.phase)
+            if on_day is not None:
+                on_day(m)
+
+        return simulate(params, on_day=tick)
 
 
-def run_once(cfg: DictConfig, out_dir: Path, show_progress: bool) -> dict:
+def run_once(cfg: DictConfig, out_dir: Path, show_progress: bool, sweeping: bool = False) -> dict:
     """Validate, simulate, write every output. Returns the run outcomes."""
     params = to_params(cfg)  # ParamError before anything runs
     if params.debug_fail:
         raise RuntimeError("debug_fail=true: this job fails on purpose")
-    result = simulate_with_progress(params, show_progress)
+    want_snapshot = params.snapshot if params.snapshot is not None else not sweeping
+    saved: list[bytes] = []
+
+    def keep_snapshot(m) -> None:  # the group at the end of day snapshot_day
+        if m.day == params.snapshot_day:
+            saved.append(snapshot.dumps(m))
+
+    hook = keep_snapshot if want_snapshot and params.snapshot_day != -1 else None
+    result = simulate_with_progress(params, show_progress, hook)
+    if want_snapshot and params.snapshot_day == -1:
+        saved.append(snapshot.dumps(result.model))
     report = None
     if params.report:
         from dashboards.report import build_report
 
         report = build_report(result)
-    write_run(result, out_dir, OmegaConf.to_yaml(cfg, resolve=True), report)
+    write_run(result, out_dir, OmegaConf.to_yaml(cfg, resolve=True), report, saved[0] if saved else None)
     return result.outcomes
 
 
@@ -76,6 +91,8 @@ def _summary(outcomes: dict, out_dir: Path) -> str:
         f"revenue {o['revenue']:.0f}",
         f"report: {out_dir / 'report.html'}" if (out_dir / "report.html").exists() else f"results: {out_dir}",
     ]
+    if (out_dir / "snapshot.pkl").exists():
+        lines.append(f"continue this group: experiments/run.py start.snapshot={out_dir / 'snapshot.pkl'} days=<later day>")
     return "\n".join(lines)
 
 
@@ -90,7 +107,8 @@ def main(cfg: DictConfig) -> dict | None:
             to_params(cfg)
         except ParamError as e:
             sys.exit(f"Configuration error: {e}")
-    outcomes = run_job(out_dir, overrides, lambda: run_once(cfg, out_dir, _progress_wanted(cfg.progress) and not sweeping),
+    outcomes = run_job(out_dir, overrides,
+                       lambda: run_once(cfg, out_dir, _progress_wanted(cfg.progress) and not sweeping, sweeping),
                        swallow_errors=sweeping)
     if outcomes is not None and not sweeping:
         print(_summary(outcomes, out_dir))

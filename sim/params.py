@@ -403,6 +403,10 @@ def _walk(obj: Any, prefix: str = ""):
 
 def _type_ok(value: Any, annotation: Any) -> bool:
     annotation = annotation if isinstance(annotation, str) else annotation.__name__
+    if annotation.startswith("Optional[") or annotation.endswith(" | None"):
+        if value is None:
+            return True
+        annotation = annotation.removeprefix("Optional[").removesuffix("]").removesuffix(" | None")
     expected = {"int": int, "float": (int, float), "bool": bool, "str": str}.get(annotation)
     if expected is None:  # an enum: compare by class name
         return type(value).__name__ == annotation
