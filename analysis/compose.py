@@ -48,10 +48,21 @@ def to_params(cfg: DictConfig) -> RunConfig:
     """Typed, range-checked parameters from a composed config (raises ParamError)."""
     _reject_unknown_keys(cfg, RunConfig)
     params = OmegaConf.to_object(cfg)
+    params.start.snapshot = _find(params.start.snapshot)
+    params.start.description = _find(params.start.description)
     for change in params.timeline:
         change.set, label = expand_pieces(change.set)
         change.label = change.label or label
     return _check_run_settings(validate(params))
+
+
+def _find(path: str) -> str:
+    """A relative start file: from the working folder, else from the repository (the shipped
+    examples/ work from anywhere)."""
+    if not path or Path(path).is_absolute() or Path(path).exists():
+        return path
+    shipped = CONFIG_DIR.parent / path
+    return str(shipped) if shipped.exists() else path
 
 
 def _check_run_settings(p: RunConfig) -> RunConfig:
