@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
+import signal
 import sys
 from pathlib import Path
 
@@ -24,7 +26,8 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from analysis.compose import register_configs, to_params
-from experiments.jobs import run_job
+from experiments import callbacks
+from experiments.jobs import SWEEP_PID_ENV, run_job
 from experiments.outputs import write_run
 from sim import ParamError, Result, simulate, snapshot
 
@@ -57,6 +60,8 @@ def simulate_with_progress(params, show: bool, on_day=None) -> Result:
 def run_once(cfg: DictConfig, out_dir: Path, show_progress: bool, sweeping: bool = False) -> dict:
     """Validate, simulate, write every output. Returns the run outcomes."""
     params = to_params(cfg)  # ParamError before anything runs
+    for warning in callbacks.preflight(params):  # also in each sweep job: names, edge list, memory
+        logging.getLogger(__name__).warning("%s", warning)
     if params.debug_fail:
         raise RuntimeError("debug_fail=true: this job fails on purpose")
     want_snapshot = params.snapshot if params.snapshot is not None else not sweeping
@@ -96,6 +101,18 @@ def _summary(outcomes: dict, out_dir: Path) -> str:
     return "\n".join(lines)
 
 
+HYDRA_OWN_FILES = {".hydra", "run.log"}
+
+
+def _remove_if_only_hydra(out_dir: Path) -> None:
+    """Remove a run folder that holds nothing but what Hydra put there for this run."""
+    try:
+        if out_dir.is_dir() and {p.name for p in out_dir.iterdir()} <= HYDRA_OWN_FILES:
+            shutil.rmtree(out_dir)
+    except OSError:
+        pass
+
+
 @hydra.main(config_path="../configs", config_name="config", version_base="1.3")
 def main(cfg: DictConfig) -> dict | None:
     hc = HydraConfig.get()
@@ -103,9 +120,11 @@ def main(cfg: DictConfig) -> dict | None:
     sweeping = hc.mode == RunMode.MULTIRUN
     overrides = list(hc.overrides.task)
     if not sweeping:
+        # Normally caught earlier, before Hydra made the folder (callbacks.Preflight).
         try:
-            to_params(cfg)
-        except ParamError as e:
+            callbacks.preflight(to_params(cfg))
+        except (ParamError, callbacks.PreflightError) as e:
+            _remove_if_only_hydra(out_dir)
             sys.exit(f"Configuration error: {e}")
     outcomes = run_job(out_dir, overrides,
                        lambda: run_once(cfg, out_dir, _progress_wanted(cfg.progress) and not sweeping, sweeping),
@@ -115,5 +134,15 @@ def main(cfg: DictConfig) -> dict | None:
     return outcomes
 
 
+def _terminate(signum, frame):  # noqa: ARG001 - signal handler signature
+    """SIGTERM takes the same way out as Ctrl-C: joblib stops its workers, jobs record
+    ``interrupted``. (Default SIGTERM would kill this process alone and orphan the workers.)"""
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 if __name__ == "__main__":
+    os.environ[SWEEP_PID_ENV] = str(os.getpid())  # sweep workers exit when this process is gone
+    signal.signal(signal.SIGTERM, _terminate)
     main()
+    # A sweep with unfinished jobs exits 1 (the callback logged how many and where).
+    sys.exit(1 if callbacks.LAST_SWEEP_PROBLEMS else 0)
