@@ -96,6 +96,17 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("self_operating_days", "Days self-operating", "days"),
     Outcome("kol_exits", "KOL exits", "KOLs", higher_is_better=False,
             definition="members who left the group (for any reason) while they were KOLs"),
+    Outcome("founder_hours_per_day", "Founder hours per day", "hours/day", higher_is_better=False,
+            definition="the founder's working hours (content, sessions, events, removing ads, welcomes, reviewing "
+                       "applications; rates in Params.costs) averaged over the days the group was alive"),
+    Outcome("founder_hours_total", "Founder hours in total", "hours", higher_is_better=False,
+            definition="the founder's working hours summed over the run"),
+    Outcome("costs_total", "Costs", "yuan", higher_is_better=False,
+            definition="moderation team, KOL privileges and bought members (promotion, paid-ads seeding) "
+                       "over the run, at the rates of Params.costs"),
+    Outcome("income_total", "Income", "yuan",
+            definition="entry fees + VIP payments (revenue) + ad slots sold under a quota (the flash market)"),
+    Outcome("net_revenue", "Net revenue", "yuan", definition="income − costs over the run"),
 )
 
 #: What a single run's report shows, in order (outcomes of one run, not of an ensemble).

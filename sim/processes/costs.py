@@ -6,7 +6,7 @@ reviews, ads the founder removed, members bought, ad slots sold) become
     founder_hours = tips · hours_per_post + sessions · hours_per_session + events · hours_per_event
                     + ads handled by the founder · hours_per_violation + greetings · hours_per_welcome
                     + applications · hours_per_review
-    cost   = moderation_team_per_day [moderation.kol_admins, while the group lives]
+    cost   = moderation_team_per_day [moderation.kol_admins, each day from day 1 while the group lives]
              + kol_privilege_per_day · roles.kol_incentive · KOLs
              + cost_per_promoted_member · promotion joins + cost_per_paid_ads_member · bought joins
     income = revenue (entry fees + VIP payments) + ad_slot_price · ads within the quota
@@ -36,7 +36,7 @@ def account(model: CommunityModel) -> None:
     if model.day == 0 and p.seeding.strategy is SeedStrategy.paid_ads and not p.start.description:
         bought += log.joins["seed"] - 1  # the seed cohort was bought too (the founder was not)
     cost = c.cost_per_promoted_member * log.joins["promotion"] + c.cost_per_paid_ads_member * max(0, bought)
-    if p.moderation.kol_admins and not model.lifecycle.ended:
+    if p.moderation.kol_admins and model.day >= 1 and not model.lifecycle.ended:
         cost += c.moderation_team_per_day
     if p.roles.kol_incentive:
         cost += c.kol_privilege_per_day * p.roles.kol_incentive * model.count_role(Role.kol)
