@@ -17,7 +17,7 @@ import pandas as pd
 
 from analysis import stats
 from analysis.ensemble import override_columns
-from analysis.registry import OUTCOMES, Outcome
+from analysis.registry import OUTCOMES, Outcome, lever
 
 REPLICATE_KEYS = {"seed"}
 # Override keys that are run settings, not strategy choices.
@@ -45,11 +45,32 @@ def fmt_value(v) -> str:
     return str(v)
 
 
+def setting_label(key: str, value) -> str:
+    """One setting as a reader sees it: ``Entry threshold: application``, not ``strategy/entry=application``
+    (labels from analysis/registry.py; an unregistered key keeps its config form)."""
+    lv = lever(key)
+    return f"{lv.label}: {lv.value_label(value)}" if lv else f"{key}={fmt_value(value)}"
+
+
 def label_strategies(table: pd.DataFrame, keys: list[str]) -> pd.Series:
-    """``ad_policy=ban, threshold=paid`` per row: the strategy a run belongs to."""
+    """``Ad policy: ban, Entry threshold: paid`` per row: the strategy a run belongs to."""
     if not keys:
         return pd.Series("all runs", index=table.index)
-    return table[keys].apply(lambda r: ", ".join(f"{_short(k, keys)}={fmt_value(r[k])}" for k in keys), axis=1)
+    return table[keys].apply(lambda r: ", ".join(setting_label(k, r[k]) for k in keys), axis=1)
+
+
+def natural_order(table: pd.DataFrame, keys: list[str]) -> list[str]:
+    """The strategies (column ``strategy``) in their natural order: each factor's options as the
+    registry lists them (open < invite < application < paid), numbers by size, first factor first."""
+    if "strategy" not in table or not len(table):
+        return []
+    firsts = table.drop_duplicates("strategy")
+
+    def key(i):
+        row = firsts.loc[i]
+        return tuple(lever(k).sort_key(row[k]) if lever(k) else (math.inf, fmt_value(row[k])) for k in keys)
+
+    return [firsts.loc[i, "strategy"] for i in sorted(firsts.index, key=key)]
 
 
 def horizon(runs: pd.DataFrame) -> float:
@@ -57,7 +78,8 @@ def horizon(runs: pd.DataFrame) -> float:
     return float(stats.numeric(runs[LIFESPAN]).max())
 
 
-def _alive(runs: pd.DataFrame) -> pd.Series:
+def alive(runs: pd.DataFrame) -> pd.Series:
+    """Runs still alive at the horizon (censored lifespans)."""
     return runs["censored"].fillna(False).astype(bool) if "censored" in runs else pd.Series(False, index=runs.index)
 
 
@@ -66,7 +88,7 @@ def summary(runs: pd.DataFrame, outcome: Outcome, end: float | None = None) -> t
     outcome can take (lifespan: RMST within [0, horizon]; shares within [0, 1]; counts ≥ 0)."""
     if outcome.key == LIFESPAN:
         end = end if end is not None else horizon(runs)
-        return stats.rmst_ci(runs[LIFESPAN], _alive(runs), end)
+        return stats.rmst_ci(runs[LIFESPAN], alive(runs), end)
     values = stats.numeric(runs[outcome.key])
     bounds = (0.0, 1.0) if outcome.is_rate or outcome.unit.startswith("share") else (0.0, math.inf)
     return stats.mean_ci(values, is_rate=outcome.is_rate, bounds=bounds)
@@ -75,7 +97,7 @@ def summary(runs: pd.DataFrame, outcome: Outcome, end: float | None = None) -> t
 def p_differ(a: pd.DataFrame, b: pd.DataFrame, outcome: str) -> float:
     """Two-sided p-value that strategies a and b differ on ``outcome``."""
     if outcome == LIFESPAN:
-        return stats.logrank(a[LIFESPAN], _alive(a), b[LIFESPAN], _alive(b))
+        return stats.logrank(a[LIFESPAN], alive(a), b[LIFESPAN], alive(b))
     return stats.mann_whitney(a[outcome], b[outcome])
 
 
@@ -89,7 +111,7 @@ def ranked_strategies(ok: pd.DataFrame, outcome: Outcome) -> pd.DataFrame:
         m, lo, hi = summary(runs, outcome, end)
         row = {"strategy": name, "runs": len(runs), "mean": m, "ci_low": lo, "ci_high": hi}
         if LIFESPAN in runs and runs[LIFESPAN].notna().all():
-            row["km_median_lifespan"] = stats.km_median(runs[LIFESPAN], _alive(runs))
+            row["km_median_lifespan"] = stats.km_median(runs[LIFESPAN], alive(runs))
         for o in OUTCOMES:
             if o.key in runs and o.key != outcome.key:
                 row[o.key] = np.nanmean(stats.numeric(runs[o.key])) if runs[o.key].notna().any() else math.nan

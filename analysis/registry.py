@@ -8,6 +8,7 @@ sentence a report prints next to it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 
@@ -24,6 +25,26 @@ class Lever:
     integer: bool = False
     options: tuple[str, ...] = ()  # a choice lever: the strategy piece's options, in natural order
     step: float = 1.0  # slider step on the classroom page
+    option_labels: tuple[str, ...] = ()  # how a report names each option (default: the option, '_' as ' ')
+
+    def value_label(self, value) -> str:
+        """The option or value as a reader sees it: 'no rule', '14 posts/week'."""
+        if self.is_choice and str(value) in self.options and self.option_labels:
+            return self.option_labels[self.options.index(str(value))]
+        if self.is_choice:
+            return str(value).replace("_", " ")
+        text = f"{float(value):g}" if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+        return f"{text} {self.unit}" if self.unit and not self.unit.startswith("0..") else text
+
+    def sort_key(self, value) -> tuple:
+        """Natural order: a choice by its place in ``options``, a number by size."""
+        if self.is_choice:
+            v = str(value)
+            return (self.options.index(v), "") if v in self.options else (len(self.options), v)
+        try:
+            return (float(value), "")
+        except (TypeError, ValueError):
+            return (math.inf, str(value))
 
     @property
     def is_choice(self) -> bool:
@@ -46,7 +67,8 @@ class Outcome:
 LEVERS: tuple[Lever, ...] = (
     Lever("seed_strategy", "strategy/seeding", "Seed users", options=("random", "paid_ads", "friends", "kols_first")),
     Lever("entry_threshold", "strategy/entry", "Entry threshold", options=("open", "invite", "application", "paid")),
-    Lever("ad_policy", "strategy/ad_policy", "Ad policy", options=("free", "quota", "ban")),
+    Lever("ad_policy", "strategy/ad_policy", "Ad policy", options=("free", "quota", "ban"),
+          option_labels=("no rule", "daily quota", "ban")),
     Lever("cadence", "strategy/cadence", "Content cadence",
           options=("none", "weekly", "daily", "daily_with_events", "several_daily", "red_packets")),
     Lever("moderation_style", "strategy/moderation", "Moderation", options=("none", "founder", "team")),
@@ -65,6 +87,19 @@ LEVERS: tuple[Lever, ...] = (
 )
 LEVER_BY_NAME = {lv.name: lv for lv in LEVERS}
 LEVER_BY_KEY = {lv.key: lv for lv in LEVERS}
+
+#: Strategies that are more than one setting (configs/experiment/arms/<name>/), swept as
+#: ``+experiment/arms/<name>=<arm>``; options loosest first.
+ARMS: tuple[Lever, ...] = (
+    Lever("ad_arm", "experiment/arms/ad_policy", "Ad policy", options=("free", "quota_10", "quota_3", "quota_1", "ban"),
+          option_labels=("no rule", "quota of 10 ads a day", "quota of 3 ads a day", "quota of 1 ad a day", "ban")),
+)
+
+
+def lever(key: str) -> Lever | None:
+    """The lever (or arm) a swept override key sets; None for an unregistered key."""
+    key = key.lstrip("+")
+    return LEVER_BY_KEY.get(key) or next((a for a in ARMS if a.key == key), None)
 
 #: The numeric levers of the Morris screening (analysis/sensitivity.py), in this order.
 SCREENED_LEVERS = ("seed_users", "fit_cutoff", "spammer_pass", "ad_quota", "posts_per_week", "moderation",

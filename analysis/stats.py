@@ -154,3 +154,66 @@ def logrank(a_life, a_alive, b_life, b_alive) -> float:
 def rolling_mean(values, window: int = 7) -> list[float]:
     """Trailing mean over ``window`` days (shorter at the start): smooths weekly rhythms."""
     return pd.Series(numeric(values)).rolling(window, min_periods=1).mean().tolist()
+
+
+def km_interval(lifespans, alive_at_end, day: float, confidence: float = 0.95) -> tuple[float, float, float]:
+    """Kaplan–Meier share alive on ``day`` with a Greenwood interval on the log(-log) scale,
+    which never leaves [0, 1]. Where the estimate is 1 or 0 (no group ended, or none is
+    left) the log(-log) scale is undefined; the interval is then the Wilson interval of
+    the runs at risk, closed at the estimate. NaN when ``day`` lies past a run still alive
+    at the horizon (nothing is known there)."""
+    t = numeric(lifespans)
+    alive = np.asarray(pd.Series(alive_at_end).fillna(False).astype(bool))
+    if len(t) == 0 or (alive.any() and day > np.nanmax(t[alive])):
+        return (math.nan, math.nan, math.nan)
+    ended = ~alive
+    s, var_sum = 1.0, 0.0
+    for u in np.unique(t[ended & (t <= day)]):
+        n = int(np.sum(t >= u))  # at risk just before u
+        d = int(np.sum((t == u) & ended))
+        s *= 1.0 - d / n
+        var_sum += d / (n * (n - d)) if n > d else math.inf
+    z = float(stats.norm.ppf((1 + confidence) / 2))
+    if s >= 1.0 or s <= 0.0 or not math.isfinite(var_sum):
+        n = len(t)
+        lo, hi = wilson(round(s * n), n, confidence)
+        return (s, 0.0 if s <= 0.0 else lo, 1.0 if s >= 1.0 else hi)
+    half = z * math.sqrt(var_sum) / abs(math.log(s))
+    return (s, float(s ** math.exp(half)), float(s ** math.exp(-half)))
+
+
+def rmst_difference_ci(a_life, a_alive, b_life, b_alive, horizon: float, *, confidence: float = 0.95,
+                       resamples: int = 1000, seed: int = 0) -> tuple[float, float, float]:
+    """RMST(a) − RMST(b) in days with a percentile-bootstrap interval (runs resampled within
+    each group); inside [−horizon, horizon]."""
+    ta, aa = numeric(a_life), np.asarray(pd.Series(a_alive).fillna(False).astype(bool))
+    tb, ab = numeric(b_life), np.asarray(pd.Series(b_alive).fillna(False).astype(bool))
+    value = rmst(ta, aa, horizon) - rmst(tb, ab, horizon)
+    if len(ta) < 2 or len(tb) < 2:
+        return (value, value, value)
+    rng = np.random.default_rng(seed)
+    draws = [
+        rmst(ta[i], aa[i], horizon) - rmst(tb[j], ab[j], horizon)
+        for i, j in zip(rng.integers(0, len(ta), size=(resamples, len(ta))),
+                        rng.integers(0, len(tb), size=(resamples, len(tb))))
+    ]
+    lo, hi = np.quantile(draws, [(1 - confidence) / 2, (1 + confidence) / 2])
+    return (value, float(max(-horizon, min(lo, value))), float(min(horizon, max(hi, value))))
+
+
+def mean_difference_ci(a, b, confidence: float = 0.95) -> tuple[float, float, float]:
+    """mean(a) − mean(b) with a Welch t interval (NaN-free inputs; equal means when both constant)."""
+    x, y = numeric(a), numeric(b)
+    x, y = x[~np.isnan(x)], y[~np.isnan(y)]
+    if len(x) == 0 or len(y) == 0:
+        return (math.nan, math.nan, math.nan)
+    d = float(x.mean() - y.mean())
+    if len(x) < 2 or len(y) < 2:
+        return (d, math.nan, math.nan)
+    va, vb = x.var(ddof=1) / len(x), y.var(ddof=1) / len(y)
+    se = math.sqrt(va + vb)
+    if se == 0:
+        return (d, d, d)
+    df = (va + vb) ** 2 / (va ** 2 / (len(x) - 1) + vb ** 2 / (len(y) - 1))
+    q = float(stats.t.ppf((1 + confidence) / 2, df))
+    return (d, d - q * se, d + q * se)

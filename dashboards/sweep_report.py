@@ -2,16 +2,19 @@
 
 Input is the table of :mod:`experiments.collect` (one row per job). A *strategy* is one
 combination of the swept settings other than the replicate seed; its replicate runs form an
-ensemble. The page answers, in this order, for a strategist who never saw Hydra:
+ensemble. The page is written for an operator who never saw Hydra; top to bottom:
 
-1. a plain-language summary: which strategy wins on the chosen outcome and which differences
-   are statistically significant (log-rank test for lifespan, Mann-Whitney U otherwise,
-   Holm-corrected for the number of comparisons);
-2. a ranked table of strategies with 95 % confidence intervals;
-3. survival curves of lifespan (Kaplan-Meier; runs alive at the horizon are censored);
-4. outcome distributions per strategy (every run as a dot, mean with 95 % t-interval);
-5. heatmaps of the mean outcome over every pair of swept factors;
-6. the jobs that failed or never ran, with their errors.
+1. **Answer** in words and units (analysis/recommend.py): the winning strategies (a tie is
+   called a tie), their lead in days over the reference strategy with an interval, the share
+   of groups alive at 6 and 12 months, and whether the answer holds under other base scenarios;
+2. **Context**: the base scenario and its story, horizon, seeds, the assumptions the answer
+   rests on, what the model is and is not trusted for (the validation's known gaps);
+3. **Trade-offs** (when the runs report the cost model's outcomes): lifespan against net
+   revenue and founder hours, efficient (Pareto) strategies marked;
+4. **Robustness**: the same comparison under the preset's ``robustness_bases``;
+5. the strategies in their natural order with intervals and each outcome's definition;
+6. survival curves, outcome distributions, heatmaps (two-factor sweeps);
+7. **Details**: test names and Holm-adjusted p-values; Optuna's best; jobs without a result.
 
 plotly.js is inlined once, so the file opens without a network.
 """
@@ -29,18 +32,44 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import yaml
+from plotly.colors import qualitative
+from plotly.subplots import make_subplots
 
-from analysis.compare import LIFESPAN, factors, fmt_value as _fmt, label_strategies, ranked_strategies, summary
+from analysis.compare import (
+    LIFESPAN,
+    alive,
+    factors,
+    label_strategies,
+    natural_order,
+    summary,
+)
+from analysis.compare import fmt_value as _fmt
 from analysis.files import write_atomic
-from analysis.registry import OUTCOMES, Outcome, outcome as registered_outcome
+from analysis.recommend import (
+    GAP_TOPICS,
+    SURVIVAL_DAYS,
+    TRUSTED_FOR,
+    BaseResult,
+    Recommendation,
+    TradeOff,
+    burnout_day,
+    recommend,
+)
+from analysis.recommend import (
+    robustness as run_robustness,
+)
+from analysis.registry import OUTCOMES, Outcome, lever
+from analysis.registry import outcome as registered_outcome
 from analysis.stats import ALPHA, kaplan_meier, numeric
+from dashboards.formatting import fmt_outcome, number
 
 REPORT_NAME = "sweep_report.html"
 MAX_CURVES = 20  # survival curves drawn: the top-ranked strategies
 MAX_LEVELS = 12  # a factor with more distinct values gets no heatmap
+MONTHS = {180: "6 months", 365: "12 months"}
 
 
-# ---------------------------------------------------------------- figures
+# ---------------------------------------------------------------- units and colours
 
 
 def _num(v: float, digits: int = 3, rate: bool = False) -> str:
@@ -48,151 +77,434 @@ def _num(v: float, digits: int = 3, rate: bool = False) -> str:
         return "–"
     if rate:
         return f"{v:.0%}"
-    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.{digits}g}"
+    return number(v, digits)
 
 
-def survival_figure(ok: pd.DataFrame, order: list[str]) -> go.Figure:
+def axis_title(o: Outcome) -> str:
+    """An outcome's label with its unit: 'Lifespan (days)'."""
+    unit = "share of runs" if o.is_rate else o.unit
+    return f"{o.label} ({unit})" if unit else o.label
+
+
+def value(o: Outcome, v: float) -> str:
+    return fmt_outcome(o, v)
+
+
+def span(o: Outcome, lo: float, hi: float) -> str:
+    """An interval in the outcome's units, the unit written once: '200–240 days', '12–30 %'."""
+    if any(x is None or (isinstance(x, float) and math.isnan(x)) for x in (lo, hi)):
+        return "–"
+    a, b = fmt_outcome(o, lo), fmt_outcome(o, hi)
+    for unit in (" days", "%"):
+        if a.endswith(unit) and b.endswith(unit):
+            a = a[: -len(unit)]
+    return f"{a}–{b}"
+
+
+def share_span(s: tuple[float, float, float]) -> str:
+    v, lo, hi = s
+    return "–" if math.isnan(v) else f"{v:.0%} ({lo:.0%}–{hi:.0%})"
+
+
+def colours(order: list[str]) -> dict[str, str]:
+    """One distinct colour per strategy, in natural order."""
+    palette = qualitative.D3 if len(order) <= 10 else qualitative.Alphabet
+    return {s: palette[i % len(palette)] for i, s in enumerate(order)}
+
+
+def short_names(order: list[str], keys: list[str]) -> dict[str, str]:
+    """With one swept factor, a strategy is named by its value alone ('ban'); the factor's
+    label is said once. With several, the full label."""
+    if len(keys) != 1:
+        return {s: s for s in order}
+    return {s: s.split(": ", 1)[1] if ": " in s else s for s in order}
+
+
+def factor_title(keys: list[str]) -> str:
+    lv = lever(keys[0]) if len(keys) == 1 else None
+    return lv.label if lv else "Strategy"
+
+
+# ---------------------------------------------------------------- figures
+
+
+def survival_figure(ok: pd.DataFrame, order: list[str], keys: list[str] | None = None) -> go.Figure:
+    """Kaplan–Meier curves, one colour per strategy in natural order; a two-factor sweep gets
+    one panel per level of the first factor (colour = the second factor)."""
+    keys = keys or []
+    title = "Share of groups still alive after N days (Kaplan–Meier; alive at the horizon = censored)"
+    if len(keys) == 2 and ok[keys[0]].nunique() <= 6:
+        rows_key, col_key = keys
+        panels = [v for v in sorted(ok[rows_key].dropna().unique(), key=lambda v: _sort(rows_key, v))]
+        levels = [v for v in sorted(ok[col_key].dropna().unique(), key=lambda v: _sort(col_key, v))]
+        palette = {v: qualitative.D3[i % 10] for i, v in enumerate(levels)}
+        lab_r, lab_c = _label_of(rows_key), _label_of(col_key)
+        fig = make_subplots(rows=1, cols=len(panels), shared_yaxes=True, horizontal_spacing=0.02,
+                            subplot_titles=[f"{lab_r[0]}: {lab_r[1](v)}" for v in panels])
+        for i, pv in enumerate(panels, start=1):
+            for lv_ in levels:
+                runs = ok[(ok[rows_key] == pv) & (ok[col_key] == lv_)]
+                if runs.empty:
+                    continue
+                x, y = kaplan_meier(runs[LIFESPAN], alive(runs))
+                fig.add_trace(go.Scatter(x=x, y=y, mode="lines", line_shape="hv", line={"color": palette[lv_], "width": 2},
+                                         name=f"{lab_c[0]}: {lab_c[1](lv_)}", legendgroup=str(lv_), showlegend=(i == 1)),
+                              row=1, col=i)
+            fig.update_xaxes(title_text="day", row=1, col=i)
+        fig.update_yaxes(title_text="share alive", tickformat=".0%", range=[0, 1.05], row=1, col=1)
+        fig.update_layout(title=title, height=430, legend={"orientation": "h", "y": -0.25})
+        return fig
     fig = go.Figure()
+    cmap = colours(order)
     for name in order:
         runs = ok[ok.strategy == name]
-        x, y = kaplan_meier(runs[LIFESPAN], runs["censored"] if "censored" in runs else [False] * len(runs))
-        fig.add_trace(go.Scatter(x=x, y=y, mode="lines", line_shape="hv", name=name))
-    fig.update_layout(
-        title="Survival: share of groups still alive after N days (Kaplan–Meier, alive at horizon = censored)",
-        xaxis_title="day",
-        yaxis_title="share alive",
-        yaxis_range=[0, 1.05],
-        legend_title="strategy",
-    )
+        x, y = kaplan_meier(runs[LIFESPAN], alive(runs))
+        fig.add_trace(go.Scatter(x=x, y=y, mode="lines", line_shape="hv", name=name, line={"color": cmap[name], "width": 2.5}))
+    for d in SURVIVAL_DAYS:
+        fig.add_vline(x=d, line={"color": "#bbb", "dash": "dot"}, annotation_text=MONTHS[d], annotation_position="top")
+    fig.update_layout(title=title, xaxis_title="day", yaxis_title="share of groups alive", yaxis_range=[0, 1.08],
+                      yaxis_tickformat=".0%", legend_title="strategy", height=430)
     return fig
 
 
-def distribution_figure(ok: pd.DataFrame, outcome: Outcome, order: list[str]) -> go.Figure:
-    """Every run as a dot plus the mean with its 95 % CI; yes/no outcomes as shares (bars)."""
+def _sort(key: str, v) -> tuple:
+    lv = lever(key)
+    return lv.sort_key(v) if lv else (0, str(v))
+
+
+def _label_of(key: str):
+    lv = lever(key)
+    return (lv.label, lv.value_label) if lv else (key, _fmt)
+
+
+def distribution_figure(ok: pd.DataFrame, outcome: Outcome, order: list[str], names: dict[str, str] | None = None,
+                        end: float | None = None) -> go.Figure:
+    """Every run as a dot plus the value with its 95 % interval, one row per strategy (natural
+    order, top to bottom: labels never collide); yes/no outcomes as shares."""
+    names = names or {s: s for s in order}
     fig = go.Figure()
-    values = numeric(ok[outcome.key])
     pos = {name: i for i, name in enumerate(order)}
-    cis = [summary(ok[ok.strategy == s], outcome) for s in order]
-    error = dict(
-        type="data",
-        symmetric=False,
-        array=[c[2] - c[0] for c in cis],
-        arrayminus=[c[0] - c[1] for c in cis],
-    )
+    cis = [summary(ok[ok.strategy == s], outcome, end) for s in order]
+    cmap = colours(order)
+    error = {"type": "data", "symmetric": False, "array": [c[2] - c[0] for c in cis], "arrayminus": [c[0] - c[1] for c in cis]}
     if outcome.is_rate:
-        fig.add_trace(go.Bar(x=list(range(len(order))), y=[c[0] for c in cis], error_y=error, name="share, 95 % CI"))
-        fig.update_yaxes(tickformat=".0%", range=[0, 1])
+        fig.add_trace(go.Bar(y=list(range(len(order))), x=[c[0] for c in cis], error_x=error, orientation="h",
+                             marker_color=[cmap[s] for s in order], name="share, 95 % CI"))
+        fig.update_xaxes(tickformat=".0%", range=[0, 1])
     else:
-        # Deterministic jitter: the same table gives the same page (no global RNG).
-        jitter = np.random.default_rng(0).uniform(-0.25, 0.25, len(ok))
-        fig.add_trace(
-            go.Scatter(
-                x=ok["strategy"].map(pos) + jitter,
-                y=values,
-                mode="markers",
-                marker=dict(size=5, opacity=0.35, color="gray"),
-                name="one run",
-                customdata=ok[["job"]],
-                hovertemplate="job %{customdata[0]}: %{y}<extra></extra>",
-            )
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=list(range(len(order))),
-                y=[c[0] for c in cis],
-                error_y=error,
-                mode="markers",
-                marker=dict(size=11, color="crimson", symbol="diamond"),
-                name="mean, 95 % CI",
-            )
-        )
+        jitter = np.random.default_rng(0).uniform(-0.22, 0.22, len(ok))  # deterministic: same table, same page
+        fig.add_trace(go.Scatter(
+            y=ok["strategy"].map(pos) + jitter, x=numeric(ok[outcome.key]), mode="markers",
+            marker={"size": 5, "opacity": 0.45, "color": [cmap[s] for s in ok["strategy"]]}, name="one run",
+            customdata=ok[["job"]] if "job" in ok else None, hovertemplate="%{x}<extra></extra>"))
+        what = "restricted mean, 95 % CI" if outcome.key == LIFESPAN else "mean, 95 % CI"
+        fig.add_trace(go.Scatter(y=list(range(len(order))), x=[c[0] for c in cis], error_x=error, mode="markers",
+                                 marker={"size": 11, "color": "black", "symbol": "diamond"}, name=what))
     better = "higher is better" if outcome.higher_is_better else "lower is better"
     fig.update_layout(
         title=f"{outcome.label} per strategy ({better})",
-        xaxis=dict(tickmode="array", tickvals=list(range(len(order))), ticktext=[_tick(s) for s in order]),
-        yaxis_title=outcome.label,
-        height=440,
+        yaxis={"tickmode": "array", "tickvals": list(range(len(order))), "ticktext": [names[s] for s in order],
+                   "autorange": "reversed", "automargin": True},
+        xaxis_title=axis_title(outcome),
+        height=max(260, 70 + 42 * len(order)),
+        legend={"orientation": "h", "y": -0.3},
     )
     return fig
 
 
-def _tick(strategy: str) -> str:
-    return strategy.replace(", ", "<br>")
+def tradeoff_figure(t: TradeOff, order: list[str], names: dict[str, str]) -> go.Figure:
+    """y (the ranked outcome) against x (money or founder time) per strategy with 95 % intervals;
+    efficient strategies as stars joined by the frontier, the others as open circles."""
+    fig = go.Figure()
+    cmap = colours(order)
+    for s in order:
+        x, xlo, xhi, y, ylo, yhi = t.points[s]
+        eff = s in t.efficient
+        fig.add_trace(go.Scatter(
+            x=[x], y=[y], mode="markers", name=names[s] + (" ★ efficient" if eff else ""),
+            marker={"size": 16 if eff else 11, "color": cmap[s], "symbol": "star" if eff else "circle-open",
+                        "line": {"width": 2, "color": cmap[s]}},
+            error_x={"type": "data", "symmetric": False, "array": [xhi - x], "arrayminus": [x - xlo], "color": cmap[s], "thickness": 1},
+            error_y={"type": "data", "symmetric": False, "array": [yhi - y], "arrayminus": [y - ylo], "color": cmap[s], "thickness": 1},
+        ))
+    front = sorted((t.points[s][0], t.points[s][3]) for s in t.efficient)
+    if len(front) > 1:
+        fig.add_trace(go.Scatter(x=[p[0] for p in front], y=[p[1] for p in front], mode="lines",
+                                 line={"color": "#999", "dash": "dash"}, name="efficient frontier", hoverinfo="skip"))
+    ylab = "Lifespan (days, restricted mean)" if t.y.key == LIFESPAN else axis_title(t.y)
+    fig.update_layout(title=f"{t.y.label} against {t.x.label.lower()} (★ = no other strategy is better on both)",
+                      xaxis_title=axis_title(t.x), yaxis_title=ylab, height=420, legend_title="strategy")
+    return fig
 
 
-def heatmap_figure(ok: pd.DataFrame, fx: str, fy: str, outcome: Outcome) -> go.Figure:
-    grid = ok.assign(_v=numeric(ok[outcome.key])).pivot_table(
-        index=fy, columns=fx, values="_v", aggfunc=["mean", "count"]
-    )
-    means, counts = grid["mean"], grid["count"]
-    text = [[f"{_num(m)}<br>n={int(c) if c == c else 0}" for m, c in zip(mr, cr)] for mr, cr in zip(means.values, counts.values)]
-    fig = go.Figure(
-        go.Heatmap(
-            z=means.values,
-            x=[_fmt(v) for v in means.columns],
-            y=[_fmt(v) for v in means.index],
-            text=text,
-            texttemplate="%{text}",
-            colorscale="Viridis" if outcome.higher_is_better else "Viridis_r",
-            colorbar_title=outcome.label,
-        )
-    )
-    fig.update_layout(title=f"Mean {outcome.label.lower()} by {fx} × {fy}", xaxis_title=fx, yaxis_title=fy, xaxis_type="category", yaxis_type="category")
+def heatmap_figure(ok: pd.DataFrame, fx: str, fy: str, outcome: Outcome, end: float | None = None) -> go.Figure:
+    """The outcome (lifespan: restricted mean) over every pair of levels, in natural order."""
+    xs = sorted(ok[fx].dropna().unique(), key=lambda v: _sort(fx, v))
+    ys = sorted(ok[fy].dropna().unique(), key=lambda v: _sort(fy, v))
+    z, text = [], []
+    for yv in ys:
+        zr, tr = [], []
+        for xv in xs:
+            runs = ok[(ok[fx] == xv) & (ok[fy] == yv)]
+            m = summary(runs, outcome, end)[0] if len(runs) else math.nan
+            zr.append(m)
+            tr.append(f"{_num(m, rate=outcome.is_rate)}<br>n={len(runs)}")
+        z.append(zr)
+        text.append(tr)
+    (lx, fxl), (ly, fyl) = _label_of(fx), _label_of(fy)
+    fig = go.Figure(go.Heatmap(z=z, x=[fxl(v) for v in xs], y=[fyl(v) for v in ys], text=text, texttemplate="%{text}",
+                               colorscale="Viridis" if outcome.higher_is_better else "Viridis_r",
+                               colorbar_title=axis_title(outcome)))
+    fig.update_layout(title=f"{outcome.label} by {lx.lower()} × {ly.lower()}", xaxis_title=lx, yaxis_title=ly,
+                      xaxis_type="category", yaxis_type="category", height=430)
     return fig
 
 
 # ---------------------------------------------------------------- text
 
 
-def _summary(ranked: pd.DataFrame, outcome: Outcome, n_strategies: int) -> list[str]:
-    if ranked.empty:
-        return ["No job finished successfully, so there is nothing to compare yet."]
-    best = ranked.iloc[0]
-    lines = [
-        f"<b>{html.escape(best.strategy)}</b> ranks first on <b>{outcome.label.lower()}</b>: "
-        f"mean {_num(best['mean'])} (95 % CI {_num(best.ci_low)} – {_num(best.ci_high)}, {int(best.runs)} runs)."
-    ]
-    if n_strategies < 2:
-        return lines
-    rest = ranked.iloc[1:]
-    sig = rest[rest.p_vs_best < ALPHA]
-    not_sig = rest[~(rest.p_vs_best < ALPHA)]
-    test = "log-rank test" if outcome.key == "lifespan_days" else "Mann–Whitney U test"
-    if len(sig):
-        lines.append(
-            f"It is significantly better than {len(sig)} of {len(rest)} other strategies "
-            f"({test}, Holm-corrected for {len(rest)} comparisons, p &lt; {ALPHA}): "
-            + "; ".join(f"{html.escape(s)} (p = {p:.3g})" for s, p in zip(sig.strategy, sig.p_vs_best))
-            + "."
-        )
-    if len(not_sig):
-        lines.append(
-            "The difference to "
-            + "; ".join(f"{html.escape(s)} (p = {p:.3g})" for s, p in zip(not_sig.strategy, not_sig.p_vs_best))
-            + " is <b>not significant</b>: with these replicates they cannot be told apart"
-            " from the best — treat them as equally good, or run more seeds."
-        )
+def _join(items: list[str], last: str = "or") -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {last} " + items[-1]
+
+
+def _metric(o: Outcome) -> str:
+    return "groups live" if o.key == LIFESPAN else f"{o.label.lower()}"
+
+
+def _signed(o: Outcome, d: float) -> str:
+    if o.is_rate or o.unit.startswith("share"):
+        return f"{d * 100:+.0f} percentage points"
+    sign = "+" if d >= 0 else "−"
+    return sign + fmt_outcome(o, abs(d))
+
+
+def answer_sentences(rec: Recommendation, keys: list[str], bases: list[BaseResult] | None = None) -> list[str]:
+    """The recommendation in words and units (HTML), effect sizes with 95 % intervals; no p-values."""
+    o = rec.outcome
+    r = rec.results
+    names = short_names(rec.order, keys)
+    factor = factor_title(keys) + ": " if len(keys) == 1 else ""
+    b = lambda s: f"<b>{html.escape(names[s])}</b>"
+    lines = []
+    top_values = [r[s].value for s in rec.top]
+    lo_v, hi_v = min(top_values), max(top_values)
+    restricted = f" (mean over the {rec.horizon:.0f}-day horizon, groups alive at the end counted as censored)" \
+        if o.key == LIFESPAN else ""
+    if len(rec.order) == 1:
+        s = rec.best
+        lines.append(f"{factor}{b(s)}: {_metric(o)} {value(o, r[s].value)} (95 % CI {span(o, r[s].low, r[s].high)})"
+                     f"{restricted}. Only one strategy: nothing to compare.")
+    elif rec.tie:
+        lines.append(f"<b>A tie — no clear winner.</b> {factor}{_join([b(s) for s in rec.order])} cannot be told "
+                     f"apart with {rec.seeds} seeds each: {_metric(o)} about {span(o, lo_v, hi_v)}{restricted}. "
+                     "Choose on other grounds (cost, effort), or run more seeds.")
+    elif len(rec.top) == 1:
+        s = rec.best
+        lines.append(f"{factor}{b(s)} works best: {_metric(o)} {value(o, r[s].value)} "
+                     f"(95 % CI {span(o, r[s].low, r[s].high)}){restricted}.")
+    else:
+        lines.append(f"{factor}{_join([b(s) for s in rec.top])} — a tie at the top (the {rec.seeds} seeds cannot "
+                     f"separate them): {_metric(o)} about {span(o, lo_v, hi_v)}{restricted}; "
+                     f"{b(rec.best)} ranks first by a nose.")
+    ref = rec.reference
+    if ref is not None and not rec.tie:
+        d, dlo, dhi = rec.effect
+        times = ""
+        if not math.isnan(rec.ratio) and rec.ratio > 0:
+            times = f"{rec.ratio:.1f}× {'longer' if o.key == LIFESPAN else ('more' if rec.ratio >= 1 else 'less')} than "
+        lines.append(f"That is {times}with {b(ref)} ({value(o, r[ref].value)}): {b(rec.best)} leads by "
+                     f"<b>{_signed(o, d)}</b> (95 % CI {_signed(o, dlo)} to {_signed(o, dhi)}).")
+        like = rec.in_group("like_reference")
+        between = rec.in_group("between")
+        if like:
+            vals = ", ".join(f"{html.escape(names[s])} {value(o, r[s].value)}" for s in like)
+            verb = "is" if len(like) == 1 else "are"
+            lines.append(f"{_join([b(s) for s in like], 'and')} {verb} hardly better than {b(ref)}: "
+                         f"the difference is within the noise ({vals}).")
+        for s in between:
+            better = (r[s].value > r[ref].value) == o.higher_is_better
+            where = f"in between: behind the best, ahead of {b(ref)}" if better else f"behind {b(ref)} too"
+            lines.append(f"{b(s)} lies {where} ({value(o, r[s].value)}).")
+    surv = [s for s in ([rec.best] + ([ref] if ref else [])) if r[s].survival]
+    parts = []
+    for d in SURVIVAL_DAYS:
+        cells = [f"{html.escape(names[s])} {share_span(r[s].survival[d])}" for s in surv
+                 if d in r[s].survival and not math.isnan(r[s].survival[d][0])]
+        if cells:
+            parts.append(f"at {MONTHS[d]}: " + " vs ".join(cells))
+    if parts:
+        lines.append("Share of groups still alive (Kaplan–Meier, 95 % CI) " + "; ".join(parts) + ".")
+    if bases:
+        held = [x.name for x in bases if x.holds(rec.best)]
+        changed = [x for x in bases if x.holds(rec.best) is False]
+        text = []
+        if held:
+            text.append(f"the answer holds with {_join([html.escape(h) for h in held], 'and')}")
+        for x in changed:
+            text.append(f"with {html.escape(x.name)} it changes: best there is "
+                        f"<b>{html.escape(short_names(x.recommendation.order, keys)[x.recommendation.best])}</b>")
+        for x in bases:
+            if x.recommendation is None:
+                text.append(f"{html.escape(x.name)} could not be run ({html.escape(x.error or 'no finished run')})")
+        lines.append("Robustness (same strategies, other base scenarios, fewer seeds): " + "; ".join(text) + ".")
     return lines
 
 
-def _table_html(ranked: pd.DataFrame, outcome: Outcome, present: list[Outcome]) -> str:
-    extra = [o for o in present if o.key != outcome.key and o.key in ranked][:5]
-    head = ["#", "strategy", "runs", f"{outcome.label}: mean [95 % CI]", "differs from #1? (Holm p)"]
-    head += ["median lifespan (Kaplan–Meier)"] if "km_median_lifespan" in ranked else []
-    head += [o.label for o in extra]
+def _context_html(ok: pd.DataFrame, table: pd.DataFrame, keys: list[str], question: str | None,
+                  assumptions: list[str] | None, bases: list[BaseResult] | None) -> str:
+    """The base scenario and its story, horizon, seeds, assumptions, what the model is trusted for."""
+    cfg, choices = _job_config(ok)
+    items = []
+    scen = (cfg.get("scenario") or {}) if cfg else {}
+    if scen:
+        items.append(f"<b>Base scenario:</b> <code>{html.escape(str(scen.get('name')))}</code> — "
+                     f"{html.escape(str(scen.get('description', '')).strip())}")
+    days = cfg.get("days") if cfg else None
+    seeds = ok.groupby("strategy").size() if len(ok) else pd.Series(dtype=int)
+    per = (f"{seeds.min()}" if seeds.min() == seeds.max() else f"{seeds.min()}–{seeds.max()}") if len(seeds) else "0"
+    items.append(f"<b>Horizon:</b> {days if days is not None else '?'} days; <b>seeds:</b> {per} per strategy "
+                 f"({len(seeds)} strategies, {len(table)} jobs). Swept: "
+                 + (", ".join(html.escape(_label_of(k)[0]) for k in keys) or "nothing (replicates only)") + ".")
+    fixed = [f"{lever(k).label}: {lever(k).value_label(v)}" for k, v in (choices or {}).items()
+             if lever(k) and k not in keys and not any(lever(x) and lever(x).label == lever(k).label for x in keys)]
+    assume = [html.escape(a) for a in (assumptions or [])]
+    if fixed:
+        assume.append("every strategy shares the rest of the base: " + html.escape("; ".join(fixed)))
+    burn = _burnout(ok, cfg)
+    if burn:
+        assume.append(burn)
+    if assume:
+        items.append("<b>The answer rests on:</b><ul>" + "".join(f"<li>{a}</li>" for a in assume) + "</ul>")
+    items.append("<b>The model is trusted for</b> (validation, README): " + html.escape("; ".join(TRUSTED_FOR))
+                 + ". <b>Not yet for</b> (known gaps, docs/calibration.md): "
+                 + html.escape("; ".join(GAP_TOPICS.values())) + ".")
+    return "<div class='context'><h3>Context</h3>" + "".join(f"<p>{i}</p>" for i in items) + "</div>"
+
+
+def _job_config(ok: pd.DataFrame) -> tuple[dict, dict]:
+    """A finished job's resolved config and its config-group choices (strategy pieces)."""
+    for d in (ok.get("job_dir") if "job_dir" in ok else pd.Series(dtype=str)).dropna()[:5]:
+        try:
+            cfg = yaml.safe_load((Path(d) / ".hydra" / "config.yaml").read_text())
+            hyd = yaml.safe_load((Path(d) / ".hydra" / "hydra.yaml").read_text())
+            return cfg or {}, dict(hyd["hydra"]["runtime"]["choices"])
+        except (OSError, yaml.YAMLError, KeyError, TypeError):
+            continue
+    return {}, {}
+
+
+def _burnout(ok: pd.DataFrame, cfg: dict) -> str:
+    """When the founder burns out in these runs (energy below founder.burnout_below), measured."""
+    below = ((cfg or {}).get("founder") or {}).get("burnout_below")
+    if below is None or "job_dir" not in ok:
+        return ""
+    days, n = [], 0
+    for d in ok["job_dir"].dropna()[:60]:
+        try:
+            energy = pd.read_csv(Path(d) / "timeseries.csv", usecols=["founder_energy"])["founder_energy"]
+        except (OSError, ValueError, KeyError):
+            continue
+        n += 1
+        days.append(burnout_day(energy, float(below)))
+    hit = [x for x in days if not math.isnan(x)]
+    if not n:
+        return ""
+    if not hit:
+        return f"the founder never burns out in these runs (energy stays above {below})"
+    return (f"the founder does the work and tires: energy falls below {below} (burnout) around "
+            f"<b>day {np.median(hit):.0f}</b> (median; {min(hit):.0f}–{max(hit):.0f}) in {len(hit)} of {n} runs read")
+
+
+def _robustness_html(main: Recommendation, bases: list[BaseResult], keys: list[str]) -> str:
+    names = short_names(main.order, keys)
+    o = main.outcome
+    head = ["base scenario", *[names[s] for s in main.order], "top group", f"{names[main.best]} still in it?"]
     rows = []
-    for _, r in ranked.iterrows():
-        p = r.p_vs_best
-        verdict = "–" if math.isnan(p) else (f"yes ({p:.3g})" if p < ALPHA else f"no ({p:.3g})")
-        rate = outcome.is_rate
-        ci = f"{_num(r['mean'], rate=rate)} [{_num(r.ci_low, rate=rate)}, {_num(r.ci_high, rate=rate)}]"
-        cells = [str(r["rank"]), html.escape(r.strategy), str(r.runs), ci, verdict]
-        if "km_median_lifespan" in ranked:
-            km = r.km_median_lifespan
-            cells.append("beyond the horizon" if km == math.inf else _num(km))
-        cells += [_num(r[o.key], rate=o.is_rate) for o in extra]
+    rows.append(["this sweep", *[value(o, main.results[s].value) for s in main.order],
+                 ", ".join(names[s] for s in main.top), "–"])
+    for x in bases:
+        rec = x.recommendation
+        if rec is None:
+            rows.append([x.name, *["–"] * len(main.order), f"not run: {x.error}", "–"])
+            continue
+        vals = [value(o, rec.results[s].value) if s in rec.results else "–" for s in main.order]
+        holds = x.holds(main.best)
+        rows.append([x.name, *vals, ", ".join(names.get(s, s) for s in rec.top) + (" (tie)" if rec.tie else ""),
+                     "yes" if holds else f"no — best: {names.get(rec.best, rec.best)}"])
+    seeds = min((x.recommendation.seeds for x in bases if x.recommendation), default=0)
+    return ("<h2>Does the answer hold elsewhere?</h2><p>The same strategies re-run from other base scenarios "
+            f"({seeds} seeds each, so only large differences show). Values: {html.escape(o.label.lower())}"
+            + (" (restricted mean, days)" if o.key == LIFESPAN else "") + ".</p>"
+            + "<table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"
+            + "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in r) + "</tr>" for r in rows)
+            + "</table>"
+            + "<p class='small'>Base overrides: " + "; ".join(
+                f"{html.escape(x.name)}: <code>{html.escape(' '.join(x.overrides))}</code>" for x in bases) + "</p>")
+
+
+def _table_html(rec: Recommendation, ok: pd.DataFrame, present: list[Outcome], keys: list[str]) -> str:
+    """Strategies in natural order: the ranked outcome with its interval, survival at 6/12
+    months, the main other outcomes; each outcome's definition underneath."""
+    o = rec.outcome
+    extra = [x for x in present if x.key != o.key][:6]
+    main_head = "Lifespan: restricted mean [95 % CI]" if o.key == LIFESPAN else f"{axis_title(o)}: mean [95 % CI]"
+    head = ["strategy", "rank", "runs", main_head]
+    surv_days = [d for d in SURVIVAL_DAYS if any(d in r.survival and not math.isnan(r.survival[d][0])
+                                                for r in rec.results.values())]
+    head += [f"alive at {MONTHS[d]} [95 % CI]" for d in surv_days]
+    head += [axis_title(x) + ": mean" for x in extra]
+    verdict = {"best": "best", "tied": "tied with best", "reference": "reference", "like_reference": "like reference",
+               "between": "in between"}
+    rows = []
+    cmap = colours(rec.order)
+    for s in rec.order:
+        r = rec.results[s]
+        runs = ok[ok.strategy == s]
+        cells = [f"<span class='dot' style='background:{cmap[s]}'></span>{html.escape(s)}",
+                 f"{r.rank} ({verdict.get(r.group, '')})", str(r.runs),
+                 f"{value(o, r.value)} [{span(o, r.low, r.high)}]"]
+        cells += [share_span(r.survival[d]) if d in r.survival else "–" for d in surv_days]
+        cells += [value(x, float(np.nanmean(numeric(runs[x.key])))) if runs[x.key].notna().any() else "–" for x in extra]
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    return "<table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>" + "".join(rows) + "</table>"
+    defs = [x for x in [o, *extra] if x.definition]
+    return ("<table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>" + "".join(rows) + "</table>"
+            + "<dl class='defs'>" + "".join(f"<dt>{html.escape(x.label)}</dt><dd>{html.escape(x.definition)}</dd>"
+                                            for x in defs) + "</dl>")
+
+
+def _details_html(rec: Recommendation, ok: pd.DataFrame, varying: list[Outcome]) -> str:
+    """Test names and Holm-adjusted p-values: the evidence behind the words above."""
+    o = rec.outcome
+    test = "log-rank test (censored lifespans)" if o.key == LIFESPAN else "Mann–Whitney U test"
+    r = rec.results
+    rows = "".join(
+        f"<tr><td>{html.escape(s)}</td><td>{r[s].rank}</td><td>{_p(r[s].p_vs_best)}</td><td>{_p(r[s].p_vs_reference)}</td></tr>"
+        for s in rec.order)
+    lines = [
+        f"<p>Ranked on {html.escape(o.label.lower())}: "
+        + ("restricted mean survival time (area under the Kaplan–Meier curve up to the horizon, percentile-bootstrap "
+           "interval of 1,000 resamples, inside [0, horizon]); the lead over the reference is the bootstrap "
+           "difference of the two." if o.key == LIFESPAN else "mean with Student-t interval (Wilson for yes/no), "
+           "clipped to the values the outcome can take; the lead is a Welch interval.")
+        + f" Differences to the best: {test}, Holm-corrected for {max(len(rec.order) - 1, 0)} comparisons; "
+        f"strategies outside the top group against the reference: the same test, Holm-corrected. Significance level {ALPHA}. "
+        "Survival at 6 and 12 months: Kaplan–Meier with Greenwood's variance on the log(−log) scale (stays in [0, 1]).</p>",
+        "<table><tr><th>strategy</th><th>rank</th><th>p vs best (Holm)</th><th>p vs reference (Holm)</th></tr>"
+        + rows + "</table>",
+        ("<p>Not significant means the seeds disagree too much to tell; it does not mean equal. The top group is the "
+        "best strategy and every strategy not significantly different from it.</p>"),
+    ]
+    for x in varying[:4]:
+        if x.key != o.key and len(rec.order) > 1:
+            other = recommend(ok, x, [], tradeoff_keys=())
+            if other:
+                lines.append(f"<p>On {html.escape(x.label.lower())}: top group "
+                             f"{html.escape(', '.join(other.top))} ({value(x, other.results[other.best].value)} for the first).</p>")
+    return "<details><summary><b>Details: tests and p-values</b></summary>" + "".join(lines) + "</details>"
+
+
+def _p(p: float) -> str:
+    return "–" if p is None or math.isnan(p) else f"{p:.3g}"
 
 
 def _problems_html(table: pd.DataFrame) -> str:
@@ -238,7 +550,11 @@ def _optuna_html(sweep_dir: Path, outcome: Outcome, constraints: dict | None) ->
 
 CSS = """body{font-family:system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}
-th{background:#f3f3f3}.summary{background:#f7fbff;border-left:4px solid #3b82f6;padding:.5em 1em}
+th{background:#f3f3f3}.summary{background:#f7fbff;border-left:4px solid #3b82f6;padding:.5em 1em;font-size:1.08em}
+.context{background:#fafaf5;border-left:4px solid #b59f3b;padding:.3em 1em;margin-top:1em}
+.context h3{margin:.4em 0}.small{color:#555;font-size:.9em}.dot{display:inline-block;width:.8em;height:.8em;
+border-radius:50%;margin-right:.4em;vertical-align:middle}dl.defs dt{font-weight:600;float:left;clear:left;
+margin-right:.5em}dl.defs dd{margin:0 0 .3em 0;color:#444}details{margin:1.5em 0}
 code{background:#eee;padding:0 3px}"""
 
 
@@ -252,8 +568,17 @@ def build_report(
     outcome: str = "lifespan_days",
     question: str | None = None,
     constraints: dict | None = None,
+    assumptions: list[str] | None = None,
+    robustness_bases: list | None = None,
+    robustness_seeds: int = 5,
+    robustness: list[BaseResult] | None = None,
 ) -> Path:
-    """Write ``sweep_report.html`` into ``sweep_dir`` and return its path."""
+    """Write ``sweep_report.html`` into ``sweep_dir`` and return its path.
+
+    ``assumptions``: sentences the preset's answer rests on (context box). ``robustness_bases``:
+    base scenarios (names or ``{name, overrides}``) to re-run every strategy under, with
+    ``robustness_seeds`` seeds (cached in ``<sweep_dir>/robustness_cache``);
+    ``robustness``: results computed elsewhere (tests)."""
     sweep_dir = Path(sweep_dir)
     primary = registered_outcome(outcome)
     table = table.copy()
@@ -262,58 +587,70 @@ def build_report(
     ok = table[table.status == "ok"]
     if primary.key not in ok:
         ok = ok.assign(**{primary.key: math.nan})
-    # Every outcome the runs report stays in the table (a column that is the same for every
-    # strategy is an answer too); only outcomes that vary get a distribution chart.
     present = [o for o in OUTCOMES if o.key in ok and pd.Series(numeric(ok[o.key])).notna().any()]
     varying = [o for o in present if pd.Series(numeric(ok[o.key])).nunique() > 1]
+    rec = recommend(ok, primary, keys) if len(ok) else None
+    order = rec.order if rec else natural_order(ok, keys)
+    names = short_names(order, keys)
+    end = rec.horizon if rec and not math.isnan(rec.horizon) else None
 
-    ranked = ranked_strategies(ok, primary) if len(ok) else pd.DataFrame()
-    order = ranked["strategy"].tolist() if len(ranked) else []
-    figs: list[tuple[str, go.Figure]] = []
-    # A search (Optuna) makes every trial its own strategy: draw curves for the leaders only,
-    # and heatmaps only over factors with few levels (a grid, not scattered trial values).
-    if len(ok) and "lifespan_days" in ok and ok["lifespan_days"].notna().all():
-        figs.append(("Survival", survival_figure(ok, order[:MAX_CURVES])))
-    for o in varying:
-        figs.append((o.label, distribution_figure(ok, o, order)))
-    grid = [k for k in keys if ok[k].nunique() <= MAX_LEVELS]
-    for fx, fy in list(combinations(grid, 2))[:6]:
-        figs.append((f"{fx} × {fy}", heatmap_figure(ok, fx, fy, primary)))
+    bases = robustness
+    if bases is None and robustness_bases and rec is not None and len(order) > 1:
+        bases = run_robustness(ok, primary, keys, list(robustness_bases), int(robustness_seeds),
+                               cache_dir=str(sweep_dir / "robustness_cache"))
 
-    summary = _summary(ranked, primary, len(order))
-    for o in varying[:3]:
-        if o.key != primary.key and len(order) > 1:
-            r = ranked_strategies(ok, o)
-            summary.append(
-                f"On {o.label.lower()}, <b>{html.escape(r.strategy.iloc[0])}</b> leads "
-                f"(mean {_num(r['mean'].iloc[0])}); significantly ahead of "
-                f"{int((r.p_vs_best < ALPHA).sum())} of {len(r) - 1} others."
-            )
     counts = table.status.value_counts()
     status_line = ", ".join(f"{n} {s}" for s, n in counts.items())
-    swept = ", ".join(f"<code>{html.escape(k)}</code>" for k in keys) or "nothing (replicates only)"
-
     parts = [
         f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Sweep report – {html.escape(sweep_dir.name)}</title>",
         f"<style>{CSS}</style></head><body>",
-        f"<h1>Which strategy works best?</h1><p><i>{html.escape(question)}</i></p>" if question else "<h1>Which strategy works best?</h1>",
-        f"<p>Sweep <code>{html.escape(str(sweep_dir))}</code>: {len(table)} simulated groups ({status_line}); "
-        f"{len(order)} strategies compared, varying {swept}. Each strategy was run with several random "
-        "seeds; the spread between seeds is the uncertainty shown as 95 % confidence intervals.</p>",
-        "<h2>Answer</h2><div class='summary'>" + "".join(f"<p>{s}</p>" for s in summary) + "</div>",
-        "<h2>Strategies ranked</h2>" + (_table_html(ranked, primary, present) if len(ranked) else "<p>No finished runs.</p>"),
+        f"<h1>{html.escape(question)}</h1>" if question else "<h1>Which strategy works best?</h1>",
     ]
-    for i, (_, fig) in enumerate(figs):
-        fig.update_layout(template="plotly_white")
-        parts.append(fig.to_html(full_html=False, include_plotlyjs=(i == 0), config={"displaylogo": False}))
+    if rec is None:
+        parts.append("<h2>Answer</h2><div class='summary'><p>No job finished successfully, so there is nothing "
+                     "to compare yet.</p></div>")
+    else:
+        parts.append("<h2>Answer</h2><div class='summary'>"
+                     + "".join(f"<p>{s}</p>" for s in answer_sentences(rec, keys, bases)) + "</div>")
+    parts.append(_context_html(ok, table, keys, question, assumptions, bases))
+    figs: list[go.Figure] = []
+    if rec is not None:
+        if rec.tradeoffs and len(order) > 1:
+            parts.append("<h2>Trade-offs</h2><p>Each strategy with 95 % intervals; ★ marks the efficient strategies "
+                         "(no other strategy is better on both axes). Pick among the stars by what you value.</p>")
+            for t in rec.tradeoffs:
+                figs.append(tradeoff_figure(t, order, names))
+                parts.append(("fig", len(figs) - 1))
+        if bases:
+            parts.append(_robustness_html(rec, bases, keys))
+        parts.append("<h2>Strategies</h2><p class='small'>In their natural order (loosest first). "
+                     f"Sweep <code>{html.escape(str(sweep_dir))}</code>: {len(table)} jobs ({status_line}).</p>")
+        parts.append(_table_html(rec, ok, present, keys))
+        if LIFESPAN in ok and ok[LIFESPAN].notna().all():
+            figs.append(survival_figure(ok, order[:MAX_CURVES] if len(order) > MAX_CURVES else order, keys))
+            parts.append(("fig", len(figs) - 1))
+        for o in varying:
+            figs.append(distribution_figure(ok, o, order, names, end))
+            parts.append(("fig", len(figs) - 1))
+        grid = [k for k in keys if ok[k].nunique() <= MAX_LEVELS]
+        for fx, fy in list(combinations(grid, 2))[:6]:
+            figs.append(heatmap_figure(ok, fx, fy, primary, end))
+            parts.append(("fig", len(figs) - 1))
+        parts.append(_details_html(rec, ok, varying))
     parts.append(_optuna_html(sweep_dir, primary, constraints))
     parts.append("<h2>Jobs without a result</h2>" + _problems_html(table))
-    parts.append(
-        "<p style='color:#666'>How to read this: a strategy is significantly different from the best when the "
-        "adjusted p-value is below 0.05 — the Holm correction keeps the chance of any false alarm across all "
-        "comparisons under 5 %. Not significant means the seeds disagree too much to tell; it does not mean equal."
-        " Raw numbers: <code>results.csv</code> / <code>results.parquet</code> next to this file.</p></body></html>"
-    )
+    parts.append("<p class='small'>Raw numbers: <code>results.csv</code> / <code>results.parquet</code> next to "
+                 "this file.</p></body></html>")
+    out = []
+    first = True
+    for p in parts:
+        if isinstance(p, tuple):
+            fig = figs[p[1]]
+            fig.update_layout(template="plotly_white", margin={"l": 10, "r": 10, "t": 60, "b": 40})
+            out.append(fig.to_html(full_html=False, include_plotlyjs=first, config={"displaylogo": False}))
+            first = False
+        else:
+            out.append(p)
     path = sweep_dir / REPORT_NAME
-    write_atomic(path, "\n".join(parts))
+    write_atomic(path, "\n".join(out))
     return path
