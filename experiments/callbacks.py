@@ -252,7 +252,13 @@ class SweepReport(Callback):
         question: str | None = None,
         constraints: dict | None = None,
         score_jobs: bool = False,
+        **report_options: Any,
     ) -> None:
+        """``report_options`` go to the report unchanged (``assumptions``, ``robustness_bases``,
+        ``robustness_seeds``: see dashboards/sweep_report.py ``build_report``)."""
+        self.report_options = {
+            k: OmegaConf.to_container(v) if OmegaConf.is_config(v) else v for k, v in report_options.items()
+        }
         self.outcome = outcome
         self.question = question
         self.constraints = OmegaConf.to_container(constraints) if isinstance(constraints, DictConfig) else dict(constraints or {})
@@ -278,7 +284,8 @@ class SweepReport(Callback):
             from dashboards.sweep_report import build_report
 
             report = build_report(
-                table, sweep_dir, outcome=self.outcome, question=self.question, constraints=self.constraints
+                table, sweep_dir, outcome=self.outcome, question=self.question, constraints=self.constraints,
+                **self.report_options,
             )
             log.info("Strategy comparison: %s", report)
         except Exception:  # noqa: BLE001 - the table is written; a plotting bug must not hide it

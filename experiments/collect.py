@@ -88,7 +88,7 @@ def report_settings(sweep_dir: Path) -> dict[str, Any]:
             options = dict(cfg["hydra"]["callbacks"]["sweep_report"])
         except (OSError, yaml.YAMLError, KeyError, TypeError):
             continue
-        return {k: v for k, v in options.items() if k in ("outcome", "question", "constraints")}
+        return {k: v for k, v in options.items() if k not in ("_target_", "score_jobs")}  # the rest: report options
     return {}
 
 
