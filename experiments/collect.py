@@ -212,13 +212,16 @@ def problem_lines(table: pd.DataFrame, sweep_dir: str | os.PathLike) -> list[str
     failed = int((bad["status"] == "failed").sum())
     what = f"{failed} of {len(table)} jobs failed" if failed == len(bad) else f"{len(bad)} of {len(table)} jobs did not finish ok"
     lines = [f"{what}; errors in {Path(sweep_dir) / RESULTS_STEM}.csv and each job's status.json under {sweep_dir}"]
-    for status, group in bad.groupby("status", sort=False):
-        if group["error"].isna().all():
-            lines.append(f"  {len(group)} {status}: jobs {_ranges([int(j) for j in group['job']])}")
+    # One line per status and error, with the job numbers: 30 jobs failing the same way are
+    # one line, not thirty.
+    errors = bad["error"].astype("object").where(bad["error"].notna(), None)
+    for (status, error), group in bad.groupby([bad["status"], errors.fillna("")], sort=False):
+        jobs = sorted(int(j) for j in group["job"])
+        who = f"job {jobs[0]}" if len(jobs) == 1 else f"{len(jobs)} jobs {_ranges(jobs)}"
+        if not error and len(jobs) > 1:
+            lines.append(f"  {len(jobs)} {status}: jobs {_ranges(jobs)}")
         else:
-            for _, row in group.iterrows():
-                error = "" if pd.isna(row["error"]) else f": {row['error']}"
-                lines.append(f"  job {row['job']}: {row['status']}{error}")
+            lines.append(f"  {who}: {status}" + (f": {error}" if error else ""))
     return lines
 
 

@@ -21,13 +21,14 @@ TINY = ["days=20", "strategy/ad_policy=free,ban", "seed=0,1", "debug_fail=false,
 @pytest.fixture(scope="module")
 def joblib_sweep(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     sweep = tmp_path_factory.mktemp("joblib") / "sweep"
-    proc = run_sweep(sweep, *TINY)
+    proc = run_sweep(sweep, *TINY, expect_rc=1)  # 4 jobs fail on purpose: the command says so
     return sweep, proc.stdout + proc.stderr
 
 
 def test_joblib_sweep_collects_every_job_and_keeps_failures(joblib_sweep: tuple[Path, str]) -> None:
     sweep, log = joblib_sweep
     assert "Joblib" in log  # the default launcher, set in configs/hydra/default.yaml
+    assert "4 of 8 jobs failed" in log and "status.json" in log  # and it exited 1 (run_sweep)
     table = results(sweep)
     assert len(table) == 8
     failed = table[table["debug_fail"]]
@@ -54,7 +55,7 @@ def test_resume_skips_finished_jobs_and_retries_the_rest(joblib_sweep: tuple[Pat
     sweep = tmp_path / "sweep"
     shutil.copytree(joblib_sweep[0], sweep)
     before = collect(sweep).set_index("job")
-    proc = run_sweep(sweep, *TINY)
+    proc = run_sweep(sweep, *TINY, expect_rc=1)
     after = results(sweep)
     done = before[before["status"] == "ok"]
     assert proc.stdout.count("[skip]") == len(done) == 4
@@ -93,7 +94,7 @@ def test_collect_and_resume_a_killed_sweep(joblib_sweep: tuple[Path, str], tmp_p
     assert_dashboard(sweep)
 
     # Resuming fills the holes and re-runs the interrupted job.
-    run_sweep(sweep, *TINY)
+    run_sweep(sweep, *TINY, expect_rc=1)
     final = results(sweep)
     assert (final["status"] == final["debug_fail"].map({True: "failed", False: "ok"})).all()
 
