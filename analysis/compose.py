@@ -11,7 +11,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import yaml
 from hydra import compose, initialize_config_dir
@@ -33,7 +33,7 @@ class RunConfig(Params):
     switch_day: int = -1
     # Write snapshot.pkl (the whole group, to continue it with start.snapshot=<path>):
     # null = single runs do, sweep jobs do not; true/false = always/never.
-    snapshot: Optional[bool] = None
+    snapshot: bool | None = None
     snapshot_day: int = -1  # the day the snapshot is of; -1 = the run's last day
     report: bool = True  # write report.html (~5 MB, most of a short job's time: presets turn it off)
     debug_fail: bool = False  # raise on purpose: tests that a failing sweep job loses nothing
