@@ -317,7 +317,8 @@ def answer_sentences(rec: Recommendation, keys: list[str], bases: list[BaseResul
         like = rec.in_group("like_reference")
         between = rec.in_group("between")
         if like:
-            vals = ", ".join(f"{html.escape(names[s])} {value(o, r[s].value)}" for s in like)
+            vals = (", ".join(f"{html.escape(names[s])} {value(o, r[s].value)}" for s in like) if len(like) > 1
+                    else value(o, r[like[0]].value)) + f" vs {value(o, r[ref].value)}"
             verb = "is" if len(like) == 1 else "are"
             lines.append(f"{_join([b(s) for s in like], 'and')} {verb} hardly better than {b(ref)}: "
                          f"the difference is within the noise ({vals}).")
