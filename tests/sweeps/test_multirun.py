@@ -14,6 +14,8 @@ import pytest
 from experiments.collect import collect
 from tests.sweeps.helpers import assert_dashboard, results, run_sweep
 
+pytestmark = pytest.mark.slow  # every test here runs real multiruns
+
 # 2 ad policies x 2 seeds, each run once healthy and once with an injected failure: 8 jobs.
 TINY = ["days=20", "strategy/ad_policy=free,ban", "seed=0,1", "debug_fail=false,true"]
 
