@@ -40,5 +40,5 @@ def assert_dashboard(sweep_dir: Path) -> str:
     page = (sweep_dir / "sweep_report.html").read_text(encoding="utf-8")
     assert "<script src=" not in page.replace("<script src=\"data:", "")
     assert "Plotly.newPlot" in page and len(page) > 1_000_000  # the inlined library
-    assert "Strategies ranked" in page and "Survival" in page
+    assert "<h2>Answer</h2>" in page and "<h2>Strategies</h2>" in page and "survival" in page.lower()
     return page
