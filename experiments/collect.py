@@ -27,6 +27,9 @@ import re
 import socket
 import sys
 from pathlib import Path
+
+if __package__ in (None, ""):  # `python experiments/collect.py` from a checkout
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from typing import Any
 
 import pandas as pd
