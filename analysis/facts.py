@@ -587,6 +587,14 @@ def fact_kcore(size: str = "fast") -> FactResult:
 #: Facts the model does not reproduce yet: why, and what would fix it (shown in the report;
 #: the pytest suite marks them xfail instead of failing CI).
 KNOWN_GAPS: dict[str, str] = {
+    "cadence_optimum": (
+        "Half reproduced since threads stopped counting self-replies (commit 'Threads: a replier draw that hits "
+        "the post's author is dropped'): too much content is clearly worse than the optimum (optimum − 56/wk "
+        "+0.12 [0.07, 0.17] in mean satisfaction, fast suite), and the optimum is interior (7 posts/week), but "
+        "no content at all is no longer resolved as worse (optimum − none +0.02 [−0.04, 0.08]). The phantom "
+        "self-replies had been inflating members' own talk in groups without scheduled content; without them "
+        "boredom in a content-free group is too mild. Fix: boredom that grows with days without anything new "
+        "to read (MODEL.md §4.11 renewal), then recalibrate."),
     "star_vs_mesh": (
         "Half reproduced: the founder's exit is what breaks the group (60 days later a star keeps ~20% of its "
         "people, ~60% when the founder stays), but a mesh collapses just like a star. In the model a "

@@ -49,7 +49,7 @@ def test_joblib_sweep_collects_every_job_and_keeps_failures(joblib_sweep: tuple[
 
 def test_joblib_sweep_dashboard(joblib_sweep: tuple[Path, str]) -> None:
     page = assert_dashboard(joblib_sweep[0])
-    assert "ad_policy=ban" in page and "ad_policy=free" in page
+    assert "Ad policy: ban" in page and "Ad policy: no rule" in page  # human labels (analysis/registry.py)
     assert "4 of 8 jobs have no result" in page  # failures are listed, not hidden
 
 
