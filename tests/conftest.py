@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import sys
 from pathlib import Path
 
@@ -12,7 +13,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from analysis.compose import TEST_HOOKS_ENV  # noqa: E402
 from sim.params import Params  # noqa: E402
+
+# The failure switch ``debug_fail`` exists only under the test suite (and in the sweeps and
+# jobs it starts, which inherit the environment); production configs refuse it.
+os.environ[TEST_HOOKS_ENV] = "1"
 
 
 def make_params(**groups) -> Params:
