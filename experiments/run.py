@@ -91,9 +91,10 @@ def _summary(outcomes: dict, out_dir: Path) -> str:
         f"scenario {o['scenario']}, seed {o['seed']}: final phase {o['final_phase']}, life {life}",
         f"  peak members {o['peak_members']}, peak daily active {o['peak_daily_active']}, "
         f"weekly speaking rate {o['weekly_speaking_rate']:.0%}, top-20% message share {o['top20_message_share']:.0%}",
-        f"  self-operating: {'day ' + str(o['self_operation_day']) if o['reached_self_operation'] else 'never'}; "
+        f"  self-operating: {'day ' + str(o['self_operation_day']) if o['reached_self_operation'] else 'never'}"
+        f"{'' if o.get('self_operation_reachable', True) else ' (not reachable without a paid tier)'}; "
         f"ad group: {'day ' + str(o['ad_group_day']) if o['became_ad_group'] else 'never'}; "
-        f"revenue {o['revenue']:.0f}",
+        f"revenue ¥{o['revenue']:,.0f}",
         f"report: {out_dir / 'report.html'}" if (out_dir / "report.html").exists() else f"results: {out_dir}",
     ]
     if (out_dir / "snapshot.pkl").exists():
