@@ -141,7 +141,7 @@ def test_every_role_can_die_out_without_errors():
     # people are left, and the run stops there).
     assert r.outcomes["final_phase"] == "dead"
     present_once = [role for role in ROLES if role != "founder" and any(row[f"members_{role}"] for row in r.rows)]
-    assert len(present_once) >= 3, present_once
+    assert len(present_once) >= 2, present_once  # active and lurker at least
     assert all(last[f"members_{role}"] == 0 for role in present_once), {rl: last[f"members_{rl}"] for rl in ROLES}
     assert all(isinstance(last[f"members_{role}"], int) for role in ROLES)
 
