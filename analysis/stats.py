@@ -24,6 +24,12 @@ def numeric(values) -> np.ndarray:
     return pd.to_numeric(s, errors="coerce").astype(float).to_numpy()
 
 
+def flags(values) -> np.ndarray:
+    """Booleans from yes/no values that may be missing (missing -> False): the alive-at-the-end
+    marks of censored lifespans."""
+    return np.asarray(pd.Series(values, dtype=object).fillna(False).astype(bool))
+
+
 def wilson(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
     """Wilson score interval of a proportion k/n (stays inside [0, 1], good at 0 and n)."""
     if n == 0:
@@ -91,7 +97,7 @@ def holm(pvalues: Sequence[float]) -> list[float]:
 def censored(lifespans, alive_at_end) -> stats.CensoredData:
     """Lifespans with the groups still alive at the horizon as right-censored."""
     life = numeric(lifespans)
-    cens = np.asarray(pd.Series(alive_at_end).fillna(False).astype(bool))
+    cens = flags(alive_at_end)
     return stats.CensoredData(uncensored=life[~cens], right=life[cens])
 
 
@@ -118,7 +124,7 @@ def rmst(lifespans, alive_at_end, horizon: float) -> float:
     """Restricted mean survival time: the area under the Kaplan–Meier curve up to ``horizon``
     — the mean lifespan that respects groups still alive at the end (never above the horizon)."""
     t = numeric(lifespans)
-    alive = np.asarray(pd.Series(alive_at_end).fillna(False).astype(bool))
+    alive = flags(alive_at_end)
     order = np.argsort(t, kind="stable")
     t, ended = t[order], ~alive[order]
     at_risk = len(t) - np.arange(len(t))
@@ -133,7 +139,7 @@ def rmst_ci(lifespans, alive_at_end, horizon: float, *, confidence: float = 0.95
             seed: int = 0) -> tuple[float, float, float]:
     """RMST with a percentile-bootstrap interval (resampling runs), inside [0, horizon]."""
     t = numeric(lifespans)
-    alive = np.asarray(pd.Series(alive_at_end).fillna(False).astype(bool))
+    alive = flags(alive_at_end)
     value = rmst(t, alive, horizon)
     if len(t) < 2:
         return (value, value, value)
@@ -163,7 +169,7 @@ def km_interval(lifespans, alive_at_end, day: float, confidence: float = 0.95) -
     the runs at risk, closed at the estimate. NaN when ``day`` lies past a run still alive
     at the horizon (nothing is known there)."""
     t = numeric(lifespans)
-    alive = np.asarray(pd.Series(alive_at_end).fillna(False).astype(bool))
+    alive = flags(alive_at_end)
     if len(t) == 0 or (alive.any() and day > np.nanmax(t[alive])):
         return (math.nan, math.nan, math.nan)
     ended = ~alive
@@ -186,8 +192,8 @@ def rmst_difference_ci(a_life, a_alive, b_life, b_alive, horizon: float, *, conf
                        resamples: int = 1000, seed: int = 0) -> tuple[float, float, float]:
     """RMST(a) − RMST(b) in days with a percentile-bootstrap interval (runs resampled within
     each group); inside [−horizon, horizon]."""
-    ta, aa = numeric(a_life), np.asarray(pd.Series(a_alive).fillna(False).astype(bool))
-    tb, ab = numeric(b_life), np.asarray(pd.Series(b_alive).fillna(False).astype(bool))
+    ta, aa = numeric(a_life), flags(a_alive)
+    tb, ab = numeric(b_life), flags(b_alive)
     value = rmst(ta, aa, horizon) - rmst(tb, ab, horizon)
     if len(ta) < 2 or len(tb) < 2:
         return (value, value, value)
