@@ -60,8 +60,15 @@ class Member(mesa.Agent):
 
     # -- identity --------------------------------------------------------------------------
     @property
-    def spec(self) -> RoleSpec:
-        return ROLE_SPECS[self.role]
+    def role(self) -> Role:
+        return self._role
+
+    @role.setter
+    def role(self, role: Role) -> None:
+        # The role's table row is read several times per member per day (the hot path), so it
+        # is looked up once, when the role changes.
+        self._role = role
+        self.spec: RoleSpec = ROLE_SPECS[role]
 
     @property
     def present(self) -> bool:
