@@ -146,7 +146,11 @@ def model_frame(rows: list[dict[str, Any]] | dict[str, list], length: int | None
     out = pd.DataFrame({"members": r["members"], "daily_active": r["daily_active"], "posters": r["speakers"],
                         "messages": msgs})
     out["weekly_posting_share"] = r["weekly_speaking_rate"].where(alive)
-    out["weekly_posting_share_of_active"] = out["weekly_posting_share"]
+    if "weekly_active" in r:  # people who spoke in 7 days / people who opened the group in 7 days
+        people = r["members"] - r["members_spammer"] - r["members_founder"]
+        out["weekly_posting_share_of_active"] = _div(r["weekly_speaking_rate"] * people, r["weekly_active"]).where(alive)
+    else:  # rows from before visiting (everyone read daily): the same series
+        out["weekly_posting_share_of_active"] = out["weekly_posting_share"]
     out["daily_active_share"] = _div(r["daily_active"], r["members"]).where(alive)
     out["daily_posting_share_of_active"] = _div(r["speakers"], r["daily_active"]).where(alive)
     out["messages_per_poster"] = _div(msgs, r["speakers"]).where(alive)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from sim.processes import reading
+from sim.processes import reading, visiting
 from sim.roles import ROLE_SPECS, Role, RoleSpec
 
 if TYPE_CHECKING:
@@ -53,6 +53,10 @@ class Member(mesa.Agent):
         self.vip_since: int | None = None
         self.messages_today = 0
         self.messages_total = 0
+        self.habit = visiting.draw_habit(model)  # own daily chance of opening the group
+        self.visiting = True  # opened the group today (a newcomer has, on joining)
+        self.last_visit_day = model.day
+        self.notified_day = -10**9  # last day this member's post got replies
         self.last_read: reading.Reading | None = None
         self.leave_day: int | None = None
         self.leave_reason: str | None = None
@@ -110,6 +114,11 @@ class Member(mesa.Agent):
         # (most members never post: seed 004 L398 "90% asleep", the 90-9-1 rule).
         base = (getattr(p, self.spec.rate_field) + eager) * self.propensity
         rate = base * mood * (1.0 + p.stimulus_gain * self.model.stimulus)
+        v = self.model.p.visiting
+        if v.enabled and self.role is not Role.founder:
+            # Rates are per day in the group; a member posts them on the days they open it
+            # (processes/visiting.py), so per visit the average member posts rate / habit_mean.
+            rate /= v.habit_mean
         if self.role is Role.kol:  # privileges make a KOL post more (seed 004 L61)
             rate *= 1.0 + self.model.p.roles.kol_incentive
         return rate
@@ -119,6 +128,9 @@ class Member(mesa.Agent):
         return self.expertise * self.fit
 
     def post(self) -> None:
+        if not self.visiting:  # only visitors post (processes/visiting.py)
+            self.messages_today = 0
+            return
         rng = self.model.rng
         n = int(rng.poisson(self.posting_rate()))
         self.messages_today = n
@@ -137,6 +149,10 @@ class Member(mesa.Agent):
         self.last_read = r
         if r is not None:
             self.satisfaction += self.model.p.reading.adaptation * (r.target_satisfaction - self.satisfaction)
+        elif self.spec.reads:
+            self.visiting = False  # (visiting off: a muted member who did not look in)
+            if self.model.p.visiting.enabled:
+                visiting.drift_while_away(self, self.model)
 
     def __repr__(self) -> str:
         return f"<{self.role.value} {self.unique_id} {self.name}>"

@@ -24,6 +24,7 @@ from sim.processes import (
     reading,
     roles,
     timeline,
+    visiting,
 )
 from sim.roles import Role
 
@@ -67,6 +68,7 @@ class CommunityModel(mesa.Model):
         self.day += 1
         self.log = conversation.DayLog()
         timeline.apply_due_changes(self)  # a strategy change takes effect this morning
+        visiting.decide_visits(self)  # who opens the group today
         arrivals.admit_newcomers(self)  # §4.1
         content.publish_scheduled(self)  # §4.2
         for m in self._shuffled():  # §4.3

@@ -36,12 +36,14 @@ class Observer:
         log = model.log
         members = list(model.members)
         counts = dict.fromkeys(ROLES, 0)
-        muted = active_today = 0
+        muted = active_today = active_week = 0
         sats = []
+        week_start = model.day - 6
         for m in members:
             counts[m.role] += 1
             muted += m.muted
-            active_today += m.last_read is not None or m.messages_today > 0
+            active_today += (m.visiting and m.spec.reads) or m.messages_today > 0
+            active_week += m.spec.reads and m.last_visit_day >= week_start
             if m.spec.person:
                 sats.append(m.satisfaction)
         life = model.lifecycle
@@ -49,7 +51,8 @@ class Observer:
         row.update({f"members_{r}": counts[r] for r in ROLES})
         row.update({"msgs_valuable": log.valuable, "msgs_chat": log.chat, "msgs_ad": log.ads_visible,
                     "msgs_content": log.content, "ads_posted": log.ads_posted, "ads_removed": log.ads_removed,
-                    "speakers": len(log.speakers), "daily_active": active_today, "rounds": log.rounds,
+                    "speakers": len(log.speakers), "daily_active": active_today,
+                    "weekly_active": active_week, "rounds": log.rounds,
                     "rounds_without_owner": log.rounds_without_owner, "red_packets": log.red_packets,
                     "revenue": log.revenue, "new_vips": log.new_vips, "refused": log.refused,
                     "turned_away_full": log.turned_away_full})

@@ -211,7 +211,30 @@ class Reading:
     adaptation: float = P(0.12, 0, 1, unit="satisfaction EMA weight per day", src="assumption")
     novelty_days: float = P(150.0, 1, 100000, unit="tenure (days) over which what a member reads loses 1/e of its novelty", src="seed 003 L20: value must be renewed")
     novelty_floor: float = P(0.3, 0, 1, unit="share of value that never wears off", src="assumption")
-    muted_check_prob: float = P(0.15, 0, 1, unit="chance a muted member opens the group", src="assumption")
+    muted_check_prob: float = P(0.15, 0, 1, unit="chance a muted member opens the group when visiting.enabled = false", src="assumption")
+
+
+@dataclass
+class Visiting:
+    """Who opens the group on a day (issue 12; MODEL.md §4.5 "opens the group").
+
+    A member opens the group with a daily probability that follows an individual habit and
+    engagement: log-odds(visit) = logit(habit) + engagement_gain · (satisfaction − 0.5)
+    + recent_post_boost while the member's own post is fresh; a reply received yesterday
+    notifies (at least ``notified_prob``); a muted member visits ``muted_factor`` as often.
+    Only visitors post, reply, read, react and feel overload; an absent member's satisfaction
+    drifts toward neutral. ``enabled = false`` restores "everyone reads every day" (muted
+    members with ``reading.muted_check_prob``)."""
+
+    enabled: bool = True
+    habit_mean: float = P(0.4, 0.01, 0.99, unit="mean daily chance that a neutral member (satisfaction 0.5, no fresh post) opens the group", src="R4DS data (data/README.md): 5% of accounts open Slack on a day, 19% of a week's active accounts post; assumption: a WeChat group is opened more often than a Slack workspace")
+    habit_concentration: float = P(3.0, 0.1, 1000, unit="Beta concentration (a + b) of individual habits around habit_mean", src="assumption: a few open the group daily, many rarely")
+    engagement_gain: float = P(4.0, 0, 50, unit="log-odds of visiting per unit of satisfaction above 0.5", src="assumption: value received brings people back")
+    recent_post_boost: float = P(1.5, 0, 20, unit="log-odds added while the member's own last post is at most recent_post_days old", src="assumption: people come back to see the answers")
+    recent_post_days: int = P(2, 0, 365, unit="days a member's own post keeps drawing them back", src="assumption")
+    notified_prob: float = P(0.8, 0, 1, unit="chance to open the group the day after one's post got replies (a notification)", src="assumption")
+    muted_factor: float = P(0.2, 0, 1, unit="visit probability of a muted member relative to an unmuted one", src="seed 004 L642 免打扰: muted members still look in now and then")
+    absence_drift: float = P(0.002, 0, 1, unit="daily pull of an absent member's satisfaction toward neutral (0.5)", src="assumption: feelings about a group one does not open fade")
 
 
 @dataclass
@@ -364,6 +387,7 @@ class Params:
     ads: Ads = field(default_factory=Ads)
     moderation: Moderation = field(default_factory=Moderation)
     reading: Reading = field(default_factory=Reading)
+    visiting: Visiting = field(default_factory=Visiting)
     roles: Roles = field(default_factory=Roles)
     monetisation: Monetisation = field(default_factory=Monetisation)
     churn: Churn = field(default_factory=Churn)

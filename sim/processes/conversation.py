@@ -82,7 +82,8 @@ def run_threads(model: CommunityModel) -> None:
     p = model.p.conversation
     log = model.log
     # Lurkers read threads but do not answer (seed 004 L639): repliers are the talkers.
-    pool = [m for m in model.members if not m.muted and m.spec.talker]
+    # Only who opened the group today can answer (processes/visiting.py).
+    pool = [m for m in model.members if not m.muted and m.spec.talker and m.visiting]
     if not pool or not log.valuable_authors:
         return
     # Small groups reply less: a thread needs people around to answer.
@@ -103,6 +104,8 @@ def run_threads(model: CommunityModel) -> None:
             log.speakers.add(r.unique_id)
             network.tie(model.network, author, r)
         author.endorsement += len(repliers)
+        if repliers:
+            author.notified_day = model.day  # the replies notify the author (visiting tomorrow)
         # Replies inside a real round are valuable discussion; short ones are chat.
         if is_round:
             log.valuable += len(repliers)

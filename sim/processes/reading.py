@@ -84,7 +84,9 @@ def prepare_page(model: CommunityModel) -> Page:
 def read_day(member: Member, model: CommunityModel) -> Reading | None:
     """One member's day of reading ``model.page``; None if they did not open the group."""
     r = model.p.reading
-    if member.muted and model.rng.random() >= r.muted_check_prob:
+    if not member.visiting:  # stayed away today (processes/visiting.py)
+        return None
+    if not model.p.visiting.enabled and member.muted and model.rng.random() >= r.muted_check_prob:
         return None
     page = model.page
     novelty = r.novelty_floor + (1.0 - r.novelty_floor) * math.exp(-(model.day - member.join_day) / r.novelty_days)

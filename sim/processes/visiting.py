@@ -1,0 +1,75 @@
+"""Visiting (issue 12): who opens the group today.
+
+A real member does not read every day: R4DS's Slack had 5% of its accounts active on a
+day and a fifth of a week's active accounts posting (data/README.md). Each morning every
+person decides whether to open the group:
+
+    log-odds(visit) = logit(habit) + engagement_gain · (satisfaction − 0.5)
+                      + recent_post_boost   (own post at most recent_post_days old)
+    p = max(p, notified_prob)                (yesterday's post got replies: a notification)
+    p = p · muted_factor                     (muted, 免打扰 — seed 004 L642)
+
+``habit`` is the member's own (Beta around ``visiting.habit_mean``), so a few people open
+the group daily and many rarely. Value received raises satisfaction, which brings the
+member back; staying away means no value, so engagement can fade into a habit of absence.
+Only visitors post, reply, read and feel overload (agents.py, conversation.py, reading.py);
+an absent member's satisfaction drifts toward neutral (:func:`drift_while_away`).
+
+The founder opens the group every day (it is their group); spammers come to post ads.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from sim.roles import Role
+
+if TYPE_CHECKING:
+    from sim.agents import Member
+    from sim.model import CommunityModel
+
+NEUTRAL = 0.5  # the satisfaction scale's midpoint (structural: reading.py uses the same)
+
+
+def draw_habit(model: CommunityModel) -> float:
+    """A new member's daily habit of opening the group (1.0 when visiting is off)."""
+    v = model.p.visiting
+    if not v.enabled:
+        return 1.0
+    k = v.habit_concentration
+    return float(model.rng.beta(v.habit_mean * k, (1.0 - v.habit_mean) * k))
+
+
+def visit_probability(m: Member, model: CommunityModel) -> float:
+    """Today's chance that ``m`` opens the group (see the module docstring)."""
+    v = model.p.visiting
+    if m.role is Role.founder:
+        return 1.0
+    habit = min(max(m.habit, 1e-6), 1.0 - 1e-6)  # keep the logit finite (structural)
+    z = math.log(habit / (1.0 - habit)) + v.engagement_gain * (m.satisfaction - NEUTRAL)
+    if model.day - m.last_post_day <= v.recent_post_days:
+        z += v.recent_post_boost
+    p = 1.0 / (1.0 + math.exp(-z))
+    if m.notified_day == model.day - 1:
+        p = max(p, v.notified_prob)
+    if m.muted:
+        p *= v.muted_factor
+    return p
+
+
+def decide_visits(model: CommunityModel) -> None:
+    """Morning: each member decides whether to open the group today (``m.visiting``)."""
+    rng = model.rng
+    enabled = model.p.visiting.enabled
+    for m in model.members:
+        # Off: everyone is around to post; reading.read_day keeps the old muted check.
+        # A spammer's visit is the ad run: Member.post decides the ads.
+        m.visiting = not enabled or m.role is Role.spammer or rng.random() < visit_probability(m, model)
+        if m.visiting and m.spec.reads:
+            m.last_visit_day = model.day
+
+
+def drift_while_away(m: Member, model: CommunityModel) -> None:
+    """An absent member's feelings fade toward neutral: no update from what they did not read."""
+    m.satisfaction += model.p.visiting.absence_drift * (NEUTRAL - m.satisfaction)

@@ -1,0 +1,85 @@
+"""Visiting (sim/processes/visiting.py): members open the group on some days, not every day.
+
+Each test would fail with ``visiting.enabled = false`` (everyone around every day) or with
+the named parameter set to 0."""
+
+from __future__ import annotations
+
+import statistics
+
+from sim import CommunityModel, simulate
+from sim.processes import visiting
+from sim.roles import Role
+from tests.conftest import make_params
+
+
+def _model(**over) -> CommunityModel:
+    model = CommunityModel(make_params(days=60, seed=3, **over))
+    for _ in range(20):
+        model.step()
+    return model
+
+
+def _person(model: CommunityModel):
+    return next(m for m in model.members if m.role is not Role.founder and m.spec.reads)
+
+
+def test_visit_probability_follows_satisfaction_posts_notifications_and_muting():
+    model = _model()
+    m = _person(model)
+    m.muted, m.notified_day, m.last_post_day = False, -10**9, model.day - 30
+    m.satisfaction = 0.2
+    low = visiting.visit_probability(m, model)
+    m.satisfaction = 0.9
+    high = visiting.visit_probability(m, model)
+    assert high > low
+    m.last_post_day = model.day - 1  # own post is fresh: comes back for the answers
+    fresh = visiting.visit_probability(m, model)
+    assert fresh > high
+    m.satisfaction, m.last_post_day = 0.2, model.day - 30
+    m.notified_day = model.day - 1  # yesterday's post got replies
+    assert visiting.visit_probability(m, model) >= model.p.visiting.notified_prob > low
+    m.notified_day, m.muted = -10**9, True
+    assert visiting.visit_probability(m, model) == low * model.p.visiting.muted_factor
+    assert visiting.visit_probability(model.founder, model) == 1.0
+
+
+def test_habits_differ_between_members_and_are_off_when_visiting_is():
+    habits = [m.habit for m in _model().roster]
+    assert statistics.pstdev(habits) > 0.05
+    assert abs(statistics.mean(habits) - make_params().visiting.habit_mean) < 0.15
+    assert {m.habit for m in _model(visiting={"enabled": False}).roster} == {1.0}
+
+
+def test_absent_members_neither_post_nor_read_and_their_feelings_drift():
+    model = _model()
+    absent = present = 0
+    for _ in range(15):
+        before = {m.unique_id: m.satisfaction for m in model.members}
+        model.step()
+        for m in model.members:
+            if not m.spec.reads or m.unique_id not in before:
+                continue
+            if m.visiting:
+                present += 1
+                assert m.last_read is not None
+            else:
+                absent += 1
+                assert m.messages_today == 0 and m.last_read is None
+                drift = model.p.visiting.absence_drift * (visiting.NEUTRAL - before[m.unique_id])
+                assert abs(m.satisfaction - (before[m.unique_id] + drift)) < 1e-12
+    assert absent > 50 and present > 50
+
+
+def test_daily_active_is_who_visited_not_everyone():
+    on = simulate(make_params(days=90, seed=5))
+    off = simulate(make_params(days=90, seed=5, visiting={"enabled": False}))
+
+    def share(rows):
+        return statistics.mean(r["daily_active"] / r["members"] for r in rows[10:] if r["members"])
+
+    assert share(on.rows) < 0.85 < share(off.rows)
+    for r in on.rows[1:]:
+        assert r["speakers"] <= r["daily_active"] + r["members_spammer"] <= r["members"]
+        assert r["daily_active"] <= r["weekly_active"] + 1 + r["members_spammer"]  # + the founder
+        assert r["weekly_active"] <= r["members"]
