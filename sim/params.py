@@ -315,6 +315,9 @@ class Phases:
     self_operation_streak: int = P(28, 1, 3650, unit="consecutive days all indicators must hold to count as self-operating", src="seed 000 L9 'truly' self-operating; assumption: four weeks")
     require_conversion: bool = True  # MODEL.md §5: self-operation = all five indicators, ③ included
     rounds_per_week: int = P(5, 1, 1000, unit="valuable rounds without the owner in 7 days", src="seed 001 L119 indicator 1 (5 rounds; docs/seeds.md §9.1)")
+    phase_hold_days: int = P(14, 1, 3650, unit="days a new phase's condition must hold before the label changes "
+                             "(hysteresis; the end and the first self-operation are immediate)", src="assumption: "
+                             "a fortnight, the trend window (issue 12: phases must not flicker)")
     decline_drop: float = P(0.1, 0, 1, unit="share of members lost over decline_window that means decline", src="assumption")
     decline_window: int = P(30, 1, 3650, unit="days", src="assumption")
     trend_days: int = P(14, 1, 3650, unit="days over which growth is judged", src="assumption: a fortnight")

@@ -54,12 +54,31 @@ def test_dead_with_spammers_left_does_not_say_nobody_left() -> None:
     assert "the founder" in death[0] and "spammer" in death[0]
 
 
+def _steady(model: CommunityModel, days: int) -> None:
+    """``days`` days of a group whose size has not changed for 40 days (a steady group)."""
+    n = len(model.members)
+    for _ in range(days):
+        model.lifecycle._members = [n] * 40
+        _feed(model, 1, ads=0, chat=50)
+
+
 def test_a_steady_group_is_mature_not_declining() -> None:
     model = _model_on_day(40)
-    n = len(model.members)
-    model.lifecycle._members = [n] * 40  # the same size for 40 days
-    _feed(model, 1, ads=0, chat=50)
+    _steady(model, model.p.phases.phase_hold_days)
     assert model.phase == "mature"
+
+
+def test_phase_changes_only_after_its_condition_holds_for_the_hold_days() -> None:
+    """Hysteresis (issue 12): one steady day does not relabel a growing group; the hold does."""
+    model = _model_on_day(40)
+    model.lifecycle.phase = "growth"
+    hold = model.p.phases.phase_hold_days
+    _steady(model, hold - 1)
+    assert model.phase == "growth"
+    _steady(model, 1)
+    assert model.phase == "mature"
+    _feed(model, 7, ads=6, chat=5)  # the end is not delayed: drowned in ads is an ad group at once
+    assert model.phase == "ad_group"
 
 
 def test_self_operation_unreachable_without_a_paid_tier_is_said() -> None:

@@ -17,7 +17,10 @@ messages a week; terminal) or dead (no non-ad message for N days, or no people l
 terminal, and the run stops). A group that lost ``decline_drop`` of its members over
 ``decline_window`` days is in decline. After self-operation a group missing one indicator
 is mature; otherwise a group is in growth while membership rises by ``growth_factor`` a
-fortnight, in decline while it shrinks by as much, and mature (steady) in between.
+fortnight, in decline while it shrinks by as much, and mature (steady) in between. A new
+phase is only taken once that verdict has held ``phase_hold_days`` days in a row
+(hysteresis: no flickering between mature and decline), except the end, the end of the
+launch and the first self-operation.
 Becoming an ad group, self-operating, falling silent or dead is a turning point
 (``model.log_event``).
 
@@ -59,6 +62,9 @@ class Lifecycle:
         self._members: list[int] = []  # members on each day so far, for the trends
         self._silent_days = 0
         self._met_streak = 0  # consecutive days with every applicable indicator met
+        self._pending: str | None = None  # a phase the verdict has named, not yet settled
+        self._pending_days = 0
+        self._today = 0
         self.phase = "launch"
         self.self_operation_day: int | None = None
         self.ad_group_day: int | None = None
@@ -117,7 +123,7 @@ class Lifecycle:
         met = sum(int(ind[k]) for k in applicable)
 
         self._silent_days = 0 if talk else self._silent_days + 1
-        self.phase = self._classify(model, people, len(members), met, len(applicable))
+        self.phase = self._settle(self._classify(model, people, len(members), met, len(applicable)), ph.phase_hold_days)
         self._members.append(len(members))
         self.health = {"weekly_speaking_rate": speaking_rate, "paid_conversion": conversion,
                        "word_of_mouth_share": wom_share, "disappointed_share": disappointed,
@@ -126,8 +132,29 @@ class Lifecycle:
         self.health["health_met"] = met
         self.health["health_applicable"] = len(applicable)
 
+    def _settle(self, candidate: str, hold_days: int) -> str:
+        """Hysteresis: the label moves to a new non-terminal phase only once the day's verdict
+        has named it ``hold_days`` days in a row, so a report shows bands, not slivers. The end
+        (ad group, dead), the end of the launch and the first self-operation (its indicator
+        streak is its own hysteresis) take effect at once."""
+        immediate = (candidate in TERMINAL or self.phase == "launch" or candidate == self.phase
+                     or (candidate == "self_operating" and self.self_operation_day == self._today))
+        if immediate:
+            self._pending, self._pending_days = None, 0
+            return candidate
+        if candidate == self._pending:
+            self._pending_days += 1
+        else:
+            self._pending, self._pending_days = candidate, 1
+        if self._pending_days >= hold_days:
+            self._pending, self._pending_days = None, 0
+            return candidate
+        return self.phase
+
     def _classify(self, model: CommunityModel, people: int, n: int, met: int, applicable: int) -> str:
+        """Today's verdict on the phase, before hysteresis (:meth:`_settle`)."""
         day, ph = model.day, model.p.phases
+        self._today = day
         if self.phase == "dead":
             return "dead"
         if people < 1 or self._silent_days >= ph.dead_after_silent_days:
