@@ -119,6 +119,7 @@ class Member(mesa.Agent):
             # Rates are per day in the group; a member posts them on the days they open it
             # (processes/visiting.py), so per visit the average member posts rate / habit_mean.
             rate /= v.habit_mean
+        rate *= 1.0 + self.model.heat * self.fit  # a hot topic: who cares, talks (processes/topics.py)
         if self.role is Role.kol:  # privileges make a KOL post more (seed 004 L61)
             rate *= 1.0 + self.model.p.roles.kol_incentive
         return rate

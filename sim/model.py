@@ -24,6 +24,7 @@ from sim.processes import (
     reading,
     roles,
     timeline,
+    topics,
     visiting,
 )
 from sim.roles import Role
@@ -49,6 +50,7 @@ class CommunityModel(mesa.Model):
         self._by_id: dict[int, Member] = {}
         self.founder: Founder | None = None
         self.stimulus = 0.0  # yesterday's messages per member: talk begets talk
+        self.heat = 0.0  # today's hot topic, fading (processes/topics.py)
         self.kol_view = roles.QualityView()  # the talk's quality as KOLs perceive it (KOL exit)
         self.red_packets = content.RedPackets()  # packets sent, thrill left (habituation)
         self.vips_ever = 0
@@ -68,6 +70,7 @@ class CommunityModel(mesa.Model):
         self.day += 1
         self.log = conversation.DayLog()
         timeline.apply_due_changes(self)  # a strategy change takes effect this morning
+        topics.morning(self)  # news, a hot question: today's heat
         visiting.decide_visits(self)  # who opens the group today
         arrivals.admit_newcomers(self)  # §4.1
         content.publish_scheduled(self)  # §4.2

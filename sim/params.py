@@ -238,6 +238,22 @@ class Visiting:
 
 
 @dataclass
+class Topics:
+    """Hot topics and news (issue 12 "bursts"): on some mornings something happens that the
+    group cares about. Its heat is heavy-tailed (most topics are small, a few are huge) and
+    fades day by day; while it lasts, members open the group more (notifications pile up)
+    and those who care (fit) post more: volume spikes from the members' response, not from
+    noise added to counts."""
+
+    hot_per_week: float = P(0.5, 0, 7, unit="hot topics or pieces of news per week", src="assumption; R4DS data (data/README.md): daily messages p99/median 6.6")
+    heat_scale: float = P(0.6, 0, 100, unit="heat of the smallest hot topic (posting × (1 + heat × fit) that day)", src="assumption")
+    heat_alpha: float = P(1.8, 1.01, 100, unit="Pareto tail index of a topic's heat (smaller: rarer, bigger spikes)", src="assumption: attention to news is heavy-tailed")
+    heat_cap: float = P(10.0, 0, 1000, unit="largest heat a day can have", src="assumption: a group cannot talk without bound")
+    heat_decay: float = P(0.4, 0, 1, unit="share of yesterday's heat left today", src="assumption: news is old after two or three days")
+    visit_pull: float = P(1.0, 0, 20, unit="log-odds of opening the group per unit of heat × fit", src="assumption: a busy group's notifications draw people in")
+
+
+@dataclass
 class Roles:
     activate_satisfaction: float = P(0.6, 0, 1, unit="satisfaction at which a lurker may start talking", src="assumption")
     activate_prob: float = P(0.002, 0, 1, unit="daily chance", src="assumption; calibrated to a 20-45% weekly speaking rate in run groups (docs/calibration.md)")
@@ -391,6 +407,7 @@ class Params:
     moderation: Moderation = field(default_factory=Moderation)
     reading: Reading = field(default_factory=Reading)
     visiting: Visiting = field(default_factory=Visiting)
+    topics: Topics = field(default_factory=Topics)
     roles: Roles = field(default_factory=Roles)
     monetisation: Monetisation = field(default_factory=Monetisation)
     churn: Churn = field(default_factory=Churn)

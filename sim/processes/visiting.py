@@ -6,6 +6,7 @@ person decides whether to open the group:
 
     log-odds(visit) = logit(habit) + engagement_gain · (satisfaction − 0.5)
                       + recent_post_boost   (own post at most recent_post_days old)
+                      + topics.visit_pull · heat · fit   (a hot topic today, processes/topics.py)
     p = max(p, notified_prob)                (yesterday's post got replies: a notification)
     p = p · muted_factor                     (muted, 免打扰 — seed 004 L642)
 
@@ -48,6 +49,7 @@ def visit_probability(m: Member, model: CommunityModel) -> float:
         return 1.0
     habit = min(max(m.habit, 1e-6), 1.0 - 1e-6)  # keep the logit finite (structural)
     z = math.log(habit / (1.0 - habit)) + v.engagement_gain * (m.satisfaction - NEUTRAL)
+    z += model.p.topics.visit_pull * model.heat * m.fit  # a hot topic draws who cares (processes/topics.py)
     if model.day - m.last_post_day <= v.recent_post_days:
         z += v.recent_post_boost
     p = 1.0 / (1.0 + math.exp(-z))
