@@ -162,11 +162,12 @@ def model_frame(rows: list[dict[str, Any]] | dict[str, list], length: int | None
     return out
 
 
-def late_to_peak(x: pd.Series) -> float:
-    """Mean of the last LATE_DAYS / the highest full PEAK_WINDOW-day mean (NaN when undefined)."""
-    full_windows = rolling_mean(x, PEAK_WINDOW)[PEAK_WINDOW - 1:]
+def late_to_peak(x: pd.Series, late_days: int = LATE_DAYS, window: int = PEAK_WINDOW) -> float:
+    """Mean of the last ``late_days`` / the highest full ``window``-day mean (NaN when undefined;
+    days without a value, gaps in a data set, are skipped)."""
+    full_windows = [v for v in rolling_mean(x, window)[window - 1:] if math.isfinite(v)]
     peak = max(full_windows) if full_windows else float("nan")
-    return float(x.iloc[-LATE_DAYS:].mean() / peak) if peak and peak > 0 else float("nan")
+    return float(x.iloc[-late_days:].mean() / peak) if peak and peak > 0 else float("nan")
 
 
 def stats(frame: pd.DataFrame) -> dict[str, float]:
@@ -191,6 +192,80 @@ def stats(frame: pd.DataFrame) -> dict[str, float]:
         "top10_days_message_share": float(top),
         "peak_members": float(frame["members"].max()),
     }
+
+
+#: The shape statistics a fit matches (analysis/calibration): scale-free (shares and ratios)
+#: and length-relative (days as a share of the series), so a 3,000-member record and a
+#: 400-member simulation of the same length are comparable. Computed by :func:`shape_stats`.
+SHAPE_KEYS = ("half_members_day", "peak_active_day", "final_to_peak_members", "posters_decay",
+              "weekly_posters_of_active", "daily_posters_of_active", "daily_active_share",
+              "messages_per_poster", "messages_cv", "late_to_peak_posters", "late_to_peak_active")
+
+
+def _nanmedian(x: pd.Series) -> float:
+    """Median over the days with a value; 0 when a column exists but no day has one (a dead
+    group: nobody active, so no share of them posts)."""
+    x = x.dropna()
+    return float(x.median()) if len(x) else 0.0
+
+
+def shape_stats(frame: pd.DataFrame, burn_in_share: float = 0.05, late_share: float = 0.25) -> dict[str, float]:
+    """The launch–peak–decline shape of one community's common daily frame (``real_frame``,
+    ``model_frame`` or a data set read by analysis/calibration/data.py): the one function both
+    sides of a fit go through. Rows may be NaN (gaps in the data; the same days are blanked on
+    the model side). A statistic whose column is absent (no weekly counts) is NaN: unavailable.
+
+    - ``half_members_day``: first day members reach half their peak / series length (launch speed)
+    - ``peak_active_day``: day of the highest smoothed daily active / length
+    - ``final_to_peak_members``: mean members over the last smoothing window / peak members
+    - ``posters_decay``: slope of log(1 + smoothed posters) after their peak, in e-folds per
+      series length (negative = decline; 0 when the peak is in the last window)
+    - ``weekly_posters_of_active``, ``daily_posters_of_active``, ``daily_active_share``,
+      ``messages_per_poster``: medians over days after the burn-in (as :func:`stats`)
+    - ``messages_cv``: coefficient of variation of daily messages (burstiness)
+    - ``late_to_peak_posters`` / ``late_to_peak_active``: mean of the last ``late_share`` of
+      days / the peak smoothed mean
+
+    The smoothing window is a 24th of the length (28 days on two years), at least 7 days.
+    """
+    n = len(frame)
+    window = max(7, round(n / 24))
+    late = max(window, round(late_share * n))
+    f = frame.iloc[round(burn_in_share * n):]
+
+    def col(name: str) -> pd.Series:
+        return frame[name].astype(float) if name in frame else pd.Series(np.nan, index=frame.index)
+
+    members, active, posters = col("members"), col("daily_active"), col("posters")
+    peak_m = members.max()
+    half = (int(np.argmax((members >= peak_m / 2).to_numpy())) / n) if peak_m > 0 else 1.0
+    smooth_a = pd.Series(rolling_mean(active, window))
+    smooth_p = np.log1p(np.nan_to_num(np.asarray(rolling_mean(posters, window), dtype=float)))
+    top = int(np.nanargmax(smooth_p)) if np.isfinite(smooth_p).any() else n - 1
+    after = smooth_p[top:]
+    decay = float(np.polyfit(np.arange(len(after)) / n, after, 1)[0]) if len(after) > window else 0.0
+    msgs = f["messages"].astype(float).dropna()
+    cv = float(msgs.std() / msgs.mean()) if len(msgs) > 1 and msgs.mean() > 0 else 0.0
+    weekly = _nanmedian(f["weekly_posting_share_of_active"]) if "weekly_posting_share_of_active" in f \
+        else float("nan")
+    return {
+        "half_members_day": half,
+        "peak_active_day": float(np.nanargmax(smooth_a.to_numpy()) / n) if smooth_a.notna().any() else 1.0,
+        "final_to_peak_members": float(members.iloc[-window:].mean() / peak_m) if peak_m > 0 else 0.0,
+        "posters_decay": decay,
+        "weekly_posters_of_active": weekly,
+        "daily_posters_of_active": _nanmedian(f["daily_posting_share_of_active"]),
+        "daily_active_share": _nanmedian(f["daily_active_share"]),
+        "messages_per_poster": _nanmedian(f["messages_per_poster"]),
+        "messages_cv": cv,
+        "late_to_peak_posters": _zero_if_nan(late_to_peak(posters, late, window)),
+        "late_to_peak_active": _zero_if_nan(late_to_peak(active, late, window)),
+    }
+
+
+def _zero_if_nan(v: float) -> float:
+    """A ratio to a peak of zero (nobody ever posted) is read as 'nothing left': 0."""
+    return v if math.isfinite(v) else 0.0
 
 
 def real_spread(frame: pd.DataFrame) -> dict[str, tuple[float, float]]:
