@@ -53,6 +53,7 @@ class Member(mesa.Agent):
         self.vip_since: int | None = None
         self.messages_today = 0
         self.messages_total = 0
+        self.staleness = 0.0  # days of reading since things were last new (reading.novelty)
         self.habit = visiting.draw_habit(model)  # own daily chance of opening the group
         self.visiting = True  # opened the group today (a newcomer has, on joining)
         self.last_visit_day = model.day

@@ -209,9 +209,27 @@ class Reading:
     expectation: float = P(0.22, 0, 1, unit="daily value a member expects", src="assumption")
     vip_expectation: float = P(0.4, 0, 1, unit="daily value a paying member expects", src="MODEL.md §4.5")
     adaptation: float = P(0.12, 0, 1, unit="satisfaction EMA weight per day", src="assumption")
-    novelty_days: float = P(150.0, 1, 100000, unit="tenure (days) over which what a member reads loses 1/e of its novelty", src="seed 003 L20: value must be renewed")
+    novelty_days: float = P(150.0, 1, 100000, unit="staleness (days of reading without renewal; tenure with renewal.enabled = false) over which what a member reads loses 1/e of its novelty", src="seed 003 L20: value must be renewed")
     novelty_floor: float = P(0.3, 0, 1, unit="share of value that never wears off", src="assumption")
     muted_check_prob: float = P(0.15, 0, 1, unit="chance a muted member opens the group when visiting.enabled = false", src="assumption")
+
+
+@dataclass
+class Renewal:
+    """What renews novelty (issue 12 "renewal"; seed 003 L20: without value that keeps
+    coming, activity falls). What a member reads wears off with *their reading*: each day
+    they open the group their staleness grows by one day, and today's renewal removes a
+    share of it — a sharing session or offline event, the founder's tips, newcomers' new
+    questions, a hot topic. A group that keeps doing the work keeps living; one that stops
+    goes stale (novelty = floor + (1 − floor) · exp(−staleness / reading.novelty_days)).
+    ``enabled = false``: staleness is tenure, as before (novelty only wears off)."""
+
+    enabled: bool = True
+    per_session: float = P(0.08, 0, 1, unit="share of a reader's staleness a sharing session or offline event removes", src="seed 004 L319 (sessions); assumption: the amount")
+    per_tip: float = P(0.005, 0, 1, unit="share removed per scheduled content post that day", src="seed 001, 002: daily tips; assumption: the amount")
+    per_newcomer: float = P(0.02, 0, 1, unit="share removed per newcomer per 100 members (new people bring new questions)", src="assumption (issue 12: new members bring new questions)")
+    per_heat: float = P(0.02, 0, 1, unit="share removed per unit of hot-topic heat (processes/topics.py)", src="assumption")
+    max_share: float = P(0.5, 0, 1, unit="most staleness one day can remove", src="assumption: one good day does not make everything new")
 
 
 @dataclass
@@ -407,6 +425,7 @@ class Params:
     moderation: Moderation = field(default_factory=Moderation)
     reading: Reading = field(default_factory=Reading)
     visiting: Visiting = field(default_factory=Visiting)
+    renewal: Renewal = field(default_factory=Renewal)
     topics: Topics = field(default_factory=Topics)
     roles: Roles = field(default_factory=Roles)
     monetisation: Monetisation = field(default_factory=Monetisation)

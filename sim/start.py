@@ -150,4 +150,5 @@ def found_from_description(model: CommunityModel) -> None:
 def _set_tenure(m: Member, tenure: int) -> None:
     """The member joined ``tenure`` days before day 0 (silence is counted from today)."""
     m.join_day = -int(tenure)
+    m.staleness = float(tenure)  # a long-standing member has read it all before
     m.role_history = [(m.join_day, m.role)]

@@ -133,12 +133,13 @@ def test_dead_group_stops_early():
 
 def test_every_role_can_die_out_without_errors():
     """PITFALLS: a role reaching zero must not break collection; here all do."""
-    r = simulate(make_params(days=200, seeding={"seed_users": 2, "recruits_per_day": 0.0},
+    r = simulate(make_params(days=200, seeding={"seed_users": 6, "recruits_per_day": 0.0, "active_share": 0.5},
                              arrivals={"invite_rate": 0.0}, churn={"base_hazard": 0.05}))
     last = r.rows[-1]
     # Every role that was ever present (VIPs never are: monetisation is off) reached zero,
     # and the rows kept recording it; the founder stays to the end (the group dies when no
-    # people are left, and the run stops there).
+    # people are left, and the run stops there). Six seed users, half of them talkers: both
+    # active members and lurkers are there to die out.
     assert r.outcomes["final_phase"] == "dead"
     present_once = [role for role in ROLES if role != "founder" and any(row[f"members_{role}"] for row in r.rows)]
     assert len(present_once) >= 2, present_once  # active and lurker at least

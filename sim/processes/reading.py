@@ -10,9 +10,10 @@ what they read into one day's utility:
     cost  = overload + ads + off-topic noise + content fatigue + boredom
     target satisfaction = clip(0.5 + gain − cost − expectation, 0, 1)
 
-with V = valuable read + content_weight · content read. Novelty wears off with the
-reader's tenure down to ``novelty_floor`` (seed 003 L20: without renewed value activity
-falls), so a group lives on newcomers and on value that keeps coming. Satisfaction moves toward the
+with V = valuable read + content_weight · content read. Novelty wears off with each day
+the reader reads, down to ``novelty_floor`` (seed 003 L20: without renewed value activity
+falls), and today's renewal (sessions, tips, newcomers' questions, a hot topic:
+params.Renewal) gives some of it back, so a group lives on value that keeps coming. Satisfaction moves toward the
 target by ``adaptation`` per day. The cost terms are kept so churn can name the
 reason a member leaves. Per member the work is O(own ties), never O(members).
 """
@@ -60,6 +61,7 @@ class Page:
     fatigue: float
     boredom: float
     red_packet_thrill: float
+    renewal: float  # share of a reader's staleness today's news removes (renewal_today)
 
 
 def prepare_page(model: CommunityModel) -> Page:
@@ -78,7 +80,32 @@ def prepare_page(model: CommunityModel) -> Page:
         fatigue=c.fatigue_cost * max(0.0, log.content - c.fatigue_threshold),
         boredom=c.boredom_cost * math.exp(-v),
         red_packet_thrill=model.red_packets.thrill if log.red_packets else 0.0,
+        renewal=renewal_today(model),
     )
+
+
+def renewal_today(model: CommunityModel) -> float:
+    """Share of a reader's staleness that today's news removes (params.Renewal): sessions and
+    events, tips, newcomers' questions, a hot topic."""
+    n, log = model.p.renewal, model.log
+    if not n.enabled:
+        return 0.0
+    members = max(1, len(model.members))
+    share = (n.per_session * (log.sessions + log.offline_events) + n.per_tip * log.tips
+             + n.per_newcomer * 100.0 * sum(log.joins.values()) / members + n.per_heat * model.heat)
+    return min(n.max_share, share)
+
+
+def novelty(member: Member, model: CommunityModel, renewal: float) -> float:
+    """What is still new to this reader (seed 003 L20): staleness grows with each day read and
+    today's renewal takes a share of it; with renewal off it is the member's tenure."""
+    r = model.p.reading
+    if model.p.renewal.enabled:
+        member.staleness = member.staleness * (1.0 - renewal) + 1.0
+        stale = member.staleness
+    else:
+        stale = model.day - member.join_day
+    return r.novelty_floor + (1.0 - r.novelty_floor) * math.exp(-stale / r.novelty_days)
 
 
 def read_day(member: Member, model: CommunityModel) -> Reading | None:
@@ -89,8 +116,7 @@ def read_day(member: Member, model: CommunityModel) -> Reading | None:
     if not model.p.visiting.enabled and member.muted and model.rng.random() >= r.muted_check_prob:
         return None
     page = model.page
-    novelty = r.novelty_floor + (1.0 - r.novelty_floor) * math.exp(-(model.day - member.join_day) / r.novelty_days)
-    gain = novelty * member.need * member.fit * page.saturation
+    gain = novelty(member, model, page.renewal) * member.need * member.fit * page.saturation
     if page.chat:
         ties = model.ties_of(member)
         if ties:
