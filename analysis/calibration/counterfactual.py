@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.calibration.abc import Posterior
-from analysis.calibration.fit import SERIES, SMOOTH_DAYS, SimSetup, _peak, simulate_runs
+from analysis.calibration.fit import SERIES, SMOOTH_DAYS, SimSetup, peak_level, simulate_runs
 from analysis.compose import expand_pieces
 from analysis.files import write_atomic
 from analysis.stats import bootstrap_ci, rolling_mean, wilson
@@ -119,7 +119,7 @@ def run_counterfactual(post: Posterior | None, theta_fixed: np.ndarray | None, s
     scaled = {"baseline": [], "changed": []}
     for i, b, a in pairs:
         # No real size known (a preset): the model's own units.
-        factor = {c: (real_peak[c] / p if (p := _peak(b[c], day)) and p > 0 else 0.0) if c in real_peak else 1.0
+        factor = {c: (real_peak[c] / p if (p := peak_level(b[c], day)) and p > 0 else 0.0) if c in real_peak else 1.0
                   for c in SERIES}
         for arm, f in (("baseline", b), ("changed", a)):
             g = f.iloc[:days].copy()

@@ -167,7 +167,9 @@ class ModelSimulator:
 # ----------------------------------------------------------------------------------------
 
 
-def _peak(x: pd.Series | np.ndarray, upto: int) -> float:
+def peak_level(x: pd.Series | np.ndarray, upto: int) -> float:
+    """The highest 7-day mean of ``x`` over its first ``upto`` days: the level a run is
+    rescaled by (its own peak over the fit period → the data's)."""
     sm = np.asarray(rolling_mean(np.asarray(x, dtype=float)[:upto], SMOOTH_DAYS), dtype=float)
     sm = sm[np.isfinite(sm)]
     return float(sm.max()) if sm.size else float("nan")
@@ -207,12 +209,12 @@ def predictive(post: Posterior, setup: SimSetup, obs: Observed, fit_days: int, d
     if not ok:
         raise RuntimeError("every posterior-predictive run failed")
     real = {c: np.asarray(rolling_mean(obs.frame[c], SMOOTH_DAYS), dtype=float) for c in SERIES}
-    real_peak = {c: _peak(obs.frame[c], fit_days) for c in SERIES}
+    real_peak = {c: peak_level(obs.frame[c], fit_days) for c in SERIES}
     scaled = []
     for f in ok:
         g = f.iloc[:obs.days].copy()
         for c in SERIES:
-            p = _peak(g[c], fit_days)
+            p = peak_level(g[c], fit_days)
             g[c] = g[c].astype(float) * (real_peak[c] / p if p and p > 0 else 0.0)
         scaled.append(g)
     bands, inside90, inside50, level = {}, {}, {}, {}
