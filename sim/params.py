@@ -320,6 +320,7 @@ class Churn:
     newcomer_dislike_hazard: float = P(0.4, 0, 1, unit="extra daily leave probability of a newcomer who dislikes the group", src="seed 004 L620: newcomers judge within 1-2 days; assumption")
     newcomer_dislike_below: float = P(0.45, 0, 1, unit="satisfaction below which a newcomer dislikes the group", src="assumption")
     need_gone_below: float = P(0.25, 0, 1, unit="need below which a leaver's reason is need_gone", src="assumption")
+    need_gone_hazard: float = P(0.03, 0, 1, unit="extra daily leave probability of a member with no need left (× (1 − need / need_gone_below))", src="seed 004 L227: an exam group's life ends with the exam; assumption: the rate — a member who no longer needs the group leaves whether or not they still open it")
     kol_shock_memory_days: int = P(21, 0, 3650, unit="days after a tied KOL's exit during which leaving is blamed on it", src="assumption")
 
 

@@ -3,6 +3,7 @@
 ``satisfaction`` mode — the daily leave hazard of a member is
 
     h = base + dissatisfied · (1 − s)² · (1 if muted else 0.3) + lost_ties · (1 − ties present / ties ever)
+        + need_gone · (1 − need / need_gone_below)   (need below need_gone_below: seed 004 L227)
 
 and unhappy members mute first (seed 004 L642: 免打扰 from day one). Newcomers judge
 the group within ``entry.judgement_days`` (MODEL.md §4.1). The reason recorded is the
@@ -61,6 +62,8 @@ def _satisfaction_churn(model: CommunityModel) -> None:
         hazard = c.base_hazard + c.dissatisfied_hazard * (1.0 - s) ** 2 * (1.0 if m.muted else c.unmuted_factor)
         if m.ties_ever:
             hazard += c.lost_ties_hazard * (1.0 - len(model.ties_of(m)) / m.ties_ever)
+        if m.need < c.need_gone_below:  # the purpose is over for them (seed 004 L227)
+            hazard += c.need_gone_hazard * (1.0 - m.need / c.need_gone_below)
         if day - m.join_day < model.p.entry.judgement_days and s < c.newcomer_dislike_below:
             hazard += c.newcomer_dislike_hazard
         if rng.random() < hazard:
