@@ -21,6 +21,7 @@ import math
 import statistics as st
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from analysis.ensemble import ok_runs, run_ensemble
 from analysis.stats import mean_ci, rolling_mean, wilson
 
 #: Seeds per arm: the fast suite (CI) and the full suite (--full).
-SIZES = {"fast": 20, "full": 100}
+SIZES = {"search": 8, "fast": 20, "full": 100}  # search: one trial of analysis/fact_search.py
 
 #: The strategy pieces a "random strategy" draws from (configs/strategy/<piece>/*.yaml),
 #: plus the initial network. Every option equally likely.
@@ -80,8 +81,24 @@ def trace(result) -> dict[str, Any]:
 _TRACE_KEYS = ("rows", "founder_leave_day", "survivor_labels", "messages_by_member")
 
 
+#: Overrides every fact's runs get (a calibration trial's parameters: analysis/fact_search.py).
+_COMMON_OVERRIDES: list[str] = []
+
+
+@contextmanager
+def common_overrides(overrides: Sequence[str]):
+    """Measure facts with ``overrides`` added to every run (e.g. a candidate calibration)."""
+    saved = list(_COMMON_OVERRIDES)
+    _COMMON_OVERRIDES[:] = [*saved, *overrides]
+    try:
+        yield
+    finally:
+        _COMMON_OVERRIDES[:] = saved
+
+
 def run_many(jobs: Iterable[Sequence[str]], workers: int | None = None) -> list[Run]:
     """Each override list once, through the one ensemble runner; results in job order."""
+    jobs = [[*_COMMON_OVERRIDES, *j] for j in jobs]
     table = ok_runs(run_ensemble(jobs, workers=workers, measure=trace))
     runs = []
     for rec in table.to_dict("records"):

@@ -21,6 +21,8 @@ from typing import Any
 import pandas as pd
 
 from analysis.ensemble import ok_runs, run_ensemble
+from analysis.facts import Run as FactRun
+from analysis.facts import kol_story
 from analysis.stats import rolling_mean
 from sim.processes.lifecycle import TERMINAL
 from sim.roles import Role
@@ -105,8 +107,6 @@ def _weekly_speaking_fell_below(run: Run, share: float) -> bool:
 
 def _kol_order(run: Run, promo_start: int = 60) -> bool:
     """Influx (from day ``promo_start``) → first KOL exit → collapse, in that order (fact 7)."""
-    from analysis.facts import Run as FactRun, kol_story
-
     s = kol_story(FactRun((), {}, run["rows"]), promo_start)
     return s["first_exit"] is not None and s["first_exit"] > promo_start and s["value_collapse"] is not None \
         and s["value_collapse"] >= s["first_exit"]

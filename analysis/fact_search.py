@@ -1,0 +1,173 @@
+"""Calibrate the model to the stylized facts by a systematic search (issue 12), not by hand.
+
+Optuna's TPE sampler proposes values for the free behavioural parameters (:data:`SPACE`);
+each trial measures the searched facts (analysis/facts.py) on small ensembles
+(``facts.SIZES["search"]`` seeds per arm) with the trial's values added to every run, and
+scores them by a weighted loss over the facts' distances to their targets
+(:func:`loss`): one point per failing fact plus its normalised shortfall, so a trial that
+fails narrowly beats one that fails by a mile. Two facts are **held out** of the search
+(:data:`HELD_OUT`) and measured only for the best trial, so the fit is not tuned to its
+own checks. ``kcore`` is structural (threshold cascade, no behaviour) and not searched.
+
+Every finished trial is written to ``trials.json`` at once (analysis/files.py), and a
+rerun with the same output folder resumes from it. One command:
+``python experiments/search_facts.py --trials 30`` (docs/calibration.md).
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from analysis import facts
+from analysis.facts import FACTS, FactResult
+from analysis.files import read_json, write_json
+
+
+@dataclass(frozen=True)
+class Dim:
+    """One searched parameter: its dotted key and range (log-uniform when ``log``)."""
+
+    key: str
+    low: float
+    high: float
+    log: bool = False
+
+
+#: The free parameters: the new mechanisms' strengths and the old calibrated knobs they
+#: interact with. Keys no fact sets itself (a fact's own override would clash).
+SPACE: tuple[Dim, ...] = (
+    Dim("visiting.habit_mean", 0.2, 0.7),
+    Dim("visiting.engagement_gain", 1.0, 8.0),
+    Dim("renewal.per_session", 0.02, 0.2, log=True),
+    Dim("topics.hot_per_week", 0.2, 2.0, log=True),
+    Dim("reading.expectation", 0.15, 0.3),
+    Dim("reading.novelty_days", 60.0, 300.0, log=True),
+    Dim("churn.dissatisfied_hazard", 0.02, 0.1, log=True),
+    Dim("roles.kol_quality_floor", 0.2, 0.45),
+    Dim("conversation.active_posts_per_day", 0.15, 0.6, log=True),
+)
+
+#: Measured only for the best trial (reported apart): not tuned to.
+HELD_OUT: tuple[str, ...] = ("participation", "zombie_purge")
+#: Not searched: structural (threshold-cascade mode ignores behaviour).
+NOT_SEARCHED: tuple[str, ...] = ("kcore",)
+
+
+def _share_short(target: float) -> Callable[[FactResult], float]:
+    """Shortfall of a share that must reach ``target``."""
+    return lambda r: max(0.0, target - r.value) / target
+
+
+#: Each fact's normalised distance to its target (0 when met), read from its result.
+SHORTFALL: dict[str, Callable[[FactResult], float]] = {
+    "random_self_operation": lambda r: max(0.0, r.value - 0.08) / 0.08,
+    "no_rules_end": _share_short(0.9),
+    "red_packet": lambda r: max(0.0, 0.9 - r.details.get("share_below_30", 0.0)) / 0.9,
+    "participation": lambda r: max(0.0, 0.7 - r.interval[0]) / 0.7,
+    "kol_exodus": _share_short(0.8),
+    "star_vs_mesh": lambda r: max(0.0, -r.interval[0]) / 0.1,
+    "cadence_optimum": lambda r: 0.0 if r.passed else 0.5,
+    "zombie_purge": lambda r: 0.0 if r.passed else 0.5,
+    "healthy": _share_short(0.8),
+}
+
+
+def searched_facts() -> list[str]:
+    return [k for k in FACTS if k not in HELD_OUT and k not in NOT_SEARCHED]
+
+
+def loss(results: Sequence[FactResult]) -> float:
+    """One point per failing fact plus its normalised shortfall (lower is better)."""
+    return sum((0.0 if r.passed else 1.0) + SHORTFALL[r.key](r) for r in results)
+
+
+def overrides(values: dict[str, float]) -> list[str]:
+    return [f"{k}={v:.6g}" for k, v in values.items()]
+
+
+def measure(keys: Sequence[str], values: dict[str, float], size: str = "search") -> list[FactResult]:
+    """The facts ``keys`` with ``values`` set in every run."""
+    with facts.common_overrides(overrides(values)):
+        return [FACTS[k](size) for k in keys]
+
+
+def _summary(results: Sequence[FactResult]) -> dict[str, dict[str, Any]]:
+    return {r.key: {"passed": bool(r.passed), "measured": r.measured, "value": r.value} for r in results}
+
+
+def search(out: Path, trials: int, seed: int = 0, progress: Callable[[str], None] = print) -> dict[str, Any]:
+    """Run (or resume) the search into ``out``; returns the record written to ``trials.json``."""
+    import optuna
+
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "trials.json"
+    record = read_json(path) if path.exists() else {"space": [d.__dict__ for d in SPACE], "searched": searched_facts(),
+                                                      "held_out": list(HELD_OUT), "size": facts.SIZES["search"],
+                                                      "trials": []}
+    if record["space"] != [d.__dict__ for d in SPACE] or record["searched"] != searched_facts():
+        raise ValueError(f"{path} was written for another search space or fact list: use a new --out")
+    dists = {d.key: optuna.distributions.LogUniformDistribution(d.low, d.high) if d.log
+             else optuna.distributions.UniformDistribution(d.low, d.high) for d in SPACE}
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)  # ask/tell, add_trial
+    study = optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=seed, n_startup_trials=8))
+    if not record["trials"]:  # trial 0: where the model stands (the defaults)
+        study.enqueue_trial({d.key: _default(d.key) for d in SPACE})
+    for t in record["trials"]:  # resume: what earlier runs measured
+        study.add_trial(optuna.trial.create_trial(params=t["params"], distributions=dists, value=t["loss"]))
+    while len(record["trials"]) < trials:
+        trial = study.ask(dists)
+        t0 = time.time()
+        results = measure(searched_facts(), trial.params)
+        value = loss(results)
+        study.tell(trial, value)
+        record["trials"].append({"number": len(record["trials"]), "params": trial.params, "loss": value,
+                                 "seconds": round(time.time() - t0, 1), "facts": _summary(results)})
+        write_json(path, record)
+        best = min(record["trials"], key=lambda x: x["loss"])
+        progress(f"trial {len(record['trials'])}/{trials}: loss {value:.2f} "
+                 f"({sum(not r.passed for r in results)} failing) in {time.time() - t0:.0f} s; best {best['loss']:.2f}")
+    best = min(record["trials"], key=lambda x: x["loss"])
+    if record.get("held_out_results", {}).get("params") != best["params"]:
+        held = measure(HELD_OUT, best["params"])
+        record["held_out_results"] = {"params": best["params"], "facts": _summary(held)}
+        write_json(path, record)
+    record["best"] = best
+    return record
+
+
+def _default(key: str) -> float:
+    """The parameter's current default (the first trial measures where the model stands)."""
+    from sim.params import Params
+
+    section, name = key.split(".")
+    return float(getattr(getattr(Params(), section), name))
+
+
+def markdown(record: dict[str, Any]) -> str:
+    """The search as docs/calibration.md shows it: space, budget, best trial, held-out facts."""
+    best = min(record["trials"], key=lambda x: x["loss"])
+    first = record["trials"][0]
+    lines = [f"Search: Optuna TPE, {len(record['trials'])} trials, {record['size']} seeds per arm per fact, "
+             f"{sum(t['seconds'] for t in record['trials']) / 60:.0f} min in all. Loss = failing facts + normalised "
+             f"shortfalls over {len(record['searched'])} facts; held out: {', '.join(record['held_out'])}.", "",
+             "| parameter | range | defaults (trial 0) | best (trial %d) |" % best["number"], "|---|---|---|---|"]
+    for d in record["space"]:
+        scale = " (log)" if d["log"] else ""
+        lines.append(f"| `{d['key']}` | {d['low']:g}–{d['high']:g}{scale} | {first['params'][d['key']]:.4g} | "
+                     f"{best['params'][d['key']]:.4g} |")
+    lines += ["", f"| fact | trial 0 (loss {first['loss']:.2f}) | best (loss {best['loss']:.2f}) |", "|---|---|---|"]
+    for k in record["searched"]:
+        a, b = first["facts"][k], best["facts"][k]
+        lines.append(f"| {k} | {'pass' if a['passed'] else 'FAIL'}: {a['measured']} | "
+                     f"{'pass' if b['passed'] else 'FAIL'}: {b['measured']} |")
+    held = record.get("held_out_results")
+    if held:
+        lines += ["", "Held-out facts at the best trial (never seen by the search):", ""]
+        lines += [f"- {k}: {'pass' if v['passed'] else 'FAIL'} — {v['measured']}" for k, v in held["facts"].items()]
+    return "\n".join(lines)

@@ -1,0 +1,70 @@
+"""The fact search (analysis/fact_search.py): loss, resume, held-out facts kept apart."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis import fact_search, facts
+from analysis.facts import FactResult
+
+
+def _result(key: str, passed: bool, value: float, lo: float = 0.0) -> FactResult:
+    return FactResult(key, "", "", "", "", value, (lo, value), passed, 10)
+
+
+def test_loss_counts_failures_and_how_far_they_miss():
+    ok = _result("no_rules_end", True, 0.95)
+    near = _result("no_rules_end", False, 0.85)
+    far = _result("no_rules_end", False, 0.2)
+    assert fact_search.loss([ok]) == 0.0
+    assert 1.0 < fact_search.loss([near]) < fact_search.loss([far])
+    assert fact_search.loss([_result("random_self_operation", False, 0.16)]) == pytest.approx(2.0)
+
+
+def test_held_out_facts_are_never_searched():
+    searched = fact_search.searched_facts()
+    assert not set(searched) & set(fact_search.HELD_OUT)
+    assert set(searched) | set(fact_search.HELD_OUT) | set(fact_search.NOT_SEARCHED) == set(facts.FACTS)
+    assert set(fact_search.SHORTFALL) >= set(searched) | set(fact_search.HELD_OUT)
+
+
+def test_common_overrides_reach_every_run_and_are_undone(monkeypatch):
+    seen = []
+    monkeypatch.setattr(facts, "run_ensemble", lambda jobs, **kw: seen.extend(jobs) or _Empty())
+    monkeypatch.setattr(facts, "ok_runs", lambda table: table)
+    with facts.common_overrides(["visiting.habit_mean=0.5"]):
+        facts.run_many([["scenario=typical_group", "seed=1"]])
+    facts.run_many([["scenario=typical_group", "seed=2"]])
+    assert seen == [["visiting.habit_mean=0.5", "scenario=typical_group", "seed=1"],
+                    ["scenario=typical_group", "seed=2"]]
+
+
+class _Empty:
+    def to_dict(self, orient):
+        return []
+
+
+def test_search_resumes_from_its_trials_file(tmp_path, monkeypatch):
+    """Two trials, then a rerun asking for three measures only the third; trial 0 is the
+    defaults; the held-out facts are measured once, for the best trial. (Facts are stubbed
+    by a loss that depends on the proposed values: this tests the search's bookkeeping.)"""
+    calls = []
+
+    def fake_measure(keys, values, size="search"):
+        calls.append((tuple(keys), dict(values)))
+        return [_result(k, values["visiting.habit_mean"] < 0.45, 0.9) for k in keys]
+
+    monkeypatch.setattr(fact_search, "measure", fake_measure)
+    first = fact_search.search(tmp_path, 2, progress=lambda s: None)
+    assert [t["number"] for t in first["trials"]] == [0, 1]
+    assert first["trials"][0]["params"] == {d.key: fact_search._default(d.key) for d in fact_search.SPACE}
+    calls.clear()
+    again = fact_search.search(tmp_path, 3, progress=lambda s: None)
+    searched = [c for c in calls if c[0] == tuple(fact_search.searched_facts())]
+    assert len(again["trials"]) == 3 and len(searched) == 1
+    assert again["trials"][:2] == first["trials"]
+    assert set(again["held_out_results"]["facts"]) == set(fact_search.HELD_OUT)
+    assert again["held_out_results"]["params"] == again["best"]["params"]
+    with pytest.raises(ValueError, match="another search space"):
+        monkeypatch.setattr(fact_search, "SPACE", fact_search.SPACE[:2])
+        fact_search.search(tmp_path, 4, progress=lambda s: None)
