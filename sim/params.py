@@ -127,7 +127,7 @@ class Entry:
 @dataclass
 class Arrivals:
     cap: int = P(500, 2, 1_000_000, unit="members", src="seed 004 L297, L400: WeChat cap 500")
-    invite_rate: float = P(0.012, 0, 1, unit="invitations/satisfied member/day", src="seed 001 裂变")
+    invite_rate: float = P(0.012, 0, 1, unit="invitations/satisfied member/day (to an outside latent friend: sim/friends.py)", src="seed 001 L31 裂变; seed 000 L93")
     invite_satisfaction: float = P(0.6, 0, 1, unit="satisfaction needed to invite", src="assumption")
     promotion_per_day: float = P(0.0, 0, 10000, unit="strangers/day from external promotion", src="seed 004 L176 暴力引流")
     promotion_start_day: int = P(0, 0, 100000, unit="day the promotion campaign starts", src="seed 004 L176")
@@ -271,7 +271,7 @@ class Churn:
     newcomer_dislike_below: float = P(0.45, 0, 1, unit="satisfaction below which a newcomer dislikes the group", src="assumption")
     need_gone_below: float = P(0.25, 0, 1, unit="need below which a leaver's reason is need_gone", src="assumption")
     kol_shock_memory_days: int = P(21, 0, 3650, unit="days after a tied KOL's exit during which leaving is blamed on it", src="assumption")
-    friend_left_hazard: float = P(0.01, 0, 1, unit="extra daily leave probability after a latent friend left the group", src="assumption: friends leave together")
+    friend_left_hazard: float = P(0.003, 0, 1, unit="extra daily leave probability after a latent friend left the group", src="assumption: friends leave together; calibrated: 0.01 broke the healthy fact (MODEL.md §6)")
     friend_left_days: int = P(14, 0, 3650, unit="days the friend_left hazard lasts after a friend's exit", src="assumption")
 
 

@@ -1,7 +1,8 @@
 """Arrivals: founding, channels, entry threshold, the 500 cap, welcome ritual (MODEL.md §4.1).
 
 Candidates come through channels — the founder's own recruiting (by seeding strategy),
-word of mouth from satisfied members (seed 001 裂变), external promotion (seed 004
+word of mouth along latent friendships (seed 001 L31 裂变; sim/friends.py: invitations to
+outside friends, outsiders who hear of the group from friends inside), external promotion (seed 004
 L176 暴力引流: many, low fit) and spammers drawn by the group's visibility. Each
 passes the entry threshold (seed 004 L63-64, L309-313, L681-682), which trades
 volume for fit; a full group (seed 004 L400: 500) turns everyone away.
