@@ -376,7 +376,7 @@ FOUNDER_LEAVES = 60
 def fact_star_vs_mesh(size: str = "fast") -> FactResult:
     n = SIZES[size]
     base = ["scenario=social_chat_group", "cadence.posts_per_week=5", f"founder.leave_day={FOUNDER_LEAVES}",
-            "seeding.seed_users=60", "seeding.recruits_per_day=0", "arrivals.invite_rate=0", "arrivals.spam_base=0",
+            "seeding.seed_users=60", "seeding.recruits_per_day=0", "arrivals.invite_rate=0", "friends.exposure_rate=0", "arrivals.spam_base=0",
             "arrivals.spam_per_100_members=0"]
     star = run_many([[*base, "network.initial=star", f"seed={s}"] for s in seeds(n)])
     mesh = run_many([[*base, "network.initial=mesh", "network.mesh_degree=6", f"seed={s}"] for s in seeds(n)])
@@ -528,7 +528,7 @@ def fact_healthy(size: str = "fast") -> FactResult:
 
 # -- threshold cascade ----------------------------------------------------------------------
 
-CASCADE_OFF = ("churn.mode=cascade", "seeding.recruits_per_day=0", "arrivals.invite_rate=0", "arrivals.spam_base=0",
+CASCADE_OFF = ("churn.mode=cascade", "seeding.recruits_per_day=0", "arrivals.invite_rate=0", "friends.exposure_rate=0", "arrivals.spam_base=0",
                "arrivals.spam_per_100_members=0", "arrivals.promotion_per_day=0", "strategy/zombie_purge=off",
                "founder.quit_after_burnout_days=0", "needs.shift_day=-1")
 

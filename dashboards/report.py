@@ -25,7 +25,7 @@ MESSAGE_COLORS = {"valuable": "#1b9e77", "content": "#7570b3", "chat": "#a6cee3"
 PHASE_COLORS = {"launch": "#f0f0f0", "growth": "#d9f0d3", "self_operating": "#a6dba0", "mature": "#c2e699",
                 "decline": "#fee391", "ad_group": "#fdae6b", "dead": "#bdbdbd"}
 REASON_COLORS = dict(zip(REASONS, ("#8c8c8c", "#6baed6", "#d95f02", "#9e9ac8", "#e6ab02", "#b15928",
-                                   "#e31a1c", "#525252", "#1f78b4", "#fdbf6f", "#6a3d9a")))
+                                   "#e31a1c", "#525252", "#1f78b4", "#fdbf6f", "#6a3d9a", "#66c2a5")))
 
 
 #: Phases shorter than this (days) are shaded but not labelled, so labels never overlap.

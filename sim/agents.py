@@ -50,6 +50,8 @@ class Member(mesa.Agent):
         self.endorsement = 0.0  # replies received, decaying with a 30-day memory
         self.kol_unhappy_days = 0
         self.kol_shock_day = -10**9  # last day a KOL this member knew left
+        self.node = -1  # the member's node in the latent friendship network (sim/friends.py); -1: none
+        self.friend_left_day = -10**9  # last day a latent friend of this member left the group
         self.vip_since: int | None = None
         self.messages_today = 0
         self.messages_total = 0

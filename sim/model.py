@@ -10,6 +10,7 @@ import networkx as nx
 import numpy as np
 
 from sim.agents import Founder, Member
+from sim.friends import Friends
 from sim.observe import Observer, outcomes
 from sim.params import ParamError, Params, validate
 from sim.processes import (
@@ -56,6 +57,7 @@ class CommunityModel(mesa.Model):
         self.vips_ever = 0
         self.page: reading.Page | None = None  # what is on screen today: made by reading.prepare_page
         self.events: list[tuple[int, str]] = []
+        self.friends: Friends | None = None  # the latent network outside the group (built by found_group)
         self.lifecycle = lifecycle.Lifecycle()
         self.observer = Observer()
         self.log = conversation.DayLog()
@@ -154,6 +156,9 @@ class CommunityModel(mesa.Model):
         self.log.leaves[reason] += 1
         if self.network.has_node(m.unique_id):
             self.network.remove_node(m.unique_id)
+        if self.friends is not None and m.node >= 0:  # friends inside remember it (churn.friend_left_*)
+            for f in self.friends.leave(m):
+                f.friend_left_day = self.day
         m.remove()
 
     def log_event(self, text: str) -> None:

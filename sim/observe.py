@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 CHANNELS = ("seed", "founder", "word_of_mouth", "promotion", "paid_ads", "spam", "edgelist")
 REASONS = ("bored", "overloaded", "annoyed_by_ads", "need_gone", "kol_left", "quality_fell",
-           "kicked", "purged", "cascade", "moved_on", "burnout")
+           "kicked", "purged", "cascade", "moved_on", "burnout", "friend_left")
 MESSAGE_TYPES = ("valuable", "chat", "ad", "content")
 
 

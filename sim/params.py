@@ -56,6 +56,13 @@ class ChurnMode(str, enum.Enum):
     cascade = "cascade"  # only the Garcia et al. (2013) threshold rule: leave when b*k < c
 
 
+class FriendGraph(str, enum.Enum):
+    """Shape of the latent friendship network outside the group (MODEL.md §4.10)."""
+
+    powerlaw_cluster = "powerlaw_cluster"  # Holme & Kim (2002): hubs and triangles
+    small_world = "small_world"  # Watts & Strogatz (1998): clustered ring, no hubs
+
+
 class InitialNetwork(str, enum.Enum):
     star = "star"  # everyone knows only the founder (seed 004 L646 "central node")
     mesh = "mesh"  # seed users also know each other
@@ -120,7 +127,7 @@ class Entry:
 @dataclass
 class Arrivals:
     cap: int = P(500, 2, 1_000_000, unit="members", src="seed 004 L297, L400: WeChat cap 500")
-    invite_rate: float = P(0.012, 0, 1, unit="invitations/satisfied member/day", src="seed 001 裂变")
+    invite_rate: float = P(0.012, 0, 1, unit="invitations/satisfied member/day (to an outside latent friend: sim/friends.py)", src="seed 001 L31 裂变; seed 000 L93")
     invite_satisfaction: float = P(0.6, 0, 1, unit="satisfaction needed to invite", src="assumption")
     promotion_per_day: float = P(0.0, 0, 10000, unit="strangers/day from external promotion", src="seed 004 L176 暴力引流")
     promotion_start_day: int = P(0, 0, 100000, unit="day the promotion campaign starts", src="seed 004 L176")
@@ -322,6 +329,8 @@ class Churn:
     need_gone_below: float = P(0.25, 0, 1, unit="need below which a leaver's reason is need_gone", src="assumption")
     need_gone_hazard: float = P(0.03, 0, 1, unit="extra daily leave probability of a member with no need left (× (1 − need / need_gone_below))", src="seed 004 L227: an exam group's life ends with the exam; assumption: the rate — a member who no longer needs the group leaves whether or not they still open it")
     kol_shock_memory_days: int = P(21, 0, 3650, unit="days after a tied KOL's exit during which leaving is blamed on it", src="assumption")
+    friend_left_hazard: float = P(0.003, 0, 1, unit="extra daily leave probability after a latent friend left the group", src="assumption: friends leave together; calibrated: 0.01 broke the healthy fact (MODEL.md §6)")
+    friend_left_days: int = P(14, 0, 3650, unit="days the friend_left hazard lasts after a friend's exit", src="assumption")
 
 
 @dataclass
@@ -337,6 +346,21 @@ class Network:
     initial: InitialNetwork = InitialNetwork.star
     mesh_degree: int = P(4, 0, 1000, unit="ties per seed user in a mesh", src="assumption")
     edgelist: str = ""
+
+
+@dataclass
+class Friends:
+    """Friendships outside the group (MODEL.md §4.10; sim/friends.py): the latent network
+    word of mouth travels along (seed 001 L31 裂变, L69 the founder's 朋友圈; seed 004 L186 朋友拉朋友)."""
+
+    enabled: bool = True  # false: no latent network, invitations are coin flips (the model before issue 12)
+    graph: FriendGraph = FriendGraph.powerlaw_cluster
+    population: int = P(2000, 10, 10_000_000, unit="people who could ever hear of the group (latent network nodes)", src="assumption: the interest circle around one founder")
+    min_outside_per_member: int = P(4, 1, 1000, unit="latent nodes per member the group starts with (population grows to fit)", src="assumption")
+    mean_degree: int = P(8, 2, 1000, unit="mean number of latent friends per person", src="assumption: close friends who share the interest")
+    triad_prob: float = P(0.5, 0, 1, unit="Holme-Kim chance that a new friendship closes a triangle (clustering)", src="Holme & Kim 2002; assumption")
+    rewire_prob: float = P(0.1, 0, 1, unit="Watts-Strogatz chance that a ring friendship is rewired", src="Watts & Strogatz 1998")
+    exposure_rate: float = P(0.0005, 0, 1, unit="daily chance per friend inside that an outsider hears of the group and knocks (1 - (1 - r)^k)", src="assumption (seed 001 L125: old members bring new ones unprompted)")
 
 
 @dataclass
@@ -433,6 +457,7 @@ class Params:
     churn: Churn = field(default_factory=Churn)
     needs: Needs = field(default_factory=Needs)
     network: Network = field(default_factory=Network)
+    friends: Friends = field(default_factory=Friends)
     phases: Phases = field(default_factory=Phases)
     costs: Costs = field(default_factory=Costs)
     start: Start = field(default_factory=Start)
@@ -446,7 +471,7 @@ _NOT_SCALAR = ("timeline",)
 _FIXED_SECTIONS = ("start",)
 
 
-_ENUMS = (SeedStrategy, EntryThreshold, AdPolicy, ChurnMode, InitialNetwork)
+_ENUMS = (SeedStrategy, EntryThreshold, AdPolicy, ChurnMode, InitialNetwork, FriendGraph)
 
 
 class ParamError(ValueError):

@@ -1,7 +1,8 @@
 """Arrivals: founding, channels, entry threshold, the 500 cap, welcome ritual (MODEL.md §4.1).
 
 Candidates come through channels — the founder's own recruiting (by seeding strategy),
-word of mouth from satisfied members (seed 001 裂变), external promotion (seed 004
+word of mouth along latent friendships (seed 001 L31 裂变; sim/friends.py: invitations to
+outside friends, outsiders who hear of the group from friends inside), external promotion (seed 004
 L176 暴力引流: many, low fit) and spammers drawn by the group's visibility. Each
 passes the entry threshold (seed 004 L63-64, L309-313, L681-682), which trades
 volume for fit; a full group (seed 004 L400: 500) turns everyone away.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sim import friends as latent
 from sim import network
 from sim.agents import Founder, Member
 from sim.params import EntryThreshold, InitialNetwork, SeedStrategy
@@ -61,28 +63,58 @@ def _create(model: CommunityModel, role: Role, channel: str, traits: dict,
 
 
 def found_group(model: CommunityModel) -> None:
-    """Day 0: the founder and the seed users (bypass the threshold: the founder picks them)."""
+    """Day 0: the founder and the seed users (bypass the threshold: the founder picks them).
+
+    With ``friends.enabled`` everyone takes a node of the latent network (sim/friends.py):
+    where depends on the seeding strategy. Day-0 group ties are the ``network.initial``
+    wiring only (star or mesh); latent friendships become group ties for later joiners."""
     p = model.p
     if p.start.description:
         from sim.start import found_from_description
 
         found_from_description(model)
+        model.friends = latent.build(model, len(model.roster))
+        latent.place_existing(model)
         return
     if p.network.initial is InitialNetwork.edgelist:
         _found_from_edgelist(model)
+        model.friends = latent.build(model, len(model.roster))
+        latent.place_existing(model)
         return
+    model.friends = fr = latent.build(model, p.seeding.seed_users + 1)
     founder = _create(model, Role.founder, "seed", {**_FOUNDER_TRAITS, "expertise": p.founder.expertise},
                       satisfaction=1.0)
     model.founder = founder
+    if fr is not None:
+        fr.start_walk(fr.degree_weighted_node(model.rng))
+        fr.join(fr.founder_node, founder)
     strategy = p.seeding.strategy
     n_kols = round(p.seeding.seed_users * p.seeding.kol_share) if strategy is SeedStrategy.kols_first else 0
     seeds = []
     for i in range(p.seeding.seed_users):
         source = "kols" if i < n_kols else _RECRUIT_SOURCE[strategy]
         role = Role.kol if i < n_kols else (Role.active if model.rng.random() < p.seeding.active_share else Role.lurker)
-        seeds.append(_create(model, role, "seed", _candidate(model, source), satisfaction=p.seeding.initial_satisfaction))
+        m = _create(model, role, "seed", _candidate(model, source), satisfaction=p.seeding.initial_satisfaction)
+        if fr is not None:
+            node = fr.next_hub(model.rng, _NONE) if source == "kols" else _recruit_node(model, source, _NONE)
+            if node >= 0:
+                fr.join(node, m)
+        seeds.append(m)
     mesh = p.network.mesh_degree if p.network.initial is InitialNetwork.mesh else 0
     network.wire_seed_users(model, founder, seeds, mesh)
+
+
+#: No node is reserved (day 0: each placement joins at once).
+_NONE: frozenset[int] = frozenset()
+
+
+def _recruit_node(model: CommunityModel, source: str, taken) -> int:
+    """Where the founder's recruit sits in the latent network: the founder's neighbourhood
+    (friends), or scattered strangers (random, paid_ads)."""
+    fr = model.friends
+    if source == "friends":
+        return fr.next_friend_of_founder(model.rng, taken)
+    return fr.random_outside(model.rng, taken)
 
 
 def _found_from_edgelist(model: CommunityModel) -> None:
@@ -117,39 +149,72 @@ def _passes_threshold(model: CommunityModel, channel: str, fit: float) -> bool:
     return True
 
 
-def _candidates_today(model: CommunityModel) -> list[tuple[str, dict, Member | None]]:
-    """(channel, traits, inviter) for everyone who knocks today."""
+def _candidates_today(model: CommunityModel) -> list[tuple[str, dict, Member | None, int]]:
+    """(channel, traits, inviter, latent node or -1) for everyone who knocks today."""
     p = model.p
     rng = model.rng
-    out: list[tuple[str, dict, Member | None]] = []
+    fr = model.friends
+    taken: set[int] = set()  # latent nodes already knocking today
+
+    def claim(node: int) -> int:
+        if node >= 0:
+            taken.add(node)
+        return node
+
+    out: list[tuple[str, dict, Member | None, int]] = []
     founder_active = model.founder_active
     if founder_active and model.day < p.seeding.recruit_days:
         source = _RECRUIT_SOURCE[p.seeding.strategy]
         channel = "paid_ads" if source == "paid_ads" else "founder"
-        out += [(channel, _candidate(model, source), None) for _ in range(rng.poisson(p.seeding.recruits_per_day))]
+        for _ in range(rng.poisson(p.seeding.recruits_per_day)):
+            node = claim(_recruit_node(model, source, taken)) if fr is not None else -1
+            out.append((channel, _candidate(model, source), None, node))
     a = p.arrivals
+    sd = p.traits.invite_fit_sd
     for m in model.members:
         if m.satisfaction >= a.invite_satisfaction and m.spec.person and not m.muted \
                 and rng.random() < a.invite_rate:
-            fit = min(1.0, max(0.0, m.fit + rng.normal(0.0, model.p.traits.invite_fit_sd)))
-            out.append(("word_of_mouth", _candidate(model, "friends", fit=fit), m))
+            node = -1
+            if fr is not None:  # an invitation goes to an outside friend (seed 001 L31 裂变)
+                outside = fr.outside_friends(m.node, taken) if m.node >= 0 else []
+                if not outside:
+                    continue  # everyone they know has been asked: the neighbourhood is exhausted
+                node = claim(outside[int(rng.integers(len(outside)))])
+            fit = min(1.0, max(0.0, m.fit + rng.normal(0.0, sd)))
+            out.append(("word_of_mouth", _candidate(model, "friends", fit=fit), m, node))
+    if fr is not None:  # outsiders who heard of the group from friends inside (seed 001 L125)
+        for node in fr.exposed_today(rng, p.friends.exposure_rate):
+            if node in taken:
+                continue
+            tellers = fr.inside_friends(node)
+            teller = tellers[int(rng.integers(len(tellers)))]
+            if teller.satisfaction < a.invite_satisfaction or teller.muted or not teller.spec.person:
+                continue  # an unhappy friend does not recommend the group
+            fit = min(1.0, max(0.0, teller.fit + rng.normal(0.0, sd)))
+            out.append(("word_of_mouth", _candidate(model, "friends", fit=fit), teller, claim(node)))
     campaign = a.promotion_start_day <= model.day < a.promotion_start_day + a.promotion_days
     n_promo = rng.poisson(a.promotion_per_day) if campaign else 0
-    out += [("promotion", _candidate(model, "random", fit=_beta(model, a.promotion_fit)), None) for _ in range(n_promo)]
+    for _ in range(n_promo):
+        node = claim(fr.random_outside(rng, taken)) if fr is not None else -1
+        out.append(("promotion", _candidate(model, "random", fit=_beta(model, a.promotion_fit)), None, node))
     n_spam = rng.poisson(a.spam_base + a.spam_per_100_members * len(model.members) / 100.0)
-    out += [("spam", _candidate(model, "spam"), None) for _ in range(n_spam)]
+    out += [("spam", _candidate(model, "spam"), None, -1) for _ in range(n_spam)]
     return out
 
 
 def admit_newcomers(model: CommunityModel) -> None:
-    """Today's candidates knock; those who pass the threshold and find a seat join."""
+    """Today's candidates knock; those who pass the threshold and find a seat join. A joiner's
+    latent friendships with members inside become group ties (sim/friends.py)."""
     p = model.p
     log = model.log
+    fr = model.friends
     reviewing = p.entry.threshold is EntryThreshold.application
-    for channel, traits, inviter in _candidates_today(model):
+    for channel, traits, inviter, node in _candidates_today(model):
         log.reviews += reviewing
         if not _passes_threshold(model, channel, traits["fit"]):
             log.refused += 1
+            if node >= 0:
+                fr.decline(node)
             continue
         if len(model.members) >= p.arrivals.cap:
             log.turned_away_full += 1
@@ -160,7 +225,10 @@ def admit_newcomers(model: CommunityModel) -> None:
         role = Role.active if model.rng.random() < p.arrivals.active_at_join else Role.lurker
         m = _create(model, role, channel, traits)
         log.revenue += p.entry.fee
-        if inviter is not None:
+        friends_inside = fr.join(node, m) if node >= 0 else []
+        for f in friends_inside:
+            network.tie(model.network, f, m)
+        if inviter is not None and inviter.present and inviter not in friends_inside:
             network.tie(model.network, inviter, m)
         if p.entry.welcome_ritual:
             welcome(model, m)

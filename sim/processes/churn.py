@@ -4,10 +4,11 @@
 
     h = base + dissatisfied · (1 − s)² · (1 if muted else 0.3) + lost_ties · (1 − ties present / ties ever)
         + need_gone · (1 − need / need_gone_below)   (need below need_gone_below: seed 004 L227)
+        + friend_left (for friend_left_days after a latent friend left: sim/friends.py)
 
 and unhappy members mute first (seed 004 L642: 免打扰 from day one). Newcomers judge
 the group within ``entry.judgement_days`` (MODEL.md §4.1). The reason recorded is the
-member's main grievance: need gone, a KOL they knew left, or their worst cost of the
+member's main grievance: need gone, a KOL they knew left, a friend left, or their worst cost of the
 day (bored, overloaded, annoyed by ads).
 
 ``cascade`` mode replaces all of that with Garcia et al. (2013): a member leaves when
@@ -64,6 +65,8 @@ def _satisfaction_churn(model: CommunityModel) -> None:
             hazard += c.lost_ties_hazard * (1.0 - len(model.ties_of(m)) / m.ties_ever)
         if m.need < c.need_gone_below:  # the purpose is over for them (seed 004 L227)
             hazard += c.need_gone_hazard * (1.0 - m.need / c.need_gone_below)
+        if day - m.friend_left_day < c.friend_left_days:  # a latent friend left: friends leave together
+            hazard += c.friend_left_hazard
         if day - m.join_day < model.p.entry.judgement_days and s < c.newcomer_dislike_below:
             hazard += c.newcomer_dislike_hazard
         if rng.random() < hazard:
@@ -77,6 +80,8 @@ def _reason(m: Member, day: int, c: ChurnParams) -> str:
         return "need_gone"
     if day - m.kol_shock_day <= c.kol_shock_memory_days:
         return "kol_left"
+    if c.friend_left_hazard > 0 and day - m.friend_left_day < c.friend_left_days:
+        return "friend_left"
     if m.last_read is None:
         return "bored"  # stopped opening the group
     return m.last_read.worst_cost()

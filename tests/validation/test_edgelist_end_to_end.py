@@ -27,7 +27,7 @@ def test_main_job_with_user_network_writes_who_stayed(tmp_path):
     b, c = 1.0, 3.0
     cmd = [sys.executable, "experiments/run.py", "network.initial=edgelist", f"network.edgelist='{path}'",
            "churn.mode=cascade", f"churn.cascade_benefit={b}", f"churn.cascade_cost={c}",
-           "seeding.recruits_per_day=0", "arrivals.invite_rate=0", "arrivals.spam_base=0",
+           "seeding.recruits_per_day=0", "arrivals.invite_rate=0", "friends.exposure_rate=0", "arrivals.spam_base=0",
            "arrivals.spam_per_100_members=0", "strategy/zombie_purge=off", "days=40", "progress=false",
            f"hydra.run.dir={out}"]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
