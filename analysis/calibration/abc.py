@@ -22,7 +22,10 @@ The algorithm, in the unit cube of the (log-)box prior:
    summaries in Euclidean distance after scaling each statistic by its MAD over the table;
 5. Beaumont et al. (2002) adjustment: weighted (Epanechnikov kernel on distance) linear
    regression of the transformed parameters (logit of the position in the (log-)box) on the
-   summaries, particles moved to the observed summaries; back-transformed, they stay in the box.
+   summaries, particles moved to the observed summaries (residuals inflated by the
+   degrees-of-freedom factor); back-transformed, they stay in the box. Skipped, with a
+   warning, when there are fewer than ADJUST_PER_COEFFICIENT effective accepted particles
+   per coefficient: an overfitted regression makes intervals too narrow.
 
 Each parameter's posterior: weighted median and 50 % / 90 % central intervals.
 
@@ -52,6 +55,10 @@ Simulator = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 EDGE_TOLERANCE = 0.02  # a particle this close (share of the box width) to an edge is "at" it
 EDGE_SHARE = 0.02  # posterior weight at an edge above which a fit warns
+#: The regression adjustment needs this many effective accepted particles per coefficient
+#: (statistics + 1); with fewer it overfits and its residuals shrink the posterior (measured:
+#: 32 accepted for 12 coefficients covered the truth in 51 % of 90 % intervals).
+ADJUST_PER_COEFFICIENT = 5
 _EPS = 1e-6  # keeps logit finite at the box edges
 
 
@@ -211,17 +218,28 @@ def accept_and_adjust(space: Space, theta: np.ndarray, s: np.ndarray, s_obs: np.
     w = w / w.sum()
     raw = theta[idx]
     adjusted = raw
-    if adjust and n_acc > z.shape[1] + 2:
+    coefficients = z.shape[1] + 1
+    n_eff = 1.0 / float(np.sum(w ** 2))  # Kish effective sample size of the kernel weights
+    notes = []
+    if adjust and n_eff >= ADJUST_PER_COEFFICIENT * coefficients:
         x = np.column_stack([np.ones(n_acc), z[idx]])
         t = space.to_free(raw)
         sw = np.sqrt(w)[:, None]
         ridge = 1e-6 * np.eye(x.shape[1])
         ridge[0, 0] = 0
         beta = np.linalg.solve((x * sw).T @ (x * sw) + ridge, (x * sw).T @ (t * sw))
-        adjusted = space.from_free(t - z[idx] @ beta[1:])
+        resid = t - x @ beta
+        # Residuals of a fitted regression understate the scatter by the coefficients it
+        # spent: the usual degrees-of-freedom correction, on the effective sample size.
+        inflate = math.sqrt(n_eff / (n_eff - coefficients))
+        adjusted = space.from_free(beta[0] + inflate * resid)
+    elif adjust:
+        notes.append(f"regression adjustment skipped: {n_eff:.0f} effective accepted particles for "
+                     f"{coefficients} coefficients (needs {ADJUST_PER_COEFFICIENT} per coefficient); the posterior "
+                     "is plain rejection, wider than it would be: raise the budget or accept")
     box = full_box(len(space.bounds)) if box is None else box
     post = Posterior(space, adjusted, raw, w, d[idx], [n for n, u in zip(names, use) if u], len(theta), box)
-    post.warnings = edge_warnings(space, space.to_unit(adjusted), w, box)
+    post.warnings = notes + edge_warnings(space, space.to_unit(adjusted), w, box)
     return post
 
 
