@@ -606,7 +606,7 @@ KNOWN_GAPS: dict[str, str] = {
         "(the members who came for that KOL's answers lose need or novelty), and a launch quality judged "
         "against the group's own history rather than a fixed floor."),
     "random_self_operation": (
-        "Not reproduced: 16% of 300 uniformly drawn strategies (95% 13-21%; fast suite 10% of 60) reach sustained "
+        "Not reproduced: 16% of 300 uniformly drawn strategies (95% 13-21%; fast suite 13% of 60 since ties carry talk, 10% before) reach sustained "
         "self-operation, against < 8%; it was 61% before calibration. "
         "The successes are nearly all the same recipe — KOLs or friends seeded first, a threshold (invite, "
         "application or paid) and a VIP tier — which a uniform draw over our strategy menu hits ~1 time in 7. "
