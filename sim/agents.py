@@ -47,6 +47,7 @@ class Member(mesa.Agent):
         self.muted = False
         self.warnings = 0
         self.ties_ever = 0  # ties formed so far: lost ties raise the leave hazard
+        self.tie_weight_ever = 0  # interactions with ties so far: lost ones raise the leave hazard
         self.endorsement = 0.0  # replies received, decaying with a 30-day memory
         self.kol_unhappy_days = 0
         self.kol_shock_day = -10**9  # last day a KOL this member knew left

@@ -61,6 +61,7 @@ class CommunityModel(mesa.Model):
         self.lifecycle = lifecycle.Lifecycle()
         self.observer = Observer()
         self.log = conversation.DayLog()
+        self.said_yesterday = self.log.said  # who said how much yesterday: ties answer it today
         arrivals.found_group(self)
         costs.account(self)
         self.lifecycle.update(self)
@@ -70,6 +71,7 @@ class CommunityModel(mesa.Model):
     def step(self) -> None:
         """One day in the group, in the order of MODEL.md §4."""
         self.day += 1
+        self.said_yesterday = self.log.said
         self.log = conversation.DayLog()
         timeline.apply_due_changes(self)  # a strategy change takes effect this morning
         topics.morning(self)  # news, a hot question: today's heat

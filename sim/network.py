@@ -42,6 +42,8 @@ def tie(graph: nx.Graph, a: Member, b: Member) -> None:
         graph.add_edge(u, v, weight=1)
         a.ties_ever += 1
         b.ties_ever += 1
+    a.tie_weight_ever += 1
+    b.tie_weight_ever += 1
 
 
 def wire_seed_users(model: CommunityModel, founder: Member, seeds: list[Member], mesh_degree: int) -> None:

@@ -186,6 +186,8 @@ class Conversation:
     mood_floor: float = P(0.3, 0, 10, unit="posting mood at satisfaction 0 (mood = mood_floor + satisfaction)", src="assumption")
     full_reply_pool: int = P(10, 1, 10000, unit="talkers around at which a valuable post draws its full replies (fewer: proportionally fewer)", src="assumption")
     round_min_exchanges: int = P(5, 2, 100, unit="exchanges that make a valuable round", src="seed 001 indicator 1")
+    tie_reply_rate: float = P(0.3, 0, 50, unit="replies/day to one's own ties at saturation (× propensity × mood)", src="seed 004 L646-647: members who know each other keep talking; calibrated (docs/calibration.md)")
+    tie_reply_scale: float = P(2.0, 0.01, 1000, unit="messages by one's ties today at which tie replies reach 1 − 1/e of their rate", src="assumption")
 
 
 @dataclass
@@ -209,7 +211,8 @@ class Reading:
     attention_budget: float = P(40.0, 1, 10000, unit="messages read/day before overload", src="MODEL.md §3")
     value_scale: float = P(2.5, 0.01, 1000, unit="valuable reads at which value saturates (1-1/e)", src="assumption")
     content_weight: float = P(0.6, 0, 10, unit="value of a content post vs a valuable post", src="assumption")
-    social_value: float = P(0.02, 0, 1, unit="value per chat message from a tie", src="seed 004 L20 ring structure")
+    social_value: float = P(0.02, 0, 1, unit="value per message read from one's own ties (at low volume)", src="seed 004 L20 ring structure")
+    social_scale: float = P(10.0, 0.01, 10000, unit="ties' messages read at which social value saturates (at most social_value × this)", src="assumption")
     overload_cost: float = P(0.05, 0, 10, unit="satisfaction cost per budget of unread messages", src="seed 004 L170: the chat group's message volume exploded; calibrated (docs/calibration.md)")
     ad_cost: float = P(0.04, 0, 1, unit="satisfaction cost per ad read", src="seed 004 L64")
     noise_cost: float = P(0.004, 0, 1, unit="cost per off-topic chat message read (× (1-fit))", src="assumption")
@@ -292,6 +295,9 @@ class Roles:
     kol_content_weight: float = P(0.5, 0, 1, unit="weight of scheduled content in the quality KOLs perceive (valuable posts: 1)", src="assumption")
     kol_incentive_patience: float = P(2.0, 0, 100, unit="extra patience per unit kol_incentive (patience × (1 + this × incentive))", src="assumption (seed 004 L61)")
     endorsement_memory_days: float = P(30.0, 1, 3650, unit="days over which replies received fade by 1/e", src="assumption")
+    kol_noise_fit: float = P(0.35, 0, 1, unit="fit below which a member's chat is off-topic noise to a KOL", src="seed 004 L150, L176: low-quality members")
+    kol_noise_tolerance: float = P(15.0, 0, 100000, unit="noise messages/day (low-fit members' chat, their beginner questions included) a KOL tolerates", src="seed 004 L176; calibrated (docs/calibration.md)")
+    kol_noise_cost: float = P(0.03, 0, 1, unit="perceived quality lost per noise message/day beyond the tolerance", src="seed 004 L176: 被无聊的问题缠绕; calibrated (docs/calibration.md)")
     kol_exit_shock: float = P(0.15, 0, 1, unit="satisfaction lost by each tie when a KOL leaves", src="seed 004 L176")
 
 
@@ -313,7 +319,7 @@ class Churn:
     mode: ChurnMode = ChurnMode.satisfaction
     base_hazard: float = P(0.001, 0, 1, unit="daily leave probability of a content member", src="assumption")
     dissatisfied_hazard: float = P(0.05, 0, 1, unit="extra daily leave probability at satisfaction 0", src="assumption")
-    lost_ties_hazard: float = P(0.03, 0, 1, unit="extra hazard when all one's ties are gone", src="Garcia et al. 2013")
+    lost_ties_hazard: float = P(0.02, 0, 1, unit="extra hazard when all one's interactions were with ties now gone (× lost share of tie weight)", src="Garcia et al. 2013; seed 004 L646")
     mute_below: float = P(0.35, 0, 1, unit="satisfaction below which a member mutes", src="seed 004 L642")
     unmute_above: float = P(0.6, 0, 1, unit="satisfaction above which a member unmutes", src="assumption")
     zombie_purge: bool = False

@@ -2,9 +2,12 @@
 
 ``satisfaction`` mode — the daily leave hazard of a member is
 
-    h = base + dissatisfied · (1 − s)² · (1 if muted else 0.3) + lost_ties · (1 − ties present / ties ever)
+    h = base + dissatisfied · (1 − s)² · (1 if muted else 0.3) + lost_ties · (1 − weight present / weight ever)
         + need_gone · (1 − need / need_gone_below)   (need below need_gone_below: seed 004 L227)
         + friend_left (for friend_left_days after a latent friend left: sim/friends.py)
+
+where a tie's weight counts its interactions (replies, welcomes, invitations): what the
+lost ties carried, not how many they were (seed 004 L646: when the one you know leaves).
 
 and unhappy members mute first (seed 004 L642: 免打扰 from day one). Newcomers judge
 the group within ``entry.judgement_days`` (MODEL.md §4.1). The reason recorded is the
@@ -61,8 +64,8 @@ def _satisfaction_churn(model: CommunityModel) -> None:
         elif s < c.mute_below:
             m.muted = True
         hazard = c.base_hazard + c.dissatisfied_hazard * (1.0 - s) ** 2 * (1.0 if m.muted else c.unmuted_factor)
-        if m.ties_ever:
-            hazard += c.lost_ties_hazard * (1.0 - len(model.ties_of(m)) / m.ties_ever)
+        if m.tie_weight_ever and c.lost_ties_hazard:
+            hazard += c.lost_ties_hazard * lost_tie_share(model, m)
         if m.need < c.need_gone_below:  # the purpose is over for them (seed 004 L227)
             hazard += c.need_gone_hazard * (1.0 - m.need / c.need_gone_below)
         if day - m.friend_left_day < c.friend_left_days:  # a latent friend left: friends leave together
@@ -73,6 +76,13 @@ def _satisfaction_churn(model: CommunityModel) -> None:
             leaving.append((m, _reason(m, day, c)))
     for m, reason in leaving:
         model.remove_member(m, reason)
+
+
+def lost_tie_share(model: CommunityModel, m: Member) -> float:
+    """Share of the member's interactions (tie weights) that were with ties now gone: losing the
+    friend one talked with every day weighs more than losing a passing acquaintance."""
+    present = sum(d["weight"] for d in model.ties_of(m).values())
+    return max(0.0, 1.0 - present / m.tie_weight_ever)
 
 
 def _reason(m: Member, day: int, c: ChurnParams) -> str:

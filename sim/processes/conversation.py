@@ -5,10 +5,15 @@ tally (:class:`DayLog`) and turns valuable posts into reply threads. Repliers ar
 drawn from today's pool of unmuted talkers, so the work is O(replies), never
 O(members²). A thread of ``round_min_exchanges`` or more, not started by the founder,
 is a *valuable interaction round* (seed 001, indicator ①).
+
+Members also answer their own ties (:func:`tie_replies`): talk among acquaintances that
+needs no valuable post and no founder (seed 004 L646-647: a group whose members know each
+other keeps talking when the central point leaves). Work is O(ties of today's speakers).
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -38,6 +43,9 @@ class DayLog:
     valuable_authors: list = field(default_factory=list)
     ad_posts: list = field(default_factory=list)  # one entry per ad: the poster
     speakers: set = field(default_factory=set)
+    said: Counter = field(default_factory=Counter)  # uid → messages (not ads) written today: what ties read
+    noise: int = 0  # chat by low-fit members: beginner questions and off-topic talk (KOL exit)
+    tie_chat: int = 0  # replies among ties: side talk between acquaintances, not the topic's talk (KOL exit)
     joins: Counter = field(default_factory=Counter)  # by channel
     leaves: Counter = field(default_factory=Counter)  # by reason
     refused: int = 0
@@ -69,7 +77,10 @@ class DayLog:
         self.valuable += valuable
         self.chat += chat
         self.speakers.add(member.unique_id)
+        self.said[member.unique_id] += valuable + chat
         self.valuable_authors.extend([member] * valuable)
+        if chat and is_noisy(member):
+            self.noise += chat
 
     def add_ads(self, member: Member, n: int) -> None:
         self.ads_posted += n
@@ -77,8 +88,70 @@ class DayLog:
         self.ad_posts.extend([member] * n)
 
 
+def is_noisy(member: Member) -> bool:
+    """Chat by this member is noise to a KOL: a member with fit below ``roles.kol_noise_fit``
+    — off-topic talk, and the beginner questions of low-fit newcomers, whose eagerness makes
+    them talk most in their first weeks (seed 004 L176: 小白 questions; L150: low-quality
+    members). The founder's talk is never noise."""
+    return member.fit < member.model.p.roles.kol_noise_fit and member.role is not Role.founder
+
+
 def run_threads(model: CommunityModel) -> None:
-    """Each valuable post draws replies from today's talkers; long threads are rounds."""
+    """Each valuable post draws replies from today's talkers; long threads are rounds. Then
+    members answer their ties (:func:`tie_replies`)."""
+    _threads(model)
+    tie_replies(model)
+
+
+def tie_replies(model: CommunityModel) -> None:
+    """Members answer what their own ties said yesterday and have said so far today.
+
+    In random order, a visiting, unmuted member (spammers aside) whose ties have written H
+    messages since yesterday morning replies Poisson(``tie_reply_rate`` · propensity · (mood_floor + s) ·
+    (1 − exp(−H / tie_reply_scale))) times — saturating in the ties' messages — each reply
+    to one of those ties, drawn in proportion to what they wrote. A reply is chat and
+    strengthens the tie (weight + 1); members later in the day and tomorrow hear it, so a
+    conversation runs along the ties from day to day: a mesh keeps talking without the
+    founder, a member tied only to the founder falls silent with them (seed 004 L646-647).
+    Per member O(own ties).
+    """
+    p = model.p.conversation
+    log = model.log
+    said, before = log.said, model.said_yesterday
+    if p.tie_reply_rate <= 0 or not (said or before):
+        return
+    rng = model.rng
+    v = model.p.visiting
+    per_visit = 1.0 / v.habit_mean if v.enabled else 1.0  # as Member.posting_rate: daily rate spread over visits
+    for m in model._shuffled():
+        if m.muted or m.role is Role.spammer or not m.visiting:  # only who opened the group answers
+            continue
+        ties = model.ties_of(m)
+        if not ties:
+            continue
+        keys = ties.keys()
+        authors = sorted((keys & said.keys()) | (keys & before.keys()))  # sorted: set order is no part of a seed
+        if not authors:
+            continue
+        weights = [said.get(t, 0) + before.get(t, 0) for t in authors]
+        h = sum(weights)
+        lam = p.tie_reply_rate * per_visit * m.propensity * (p.mood_floor + m.satisfaction) \
+            * (1.0 - math.exp(-h / p.tie_reply_scale))
+        n = int(rng.poisson(lam))
+        if not n:
+            continue
+        picks = rng.choice(len(authors), size=n, p=[w / h for w in weights]) if len(authors) > 1 else [0] * n
+        for i in picks:
+            author = model.by_id(authors[i])
+            network.tie(model.network, author, m)
+            author.notified_day = model.day  # a reply notifies (processes/visiting.py)
+        m.spoke(n)
+        m.messages_today += n
+        log.add_posts(m, valuable=0, chat=n)
+        log.tie_chat += n
+
+
+def _threads(model: CommunityModel) -> None:
     p = model.p.conversation
     log = model.log
     # Lurkers read threads but do not answer (seed 004 L639): repliers are the talkers.
@@ -102,6 +175,9 @@ def run_threads(model: CommunityModel) -> None:
             r.spoke(1)
             r.messages_today += 1
             log.speakers.add(r.unique_id)
+            log.said[r.unique_id] += 1
+            if not is_round and is_noisy(r):
+                log.noise += 1
             network.tie(model.network, author, r)
         author.endorsement += len(repliers)
         if repliers:

@@ -5,7 +5,7 @@ budget (~40 messages, MODEL.md §3) in proportion to what is on screen, and turn
 what they read into one day's utility:
 
     gain  = novelty · need · fit · (1 − exp(−V / value_scale))   diminishing returns
-            + social_value · (chat read) · (share of own ties who spoke today)
+            + social_value · S · (1 − exp(−H / S))   H = messages of own ties read, S = social_scale
             + VIP bonus + red-packet thrill
     cost  = overload + ads + off-topic noise + content fatigue + boredom
     target satisfaction = clip(0.5 + gain − cost − expectation, 0, 1)
@@ -55,6 +55,7 @@ class Page:
     """What is on screen today, the same for every reader: computed once per day."""
 
     chat: float  # chat messages a reader gets through (within the attention budget)
+    share: float  # share of today's messages a reader gets through (attention budget)
     saturation: float  # 1 − exp(−V / value_scale): value read, before who reads it
     overload: float
     ad_cost: float
@@ -74,6 +75,7 @@ def prepare_page(model: CommunityModel) -> Page:
     v = valuable + r.content_weight * content * model.p.founder.expertise  # content is as good as its author
     return Page(
         chat=chat,
+        share=share,
         saturation=1.0 - math.exp(-v / r.value_scale),
         overload=r.overload_cost * max(0.0, total - budget) / budget,
         ad_cost=r.ad_cost * ads,
@@ -117,11 +119,12 @@ def read_day(member: Member, model: CommunityModel) -> Reading | None:
         return None
     page = model.page
     gain = novelty(member, model, page.renewal) * member.need * member.fit * page.saturation
-    if page.chat:
-        ties = model.ties_of(member)
-        if ties:
-            spoke = len(ties.keys() & model.log.speakers)  # set intersection, in C
-            gain += r.social_value * page.chat * spoke / len(ties)
+    ties = model.ties_of(member)
+    if ties and r.social_value:
+        said = model.log.said
+        heard = sum(said[t] for t in ties.keys() & said.keys()) * page.share  # ties' messages read
+        if heard:
+            gain += r.social_value * r.social_scale * (1.0 - math.exp(-heard / r.social_scale))
     if member.role is Role.vip:
         gain += model.p.monetisation.vip_value_bonus * member.need * page.saturation
     gain += page.red_packet_thrill * (1.0 - member.fit)

@@ -4,7 +4,8 @@
   active → lurker when unhappy.
 - active → KOL when others keep replying to them (30-day endorsement memory) and they
   know the topic (seed 001 树关键人).
-- KOL exit: when the valuable share of the group's talk stays below
+- KOL exit: when the valuable share of the group's talk, less a penalty for the volume of
+  beginner questions and off-topic chat beyond a tolerance (:class:`QualityView`), stays below
   ``kol_quality_floor`` for ``kol_patience_days`` (longer with incentives, seed 004 L61),
   the KOL leaves — low-quality influx suppresses experts (seed 004 L176, the PM cohort) —
   and everyone tied to them loses ``kol_exit_shock`` satisfaction.
@@ -35,15 +36,21 @@ if TYPE_CHECKING:
 @dataclass
 class QualityView:
     """The KOL-exit mechanism's state: the group's quality as KOLs perceive it, an EMA of
-    the valuable share of the talk (content counts half) — seed 004 L150, L176."""
+    the day's quality — the valuable share of the talk (content counts half) less
+    ``kol_noise_cost`` per noise message beyond ``kol_noise_tolerance`` a day (beginner
+    questions and off-topic chat, ``DayLog.noise``): experts answering 小白 questions all day
+    lose their enthusiasm whatever the share (seed 004 L150, L176)."""
 
     quality: float = 0.5
 
     def update(self, log: DayLog, r: RolesParams) -> None:
-        talk = log.valuable + log.chat + log.content
+        # Acquaintances' side talk (DayLog.tie_chat) is not the topic's talk: it enters only
+        # through the noise term, where newcomers and low-fit members wrote it.
+        talk = log.valuable + log.chat - log.tie_chat + log.content
         if talk:
-            self.quality += r.kol_quality_smoothing * (
-                log.valuable / talk + r.kol_content_weight * log.content / talk - self.quality)
+            today = log.valuable / talk + r.kol_content_weight * log.content / talk
+            today -= r.kol_noise_cost * max(0.0, log.noise - r.kol_noise_tolerance)
+            self.quality += r.kol_quality_smoothing * (today - self.quality)
 
 
 def update_roles(model: CommunityModel) -> None:
