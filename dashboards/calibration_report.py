@@ -206,7 +206,7 @@ def build_counterfactual_report(cf) -> str:
         f"{cf.seeds} seeds — once as fitted and once with the change from the morning of day {cf.day}; each pair "
         "shares its parameters and seed, so the days before the change are identical and the difference is the "
         "change's effect under that draw. Counts are in the real group's units (each pair rescaled by its "
-        "as-fitted run's peak). Intervals: 95% percentile bootstrap of the mean paired difference; the share of "
+        "as-fitted run's mean level before the change). Intervals: 95% percentile bootstrap of the mean paired difference; the share of "
         f"pairs where the change gives more, with its Wilson 95% interval. {cf.failed} failed runs.</p>",
         "<table><tr><th>outcome</th><th>as fitted (mean)</th><th>changed (mean)</th><th>difference [95%]</th>"
         f"<th>share of pairs higher with the change</th></tr>{rows}</table>",

@@ -51,7 +51,7 @@ from analysis.calibration.fit import (
     SERIES,
     ModelSimulator,
     SimSetup,
-    peak_level,
+    mean_level,
     load_space,
     observed_summary,
     predictive,
@@ -206,7 +206,7 @@ def run_fit(cfg: Any, out_dir: Path) -> dict[str, Any]:
         "predictive": {"runs": pred.runs, "failed": pred.failed, "inside_90": pred.inside_90,
                        "inside_50": pred.inside_50, "level_error": pred.level_error,
                        "checked_on": "held-out days" if cfg.holdout else "all days (in-sample)"},
-        "real_peak": {c: peak_level(obs.frame[c], fit_obs.days) for c in SERIES},
+        "real_level": {c: mean_level(obs.frame[c], fit_obs.days) for c in SERIES},
         "fit_seconds": round(fit_seconds, 1), "total_seconds": None, "seed": cfg.seed,
         "config": OmegaConf.to_container(cfg) if OmegaConf.is_config(cfg) else None,
     }

@@ -65,7 +65,7 @@ class FitSource:
     post: Posterior | None
     setup: SimSetup
     days: int
-    real_peak: dict[str, float] | None
+    real_level: dict[str, float] | None
     label: str
     preset_file: Path | None = None
 
@@ -86,7 +86,7 @@ def load_fit(fit: str, workers: int) -> FitSource:
                          np.vstack([np.zeros(len(space.bounds)), np.ones(len(space.bounds))]))
         s = result["setup"]
         return FitSource(post, SimSetup(tuple(s["base"]), int(s["cap"]), s["engine"], workers), int(result["days"]),
-                         result.get("real_peak"), f"{fit} (posterior of {result['data']})")
+                         result.get("real_level"), f"{fit} (posterior of {result['data']})")
     path = Path(fit) if fit.endswith(".yaml") else CONFIG_DIR / "experiment" / f"{fit}.yaml"
     if not path.is_file():
         raise InputError(f"fit = {fit}: neither a calibrate run folder nor a preset ({path} not found)")
@@ -146,7 +146,7 @@ def main(cfg: DictConfig) -> None:
     seeds = np.random.default_rng([cfg.seed, 3]).integers(0, 2**31 - 1, size=cfg.seeds).tolist()
     cf = run_counterfactual(src.post, None, src.setup, src.days, change, int(cfg.day),
                             int(cfg.draws) if src.post is not None else 1, seeds, search,
-                            src.real_peak or {}, seed=int(cfg.seed), source=src.label)
+                            src.real_level or {}, seed=int(cfg.seed), source=src.label)
     write_atomic(out_dir / "differences.csv", cf.table().to_csv(index=False))
     write_json(out_dir / "counterfactual.json", {"change": change, "day": cf.day, "fit": str(cfg.fit),
                                                  "pairs": cf.pairs, "failed": cf.failed, "rows": cf.rows})

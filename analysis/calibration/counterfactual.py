@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.calibration.abc import Posterior
-from analysis.calibration.fit import SERIES, SMOOTH_DAYS, SimSetup, peak_level, simulate_runs
+from analysis.calibration.fit import SERIES, SMOOTH_DAYS, SimSetup, mean_level, simulate_runs
 from analysis.compose import expand_pieces
 from analysis.files import write_atomic
 from analysis.stats import bootstrap_ci, rolling_mean, wilson
@@ -89,12 +89,12 @@ def _outcomes(frame: pd.DataFrame, row: pd.Series, day: int) -> list[float]:
 
 def run_counterfactual(post: Posterior | None, theta_fixed: np.ndarray | None, setup: SimSetup, days: int,
                        change: dict[str, str], day: int, draws: int, seeds: Sequence[int], search_folder: Path,
-                       real_peak: dict[str, float], seed: int = 0, source: str = "", base_extra: Sequence[str] = ()
+                       real_level: dict[str, float], seed: int = 0, source: str = "", base_extra: Sequence[str] = ()
                        ) -> Counterfactual:
     """Both arms over ``days`` rows. ``post`` gives the draws (weighted resampling); without a
-    posterior (a preset), ``theta_fixed`` is used for every draw. ``real_peak`` rescales counts
-    to the real group's size (each pair by its as-fitted run's peak before the change); an
-    empty ``real_peak`` keeps the model's own units. ``search_folder`` receives the timeline
+    posterior (a preset), ``theta_fixed`` is used for every draw. ``real_level`` rescales counts
+    to the real group's size (each pair by its as-fitted run's mean level before the change before the change); an
+    empty ``real_level`` keeps the model's own units. ``search_folder`` receives the timeline
     config; a preset outside configs/ must already sit in ``search_folder/experiment/``."""
     if not 1 <= day < days:
         raise ValueError(f"day = {day}: allowed [1, {days - 1}] (the fitted group's horizon is {days} days)")
@@ -119,7 +119,7 @@ def run_counterfactual(post: Posterior | None, theta_fixed: np.ndarray | None, s
     scaled = {"baseline": [], "changed": []}
     for i, b, a in pairs:
         # No real size known (a preset): the model's own units.
-        factor = {c: (real_peak[c] / p if (p := peak_level(b[c], day)) and p > 0 else 0.0) if c in real_peak else 1.0
+        factor = {c: (real_level[c] / p if (p := mean_level(b[c], day)) and p > 0 else 0.0) if c in real_level else 1.0
                   for c in SERIES}
         for arm, f in (("baseline", b), ("changed", a)):
             g = f.iloc[:days].copy()

@@ -8,8 +8,8 @@ of statistics, ``analysis.r4ds.shape_stats``, applied to the data and to every r
 Scale: the model's group is small (``cap`` members, e.g. 400) and the data's may be 3,000;
 the statistics are scale-free and the simulated horizon equals the data's length, so only the
 shape is fitted. Series shown next to the data (posterior predictive) are rescaled per run so
-that their peak over the fit period (7-day means) equals the data's: "if the model's group had
-the real group's size". Nothing here writes files; experiments/calibrate.py does.
+that their mean over the fit period equals the data's: "if the model's group had the real
+group's size"; the held-out days then test the trajectory, not the size. Nothing here writes files; experiments/calibrate.py does.
 """
 
 from __future__ import annotations
@@ -167,12 +167,12 @@ class ModelSimulator:
 # ----------------------------------------------------------------------------------------
 
 
-def peak_level(x: pd.Series | np.ndarray, upto: int) -> float:
-    """The highest 7-day mean of ``x`` over its first ``upto`` days: the level a run is
-    rescaled by (its own peak over the fit period → the data's)."""
-    sm = np.asarray(rolling_mean(np.asarray(x, dtype=float)[:upto], SMOOTH_DAYS), dtype=float)
-    sm = sm[np.isfinite(sm)]
-    return float(sm.max()) if sm.size else float("nan")
+def mean_level(x: pd.Series | np.ndarray, upto: int) -> float:
+    """The mean of ``x`` over its first ``upto`` days (the fit period): the level a run is
+    rescaled by (its own level → the data's). A mean, not a peak: a real launch spike the
+    model does not make (R4DS's first fortnight) would otherwise inflate every later day."""
+    x = np.asarray(x, dtype=float)[:upto]
+    return float(np.nanmean(x)) if np.isfinite(x).any() else float("nan")
 
 
 @dataclass
@@ -209,13 +209,13 @@ def predictive(post: Posterior, setup: SimSetup, obs: Observed, fit_days: int, d
     if not ok:
         raise RuntimeError("every posterior-predictive run failed")
     real = {c: np.asarray(rolling_mean(obs.frame[c], SMOOTH_DAYS), dtype=float) for c in SERIES}
-    real_peak = {c: peak_level(obs.frame[c], fit_days) for c in SERIES}
+    real_level = {c: mean_level(obs.frame[c], fit_days) for c in SERIES}
     scaled = []
     for f in ok:
         g = f.iloc[:obs.days].copy()
         for c in SERIES:
-            p = peak_level(g[c], fit_days)
-            g[c] = g[c].astype(float) * (real_peak[c] / p if p and p > 0 else 0.0)
+            p = mean_level(g[c], fit_days)
+            g[c] = g[c].astype(float) * (real_level[c] / p if p and p > 0 else 0.0)
         scaled.append(g)
     bands, inside90, inside50, level = {}, {}, {}, {}
     test = slice(fit_days, obs.days) if fit_days < obs.days else slice(0, obs.days)
