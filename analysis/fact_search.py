@@ -50,10 +50,14 @@ SPACE: tuple[Dim, ...] = (
     Dim("churn.dissatisfied_hazard", 0.02, 0.1, log=True),
     Dim("roles.kol_quality_floor", 0.2, 0.45),
     Dim("conversation.active_posts_per_day", 0.15, 0.6, log=True),
+    Dim("roles.kol_noise_cost", 0.01, 0.1, log=True),
+    Dim("roles.kol_noise_tolerance", 5.0, 30.0),
+    Dim("churn.lost_ties_hazard", 0.005, 0.05, log=True),
 )
 
-#: Measured only for the best trial (reported apart): not tuned to.
-HELD_OUT: tuple[str, ...] = ("participation", "zombie_purge")
+#: Measured only for the best trial (reported apart): not tuned to. The cadence optimum is
+#: also the costliest fact (seven cadences per seed), which a trial budget cannot afford.
+HELD_OUT: tuple[str, ...] = ("cadence_optimum", "zombie_purge")
 #: Not searched: structural (threshold-cascade mode ignores behaviour).
 NOT_SEARCHED: tuple[str, ...] = ("kcore",)
 
