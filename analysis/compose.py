@@ -7,7 +7,9 @@ re-creates the model from its own parameters on reset).
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -144,11 +146,85 @@ def _reject_unknown_keys(cfg: DictConfig, schema: type, prefix: str = "") -> Non
 
 
 def load_params(overrides: list[str] | None = None) -> RunConfig:
-    """Compose configs/ with command-line style overrides, outside of ``@hydra.main``."""
+    """Compose configs/ with command-line style overrides, outside of ``@hydra.main``.
+
+    Composing takes Hydra ~0.8 s, as long as a small group's year, and an ensemble composes
+    once per run. So plain numbers set on known fields (``seed=3``, ``visiting.habit_mean=0.4``,
+    ``cadence.weekly_session=false``) are set on a copy of the composition of the other
+    overrides, which is cached: the same Params as Hydra's (command-line values are applied
+    after the config groups, and a number of the field's type means the same either way).
+    Everything else — groups, strings, enums, keys a config interpolates (``switch_day``),
+    anything unusual — goes through Hydra, which keeps its error messages."""
+    structural, values = [], {}
+    for o in overrides or []:
+        value = _plain_number(o)
+        if value is _NOT_PLAIN:
+            structural.append(o)
+        else:
+            values[o.split("=", 1)[0]] = value
+    params = copy.deepcopy(_compose(tuple(structural), os.environ.get(TEST_HOOKS_ENV) == "1"))
+    if not values:
+        return params
+    for key, value in values.items():
+        section, _, name = key.rpartition(".")
+        setattr(getattr(params, section) if section else params, name, value)
+    return _check_run_settings(validate(params))
+
+
+_NOT_PLAIN = object()
+_PLAIN = re.compile(r"^(?P<key>[a-z_]+(?:\.[a-z_]+)?)=(?P<value>-?\d+(?P<frac>\.\d*)?(?:[eE][-+]?\d+)?|true|false)$")
+
+
+def _plain_number(override: str) -> Any:
+    """The typed value of ``key=number`` (or true/false) for a scalar field of that type, else
+    ``_NOT_PLAIN`` (the override goes to Hydra)."""
+    m = _PLAIN.match(override)
+    if m is None or m["key"] in _interpolated_keys():
+        return _NOT_PLAIN
+    section, _, name = m["key"].rpartition(".")
+    owner = schema()
+    if section:  # a section is a field whose default is a dataclass (Params.visiting, ...)
+        field = {f.name: f for f in dataclasses.fields(owner)}.get(section)
+        factory = field.default_factory if field is not None else dataclasses.MISSING
+        if factory is dataclasses.MISSING or not dataclasses.is_dataclass(factory):
+            return _NOT_PLAIN
+        owner = factory
+    fields = {f.name: f for f in dataclasses.fields(owner)}
+    if name not in fields:
+        return _NOT_PLAIN
+    kind = fields[name].type if isinstance(fields[name].type, str) else fields[name].type.__name__
+    text = m["value"]
+    if kind == "bool":
+        return text == "true" if text in ("true", "false") else _NOT_PLAIN
+    if text in ("true", "false"):
+        return _NOT_PLAIN
+    is_int = m["frac"] is None and "e" not in text.lower()
+    if kind == "int":
+        return int(text) if is_int else _NOT_PLAIN
+    if kind == "float":
+        return float(text)
+    return _NOT_PLAIN
+
+
+@functools.cache
+def _interpolated_keys() -> frozenset[str]:
+    """Keys a config reads by interpolation (``day: ${switch_day}``): setting one after
+    composing would not reach the places that copy it, so those go through Hydra."""
+    found = set()
+    for path in CONFIG_DIR.rglob("*.yaml"):
+        for line in path.read_text().splitlines():
+            if not re.match(r"\s*(sub)?dir:", line):  # Hydra's output folder names are no parameters
+                found.update(re.findall(r"\$\{([a-z_.]+)\}", line))
+    return frozenset(found)
+
+
+@functools.lru_cache(maxsize=32)
+def _compose(overrides: tuple[str, ...], test_hooks: bool) -> RunConfig:
+    """Hydra's composition of ``overrides`` (cached: callers get a deep copy)."""
     register_configs()
     GlobalHydra.instance().clear()
     with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        cfg = compose(config_name="config", overrides=list(overrides or []))
+        cfg = compose(config_name="config", overrides=list(overrides))
     return to_params(cfg)
 
 

@@ -64,3 +64,26 @@ def test_out_of_range_and_impossible_combination_fail_before_running():
 def test_appended_key_is_refused_too():
     with pytest.raises(ParamError, match="unknown key ads.extra: allowed keys are policy, quota_per_day"):
         load_params(["+ads.extra=1"])
+
+
+@pytest.mark.parametrize("overrides", [
+    ["scenario=typical_group", "seed=3", "visiting.habit_mean=0.5", "days=200"],
+    ["scenario=healthy_learning_group", "cadence.weekly_session=false", "roles.kol_patience_days=12"],
+    ["experiment=switch_entry", "seed=2", "switch_day=40"],
+    ["seed=5", "churn.lost_ties_hazard=1e-2", "topics.hot_per_week=1"],
+])
+def test_numbers_set_after_a_cached_composition_give_hydras_params(overrides):
+    """load_params sets plain numbers on a cached composition (0.8 s saved per ensemble run):
+    the result must be exactly what Hydra composes from the same overrides."""
+    from hydra import compose, initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+
+    from analysis.compose import CONFIG_DIR, load_params, register_configs, to_params
+
+    fast = load_params(overrides)
+    register_configs()
+    GlobalHydra.instance().clear()
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        slow = to_params(compose(config_name="config", overrides=overrides))
+    assert fast == slow
+    assert load_params(overrides) is not load_params(overrides)  # callers get their own copy
