@@ -51,7 +51,7 @@ STRATEGY_SPACE: dict[str, tuple[str, ...]] = {
 #: Daily columns a fact reads (keeps what crosses process boundaries small).
 ROW_KEYS = ("day", "phase", "members", "members_spammer", "members_founder", "members_kol", "members_lurker",
             "msgs_valuable", "msgs_chat", "msgs_ad", "msgs_content", "speakers", "weekly_speaking_rate",
-            "health_met", "health_applicable", "leaves_quality_fell", "joins_promotion", "red_packets",
+            "health_met", "health_applicable", "leaves_quality_fell", "joins_promotion", "red_packets", "daily_active",
             "mean_satisfaction")
 
 
@@ -298,17 +298,20 @@ def fact_participation(size: str = "fast") -> FactResult:
 
 def kol_story(run: Run, promo_start: int) -> dict[str, Any]:
     """Days of the first KOL exit and of the group's collapse after the influx starts: it becomes an
-    ad group or dies, or its people fall below half their peak (``value_collapse``; the day talk falls
-    below 1/3 of its pre-influx level is kept as ``talk_collapse``)."""
+    ad group or dies, or the people who still open it (daily active, 7-day mean) fall below half
+    their peak (``value_collapse``; the day talk falls below 1/3 of its pre-influx level is kept as
+    ``talk_collapse``). Since members visit on some days only (processes/visiting.py), a member who
+    stays subscribed but never opens the group no longer counts as still there: a headcount that
+    promotion keeps topping up hides a collapse (R4DS: accounts grew to 3,029 while activity fell)."""
     rows = run.rows
     exits = [r["day"] for r in rows if r["leaves_quality_fell"]]
     talk = rolling_mean([r["msgs_valuable"] + r["msgs_chat"] for r in rows], 14)
     base = max(talk[:promo_start]) if promo_start < len(talk) else max(talk)
     collapse = next((r["day"] for r, t in zip(rows, talk) if r["day"] > promo_start
                      and (t < base / 3 or r["phase"] in ("ad_group", "dead"))), None)
-    peak, gcollapse = 0, None
-    for r in rows:
-        people = r["members"] - r["members_spammer"]
+    active = rolling_mean([r["daily_active"] for r in rows], 7)
+    peak, gcollapse = 0.0, None
+    for r, people in zip(rows, active):
         peak = max(peak, people)
         if r["day"] > promo_start and (r["phase"] in ("ad_group", "dead") or people < peak / 2):
             gcollapse = r["day"]
@@ -338,7 +341,7 @@ def fact_kol_exodus(size: str = "fast") -> FactResult:
         Series("KOLs", d, [x["members_kol"] for x in r.rows]),
         Series("valuable msgs/day (14-d)", d, rolling_mean([x["msgs_valuable"] for x in r.rows], 14)),
         Series("low-fit arrivals/day", d, [x["joins_promotion"] for x in r.rows]),
-        Series("people / 10", d, [(x["members"] - x["members_spammer"]) / 10 for x in r.rows])],
+        Series("daily active / 10", d, [x["daily_active"] / 10 for x in r.rows])],
         vlines=[(s, "") for s in (stories[0]["first_exit"], stories[0]["value_collapse"]) if s is not None])
     med_exit = st.median([s["first_exit"] for s in stories if s["first_exit"]] or [float("nan")])
     med_col = st.median([s["value_collapse"] for s in stories if s["value_collapse"]] or [float("nan")])
@@ -346,7 +349,7 @@ def fact_kol_exodus(size: str = "fast") -> FactResult:
         "kol_exodus", "Low-quality influx → KOL exit → collapse (in that order)",
         "seed 004 L150, L175-176 (low-quality influx suppresses opinion leaders; the ops spin-off groups collapsed)",
         "in ≥ 80% of runs: first KOL exit after the influx starts (day 60), and the group collapses (ad group, "
-        "dead, or people below half their peak) only after it; rarer without the influx",
+        "dead, or daily active people below half their peak) only after it; rarer without the influx",
         f"order holds in {k}/{n} = {k / n:.0%} (control without influx: {kc}/{n}); median first exit day "
         f"{med_exit:.0f}, median collapse day {med_col:.0f}", k / n, (lo, hi), k / n >= 0.8 and kc < k, n,
         "Scenario kol_exodus (promotion of fit-0.2 strangers from day 60) vs the same with no promotion.", plot,

@@ -30,7 +30,7 @@ from sim.roles import Role
 #: Daily columns a story reads.
 ROW_KEYS = ("day", "phase", "members", "members_spammer", "members_kol", "speakers", "weekly_speaking_rate",
             "msgs_valuable", "msgs_chat", "msgs_content", "msgs_ad", "turned_away_full", "leaves",
-            "leaves_need_gone", "leaves_quality_fell")
+            "leaves_need_gone", "leaves_quality_fell", "daily_active")
 #: Quiet over the last month: a core member who has not spoken in this many days has gone silent.
 SILENT_DAYS = 30
 #: A story holds for a scenario when it holds in at least this share of seeds (issue 12).
