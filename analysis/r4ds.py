@@ -18,10 +18,10 @@ Statistics (after a 30-day burn-in on both sides):
   R4DS ``weekly_members_posting_messages / total_membership``; model ``weekly_speaking_rate``
   (people who spoke in 7 days / people present; spammers and founder excluded).
 - ``weekly_posting_share_of_active``: the same over the 7-day *active* members. R4DS
-  ``weekly_members_posting_messages / weekly_active_members``; the model records no 7-day
-  active count, and nearly every member reads daily, so its value is ``weekly_speaking_rate``.
+  ``weekly_members_posting_messages / weekly_active_members``; model people who spoke in 7
+  days / ``weekly_active`` (people who opened the group in 7 days: processes/visiting.py).
 - ``daily_active_share``: median daily active / members. R4DS ``daily_active_members /
-  total_membership``; model ``daily_active / members``.
+  total_membership``; model ``daily_active / members`` (who opened the group that day).
 - ``daily_posting_share_of_active``: median posters / active that day. R4DS
   ``daily_members_posting_messages / daily_active_members``; model ``speakers / daily_active``.
 - ``messages_per_poster``: median messages per posting member per day. R4DS (public +
@@ -291,13 +291,12 @@ STATS = (
          "Slack keeps every account that ever joined (total_membership only grows), so R4DS's denominator "
          "includes thousands of dormant accounts; in the model silent members mute, leave or are purged."),
     Stat("weekly_posting_share_of_active", "Weekly posters among weekly active",
-         "weekly posters / weekly active members", "weekly_speaking_rate (≈ the same: nearly every member reads daily)",
-         "yes", "Removes the dormant-account problem on the R4DS side; the model has no 7-day active count, "
-         "but its daily active ≈ members, so its weekly speaking rate stands in."),
+         "weekly posters / weekly active members", "people who spoke in 7 days / weekly_active (opened it in 7 days)",
+         "yes", "Removes the dormant-account problem: both sides count those who showed up in the week."),
     Stat("daily_active_share", "Daily active share of members",
-         "daily active / total_membership", "daily_active / members (members who read or posted)", "partly",
-         "Slack 'active' = opened the workspace that day; the model counts every unmuted member who read the "
-         "day's messages — an assumption that everyone in a WeChat group glances at it daily."),
+         "daily active / total_membership", "daily_active / members (members who opened the group)", "partly",
+         "Slack 'active' = opened the workspace that day; the model's members open the group by habit and "
+         "engagement (processes/visiting.py). Slack keeps dormant accounts a WeChat group would lose."),
     Stat("daily_posting_share_of_active", "Share of the day's active members who post",
          "daily posters / daily active", "speakers / daily_active", "yes",
          "The cleanest comparison: both are 'of those who showed up today, how many spoke'."),
