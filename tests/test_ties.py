@@ -9,11 +9,12 @@ from collections import Counter
 from sim import CommunityModel, network
 from sim.params import InitialNetwork
 from sim.processes import churn, conversation, reading, roles
+from sim.roles import Role
 from tests.conftest import make_params
 
 
-def _group(seed: int = 3, **groups) -> CommunityModel:
-    """A fresh mesh of 30 seed users on day 1, with a clean day log."""
+def _group(seed: int = 3, talkers: bool = True, **groups) -> CommunityModel:
+    """A fresh mesh of 30 seed users on day 1, with a clean day log (all talkers, unless not)."""
     p = make_params(seed=seed, days=30, seeding={"seed_users": 30, "recruits_per_day": 0.0},
                     arrivals={"invite_rate": 0.0, "spam_base": 0.0, "spam_per_100_members": 0.0},
                     network={"initial": InitialNetwork.mesh, "mesh_degree": 3}, **groups)
@@ -21,8 +22,10 @@ def _group(seed: int = 3, **groups) -> CommunityModel:
     m.step()
     m.log = conversation.DayLog()
     m.said_yesterday = Counter()
-    for x in m.members:
+    for x in list(m.members):
         x.muted, x.satisfaction = False, 0.8
+        if x.role is Role.lurker and talkers:
+            x.become(Role.active)  # lurkers do not reply (seed 004 L639): a group of talkers
     return m
 
 
@@ -51,6 +54,17 @@ def test_tie_replies_happen_only_between_tied_members():
     assert replied > 0
     for seed in range(4):
         assert not _replies(0.0, seed)[2], "tie_reply_rate = 0: nobody answers"
+
+
+def test_lurkers_read_their_ties_but_do_not_reply():
+    m = _group(2, talkers=False, conversation={"tie_reply_rate": 5.0})
+    lurkers = {x.unique_id for x in m.members if x.role is Role.lurker}
+    assert lurkers
+    for x in m.members:
+        m.log.add_posts(x, valuable=0, chat=3)
+    before = Counter(m.log.said)
+    conversation.tie_replies(m)
+    assert not set(m.log.said - before) & lurkers
 
 
 def test_a_member_without_ties_never_replies():

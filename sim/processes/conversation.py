@@ -106,7 +106,7 @@ def run_threads(model: CommunityModel) -> None:
 def tie_replies(model: CommunityModel) -> None:
     """Members answer what their own ties said yesterday and have said so far today.
 
-    In random order, a visiting, unmuted member (spammers aside) whose ties have written H
+    In random order, a visiting, unmuted talker (active, KOL, VIP) whose ties have written H
     messages since yesterday morning replies Poisson(``tie_reply_rate`` · propensity · (mood_floor + s) ·
     (1 − exp(−H / tie_reply_scale))) times — saturating in the ties' messages — each reply
     to one of those ties, drawn in proportion to what they wrote. A reply is chat and
@@ -124,7 +124,9 @@ def tie_replies(model: CommunityModel) -> None:
     v = model.p.visiting
     per_visit = 1.0 / v.habit_mean if v.enabled else 1.0  # as Member.posting_rate: daily rate spread over visits
     for m in model._shuffled():
-        if m.muted or m.role is Role.spammer or not m.visiting:  # only who opened the group answers
+        # Only talkers who opened the group answer: lurkers read but do not reply (seed 004 L639),
+        # as in threads; a lurker who starts talking becomes active first (processes/roles.py).
+        if m.muted or not m.spec.talker or not m.visiting:
             continue
         ties = model.ties_of(m)
         if not ties:
