@@ -608,39 +608,36 @@ def fact_kcore(size: str = "fast") -> FactResult:
 #: the pytest suite marks them xfail instead of failing CI).
 KNOWN_GAPS: dict[str, str] = {
     "cadence_optimum": (
-        "Half reproduced since threads stopped counting self-replies (commit 'Threads: a replier draw that hits "
-        "the post's author is dropped'): too much content is clearly worse than the optimum (optimum − 56/wk "
-        "+0.12 [0.07, 0.17] in mean satisfaction, fast suite), and the optimum is interior (7 posts/week), but "
-        "no content at all is no longer resolved as worse (optimum − none +0.02 [−0.04, 0.08]). The phantom "
-        "self-replies had been inflating members' own talk in groups without scheduled content; without them "
-        "boredom in a content-free group is too mild. Fix: boredom that grows with days without anything new "
-        "to read (MODEL.md §4.11 renewal), then recalibrate."),
+        "Half reproduced: too much content is clearly worse than the optimum (optimum − 56/wk +0.09 [0.05, "
+        "0.12] in mean satisfaction, fast suite, 2026-12-01), but no content at all is not resolved as worse "
+        "(optimum − none +0.02 [−0.01, 0.05]; the optimum sits at 1–7 posts/week). Renewal (sessions and tips "
+        "take staleness back) did not separate them: with visiting, mean satisfaction averages in members who "
+        "did not open the group and drift toward neutral, which flattens every arm. Fix: measure the cadence "
+        "on visitors' satisfaction or on activity, and give a content-free group's boredom a renewal-free "
+        "floor; then search (analysis/fact_search.py holds this fact out)."),
     "kol_exodus": (
-        "Partly reproduced: the influx is the cause — KOL quality exits are rare without it (1/20 controls in "
-        "the fast suite) — and in 60% of runs the full chain holds (first KOL exit ~25 days after the influx "
-        "starts, since KOLs react to the volume of low-fit noise beyond roles.kol_noise_tolerance, not only to "
-        "the valuable share; the group an ad group or below half its peak months later). The rest: in ~2/20 the "
-        "valuable share of a fast-growing launch (recruits' chat) dips under roles.kol_quality_floor and a KOL "
-        "leaves before the influx; in the others the KOLs leave but the group keeps more than half its people to "
-        "day 365 (ties and social value hold them). Fix: a KOL exit that takes value from more than its ties "
-        "(the members who came for that KOL's answers lose need or novelty), and a launch quality judged "
-        "against the group's own history rather than a fixed floor."),
+        "Nearly reproduced: in 75% of runs (fast suite, 2026-12-01; target 80%) the first KOL leaves after the "
+        "influx starts (median day 78, the influx from day 60) and the people who still open the group fall "
+        "below half their peak after it (median day 117); without the influx 1/20. The misses: a fast launch's "
+        "valuable share dips under roles.kol_quality_floor and a KOL leaves before the influx, or ties and "
+        "word of mouth keep the active core above half. Fix: a launch quality judged against the group's own "
+        "history rather than a fixed floor, and a KOL exit that takes the answers their followers came for."),
     "random_self_operation": (
-        "Not reproduced: 16% of 300 uniformly drawn strategies (95% 13-21%; fast suite 13% of 60 since ties carry talk, 10% before) reach sustained "
-        "self-operation, against < 8%; it was 61% before calibration. "
-        "The successes are nearly all the same recipe — KOLs or friends seeded first, a threshold (invite, "
-        "application or paid) and a VIP tier — which a uniform draw over our strategy menu hits ~1 time in 7. "
+        "Not reproduced: 23% of 60 uniformly drawn strategies (fast suite, 2026-12-01; 13% before visiting, "
+        "word of mouth and tie talk made groups sturdier) reach sustained self-operation, against < 8%. The "
+        "successes are nearly all the same recipe — KOLs or friends seeded first, a threshold (invite, "
+        "application or paid) and a VIP tier — which a uniform draw over our strategy menu hits often. "
         "The seed's 8% (seed 000 L9) is a base rate over real communities, not over a uniform menu (seeds.md "
         "§9.7): most real founders open a QR code with no tier. Fix: draw strategies from an empirical prior of "
         "what founders do (mostly open entry, friends, no paid tier), or make the good recipe less robust "
         "(founder fatigue that also hits KOL-run groups, seasonal need drift)."),
     "red_packet": (
-        "Close but not within target: red-packet groups stay active (weekly speaking rate ≥ 20%) for 31"
-        "-35 days on average (full suite 35, 95% 33-38; ~150 before calibration), so only a third to 40% of runs "
-        "are under a month; the 7-day window of the speaking rate itself lags the end "
-        "of the hype by up to a week, and newcomers of the launch promotion keep speaking for their first "
-        "fortnight. Fix: an activity definition on daily speakers, or newcomers who judge a valueless group "
-        "faster (entry.judgement_days acting on posting, not only on leaving)."),
+        "Not reproduced: red-packet groups stay active (weekly speaking rate ≥ 20%) for 39 days on average "
+        "(fast suite, 2026-12-01, 95% 34-44), 4/20 runs under a month (target 90%). The 7-day window of the "
+        "speaking rate lags the end of the hype by up to a week, newcomers of the launch promotion keep "
+        "speaking for their first fortnight, and hot topics and word of mouth now add talk after the packets "
+        "stop thrilling. Fix: an activity definition on daily speakers, or newcomers who judge a valueless "
+        "group faster (entry.judgement_days acting on posting, not only on leaving)."),
 }
 
 FACTS: dict[str, Callable[[str], FactResult]] = {

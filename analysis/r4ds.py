@@ -354,7 +354,8 @@ def fmt(v: float, pct: bool) -> str:
 
 #: The daily series a run hands back (all model_frame needs).
 MODEL_KEYS = ("day", "phase", "members", "daily_active", "speakers", "weekly_speaking_rate",
-              "msgs_valuable", "msgs_chat", "msgs_content", "ads_posted")
+              "msgs_valuable", "msgs_chat", "msgs_content", "ads_posted", "weekly_active", "members_spammer",
+              "members_founder")
 #: The ensemble-table column that holds them.
 DAILY_COLUMN = "r4ds_daily"
 
