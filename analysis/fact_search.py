@@ -19,40 +19,30 @@ from __future__ import annotations
 import time
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from analysis import facts
+from analysis.calibration.abc import Bound
 from analysis.facts import FACTS, FactResult
 from analysis.files import read_json, write_json
 
 
-@dataclass(frozen=True)
-class Dim:
-    """One searched parameter: its dotted key and range (log-uniform when ``log``)."""
-
-    key: str
-    low: float
-    high: float
-    log: bool = False
-
-
 #: The free parameters: the new mechanisms' strengths and the old calibrated knobs they
 #: interact with. Keys no fact sets itself (a fact's own override would clash).
-SPACE: tuple[Dim, ...] = (
-    Dim("visiting.habit_mean", 0.2, 0.7),
-    Dim("visiting.engagement_gain", 1.0, 8.0),
-    Dim("renewal.per_session", 0.02, 0.2, log=True),
-    Dim("topics.hot_per_week", 0.2, 2.0, log=True),
-    Dim("reading.expectation", 0.15, 0.3),
-    Dim("reading.novelty_days", 60.0, 300.0, log=True),
-    Dim("churn.dissatisfied_hazard", 0.02, 0.1, log=True),
-    Dim("roles.kol_quality_floor", 0.2, 0.45),
-    Dim("conversation.active_posts_per_day", 0.15, 0.6, log=True),
-    Dim("roles.kol_noise_cost", 0.01, 0.1, log=True),
-    Dim("roles.kol_noise_tolerance", 5.0, 30.0),
-    Dim("churn.lost_ties_hazard", 0.005, 0.05, log=True),
+SPACE: tuple[Bound, ...] = (
+    Bound("visiting.habit_mean", 0.2, 0.7),
+    Bound("visiting.engagement_gain", 1.0, 8.0),
+    Bound("renewal.per_session", 0.02, 0.2, log=True),
+    Bound("topics.hot_per_week", 0.2, 2.0, log=True),
+    Bound("reading.expectation", 0.15, 0.3),
+    Bound("reading.novelty_days", 60.0, 300.0, log=True),
+    Bound("churn.dissatisfied_hazard", 0.02, 0.1, log=True),
+    Bound("roles.kol_quality_floor", 0.2, 0.45),
+    Bound("conversation.active_posts_per_day", 0.15, 0.6, log=True),
+    Bound("roles.kol_noise_cost", 0.01, 0.1, log=True),
+    Bound("roles.kol_noise_tolerance", 5.0, 30.0),
+    Bound("churn.lost_ties_hazard", 0.005, 0.05, log=True),
 )
 
 #: Measured only for the best trial (reported apart): not tuned to. The cadence optimum is
@@ -115,13 +105,13 @@ def search(out: Path, trials: int, seed: int = 0, progress: Callable[[str], None
                                                       "trials": []}
     if record["space"] != [d.__dict__ for d in SPACE] or record["searched"] != searched_facts():
         raise ValueError(f"{path} was written for another search space or fact list: use a new --out")
-    dists = {d.key: optuna.distributions.LogUniformDistribution(d.low, d.high) if d.log
+    dists = {d.path: optuna.distributions.LogUniformDistribution(d.low, d.high) if d.log
              else optuna.distributions.UniformDistribution(d.low, d.high) for d in SPACE}
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)  # ask/tell, add_trial
     study = optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=seed, n_startup_trials=8))
     if not record["trials"]:  # trial 0: where the model stands (the defaults)
-        study.enqueue_trial({d.key: _default(d.key) for d in SPACE})
+        study.enqueue_trial({d.path: _default(d.path) for d in SPACE})
     for t in record["trials"]:  # resume: what earlier runs measured
         study.add_trial(optuna.trial.create_trial(params=t["params"], distributions=dists, value=t["loss"]))
     while len(record["trials"]) < trials:
@@ -163,8 +153,8 @@ def markdown(record: dict[str, Any]) -> str:
              "| parameter | range | defaults (trial 0) | best (trial %d) |" % best["number"], "|---|---|---|---|"]
     for d in record["space"]:
         scale = " (log)" if d["log"] else ""
-        lines.append(f"| `{d['key']}` | {d['low']:g}–{d['high']:g}{scale} | {first['params'][d['key']]:.4g} | "
-                     f"{best['params'][d['key']]:.4g} |")
+        lines.append(f"| `{d['path']}` | {d['low']:g}–{d['high']:g}{scale} | {first['params'][d['path']]:.4g} | "
+                     f"{best['params'][d['path']]:.4g} |")
     lines += ["", f"| fact | trial 0 (loss {first['loss']:.2f}) | best (loss {best['loss']:.2f}) |", "|---|---|---|"]
     for k in record["searched"]:
         a, b = first["facts"][k], best["facts"][k]

@@ -57,7 +57,7 @@ def test_search_resumes_from_its_trials_file(tmp_path, monkeypatch):
     monkeypatch.setattr(fact_search, "measure", fake_measure)
     first = fact_search.search(tmp_path, 2, progress=lambda s: None)
     assert [t["number"] for t in first["trials"]] == [0, 1]
-    assert first["trials"][0]["params"] == {d.key: fact_search._default(d.key) for d in fact_search.SPACE}
+    assert first["trials"][0]["params"] == {d.path: fact_search._default(d.path) for d in fact_search.SPACE}
     calls.clear()
     again = fact_search.search(tmp_path, 3, progress=lambda s: None)
     searched = [c for c in calls if c[0] == tuple(fact_search.searched_facts())]
