@@ -223,18 +223,13 @@ TINY = [{"path": "seeding.recruits_per_day", "low": 0.3, "high": 8, "log": True}
         {"path": "reading.novelty_days", "low": 30, "high": 600, "log": True}]
 
 
-@pytest.mark.slow
-def test_model_coverage_on_synthetic_truths(tmp_path) -> None:
+@pytest.fixture(scope="module")
+def model_coverage() -> tuple[float, int, dict[int, float]]:
     """Coverage with the model itself: a 160-run reference table (cap 60, 120 days, three
     parameters drawn from the prior); 40 of its runs serve in turn as the synthetic truth,
-    fitted with the other 159 (leave one out) with the fit's default acceptance. Tolerance
-    (stated in docs/calibration.md): the 90 % intervals cover the truth in 75–99 % of the 120
-    checks (a small shared table), and they are not the prior's: narrower than 80 % of the
-    prior (the prior's own 90 % interval is 90 %) for at least one parameter. Measured
-    (2026-12-01, seed 11): coverage 82 % (Wilson 74–88 %), mean widths 73 / 82 / 82 % of the
-    prior — a 160-run table of 120-day, 60-member groups informs little; the first bound of 60 %
-    was set before measuring and failed. With 30 accepted for 11 statistics the fit skips the
-    regression adjustment: an overfitted adjustment covered 51 % (abc.ADJUST_PER_COEFFICIENT)."""
+    fitted with the other 159 (leave one out) with the fit's default acceptance. Returns the
+    coverage rate of the 90 % intervals, the number of checks and each parameter's mean
+    interval width as a share of the prior box (unit scale)."""
     from analysis.calibration.fit import ModelSimulator
 
     space, _ = load_space(TINY)
@@ -255,10 +250,29 @@ def test_model_coverage_on_synthetic_truths(tmp_path) -> None:
             ends[:, k] = [lo, hi]
             u = space.to_unit(ends)
             widths.append((k, float(u[1, k] - u[0, k])))
-    rate = float(np.mean(hits))
-    assert 0.75 <= rate <= 0.99, f"coverage {rate:.2f} over {len(hits)} checks, Wilson {wilson(sum(hits), len(hits))}"
-    mean_width = {k: np.mean([w for kk, w in widths if kk == k]) for k in range(len(space.bounds))}
-    assert min(mean_width.values()) < 0.8, f"90% intervals as wide as the prior: {mean_width}"
+    mean_width = {k: float(np.mean([w for kk, w in widths if kk == k])) for k in range(len(space.bounds))}
+    return float(np.mean(hits)), len(hits), mean_width
+
+
+@pytest.mark.slow
+def test_model_coverage_on_synthetic_truths(model_coverage) -> None:
+    """Tolerance (stated in docs/calibration.md): the 90 % intervals cover the truth in 75–99 %
+    of the 120 checks (a small shared table), and they are narrower than the prior's own 90 %
+    interval (90 % of the box) for at least one parameter: the data say something. Measured
+    (2026-12-01, seed 11): coverage 82 % (Wilson 74–88 %), mean widths 73 / 82 / 82 % of the
+    prior. With 30 accepted for 11 statistics the fit skips the regression adjustment: an
+    overfitted adjustment covered 51 % (abc.ADJUST_PER_COEFFICIENT)."""
+    rate, n, mean_width = model_coverage
+    assert 0.75 <= rate <= 0.99, f"coverage {rate:.2f} over {n} checks, Wilson {wilson(round(rate * n), n)}"
+    assert min(mean_width.values()) < 0.9, f"90% intervals as wide as the prior's: {mean_width}"
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="Known gap: a 160-run table of 120-day, 60-member groups informs little "
+                   "(intervals 73-82 % of the prior's width, 2026-12-01); the bound of 60 % was set before "
+                   "measuring. Fix: a larger table (the array engine, issue 14) or more informative statistics.")
+def test_model_fit_narrows_a_parameter_to_under_60_percent_of_its_prior(model_coverage) -> None:
+    assert min(model_coverage[2].values()) < 0.6, f"mean 90% widths (share of the prior): {model_coverage[2]}"
 
 
 @pytest.mark.slow
