@@ -118,11 +118,7 @@ class Member(mesa.Agent):
         # (most members never post: seed 004 L398 "90% asleep", the 90-9-1 rule).
         base = (getattr(p, self.spec.rate_field) + eager) * self.propensity
         rate = base * mood * (1.0 + p.stimulus_gain * self.model.stimulus)
-        v = self.model.p.visiting
-        if v.enabled and self.role is not Role.founder:
-            # Rates are per day in the group; a member posts them on the days they open it
-            # (processes/visiting.py), so per visit the average member posts rate / habit_mean.
-            rate /= v.habit_mean
+        rate /= visiting.visit_share(self, self.model)  # posted on the days the member visits
         rate *= 1.0 + self.model.heat * self.fit  # a hot topic: who cares, talks (processes/topics.py)
         if self.role is Role.kol:  # privileges make a KOL post more (seed 004 L61)
             rate *= 1.0 + self.model.p.roles.kol_incentive

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sim import network
+from sim.processes import visiting
 from sim.roles import Role
 
 if TYPE_CHECKING:
@@ -121,8 +122,6 @@ def tie_replies(model: CommunityModel) -> None:
     if p.tie_reply_rate <= 0 or not (said or before):
         return
     rng = model.rng
-    v = model.p.visiting
-    per_visit = 1.0 / v.habit_mean if v.enabled else 1.0  # as Member.posting_rate: daily rate spread over visits
     for m in model._shuffled():
         # Only talkers who opened the group answer: lurkers read but do not reply (seed 004 L639),
         # as in threads; a lurker who starts talking becomes active first (processes/roles.py).
@@ -137,7 +136,7 @@ def tie_replies(model: CommunityModel) -> None:
             continue
         weights = [said.get(t, 0) + before.get(t, 0) for t in authors]
         h = sum(weights)
-        lam = p.tie_reply_rate * per_visit * m.propensity * (p.mood_floor + m.satisfaction) \
+        lam = p.tie_reply_rate / visiting.visit_share(m, model) * m.propensity * (p.mood_floor + m.satisfaction) \
             * (1.0 - math.exp(-h / p.tie_reply_scale))
         n = int(rng.poisson(lam))
         if not n:

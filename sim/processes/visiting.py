@@ -42,6 +42,15 @@ def draw_habit(model: CommunityModel) -> float:
     return float(model.rng.beta(v.habit_mean * k, (1.0 - v.habit_mean) * k))
 
 
+def visit_share(m: Member, model: CommunityModel) -> float:
+    """The share of days a member's daily rates are spread over: rates (posts, tie replies)
+    are per day in the group and spoken on the days the member opens it, so per visit the
+    average member posts rate / ``habit_mean``. 1.0 for the founder (there every day) and
+    with visiting off."""
+    v = model.p.visiting
+    return v.habit_mean if v.enabled and m.role is not Role.founder else 1.0
+
+
 def visit_probability(m: Member, model: CommunityModel) -> float:
     """Today's chance that ``m`` opens the group (see the module docstring)."""
     v = model.p.visiting
