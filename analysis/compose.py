@@ -35,7 +35,8 @@ class RunConfig(Params):
     # The day a timeline preset (configs/timeline/) switches strategy: a swept number; -1 = never.
     switch_day: int = -1
     # Write snapshot.pkl (the whole group, to continue it with start.snapshot=<path>):
-    # null = single runs do, sweep jobs do not; true/false = always/never.
+    # null = single runs do, sweep jobs do not; true/false = always/never. engine=vector writes
+    # none (it has no model object to pickle): snapshot=true or snapshot_day with it is an error.
     snapshot: bool | None = None
     snapshot_day: int = -1  # the day the snapshot is of; -1 = the run's last day
     report: bool = True  # write report.html (~5 MB, most of a short job's time: presets turn it off)
@@ -89,6 +90,12 @@ def _check_run_settings(p: RunConfig) -> RunConfig:
     if not (p.snapshot_day == -1 or 1 <= p.snapshot_day <= p.days):
         raise ParamError(f"snapshot_day = {p.snapshot_day} is out of range: allowed [1, {p.days}] (days) "
                          "or -1 (the last day)")
+    if p.engine.name == "vector":  # the vector engine keeps no model object to pickle
+        if p.snapshot_day != -1:
+            raise ParamError(f"snapshot_day = {p.snapshot_day}: the vector engine writes no snapshot "
+                             "(use engine=mesa for a snapshot of a given day)")
+        if p.snapshot:
+            raise ParamError("snapshot = true: the vector engine writes no snapshot.pkl (use engine=mesa)")
     if p.start.snapshot:  # a snapshot that cannot be continued says so before anything runs
         from sim.snapshot import continue_from
 

@@ -427,6 +427,23 @@ class Start:
     description: str = ""  # path of a YAML describing a group (members by role, tenure, ties)
 
 
+ENGINE_NAMES = ("mesa", "vector")
+ENGINE_DEVICES = ("cpu", "cuda")
+
+
+@dataclass
+class Engine:
+    """Which engine runs the model: a run setting, not a model parameter (the model's results
+    do not depend on it; CommunityModel ignores it). ``mesa`` = the agent-based reference
+    (sim/model.py); ``vector`` = the batched numpy engine (sim/vector/), many groups at once,
+    on ``device`` cpu or cuda (cuda needs torch with a GPU). Chosen with ``engine=mesa|vector``
+    (configs/engine/) and ``engine.device=cpu|cuda``; ensembles choose theirs in
+    analysis/ensemble.py."""
+
+    name: str = "mesa"  # one of ENGINE_NAMES
+    device: str = "cpu"  # one of ENGINE_DEVICES (the vector engine only)
+
+
 @dataclass
 class Change:
     """One strategy change of a timeline: on the morning of ``day`` the dotted ``section.field``
@@ -467,14 +484,16 @@ class Params:
     phases: Phases = field(default_factory=Phases)
     costs: Costs = field(default_factory=Costs)
     start: Start = field(default_factory=Start)
+    engine: Engine = field(default_factory=Engine)
     #: Strategy changes during the run, applied in day order (sim/processes/timeline.py).
     timeline: list[Change] = field(default_factory=list)
 
 
-#: Fields of Params that are not parameters with a range (walked separately).
-_NOT_SCALAR = ("timeline",)
-#: Sections a timeline cannot change: where the group started is history.
-_FIXED_SECTIONS = ("start",)
+#: Fields of Params that are not parameters with a range (checked separately): the timeline,
+#: and the engine (a run setting: not in the parameter table, nor in a snapshot's keys).
+_NOT_SCALAR = ("timeline", "engine")
+#: Sections a timeline cannot change: where the group started is history; the engine runs the whole run.
+_FIXED_SECTIONS = ("start", "engine")
 
 
 _ENUMS = (SeedStrategy, EntryThreshold, AdPolicy, ChurnMode, InitialNetwork, FriendGraph)
@@ -514,8 +533,21 @@ def validate(p: Params) -> Params:
     """Check types, ranges and combinations, and every change of the timeline; raise
     ParamError naming the key and range."""
     _check_values(p)
+    _check_engine(p)
     _check_timeline(p)
     return p
+
+
+def _check_engine(p: Params) -> None:
+    e = p.engine
+    if not isinstance(e, Engine):
+        raise ParamError(f"engine = {e!r}: expected an Engine section (engine.name, engine.device)")
+    if e.name not in ENGINE_NAMES:
+        raise ParamError(f"engine.name = {e.name!r}: allowed {', '.join(ENGINE_NAMES)}")
+    if e.device not in ENGINE_DEVICES:
+        raise ParamError(f"engine.device = {e.device!r}: allowed {', '.join(ENGINE_DEVICES)}")
+    if e.device != "cpu" and e.name != "vector":
+        raise ParamError(f"engine.device = {e.device!r} needs engine.name = vector (the mesa engine runs on the cpu)")
 
 
 def _check_values(p: Params) -> None:
