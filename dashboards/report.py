@@ -17,7 +17,7 @@ from plotly.subplots import make_subplots
 from analysis.registry import RUN_SUMMARY
 from analysis.stats import rolling_mean
 from dashboards.formatting import fmt_outcome
-from sim import Result
+from sim import Params, Result
 from sim.observe import PHASES, REASONS
 from sim.roles import ROLE_COLORS, ROLES
 
@@ -97,8 +97,10 @@ def _add_phase_bands(fig: go.Figure, rows: list[dict[str, Any]], subplots: bool)
                                showarrow=False, font={"size": 10}, **label_at)
 
 
-def build_figure(result: Result) -> go.Figure:
+def build_figure(result: Result, params: Params | None = None) -> go.Figure:
+    """``params``: the run's; needed when the result has no model (the vector engine)."""
     rows = result.rows
+    p = params if params is not None else result.model.p
     days = [r["day"] for r in rows]
     fig = make_subplots(rows=4, cols=1, shared_xaxes=True, vertical_spacing=0.06,
                         subplot_titles=("Members by role (bands: lifecycle phase; ◆ turning points)",
@@ -111,11 +113,11 @@ def build_figure(result: Result) -> go.Figure:
         fig.add_trace(go.Scatter(x=days, y=rolling_mean([r[col] for r in rows]), name=kind, stackgroup="msgs",
                                  line={"width": 0.5, "color": MESSAGE_COLORS[kind]}, legendgroup="msgs",
                                  legendgrouptitle_text="messages"), row=2, col=1)
-    ph = result.model.p.phases
+    ph = p.phases
     indicators = [("② weekly speaking rate", "weekly_speaking_rate", ph.speaking_rate_target, "#1b9e77"),
                   ("⑤ would be disappointed", "disappointed_share", ph.disappointed_target, "#7570b3"),
                   ("④ word-of-mouth share of joins", "word_of_mouth_share", ph.word_of_mouth_target, "#e7298a")]
-    if result.model.p.monetisation.enabled:
+    if p.monetisation.enabled:
         indicators.append(("③ paid conversion", "paid_conversion", ph.paid_conversion_target, "#e6ab02"))
     for name, col, target, color in indicators:
         fig.add_trace(go.Scatter(x=days, y=[r[col] for r in rows], name=name, line={"color": color},
@@ -141,11 +143,12 @@ def build_figure(result: Result) -> go.Figure:
     return fig
 
 
-def build_report(result: Result) -> str:
-    """The whole page as one HTML string (no network needed to view it)."""
+def build_report(result: Result, params: Params | None = None) -> str:
+    """The whole page as one HTML string (no network needed to view it). ``params``: the run's,
+    needed when the result has no model (a vector-engine run); else the model's own."""
     o = result.outcomes
-    p = result.model.p
-    plot = build_figure(result).to_html(full_html=False, include_plotlyjs=True, config={"displaylogo": False})
+    p = params if params is not None else result.model.p
+    plot = build_figure(result, p).to_html(full_html=False, include_plotlyjs=True, config={"displaylogo": False})
     shown = {oc.key: fmt_outcome(oc, o.get(oc.key)) for oc in RUN_SUMMARY}
     if not o.get("self_operation_reachable", True):
         shown["self_operation_day"] = "not reachable: indicator ③ (paid conversion) needs a paid tier"

@@ -9,7 +9,11 @@ File names and columns are a stable contract, read by sweeps and dashboards:
 - ``config.yaml``    the resolved configuration
 - ``report.html``    the self-contained interactive report
 - ``snapshot.pkl``   the whole group on the last day (or ``snapshot_day``): continue it with
-                     ``start.snapshot=<path>`` (sim/snapshot.py)
+                     ``start.snapshot=<path>`` (sim/snapshot.py); Mesa engine only: a run with
+                     ``engine=vector`` has no model object to pickle and writes none
+
+Both engines write the same files with the same columns: the Mesa engine's members come from
+its roster of agents, the vector engine's from ``result.members`` (already in MEMBER_COLUMNS).
 """
 
 from __future__ import annotations
@@ -40,6 +44,13 @@ def _csv(rows: list[dict[str, Any]], columns: list[str] | tuple[str, ...]) -> st
 
 
 def member_rows(result: Result) -> list[dict[str, Any]]:
+    """One row per member who ever joined, MEMBER_COLUMNS keys: from the Mesa model's roster, or
+    a vector-engine result's own ``members`` (``result.model is None``)."""
+    if result.model is None:
+        members = getattr(result, "members", None)
+        if members is None:
+            raise ValueError("a result without a model (vector engine) must carry its members")
+        return [{c: m[c] for c in MEMBER_COLUMNS} for m in members]
     return [{
         "id": m.unique_id, "name": m.name, "label": getattr(m, "label", ""), "final_role": m.role,
         "role_history": ";".join(f"{d}:{r}" for d, r in m.role_history), "join_day": m.join_day,

@@ -6,6 +6,11 @@
 
 Outputs land in Hydra's run folder (``hydra.run.dir=...`` to choose); see
 experiments/outputs.py for the file contract.
+
+``engine=vector`` runs the group on the batched array engine (sim/vector/, a batch of one;
+``engine.device=cuda`` on a GPU): the same files, except snapshot.pkl, which only the Mesa
+engine writes (the vector engine has no model object to pickle; ``snapshot=true`` or
+``snapshot_day`` with it stops before the run).
 """
 
 from __future__ import annotations
@@ -57,6 +62,13 @@ def simulate_with_progress(params, show: bool, on_day=None) -> Result:
         return simulate(params, on_day=tick)
 
 
+def simulate_vector(params) -> Result:
+    """One group on the vector engine (a batch of one); ParamError for settings it lacks."""
+    from sim.vector import simulate_batch
+
+    return simulate_batch([params], device=params.engine.device)[0]
+
+
 def run_once(cfg: DictConfig, out_dir: Path, show_progress: bool, sweeping: bool = False) -> dict:
     """Validate, simulate, write every output. Returns the run outcomes."""
     params = to_params(cfg)  # ParamError before anything runs
@@ -64,6 +76,14 @@ def run_once(cfg: DictConfig, out_dir: Path, show_progress: bool, sweeping: bool
         logging.getLogger(__name__).warning("%s", warning)
     if getattr(params, "debug_fail", False):  # the test suite's failure switch (analysis/compose.py)
         raise RuntimeError("debug_fail=true: this job fails on purpose")
+    if params.engine.name == "vector":
+        result = simulate_vector(params)
+        if not sweeping:
+            logging.getLogger(__name__).info("engine=vector: no snapshot.pkl (use engine=mesa to continue this "
+                                             "group later)")
+        report = _report(result, params) if params.report else None
+        write_run(result, out_dir, OmegaConf.to_yaml(cfg, resolve=True), report, None)
+        return result.outcomes
     want_snapshot = params.snapshot if params.snapshot is not None else not sweeping
     saved: list[bytes] = []
 
@@ -75,13 +95,15 @@ def run_once(cfg: DictConfig, out_dir: Path, show_progress: bool, sweeping: bool
     result = simulate_with_progress(params, show_progress, hook)
     if want_snapshot and params.snapshot_day == -1:
         saved.append(snapshot.dumps(result.model))
-    report = None
-    if params.report:
-        from dashboards.report import build_report
-
-        report = build_report(result)
+    report = _report(result, params) if params.report else None
     write_run(result, out_dir, OmegaConf.to_yaml(cfg, resolve=True), report, saved[0] if saved else None)
     return result.outcomes
+
+
+def _report(result: Result, params) -> str:
+    from dashboards.report import build_report
+
+    return build_report(result, params)
 
 
 def _summary(outcomes: dict, out_dir: Path) -> str:
