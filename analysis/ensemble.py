@@ -10,8 +10,26 @@ and an ensemble from Python are read by the same code.
 Failures are recorded, not raised: a crashing run gets ``status = failed`` and its error,
 the others go on. With ``cache_dir`` the ensemble is resumable: each finished run is stored
 there (atomically) under a hash of its settings, and a re-run reads it instead of
-simulating again. The engine is chosen here and nowhere else (``engine="mesa"``, the
-readable reference; the batched array engine will plug in here).
+simulating again.
+
+The engine is chosen here and nowhere else:
+
+- ``"mesa"``: the readable agent-based reference (sim/model.py), one run per joblib task;
+- ``"vector"``: the batched numpy engine (sim/vector/, ``simulate_batch``): the jobs are
+  composed to Params in the workers and simulated in batches (up to :data:`VECTOR_BATCH`
+  runs, at least one batch per worker, one joblib process per batch); ``wall_seconds`` is
+  the batch's time over its size. A batch that raises loses nothing: it is split in halves
+  and rerun until every failing run is found alone and recorded (a run's result does not
+  depend on its batch, sim/vector/rng.py, so the reruns give the same rows).
+
+:data:`ENSEMBLE_ENGINE` is the default of :func:`run_ensemble`, and so of every ensemble
+that does not name an engine: validation (analysis/facts.py, analysis/stories.py), the
+sensitivity screening, recommendations, the R4DS comparison and the calibration
+(``SimSetup.engine``, ``experiments/calibrate.py engine=``). Flipping it to ``"vector"``
+makes all of them run on the vector engine. The runner's engine decides: an ``engine=``
+override inside a job's overrides is not read by the ensemble. Measures that read
+``result.model`` (the Mesa model object) need the Mesa engine: a vector result has
+``model = None`` and its members in ``result.members``.
 """
 
 from __future__ import annotations
@@ -30,7 +48,13 @@ import pandas as pd
 
 from analysis.files import read_json, write_json
 
-ENGINES = ("mesa",)
+ENGINES = ("mesa", "vector")
+#: The engine of every ensemble that does not name one (see the module docstring).
+ENSEMBLE_ENGINE = "mesa"
+#: The device of the vector engine's ensembles ("cuda" needs torch with a GPU).
+ENSEMBLE_DEVICE = "cpu"
+#: Most runs in one vector-engine batch.
+VECTOR_BATCH = 256
 FIRST_COLUMNS = ["run", "status", "error", "wall_seconds", "overrides"]
 
 Measure = Callable[[Any], dict[str, Any]]
@@ -70,42 +94,138 @@ def tidy_row(overrides: Sequence[str], status: str, error: str | None, wall_seco
     return row
 
 
-def run_one(overrides: Sequence[str], engine: str = "mesa", measure: Measure | None = None) -> dict[str, Any]:
-    """Simulate one run; returns its tidy row (a failure becomes ``status = failed``)."""
+def _check_engine(engine: str) -> None:
+    if engine not in ENGINES:
+        raise ValueError(f"engine = {engine!r}: allowed {', '.join(ENGINES)}")
+
+
+def _failed(overrides: Sequence[str], exc: BaseException, seconds: float | None) -> dict[str, Any]:
+    return tidy_row(overrides, "failed", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=-3)}",
+                    seconds, None)
+
+
+def _values(result: Any, measure: Measure | None) -> dict[str, Any]:
+    values = dict(result.outcomes)
+    if measure is not None:
+        values.update(measure(result))
+    return values
+
+
+def run_one(overrides: Sequence[str], engine: str | None = None, measure: Measure | None = None,
+            device: str | None = None) -> dict[str, Any]:
+    """Simulate one run; returns its tidy row (a failure becomes ``status = failed``).
+    ``engine``/``device`` default to ENSEMBLE_ENGINE/ENSEMBLE_DEVICE; vector = a batch of one."""
+    engine = ENSEMBLE_ENGINE if engine is None else engine
+    if engine == "vector":
+        return run_batch([tuple(overrides)], measure, device)[0]
     from analysis.compose import load_params
     from sim import simulate
 
     logging.getLogger("MESA").setLevel(logging.WARNING)
     started = time.perf_counter()
     try:
-        if engine not in ENGINES:
-            raise ValueError(f"engine = {engine!r}: allowed {', '.join(ENGINES)}")
+        _check_engine(engine)
         result = simulate(load_params(list(overrides)))
-        values = dict(result.outcomes)
-        if measure is not None:
-            values.update(measure(result))
+        values = _values(result, measure)
     except Exception as exc:  # noqa: BLE001 - recorded in the table, the ensemble goes on
-        return tidy_row(overrides, "failed", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=-3)}",
-                        time.perf_counter() - started, None)
+        return _failed(overrides, exc, time.perf_counter() - started)
     return tidy_row(overrides, "ok", None, time.perf_counter() - started, values)
 
 
-def _cache_path(cache_dir: Path, overrides: Sequence[str], engine: str, measure: Measure | None) -> Path:
-    key = json.dumps([engine, list(overrides), getattr(measure, "__qualname__", None)])
+def run_batch(jobs: Sequence[Sequence[str]], measure: Measure | None = None,
+              device: str | None = None) -> list[dict[str, Any]]:
+    """Simulate ``jobs`` as one vector-engine batch; their tidy rows, in order. A job whose
+    overrides do not compose fails alone; a batch that raises is halved and rerun until each
+    failing run is found alone (recorded ``failed``), so the others keep their rows."""
+    from analysis.compose import load_params
+
+    device = ENSEMBLE_DEVICE if device is None else device
+    rows: list[dict[str, Any] | None] = [None] * len(jobs)
+    composed = []  # (position, overrides, params) of the jobs that compose
+    for i, overrides in enumerate(jobs):
+        started = time.perf_counter()
+        try:
+            composed.append((i, tuple(overrides), load_params(list(overrides))))
+        except Exception as exc:  # noqa: BLE001 - recorded, the batch goes on
+            rows[i] = _failed(overrides, exc, time.perf_counter() - started)
+    for i, row in _simulate_batch(composed, measure, device):
+        rows[i] = row
+    return rows  # type: ignore[return-value]
+
+
+def _simulate_batch(batch: list[tuple[int, tuple[str, ...], Any]], measure: Measure | None,
+                    device: str) -> list[tuple[int, dict[str, Any]]]:
+    if not batch:
+        return []
+    from sim.vector import simulate_batch
+
+    started = time.perf_counter()
+    try:
+        results = simulate_batch([p for _, _, p in batch], device=device)
+        if len(results) != len(batch):
+            raise RuntimeError(f"simulate_batch returned {len(results)} results for {len(batch)} runs")
+    except Exception as exc:  # noqa: BLE001 - find the failing run(s), keep the others
+        if len(batch) == 1:
+            i, overrides, _ = batch[0]
+            return [(i, _failed(overrides, exc, time.perf_counter() - started))]
+        half = len(batch) // 2
+        return _simulate_batch(batch[:half], measure, device) + _simulate_batch(batch[half:], measure, device)
+    seconds = (time.perf_counter() - started) / len(batch)
+    out = []
+    for (i, overrides, _), result in zip(batch, results):
+        try:
+            out.append((i, tidy_row(overrides, "ok", None, seconds, _values(result, measure))))
+        except Exception as exc:  # noqa: BLE001 - a measure that fails on one run fails that run
+            out.append((i, _failed(overrides, exc, seconds)))
+    return out
+
+
+def _cache_path(cache_dir: Path, overrides: Sequence[str], engine: str, measure: Measure | None,
+                device: str = "cpu") -> Path:
+    what = [engine, list(overrides), getattr(measure, "__qualname__", None)]
+    if device != "cpu":  # the same rows either way, by design, but a GPU run is kept apart
+        what.append(device)
+    key = json.dumps(what)
     return cache_dir / f"{hashlib.sha1(key.encode()).hexdigest()[:16]}.json"
+
+
+def _read_cache(path: Path) -> dict | None:
+    row = read_json(path)
+    return row if row is not None and row.get("status") == "ok" else None
 
 
 def _cached_run(overrides: tuple[str, ...], engine: str, measure: Measure | None, cache_dir: str | None) -> dict:
     if cache_dir is None:
         return run_one(overrides, engine, measure)
     path = _cache_path(Path(cache_dir), overrides, engine, measure)
-    row = read_json(path)
-    if row is not None and row.get("status") == "ok":
+    row = _read_cache(path)
+    if row is not None:
         return row
     row = run_one(overrides, engine, measure)
     if row["status"] == "ok":
         write_json(path, row)
     return row
+
+
+def _cached_batch(jobs: list[tuple[str, ...]], measure: Measure | None, device: str,
+                  cache_dir: str | None) -> list[dict]:
+    """One vector batch, in a worker; each finished run is cached as it would be alone."""
+    rows = run_batch(jobs, measure, device)
+    if cache_dir is not None:
+        for overrides, row in zip(jobs, rows):
+            if row["status"] == "ok":
+                write_json(_cache_path(Path(cache_dir), overrides, "vector", measure, device), row)
+    return rows
+
+
+def batches(n: int, workers: int, size: int = VECTOR_BATCH) -> list[range]:
+    """Positions 0..n-1 cut into even consecutive batches of at most ``size``, at least one per
+    worker (so every worker has one), never empty."""
+    if n <= 0:
+        return []
+    count = min(n, max(-(-n // size), workers))
+    edges = [round(k * n / count) for k in range(count + 1)]
+    return [range(a, b) for a, b in zip(edges, edges[1:])]
 
 
 def default_workers() -> int:
@@ -121,20 +241,26 @@ def jobs_for(override_sets: Iterable[Sequence[str]], seeds: Iterable[int] | None
 
 
 def run_ensemble(override_sets: Iterable[Sequence[str]], seeds: Iterable[int] | None = None, *,
-                 engine: str = "mesa", workers: int | None = None, measure: Measure | None = None,
-                 cache_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+                 engine: str | None = None, workers: int | None = None, measure: Measure | None = None,
+                 cache_dir: str | os.PathLike | None = None, device: str | None = None,
+                 batch_size: int | None = None) -> pd.DataFrame:
     """Run every override set for every seed, in parallel (joblib); the tidy table, in job order.
 
+    ``engine`` defaults to :data:`ENSEMBLE_ENGINE`; ``device`` (vector engine) to
+    :data:`ENSEMBLE_DEVICE`; ``batch_size`` (vector engine) to :data:`VECTOR_BATCH`.
     ``measure(result) -> dict`` adds run-specific measurements (it runs in the worker, so
     only its small output crosses processes; a module-level function keeps the cache key
     stable). ``workers`` defaults to ``$ENSEMBLE_WORKERS`` or one per core.
     """
-    if engine not in ENGINES:
-        raise ValueError(f"engine = {engine!r}: allowed {', '.join(ENGINES)}")
+    engine = ENSEMBLE_ENGINE if engine is None else engine
+    _check_engine(engine)
     jobs = jobs_for(override_sets, seeds)
     workers = workers or default_workers()
     cache = None if cache_dir is None else str(Path(cache_dir))
-    if workers <= 1 or len(jobs) <= 1:
+    if engine == "vector":
+        rows = _vector_rows(jobs, workers, measure, cache, ENSEMBLE_DEVICE if device is None else device,
+                            batch_size or VECTOR_BATCH)
+    elif workers <= 1 or len(jobs) <= 1:
         rows = [_cached_run(j, engine, measure, cache) for j in jobs]
     else:
         from joblib import Parallel, delayed
@@ -142,6 +268,27 @@ def run_ensemble(override_sets: Iterable[Sequence[str]], seeds: Iterable[int] | 
         rows = Parallel(n_jobs=min(workers, len(jobs)))(delayed(_cached_run)(j, engine, measure, cache) for j in jobs)
     table = pd.DataFrame([{"run": i, **r} for i, r in enumerate(rows)])
     return table[[*FIRST_COLUMNS, *[c for c in table.columns if c not in FIRST_COLUMNS]]]
+
+
+def _vector_rows(jobs: list[tuple[str, ...]], workers: int, measure: Measure | None, cache: str | None,
+                 device: str, batch_size: int) -> list[dict]:
+    rows: list[dict | None] = [None] * len(jobs)
+    if cache is not None:
+        for i, j in enumerate(jobs):
+            rows[i] = _read_cache(_cache_path(Path(cache), j, "vector", measure, device))
+    todo = [i for i, r in enumerate(rows) if r is None]
+    cut = [[todo[k] for k in b] for b in batches(len(todo), workers, batch_size)]
+    if len(cut) <= 1 or workers <= 1:
+        done = [_cached_batch([jobs[i] for i in b], measure, device, cache) for b in cut]
+    else:
+        from joblib import Parallel, delayed
+
+        done = Parallel(n_jobs=min(workers, len(cut)))(
+            delayed(_cached_batch)([jobs[i] for i in b], measure, device, cache) for b in cut)
+    for b, batch_rows in zip(cut, done):
+        for i, row in zip(b, batch_rows):
+            rows[i] = row
+    return rows  # type: ignore[return-value]
 
 
 def failures(table: pd.DataFrame) -> pd.DataFrame:

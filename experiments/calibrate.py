@@ -58,7 +58,7 @@ from analysis.calibration.fit import (
     preset_text,
 )
 from analysis.compose import CONFIG_DIR
-from analysis.ensemble import ENGINES
+from analysis.ensemble import ENGINES, ENSEMBLE_ENGINE
 from analysis.files import write_atomic, write_json
 from analysis.r4ds import SHAPE_KEYS
 from dashboards.calibration_report import build_fit_report, predictive_png
@@ -96,7 +96,7 @@ class CalibrateConfig:
     margin: float = 0.5  # truncation box = accepted range widened by this share of it on each side
     seed: int = 0  # all randomness: parameter draws, simulator seeds, predictive draws
     workers: int = 2  # parallel simulations (joblib)
-    engine: str = "mesa"  # analysis.ensemble engine
+    engine: str = ENSEMBLE_ENGINE  # analysis.ensemble engine (mesa | vector); default: its ENSEMBLE_ENGINE
     cap: int = 400  # the simulated group's size cap (members); shapes, not sizes, are fitted
     base: list[str] = field(default_factory=lambda: ["scenario=healthy_learning_group"])  # base group overrides
     ppc_draws: int = 30  # posterior draws simulated for the predictive check (one seed each)

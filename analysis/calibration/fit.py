@@ -25,7 +25,7 @@ import pandas as pd
 
 from analysis.calibration.abc import Bound, Posterior, Space
 from analysis.calibration.data import Observed
-from analysis.ensemble import run_ensemble
+from analysis.ensemble import ENSEMBLE_ENGINE, run_ensemble
 from analysis.r4ds import DAILY_COLUMN, SHAPE_KEYS, daily_series, model_frame, shape_stats
 from analysis.stats import rolling_mean
 
@@ -108,7 +108,7 @@ class SimSetup:
 
     base: tuple[str, ...] = ("scenario=healthy_learning_group",)
     cap: int = 400
-    engine: str = "mesa"
+    engine: str = ENSEMBLE_ENGINE  # analysis.ensemble's default engine (recorded with a fit)
     workers: int = 1
 
     def overrides(self, space: Space, theta: np.ndarray, days: int, seed: int,
