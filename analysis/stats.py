@@ -81,6 +81,32 @@ def mann_whitney(a, b, alternative: str = "two-sided") -> float:
     return float(stats.mannwhitneyu(x, y, alternative=alternative).pvalue)
 
 
+def categories_differ(a, b, *, resamples: int = 10000, seed: int = 0) -> float:
+    """p-value of the test that two samples of categories (e.g. final phases) come from the same
+    distribution: the chi-square statistic of the 2 × k table, its null distribution by
+    permuting the sample labels (exact enough for small counts, where the chi-square
+    approximation is not; deterministic: its own seeded Generator). 1.0 when there is
+    nothing to compare (an empty sample, or one category in both)."""
+    x, y = [str(v) for v in a], [str(v) for v in b]
+    cats = sorted(set(x) | set(y))
+    if not x or not y or len(cats) == 1:
+        return 1.0
+    codes = np.array([cats.index(v) for v in x + y])
+    first = np.zeros(len(codes), dtype=bool)
+    first[:len(x)] = True
+
+    def chi2(in_a: np.ndarray) -> float:
+        table = np.stack([np.bincount(codes[in_a], minlength=len(cats)),
+                          np.bincount(codes[~in_a], minlength=len(cats))]).astype(float)
+        expected = table.sum(1, keepdims=True) * table.sum(0, keepdims=True) / table.sum()
+        return float(((table - expected) ** 2 / expected).sum())
+
+    observed = chi2(first)
+    rng = np.random.default_rng(seed)
+    hits = sum(chi2(rng.permutation(first)) >= observed - 1e-12 for _ in range(resamples))
+    return (hits + 1) / (resamples + 1)
+
+
 def holm(pvalues: Sequence[float]) -> list[float]:
     """Holm–Bonferroni adjusted p-values: controls the chance of any false 'significant'."""
     p = np.asarray(pvalues, dtype=float)
