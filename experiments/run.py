@@ -101,9 +101,10 @@ def run_once(cfg: DictConfig, out_dir: Path, show_progress: bool, sweeping: bool
 
 
 def _report(result: Result, params) -> str:
+    """The run's report: the Mesa model's own (final) parameters, else the run's Params."""
     from dashboards.report import build_report
 
-    return build_report(result, params)
+    return build_report(result, params if result.model is None else None)
 
 
 def _summary(outcomes: dict, out_dir: Path) -> str:
