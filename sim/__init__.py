@@ -26,6 +26,8 @@ class Result:
     rows: list[dict[str, Any]]
     outcomes: dict[str, Any]
     events: list[tuple[int, str]]
+    #: members.csv rows, set by the vector engine (which has no ``model``); None: read ``model.roster``.
+    members: list[dict[str, Any]] | None = None
 
 
 def simulate(params: Params | None = None, on_day: Callable[[CommunityModel], None] | None = None) -> Result:

@@ -25,6 +25,12 @@ _GIVEN = ("Wei", "Fang", "Min", "Jing", "Lei", "Yan", "Jun", "Tao", "Ping", "Hui
           "Qiang", "Ling", "Bo", "Xin", "Yu", "Hao", "Na", "Jie", "Kai", "Mei")
 
 
+def member_name(unique_id: int) -> str:
+    """A member's display name, made from their id (both engines name members alike)."""
+    i = unique_id
+    return f"{_SURNAMES[i % len(_SURNAMES)]} {_GIVEN[(i // len(_SURNAMES)) % len(_GIVEN)]}"
+
+
 class Member(mesa.Agent):
     """A person in the group; what they do today depends on ``self.role``."""
 
@@ -33,7 +39,7 @@ class Member(mesa.Agent):
                  satisfaction: float) -> None:
         super().__init__(model)
         i = self.unique_id
-        self.name = f"{_SURNAMES[i % len(_SURNAMES)]} {_GIVEN[(i // len(_SURNAMES)) % len(_GIVEN)]}"
+        self.name = member_name(i)
         self.role = role
         self.fit = fit  # interest fit with the group's positioning, 0..1
         self.expertise = expertise  # value of this member's posts, 0..1

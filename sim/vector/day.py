@@ -1,0 +1,802 @@
+"""One day of R communities at once: the processes of ``sim/processes/`` on arrays.
+
+Each function here is the array form of the Mesa process of the same name (its docstring
+says which) and keeps its rules; read the Mesa module for the *why* and the seeds. What
+differs is only how it is computed: masks over ``(R, N)`` member arrays instead of loops
+over members, flat arrays for variable-length things (candidates, threads, replies, ads).
+Where the Mesa engine walks members in a random order and a later member sees what an
+earlier one did the same day (tie replies), the array form lets everyone act on the state
+at the start of the step — a difference the equivalence tests (tests/vector) measure.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.vector import rng as vr
+from sim.vector.state import (ACTIVE, CH, FOUNDER, KOL, LURKER, NEVER, PERSON, RATE_FIELDS, READS, SPAMMER,
+                              TALKER, VIP, WHY)
+from sim.vector.streams import St
+
+
+def col(a) -> np.ndarray:
+    """An ``(R,)`` parameter column as ``(R, 1)``, to broadcast over members."""
+    return np.asarray(a)[:, None]
+
+
+def ranks(r: np.ndarray, R: int) -> np.ndarray:
+    """Position of each element among the elements of its community (r sorted ascending)."""
+    counts = np.bincount(r, minlength=R)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    return np.arange(r.size) - starts[r]
+
+
+def sorted_members(mask: np.ndarray) -> np.ndarray:
+    """Per community, the slots where ``mask`` holds first (in slot order): pick the k-th of them."""
+    return np.argsort(~mask, axis=1, kind="stable")
+
+
+def pick(mask: np.ndarray, r: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """One slot of community r[i] drawn uniformly among ``mask[r[i]]`` (-1 when none)."""
+    n = mask.sum(axis=1)[r]
+    order = sorted_members(mask)
+    k = np.minimum((u * n).astype(np.int64), np.maximum(n - 1, 0))
+    return np.where(n > 0, order[r, k], -1)
+
+
+def on_rhythm(day: int, per_week: np.ndarray) -> np.ndarray:
+    """content._on_rhythm: how many of ``per_week`` evenly spaced items fall on ``day``."""
+    rate = per_week / 7.0
+    return (np.floor((day + 1) * rate + 1e-9) - np.floor(day * rate + 1e-9)).astype(np.int64)
+
+
+def beta_mean(mean, k, u) -> np.ndarray:
+    """arrivals._beta: a Beta draw with the given mean and concentration."""
+    mean = np.clip(mean, 0.01, 0.99)
+    return vr.beta(mean * k, (1 - mean) * k, u)
+
+
+class DayLog:
+    """conversation.DayLog as ``(R,)`` counters (and per-slot tallies)."""
+
+    COUNTS = ("content", "valuable", "chat", "ads_posted", "ads_removed", "rounds", "rounds_without_owner",
+              "red_packets", "revenue", "noise", "tie_chat", "refused", "turned_away_full", "kicked", "new_vips",
+              "tips", "sessions", "offline_events", "founder_welcomes", "reviews", "founder_ads_handled",
+              "ad_slots", "speakers", "founder_hours", "cost", "income")
+
+    def __init__(self, R: int, N: int, n_channels: int, n_reasons: int) -> None:
+        for name in self.COUNTS:
+            setattr(self, name, np.zeros(R))
+        self.joins = np.zeros((R, n_channels))
+        self.leaves = np.zeros((R, n_reasons))
+        self.valuable_by = np.zeros((R, N), np.int64)  # valuable posts per author today (threads)
+        self.ads_by = np.zeros((R, N), np.int64)
+        self.spoke = np.zeros((R, N), bool)
+
+    @property
+    def ads_visible(self) -> np.ndarray:
+        return self.ads_posted - self.ads_removed
+
+
+def _spoke(E, r, s, n) -> None:
+    """Member.spoke + DayLog.add_posts bookkeeping for (r, s) writing n messages (not ads)."""
+    B, day = E.B, E.day
+    B.last_post_day[r, s] = day
+    B.last_spoke_day[r, s] = day
+    np.add.at(B.messages_total, (r, s), n)
+    np.add.at(B.said, (r, s), n)
+    E.log.spoke[r, s] = True
+
+
+def _noisy(E, r, s) -> np.ndarray:
+    """conversation.is_noisy: low-fit members' chat (never the founder's)."""
+    B = E.B
+    return (B.fit[r, s] < E.T.roles.kol_noise_fit[r]) & (B.role[r, s] != FOUNDER)
+
+
+# -- topics, visiting ----------------------------------------------------------------------------
+def morning(E) -> None:
+    """topics.morning: yesterday's heat fades; perhaps a hot topic today."""
+    t, B = E.T.topics, E.B
+    heat = B.heat * t.heat_decay
+    u = E.S.uniform(St.topic, (2,))
+    new = (t.hot_per_week > 0) & (u[:, 0] < t.hot_per_week / 7.0)
+    heat = heat + np.where(new, t.heat_scale * (1.0 + vr.pareto(t.heat_alpha, u[:, 1])), 0.0)
+    big = np.flatnonzero(new & (heat >= t.heat_cap / 2) & E.running)
+    B.event(big, E.day, "A hot topic lights the group up (heat {:.1f})", np.minimum(heat, t.heat_cap)[big])
+    B.heat = np.minimum(heat, t.heat_cap)
+
+
+def decide_visits(E) -> None:
+    """visiting.decide_visits: who opens the group today."""
+    B, v, day = E.B, E.T.visiting, E.day
+    z = B.habit_logit + col(v.engagement_gain) * (B.satisfaction - 0.5) + col(E.T.topics.visit_pull * B.heat) * B.fit
+    z = z + np.where(day - B.last_post_day <= col(v.recent_post_days), col(v.recent_post_boost), 0.0)
+    p = 1.0 / (1.0 + np.exp(-z))
+    p = np.where(B.notified_day == day - 1, np.maximum(p, col(v.notified_prob)), p)
+    p = np.where(B.muted, p * col(v.muted_factor), p)
+    u = E.S.uniform(St.visit, (B.N,))
+    visit = (u < p) | (B.role == SPAMMER) | (B.role == FOUNDER) | ~col(v.enabled)
+    B.visiting = visit & B.present
+    B.last_visit_day[B.visiting & READS[B.role]] = day
+
+
+# -- arrivals --------------------------------------------------------------------------------------
+_SOURCES = ("kols", "friends", "random", "paid_ads", "spam")
+SRC = {s: i for i, s in enumerate(_SOURCES)}
+_STRATEGY_SOURCE = {"kols_first": SRC["friends"], "friends": SRC["friends"], "random": SRC["random"],
+                    "paid_ads": SRC["paid_ads"]}
+
+
+def recruit_source(T) -> np.ndarray:
+    """arrivals._RECRUIT_SOURCE per community."""
+    return np.array([_STRATEGY_SOURCE[s] for s in T.seeding.strategy])
+
+
+def traits(E, r, source, fit, u) -> dict[str, np.ndarray]:
+    """arrivals._candidate for candidates in communities r from ``source`` codes; ``fit`` NaN =
+    draw it from the source. ``u``: (K, 6) uniforms."""
+    t = E.T.traits
+    fit_means = np.stack([t.kols_fit, t.friends_fit, t.random_fit, t.paid_ads_fit, t.spam_fit], axis=1)
+    exp_means = np.stack([t.kols_expertise, t.friends_expertise, t.random_expertise, t.paid_ads_expertise,
+                          np.zeros(E.T.R)], axis=1)
+    k = t.concentration[r]
+    drawn_fit = beta_mean(fit_means[r, source], k, u[:, 0])
+    em = exp_means[r, source]
+    shape = E.T.conversation.propensity_shape[r]
+    v = E.T.visiting
+    hm = v.habit_mean[r]
+    hk = v.habit_concentration[r]
+    return {
+        "fit": np.where(np.isnan(fit), drawn_fit, fit),
+        "expertise": np.where(em > 0, beta_mean(em, k, u[:, 1]), 0.0),
+        "need": beta_mean(t.need_mean[r], k, u[:, 2]),
+        "willingness": beta_mean(t.willingness_mean[r], k, u[:, 3]),
+        "propensity": vr.gamma(shape, u[:, 4]) / shape,
+        "habit": np.where(v.enabled[r], vr.beta(hm * hk, (1 - hm) * hk, u[:, 5]), 1.0),
+    }
+
+
+def create(E, r, s, role, channel, tr, satisfaction) -> None:
+    """arrivals._create: members take slots (r, s)."""
+    B, day = E.B, E.day
+    B.present[r, s] = True
+    B.role[r, s] = role
+    B.channel[r, s] = channel
+    for name in ("fit", "expertise", "need", "willingness", "propensity"):
+        getattr(B, name)[r, s] = tr[name]
+    h = np.clip(tr["habit"], 1e-6, 1 - 1e-6)  # keep the logit finite (visiting.visit_probability)
+    B.habit_logit[r, s] = np.log(h / (1 - h))
+    B.satisfaction[r, s] = satisfaction
+    B.join_day[r, s] = day
+    B.last_post_day[r, s] = day
+    for name in ("last_spoke_day", "last_visit_day", "notified_day", "kol_shock_day", "friend_left_day"):
+        getattr(B, name)[r, s] = NEVER
+    B.last_visit_day[r, s] = day
+    B.visiting[r, s] = True
+    B.vip_since[r, s] = -1
+    B.muted[r, s] = False
+    for name in ("warnings", "kol_unhappy_days", "messages_today", "messages_total"):
+        getattr(B, name)[r, s] = 0
+    for name in ("tie_weight_ever", "tie_weight_now", "endorsement", "staleness", "read_gain"):
+        getattr(B, name)[r, s] = 0.0
+    B.read_ok[r, s] = False
+    B.kol_by_age[r, s] = (role == KOL) & (day <= E.T.phases.outcome_age_days[r])
+    order = ranks(r, B.R) if r.size and np.all(np.diff(r) >= 0) else _ranks_unsorted(r, B.R)
+    B.uid[r, s] = B.next_uid[r] + order
+    B.next_uid += np.bincount(r, minlength=B.R)
+    np.add.at(E.log.joins, (r, channel), 1)
+    person = channel != CH["spam"]
+    person &= role != FOUNDER
+    np.add.at(B.people_ever, r[person], 1)
+    np.add.at(B.fit_sum, r[person], tr["fit"][person])
+
+
+def _ranks_unsorted(r, R) -> np.ndarray:
+    order = np.argsort(r, kind="stable")
+    out = np.empty_like(order)
+    out[order] = ranks(r[order], R)
+    return out
+
+
+def admit_newcomers(E) -> None:
+    """arrivals.admit_newcomers: today's candidates knock, pass the threshold, find a seat."""
+    T, B, S, F, log, day = E.T, E.B, E.S, E.F, E.log, E.day
+    R = B.R
+    a = T.arrivals
+    parts = []  # (r, channel, source, fit, inviter, node, index)
+
+    def add(r, channel, source, fit, inviter, node, index):
+        n = r.size
+        parts.append((r, np.broadcast_to(channel, n), np.broadcast_to(source, n), np.broadcast_to(fit, n),
+                      np.broadcast_to(inviter, n), np.broadcast_to(node, n), index))
+
+    # The founder's own recruiting during the launch.
+    recruiting = B.founder_active & (day < T.seeding.recruit_days) & E.running
+    n = vr.poisson(np.where(recruiting, T.seeding.recruits_per_day, 0.0), S.uniform(St.recruits))
+    r = np.repeat(np.arange(R), n)
+    if r.size:
+        source = recruit_source(T)[r]
+        channel = np.where(source == SRC["paid_ads"], CH["paid_ads"], CH["founder"])
+        node = np.full(r.size, -1)
+        if F is not None:
+            friendly = source == SRC["friends"]
+            rows = np.flatnonzero(recruiting & (recruit_source(T) == SRC["friends"]))
+            fr_r, fr_node = F.next_recruits(rows, n[rows])
+            node[friendly] = fr_node  # both ordered by community
+            lost = node < 0
+            k = ranks(r, R)
+            if lost.any():
+                node[lost] = F.random_outside(r[lost], S.uniform_at(St.recruit_node, r[lost][:, None], k[lost][:, None],
+                                                                np.arange(20)[None, :]))
+        add(r, channel, source, np.nan, -1, node, ranks(r, R))
+    # Invitations (seed 001 L31 裂变): to an outside latent friend.
+    inviting = (B.is_(PERSON) & ~B.muted & (B.satisfaction >= col(a.invite_satisfaction))
+                & (S.uniform(St.invite, (B.N,)) < col(a.invite_rate)) & col(E.running))
+    r, s = np.nonzero(inviting)
+    if r.size:
+        node = np.full(r.size, -1)
+        keep = np.ones(r.size, bool)
+        if F is not None:
+            on = T.friends.enabled[r]
+            node[on] = F.random_outside_friend(r[on], s[on], S.uniform_at(St.invite_node, r[on], s[on]))
+            keep = ~on | (node >= 0)
+        u = S.uniform_at(St.invite_node, r, s, np.full(r.size, 1))
+        fit = np.clip(B.fit[r, s] + T.traits.invite_fit_sd[r] * vr.normal(u), 0.0, 1.0)
+        add(r[keep], CH["word_of_mouth"], SRC["friends"], fit[keep], s[keep], node[keep], s[keep])
+    # Outsiders who heard of the group from friends inside (seed 001 L125).
+    if F is not None:
+        r, node = F.exposed(np.where(E.running, T.friends.exposure_rate, 0.0), S.uniform(St.exposure, (F.P,)))
+        if r.size:
+            teller = F.random_inside_friend(r, node, S.uniform_at(St.teller, r, node))
+            ok = teller >= 0
+            r, node, teller = r[ok], node[ok], teller[ok]
+            good = ((B.satisfaction[r, teller] >= a.invite_satisfaction[r]) & ~B.muted[r, teller]
+                    & PERSON[B.role[r, teller]])
+            u = S.uniform_at(St.teller, r, node, np.full(r.size, 1))
+            fit = np.clip(B.fit[r, teller] + T.traits.invite_fit_sd[r] * vr.normal(u), 0.0, 1.0)
+            add(r[good], CH["word_of_mouth"], SRC["friends"], fit[good], teller[good], node[good], node[good])
+    # External promotion (seed 004 L176 暴力引流): strangers of low fit.
+    campaign = (a.promotion_start_day <= day) & (day < a.promotion_start_day + a.promotion_days) & E.running
+    n = vr.poisson(np.where(campaign, a.promotion_per_day, 0.0), S.uniform(St.promotion))
+    r = np.repeat(np.arange(R), n)
+    if r.size:
+        k = ranks(r, R)
+        u = S.uniform_at(St.promotion, r, k)
+        fit = beta_mean(a.promotion_fit[r], T.traits.concentration[r], u)
+        node = np.full(r.size, -1)
+        if F is not None:
+            node = F.random_outside(r, S.uniform_at(St.promo_node, r[:, None], k[:, None], np.arange(20)[None, :]))
+        add(r, CH["promotion"], SRC["random"], fit, -1, node, k)
+    # Spammers drawn by the group's visibility.
+    lam = a.spam_base + a.spam_per_100_members * B.count() / 100.0
+    n = vr.poisson(np.where(E.running, lam, 0.0), S.uniform(St.spam))
+    r = np.repeat(np.arange(R), n)
+    if r.size:
+        add(r, CH["spam"], SRC["spam"], np.nan, -1, -1, ranks(r, R))
+    if not parts:
+        return
+    r, channel, source, fit, inviter, node, index = (np.concatenate([p[i] for p in parts]) for i in range(7))
+    order = np.argsort(r, kind="stable")  # community by community, channels in the Mesa order
+    r, channel, source, fit, inviter, node, index = (x[order] for x in (r, channel, source, fit, inviter, node, index))
+    if F is not None:  # a latent node knocks once a day ("taken")
+        claimed = node >= 0
+        key = r[claimed].astype(np.int64) * (F.P + 1) + node[claimed]
+        _, first = np.unique(key, return_index=True)
+        dup = np.ones(claimed.sum(), bool)
+        dup[first] = False
+        keep = np.ones(r.size, bool)
+        keep[np.flatnonzero(claimed)[dup]] = False
+        r, channel, source, fit, inviter, node, index = (x[keep] for x in (r, channel, source, fit, inviter, node, index))
+    u = S.uniform_at(St.candidate, r[:, None], channel[:, None], index[:, None], np.arange(10)[None, :])
+    tr = traits(E, r, source, fit.astype(np.float64), u)
+    # The entry threshold (arrivals._passes_threshold).
+    e = T.entry
+    spam = channel == CH["spam"]
+    promoted = (channel == CH["promotion"]) | (channel == CH["paid_ads"])
+    passes = np.where(spam, u[:, 6] < e.spammer_pass[r], True)
+    passes &= ~(promoted & ~spam & (u[:, 7] >= e.promotion_pass[r]))
+    reviewed = ~spam & (e.fit_cutoff[r] > 0)
+    passes &= ~reviewed | (tr["fit"] + e.review_noise[r] * vr.normal(u[:, 8]) >= e.fit_cutoff[r])
+    log.reviews += np.bincount(r, minlength=R) * (e.threshold == "application")
+    log.refused += np.bincount(r[~passes], minlength=R)
+    if F is not None:
+        no = ~passes & (node >= 0)
+        F.decline(r[no], node[no])
+    # The cap: seats in the order they knock.
+    seats = a.cap - B.count()
+    rank = ranks(r[passes], R)
+    pr = np.flatnonzero(passes)
+    admitted = np.zeros(r.size, bool)
+    admitted[pr[rank < seats[r[pr]]]] = True
+    log.turned_away_full += np.bincount(r[passes & ~admitted], minlength=R)
+    if not admitted.any():
+        return
+    idx = np.flatnonzero(admitted)
+    r, channel, source, node, inviter, u = r[idx], channel[idx], source[idx], node[idx], inviter[idx], u[idx]
+    tr = {k: v[idx] for k, v in tr.items()}
+    taken = B.present.copy()
+    taken[:, 0] = True  # slot 0 is the founder's, for good
+    slots = sorted_members(~taken)[r, ranks(r, R)]
+    spam = channel == CH["spam"]
+    role = np.where(spam, SPAMMER, np.where(u[:, 9] < a.active_at_join[r], ACTIVE, LURKER))
+    create(E, r, slots, role, channel, tr, a.initial_satisfaction[r])
+    log.revenue += np.bincount(r[~spam], weights=e.fee[r[~spam]], minlength=R)
+    people = ~spam
+    r, s, node, inviter = r[people], slots[people], node[people], inviter[people]
+    if F is not None:
+        placed = node >= 0
+        fr_r, joiner, friend = F.join(r[placed], node[placed], s[placed])
+        B.tie(fr_r, friend, joiner)
+    lone = inviter >= 0
+    if F is not None:
+        lone &= ~T.friends.enabled[r]  # with the latent network the inviter is a friend: tied above
+    B.tie(r[lone], inviter[lone], s[lone])
+    welcome = e.welcome_ritual[r]
+    if welcome.any():
+        r, s = r[welcome], s[welcome]
+        B.satisfaction[r, s] = np.minimum(1.0, B.satisfaction[r, s] + e.welcome_boost[r])
+        talkers = B.present & (B.role != SPAMMER) & (day - B.last_post_day <= 7)
+        by_founder = B.founder_active[r]
+        greeter = np.where(by_founder, 0, pick(talkers, r, S.uniform_at(St.greeter, r, s)))
+        ok = greeter >= 0
+        B.tie(r[ok], greeter[ok], s[ok])
+        log.founder_welcomes += np.bincount(r[by_founder], minlength=R)
+
+
+# -- content (the founder's cadence) -----------------------------------------------------------
+def publish_scheduled(E) -> None:
+    """content.publish_scheduled, Founder.rest/work and the red packets and offline events."""
+    T, B, log, day = E.T, E.B, E.log, E.day
+    f, c = T.founder, T.cadence
+    here = B.founder_present & E.running
+    fade = np.where(f.fade_days > 0, 0.5 ** (day / np.maximum(f.fade_days, 1)), 1.0)
+    B.energy = np.where(here, np.minimum(1.0, B.energy + f.recovery_per_day * fade), B.energy)
+    resting = here & B.burnt_out
+    B.burnout_days += resting
+    back = resting & (B.energy >= f.resume_energy)
+    B.event(np.flatnonzero(back), day, "The founder is back after {:.0f} days of burnout", B.burnout_days[back])
+    B.burnt_out &= ~back
+    B.burnout_days[back] = 0
+    working = here & ~resting
+    posts = on_rhythm(day, c.posts_per_week) * working
+    cost = posts.astype(np.float64)
+    log.content += posts
+    log.tips += posts
+    log.valuable_by[:, 0] += posts
+    session = working & c.weekly_session & (day % 7 == 6)
+    log.content += session
+    log.sessions += session
+    log.valuable_by[:, 0] += session * np.round(c.session_value).astype(np.int64)
+    cost += session * f.session_cost_posts
+    event = working & c.monthly_event & (day % 30 == 15)
+    if event.any():
+        _offline_event(E, event)
+    log.offline_events += event
+    cost += event * f.event_cost_posts
+    bursts = on_rhythm(day, c.red_packets_per_week) * working
+    B.red_thrill = np.where(working, c.red_packet_thrill * np.exp(-c.red_packet_habituation * B.red_sent),
+                            B.red_thrill)
+    if bursts.any():
+        log.red_packets += bursts
+        B.red_sent += bursts
+        response = np.where(c.red_packet_thrill > 0, c.red_packet_chat * bursts * B.red_thrill
+                            / np.maximum(c.red_packet_thrill, 1e-300), 0.0)
+        grabbers = B.is_(PERSON) & ~B.muted & col(response > 0)
+        n = vr.poisson(np.where(grabbers, col(response), 0.0), E.S.uniform(St.red_packet, (B.N,)))
+        r, s = np.nonzero(n)
+        _add_posts(E, r, s, valuable=np.zeros(r.size, np.int64), chat=n[r, s])
+    B.energy = np.where(working, B.energy - f.cost_per_post * cost, B.energy)
+    burnt = working & (B.energy < f.burnout_below)
+    B.burnt_out |= burnt
+    B.event(np.flatnonzero(burnt), day, "The founder burnt out: content stops")
+
+
+def _offline_event(E, rows) -> None:
+    """content._offline_event: random pairs of attendees get to know each other."""
+    B, T = E.B, E.T
+    attendees = B.present & (B.role != SPAMMER) & ~B.muted & col(rows)
+    n = attendees.sum(axis=1)
+    k = int(T.cadence.event_ties[rows].max())
+    u = E.S.uniform(St.event_ties, (k, 2))
+    order = sorted_members(attendees)
+    r, j = np.nonzero((np.arange(k)[None, :] < col(T.cadence.event_ties)) & col(n >= 2))
+    i1 = np.minimum((u[r, j, 0] * n[r]).astype(np.int64), n[r] - 1)
+    i2 = np.minimum((u[r, j, 1] * (n[r] - 1)).astype(np.int64), n[r] - 2)
+    i2 = i2 + (i2 >= i1)
+    B.tie(r, order[r, i1], order[r, i2])
+    ev = np.flatnonzero(rows & (n >= 2))
+    B.event(ev, E.day, "Offline event: {:.0f} new ties among members", T.cadence.event_ties[ev])
+
+
+def _add_posts(E, r, s, valuable, chat) -> None:
+    """Member.spoke + DayLog.add_posts for (r, s)."""
+    log, R = E.log, E.B.R
+    n = valuable + chat
+    _spoke(E, r, s, n)
+    log.valuable += np.bincount(r, weights=valuable, minlength=R)
+    log.chat += np.bincount(r, weights=chat, minlength=R)
+    np.add.at(log.valuable_by, (r, s), valuable)
+    noisy = _noisy(E, r, s)
+    log.noise += np.bincount(r[noisy], weights=chat[noisy], minlength=R)
+
+
+# -- posting and conversation ----------------------------------------------------------------------
+def rate_table(T) -> np.ndarray:
+    """(R, 6) base rate of each role (sim.roles.ROLE_SPECS rate_field)."""
+    return np.stack([getattr(T.conversation, f) for f in RATE_FIELDS], axis=1)
+
+
+def visit_share(E) -> np.ndarray:
+    """visiting.visit_share as (R, N): habit_mean, 1 for the founder and with visiting off."""
+    v = E.T.visiting
+    share = np.where(v.enabled, v.habit_mean, 1.0)
+    return np.where(E.B.role == FOUNDER, 1.0, col(share))
+
+
+def post(E) -> None:
+    """Member.posting_rate and Member.post for every visitor at once."""
+    T, B, day = E.T, E.B, E.day
+    p = T.conversation
+    rates = np.take_along_axis(rate_table(T), B.role.astype(np.int64), axis=1)
+    eager = col(p.newcomer_posts_per_day) * np.exp(-(day - B.join_day) / col(p.newcomer_days))
+    rate = (rates + eager) * B.propensity * (col(p.mood_floor) + B.satisfaction)
+    rate *= col(1.0 + p.stimulus_gain * B.stimulus)
+    rate /= visit_share(E)
+    rate *= 1.0 + col(B.heat) * B.fit
+    rate = np.where(B.role == KOL, rate * col(1.0 + T.roles.kol_incentive), rate)
+    rate = np.where(B.muted, 0.0, rate)
+    spammer = B.role == SPAMMER
+    rate = np.where(spammer, col(p.spammer_ads_per_day) * B.propensity, rate)
+    rate = np.where(B.visiting & col(E.running), rate, 0.0)
+    n = vr.poisson(rate, E.S.uniform(St.posts, (B.N,)))
+    B.messages_today = n
+    r, s = np.nonzero(n)
+    if not r.size:
+        return
+    k = n[r, s]
+    ads = spammer[r, s]
+    ra, sa = r[ads], s[ads]
+    B.last_post_day[ra, sa] = day
+    B.last_spoke_day[ra, sa] = day
+    B.messages_total[ra, sa] += k[ads]
+    E.log.spoke[ra, sa] = True
+    E.log.ads_posted += np.bincount(ra, weights=k[ads], minlength=B.R)
+    E.log.ads_by[ra, sa] = k[ads]
+    r, s, k = r[~ads], s[~ads], k[~ads]
+    share = np.where(B.role[r, s] == FOUNDER, T.founder.expertise[r], B.expertise[r, s] * B.fit[r, s])
+    valuable = vr.binomial(k, share, E.S.uniform_at(St.valuable, r, s))
+    _add_posts(E, r, s, valuable=valuable, chat=k - valuable)
+
+
+def run_threads(E) -> None:
+    """conversation.run_threads: threads on valuable posts, then tie replies."""
+    _threads(E)
+    tie_replies(E)
+
+
+def _threads(E) -> None:
+    T, B, log, R = E.T, E.B, E.log, E.B.R
+    p = T.conversation
+    pool = B.present & ~B.muted & TALKER[B.role] & B.visiting
+    pool_n = pool.sum(axis=1)
+    rt, at = np.nonzero(log.valuable_by)
+    if not rt.size:
+        return
+    reps = log.valuable_by[rt, at]
+    r = np.repeat(rt, reps)
+    author = np.repeat(at, reps)
+    k = ranks(r, R)
+    rate = p.replies_per_valuable * np.minimum(1.0, pool_n / p.full_reply_pool)
+    n = vr.poisson(np.where(pool_n[r] > 0, rate[r], 0.0), E.S.uniform_at(St.thread, r, k))
+    th = np.repeat(np.arange(r.size), n)
+    if not th.size:
+        return
+    j = ranks(th, r.size)
+    rr = r[th]
+    u = E.S.uniform_at(St.replier, rr, k[th], j)
+    order = sorted_members(pool)
+    replier = order[rr, np.minimum((u * pool_n[rr]).astype(np.int64), pool_n[rr] - 1)]
+    valid = replier != author[th]  # a draw of the author is no reply
+    th, rr, replier = th[valid], rr[valid], replier[valid]
+    count = np.bincount(th, minlength=r.size)
+    is_round = 1 + count >= p.round_min_exchanges[r]
+    ones = np.ones(rr.size, np.int64)
+    _spoke(E, rr, replier, ones)
+    np.add.at(B.messages_today, (rr, replier), 1)
+    noisy = ~is_round[th] & _noisy(E, rr, replier)
+    log.noise += np.bincount(rr[noisy], minlength=R)
+    B.tie(rr, author[th], replier)
+    np.add.at(B.endorsement, (r, author), count)
+    got = count > 0
+    B.notified_day[r[got], author[got]] = E.day
+    log.valuable += np.bincount(r, weights=count * is_round, minlength=R)
+    log.chat += np.bincount(r, weights=count * ~is_round, minlength=R)
+    log.rounds += np.bincount(r[is_round], minlength=R)
+    log.rounds_without_owner += np.bincount(r[is_round & (B.role[r, author] != FOUNDER)], minlength=R)
+
+
+def tie_replies(E) -> None:
+    """conversation.tie_replies: talkers answer what their ties said since yesterday morning."""
+    T, B, log, R = E.T, E.B, E.log, E.B.R
+    p = T.conversation
+    heard = (B.said + B.said_yesterday).astype(np.float32)
+    speakers = (B.present & ~B.muted & TALKER[B.role] & B.visiting & col((p.tie_reply_rate > 0) & E.running))
+    if not speakers.any():
+        return
+    h = np.matmul(B.A, heard[:, :, None])[:, :, 0].astype(np.float64)
+    lam = (col(p.tie_reply_rate) / visit_share(E) * B.propensity * (col(p.mood_floor) + B.satisfaction)
+           * (1.0 - np.exp(-h / col(p.tie_reply_scale))))
+    n = vr.poisson(np.where(speakers & (h > 0), lam, 0.0), E.S.uniform(St.tie_reply, (B.N,)))
+    r, m = np.nonzero(n)
+    if not r.size:
+        return
+    k = n[r, m]
+    weights = B.A[r, m, :] * heard[r, :]
+    which = np.repeat(np.arange(r.size), k)
+    j = ranks(which, r.size)
+    rr, mm = r[which], m[which]
+    author = vr.categorical(weights[which], E.S.uniform_at(St.tie_pick, rr, mm, j))
+    B.tie(rr, author, mm)
+    B.notified_day[rr, author] = E.day
+    B.messages_today[r, m] += k
+    _add_posts(E, r, m, valuable=np.zeros(r.size, np.int64), chat=k)
+    log.tie_chat += np.bincount(r, weights=k, minlength=R)
+
+
+# -- rules -------------------------------------------------------------------------------------------
+def capacities(E) -> tuple[np.ndarray, np.ndarray]:
+    """moderation._capacities: (the founder's, the KOL admins') violations handled per day."""
+    m, B = E.T.moderation, E.B
+    founder = np.where(B.founder_active, m.capacity_per_day * np.maximum(0.0, B.energy), 0.0)
+    kols = (B.present & (B.role == KOL)).sum(axis=1)
+    admins = np.where(m.kol_admins, m.kol_admin_share * m.capacity_per_day * kols, 0.0)
+    return founder, admins
+
+
+def enforce_rules(E) -> None:
+    """moderation.enforce_rules: the quota, removal within capacity, warn then kick."""
+    T, B, log, R, day = E.T, E.B, E.log, E.B.R, E.day
+    a = T.ads
+    rs, ss = np.nonzero(log.ads_by)
+    if not rs.size:
+        return
+    reps = log.ads_by[rs, ss]
+    r, poster = np.repeat(rs, reps), np.repeat(ss, reps)
+    ruled = a.policy != "free"
+    n_ads = np.bincount(r, minlength=R)
+    allowed = np.where(a.policy == "quota", a.quota_per_day, 0)
+    log.ad_slots = np.where(ruled, np.minimum(n_ads, allowed), 0)
+    violations = np.where(ruled, n_ads - log.ad_slots, 0)
+    founder_cap, admin_cap = capacities(E)
+    cap = founder_cap + admin_cap
+    u = E.S.uniform(St.moderation, (1,))[:, 0]
+    handled = np.minimum(violations, np.floor(cap).astype(np.int64) + (u < cap - np.floor(cap)))
+    handled = np.where(violations > 0, handled, 0)
+    # The ads in a random order: the first `allowed` stay, the next `handled` are removed.
+    key = E.S.uniform_at(St.moderation, r, ranks(r, R) + 1)
+    order = np.lexsort((key, r))
+    rank = np.empty(r.size, np.int64)
+    rank[order] = ranks(r[order], R)
+    removed = ruled[r] & (rank >= log.ad_slots[r]) & (rank < log.ad_slots[r] + handled[r])
+    log.ads_removed += handled
+    log.founder_ads_handled = np.where(cap > 0, handled * founder_cap / np.where(cap > 0, cap, 1.0), 0.0)
+    B.energy = np.where(B.founder_present, B.energy - T.founder.cost_per_moderation * handled, B.energy)
+    hits = np.zeros((R, B.N), np.int64)
+    np.add.at(hits, (r[removed], poster[removed]), 1)
+    hr, hs = np.nonzero(hits)
+    limit = T.moderation.warnings_before_kick[hr]
+    total = B.warnings[hr, hs] + hits[hr, hs]
+    B.warnings[hr, hs] = np.minimum(total, limit + 1)
+    kick = total > limit
+    log.kicked += np.bincount(hr[kick], minlength=R)
+    B.remove(hr[kick], hs[kick], np.full(int(kick.sum()), WHY["kicked"]), day, log, E.F)
+
+
+# -- reading ------------------------------------------------------------------------------------------
+def read(E) -> None:
+    """reading.prepare_page + Member.read / reading.read_day for everyone at once."""
+    T, B, log, day = E.T, E.B, E.log, E.day
+    rp, c = T.reading, T.cadence
+    total = log.content + log.valuable + log.chat + log.ads_visible
+    share = np.where(total > 0, np.minimum(1.0, rp.attention_budget / np.maximum(total, 1e-300)), 0.0)
+    v = log.valuable * share + rp.content_weight * log.content * share * T.founder.expertise
+    saturation = 1.0 - np.exp(-v / rp.value_scale)
+    overload = rp.overload_cost * np.maximum(0.0, total - rp.attention_budget) / rp.attention_budget
+    ad_cost = rp.ad_cost * log.ads_visible * share
+    fatigue = c.fatigue_cost * np.maximum(0.0, log.content - c.fatigue_threshold)
+    boredom = c.boredom_cost * np.exp(-v)
+    thrill = np.where(log.red_packets > 0, B.red_thrill, 0.0)
+    chat = log.chat * share
+    n = T.renewal
+    members = np.maximum(1, B.count())
+    renewal = np.where(n.enabled, np.minimum(n.max_share, n.per_session * (log.sessions + log.offline_events)
+                                             + n.per_tip * log.tips + n.per_newcomer * 100.0 * log.joins.sum(axis=1)
+                                             / members + n.per_heat * B.heat), 0.0)
+    readers = B.present & READS[B.role]
+    looked = readers & B.visiting
+    off = ~col(T.visiting.enabled)
+    if off.any():  # visiting off: muted members check the group now and then (reading.read_day)
+        u = E.S.uniform(St.muted_check, (B.N,))
+        looked &= ~(off & B.muted & (u >= col(rp.muted_check_prob)))
+    # Novelty (reading.novelty): staleness grows with each day read, today's renewal removes a share.
+    stale_new = B.staleness * (1.0 - col(renewal)) + 1.0
+    B.staleness = np.where(looked & col(n.enabled), stale_new, B.staleness)
+    stale = np.where(col(n.enabled), B.staleness, day - B.join_day)
+    novelty = col(rp.novelty_floor) + (1 - col(rp.novelty_floor)) * np.exp(-stale / col(rp.novelty_days))
+    gain = novelty * B.need * B.fit * col(saturation)
+    ties_said = np.matmul(B.A, B.said.astype(np.float32)[:, :, None])[:, :, 0].astype(np.float64) * col(share)
+    ss = col(rp.social_scale)
+    gain += np.where(col(rp.social_value > 0) & (ties_said > 0),
+                     col(rp.social_value) * ss * (1.0 - np.exp(-ties_said / ss)), 0.0)
+    vip = B.role == VIP
+    gain += np.where(vip, col(T.monetisation.vip_value_bonus) * B.need * col(saturation), 0.0)
+    gain += col(thrill) * (1.0 - B.fit)
+    noise = col(rp.noise_cost * chat) * (1.0 - B.fit)
+    expectation = np.where(vip, col(rp.vip_expectation), col(rp.expectation))
+    util = gain - col(overload + ad_cost + fatigue + boredom) - noise
+    target = np.clip(0.5 + util - expectation, 0.0, 1.0)
+    s = B.satisfaction
+    drift = np.where(col(T.visiting.enabled), s + col(T.visiting.absence_drift) * (0.5 - s), s)
+    B.satisfaction = np.where(looked, s + col(rp.adaptation) * (target - s), np.where(readers, drift, s))
+    B.read_ok = looked
+    B.read_gain = np.where(looked, gain, 0.0)
+    costs = np.stack([col(overload + fatigue) + 0 * noise, col(ad_cost) + 0 * noise, col(boredom) + noise])
+    worst = np.argmax(costs, axis=0)  # first of equals, as max() over the dict in Reading.worst_cost
+    B.read_worst = np.array([WHY["overloaded"], WHY["annoyed_by_ads"], WHY["bored"]], np.int8)[worst]
+    B.visiting &= ~(readers & ~looked)
+
+
+# -- roles ----------------------------------------------------------------------------------------------
+def update_roles(E) -> None:
+    """roles.update_roles: lurkers wake, actives lurk or rise to KOL, KOLs leave, VIPs, spam."""
+    T, B, log, day = E.T, E.B, E.log, E.day
+    rl = T.roles
+    # The quality KOLs perceive (roles.QualityView).
+    talk_kol = log.valuable + log.chat - log.tie_chat + log.content
+    today = np.where(talk_kol > 0, (log.valuable + rl.kol_content_weight * log.content) / np.maximum(talk_kol, 1e-300)
+                     - rl.kol_noise_cost * np.maximum(0.0, log.noise - rl.kol_noise_tolerance), 0.0)
+    B.quality = np.where((talk_kol > 0) & E.running, B.quality + rl.kol_quality_smoothing * (today - B.quality),
+                         B.quality)
+    talk = log.valuable + log.chat + log.content
+    seen = talk + log.ads_visible
+    ad_share = np.where(seen > 0, log.ads_visible / np.maximum(seen, 1e-300), 0.0)
+    B.endorsement *= col(np.exp(-1.0 / rl.endorsement_memory_days))
+    person = B.is_(PERSON) & col(E.running)
+    role = B.role.copy()
+    u = E.S.uniform(St.lurker_wakes, (B.N, 3))
+    wakes = person & (role == LURKER) & (B.satisfaction >= col(rl.activate_satisfaction)) & (u[..., 0] < col(rl.activate_prob))
+    B.set_role(*np.nonzero(wakes), ACTIVE, day)
+    active = person & (role == ACTIVE)
+    sleeps = active & (B.satisfaction < col(rl.deactivate_satisfaction))
+    B.set_role(*np.nonzero(sleeps), LURKER, day)
+    rises = active & ~sleeps & (B.endorsement >= col(rl.kol_endorsements)) & (B.expertise >= col(rl.kol_min_expertise))
+    B.set_role(*np.nonzero(rises), KOL, day)
+    B.kol_by_age |= rises & col(day <= T.phases.outcome_age_days)
+    B.event(np.flatnonzero(rises.any(axis=1)), day, "{:.0f} member(s) became KOLs", rises.sum(axis=1)[rises.any(axis=1)])
+    # KOL exit (roles._kol_quits): patience runs out while quality stays low.
+    kol = person & (role == KOL) & col(T.churn.mode != "cascade")
+    low = col(B.quality < rl.kol_quality_floor)
+    B.kol_unhappy_days = np.where(kol, np.where(low, B.kol_unhappy_days + 1, np.maximum(0, B.kol_unhappy_days - 1)),
+                                  B.kol_unhappy_days)
+    quits = kol & (B.kol_unhappy_days >= col(rl.kol_patience_days * (1.0 + rl.kol_incentive_patience * rl.kol_incentive)))
+    if quits.any():
+        qr, qs = np.nonzero(quits)
+        shocked = B.A[qr, qs, :] > 0
+        i, t = np.nonzero(shocked)
+        np.add.at(B.satisfaction, (qr[i], t), -rl.kol_exit_shock[qr[i]])
+        B.satisfaction[qr[i], t] = np.maximum(0.0, B.satisfaction[qr[i], t])
+        B.kol_shock_day[qr[i], t] = day
+        B.event(np.unique(qr), day, "{:.0f} KOL(s) left: quality fell", np.bincount(qr)[np.unique(qr)])
+        B.remove(qr, qs, np.full(qr.size, WHY["quality_fell"]), day, log, E.F)
+    person &= B.present
+    # Monetisation (roles._monetise).
+    mon = T.monetisation
+    selling = person & col(mon.enabled)
+    vip = selling & (B.role == VIP)
+    due = vip & ((day - B.vip_since) % col(mon.period_days) == 0)
+    renew = due & (B.satisfaction >= col(mon.renewal_satisfaction))
+    log.revenue += renew.sum(axis=1) * mon.price
+    lapse = due & ~renew
+    B.set_role(*np.nonzero(lapse), ACTIVE, day)
+    B.vip_since[lapse] = -1
+    buyer = selling & ~vip & B.read_ok
+    trust = B.satisfaction * np.minimum(1.0, (day - B.join_day) / col(mon.trust_days))
+    value_for_money = np.minimum(1.0, B.read_gain / col(T.reading.expectation))
+    score = trust * B.need * B.willingness * B.need * value_for_money * col(mon.convenience)
+    buys = buyer & (score >= col(mon.conversion_bar)) & (u[..., 1] < col(mon.daily_conversion_prob))
+    B.set_role(*np.nonzero(buys), VIP, day)
+    B.vip_since[buys] = day
+    bought = buys.sum(axis=1)
+    log.revenue += bought * mon.price
+    log.new_vips += bought
+    B.vips_ever += bought
+    # Ad contagion (seed 003): where ads stay visible, low-fit members start advertising.
+    tempted = (person & col(ad_share > 0) & (B.role != VIP) & (B.fit < col(T.ads.temptation_fit))
+               & (u[..., 2] < col(T.ads.contagion * ad_share) * (1.0 - B.fit)))
+    B.set_role(*np.nonzero(tempted), SPAMMER, day)
+
+
+# -- leaving --------------------------------------------------------------------------------------------
+def let_members_leave(E) -> None:
+    """churn.let_members_leave (satisfaction mode), the zombie purge, the founder's exit."""
+    T, B, log, R, day = E.T, E.B, E.log, E.B.R, E.day
+    c = T.churn
+    live = col(E.running)
+    audience = B.count()
+    u = E.S.uniform(St.churn, (B.N,))
+    spammer = B.present & (B.role == SPAMMER) & live
+    spam_leave = spammer & (col(audience < c.spammer_min_audience) | (u < col(c.spammer_leave_prob)))
+    member = B.present & (B.role != FOUNDER) & (B.role != SPAMMER) & live
+    s = B.satisfaction
+    B.muted = np.where(member & B.muted & (s >= col(c.unmute_above)), False, B.muted)
+    B.muted = np.where(member & ~B.muted & (s < col(c.mute_below)), True, B.muted)
+    hazard = col(c.base_hazard) + col(c.dissatisfied_hazard) * (1.0 - s) ** 2 * np.where(B.muted, 1.0,
+                                                                                       col(c.unmuted_factor))
+    lost = np.where(B.tie_weight_ever > 0, np.maximum(0.0, 1.0 - B.tie_weight_now / np.maximum(B.tie_weight_ever, 1e-300)),
+                    0.0)
+    hazard += col(c.lost_ties_hazard) * lost
+    need_gone = B.need < col(c.need_gone_below)
+    hazard += np.where(need_gone, col(c.need_gone_hazard) * (1.0 - B.need / np.maximum(col(c.need_gone_below), 1e-300)),
+                       0.0)
+    friend_left = day - B.friend_left_day < col(c.friend_left_days)
+    hazard += np.where(friend_left, col(c.friend_left_hazard), 0.0)
+    newcomer = (day - B.join_day < col(T.entry.judgement_days)) & (s < col(c.newcomer_dislike_below))
+    hazard += np.where(newcomer, col(c.newcomer_dislike_hazard), 0.0)
+    leave = member & (u < hazard)
+    reason = np.select(
+        [need_gone, day - B.kol_shock_day <= col(c.kol_shock_memory_days), col(c.friend_left_hazard > 0) & friend_left,
+         ~B.read_ok],
+        [WHY["need_gone"], WHY["kol_left"], WHY["friend_left"], WHY["bored"]], default=B.read_worst)
+    reason = np.where(spam_leave, WHY["moved_on"], reason)
+    r, s_ = np.nonzero(leave | spam_leave)
+    B.remove(r, s_, reason[r, s_], day, log, E.F)
+    # The zombie purge (seed 004 L293-298, L630).
+    purge = c.zombie_purge & (day > 0) & (day % c.purge_every_days == 0) & E.running
+    if purge.any():
+        zombies = B.present & (B.role != FOUNDER) & (day - B.last_post_day >= col(c.zombie_days)) & col(purge)
+        r, s_ = np.nonzero(zombies)
+        B.remove(r, s_, np.full(r.size, WHY["purged"]), day, log, E.F)
+        rows = np.unique(r)
+        B.event(rows, day, "Zombie purge removed {:.0f} silent members", np.bincount(r, minlength=R)[rows])
+    # The founder's exit (churn._founder_may_quit).
+    f = T.founder
+    here = B.founder_present & E.running
+    leaves = here & (day == f.leave_day)
+    quits = here & ~leaves & (f.quit_after_burnout_days > 0) & B.burnt_out & (B.burnout_days >= f.quit_after_burnout_days)
+    for rows, why, text in ((leaves, "moved_on", "The founder left the group"),
+                            (quits, "burnout", "The founder left the group after {:.0f} days of burnout")):
+        rr = np.flatnonzero(rows)
+        B.event(rr, day, text, B.burnout_days[rr])
+        B.remove(rr, np.zeros(rr.size, np.int64), np.full(rr.size, WHY[why]), day, log, E.F)
+
+
+def drift_needs(E) -> None:
+    """needs.drift: a random walk, and the purpose expiring on shift_day for a share."""
+    T, B, day = E.T, E.B, E.day
+    n = T.needs
+    person = B.is_(PERSON) & col(E.running)
+    u = E.S.uniform(St.need_drift, (B.N, 2))
+    step = col(n.drift_sd) * vr.normal(u[..., 0])
+    hit = col(n.shift_day == day) & (u[..., 1] < col(n.shift_share))
+    B.need = np.where(person, np.clip(B.need + step - np.where(hit, col(n.shift_size), 0.0), 0.0, 1.0), B.need)
+    rows = np.flatnonzero((n.shift_day == day) & E.running)
+    B.event(rows, day, "Need shift: the group's purpose expired for {:.0f} members", (hit & person).sum(axis=1)[rows])
+
+
+def account(E) -> None:
+    """costs.account: the day's founder hours, cost and income."""
+    T, B, log, day = E.T, E.B, E.log, E.day
+    c, p = T.costs, T
+    log.founder_hours = (log.tips * c.hours_per_post + log.sessions * c.hours_per_session
+                         + log.offline_events * c.hours_per_event + log.founder_ads_handled * c.hours_per_violation
+                         + log.founder_welcomes * c.hours_per_welcome + log.reviews * c.hours_per_review)
+    bought = log.joins[:, CH["paid_ads"]].copy()
+    if day == 0:
+        bought += np.where(p.seeding.strategy == "paid_ads", log.joins[:, CH["seed"]] - 1, 0)
+    cost = c.cost_per_promoted_member * log.joins[:, CH["promotion"]] + c.cost_per_paid_ads_member * np.maximum(0, bought)
+    cost += np.where(p.moderation.kol_admins & (day >= 1), c.moderation_team_per_day, 0.0)
+    kols = (B.present & (B.role == KOL)).sum(axis=1)
+    cost += np.where(p.roles.kol_incentive > 0, c.kol_privilege_per_day * p.roles.kol_incentive * kols, 0.0)
+    log.cost = cost
+    log.income = log.revenue + c.ad_slot_price * log.ad_slots

@@ -1,0 +1,211 @@
+"""The vector engine's run: found R groups, live their days in MODEL.md §4 order, report.
+
+``simulate_batch(params_list)`` is the array twin of ``sim.simulate``: one ``Result`` per
+``Params``, with the same daily rows, outcomes and members as the Mesa engine, computed for
+all communities of the batch at once. Randomness is counter-based and keyed by each run's
+seed (``sim/vector/rng.py``), so a run's result does not depend on its batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from sim.params import ChurnMode, InitialNetwork, ParamError, Params, apply_change, validate
+from sim.processes.timeline import describe_change
+from sim.vector import day as d
+from sim.vector import rng as vr
+from sim.vector.friends import LatentNetworks
+from sim.vector.lifecycle import VectorLifecycle
+from sim.vector.observe import LazyRows, members, outcomes, record
+from sim.vector.params import ParamTable
+from sim.vector.state import ACTIVE, CH, FOUNDER, KOL, LURKER, REASONS, Batch
+from sim.vector.streams import St
+
+_UNSUPPORTED = (
+    (lambda p: bool(p.start.snapshot), "start.snapshot"),
+    (lambda p: bool(p.start.description), "start.description"),
+    (lambda p: p.network.initial is InitialNetwork.edgelist, "network.initial = edgelist"),
+    (lambda p: p.churn.mode is ChurnMode.cascade, "churn.mode = cascade"),
+)
+
+
+def check_supported(p: Params) -> None:
+    for test, key in _UNSUPPORTED:
+        if test(p):
+            raise ParamError(f"{key}: not supported by the vector engine; use engine=mesa")
+
+
+class Engine:
+    """The batch being simulated: parameters, state, streams, the latent networks, the day's log."""
+
+    def __init__(self, params: Sequence[Params]) -> None:
+        for p in params:
+            validate(p)
+            check_supported(p)
+        self.T = ParamTable(params)
+        R = self.T.R
+        self.N = int(self.T.arrivals.cap.max()) + 1  # slot 0 is the founder's for good
+        self.B = Batch(R, self.N)
+        self.S = vr.Streams(vr.keys_from_seeds([p.seed for p in params]))
+        self.day = 0
+        self.running = np.ones(R, bool)
+        self.horizon = int(self.T.days.max())
+        self.life = VectorLifecycle(R, self.horizon)
+        self.rows = np.zeros((self.horizon + 1, R, 0))
+        self.log = self._new_log()
+        setup = [np.random.default_rng(p.seed) for p in params]
+        self.F = LatentNetworks.build(params, self.N, setup)
+        self.changes = {}
+        for r, p in enumerate(params):
+            for ch in p.timeline:
+                if ch.day >= 0:
+                    self.changes.setdefault(ch.day, []).append((r, ch))
+
+    def _new_log(self) -> d.DayLog:
+        from sim.observe import CHANNELS
+
+        return d.DayLog(self.T.R, self.N, len(CHANNELS), len(REASONS))
+
+    # -- day 0 ---------------------------------------------------------------------------------
+    def found(self) -> None:
+        """arrivals.found_group: the founder in slot 0, the seed users, their wiring."""
+        T, B, S, R = self.T, self.B, self.S, self.T.R
+        rows = np.arange(R)
+        u = S.uniform_at(St.seed_users, rows[:, None], np.zeros((R, 1), np.int64), np.arange(10)[None, :])
+        tr = d.traits(self, rows, np.full(R, d.SRC["friends"]), np.ones(R), u)
+        tr.update(fit=np.ones(R), need=np.ones(R), willingness=np.zeros(R), propensity=np.ones(R),
+                  expertise=T.founder.expertise.astype(np.float64))
+        d.create(self, rows, np.zeros(R, np.int64), FOUNDER, np.full(R, CH["seed"]), tr, 1.0)
+        B.energy = T.founder.energy.astype(np.float64)
+        F = self.F
+        if F is not None:
+            on = np.flatnonzero(F.founder_node >= 0)
+            F.join(on, F.founder_node[on], np.zeros(on.size, np.int64))
+        n_seeds = T.seeding.seed_users
+        kols_first = T.seeding.strategy == "kols_first"
+        n_kols = np.where(kols_first, np.round(n_seeds * T.seeding.kol_share), 0).astype(np.int64)
+        r = np.repeat(rows, n_seeds)
+        i = d.ranks(r, R)
+        if not r.size:
+            return
+        u = S.uniform_at(St.seed_users, r[:, None], (i + 1)[:, None], np.arange(10)[None, :])
+        kol = i < n_kols[r]
+        source = np.where(kol, d.SRC["kols"], d.recruit_source(T)[r])
+        tr = d.traits(self, r, source, np.full(r.size, np.nan), u)
+        role = np.where(kol, KOL, np.where(u[:, 9] < T.seeding.active_share[r], ACTIVE, LURKER))
+        slots = i + 1
+        d.create(self, r, slots, role, np.full(r.size, CH["seed"]), tr, T.seeding.initial_satisfaction[r])
+        if F is not None:
+            node = np.full(r.size, -1)
+            hub_rows = np.flatnonzero(n_kols > 0)
+            _, hubs = F.next_hubs(hub_rows, n_kols[hub_rows])
+            node[kol] = hubs
+            friendly = ~kol & (source == d.SRC["friends"])
+            fr_rows = np.flatnonzero(np.bincount(r[friendly], minlength=R))
+            _, near = F.next_recruits(fr_rows, np.bincount(r[friendly], minlength=R)[fr_rows])
+            node[friendly] = near
+            lost = node < 0
+            if lost.any():
+                node[lost] = F.random_outside(r[lost], S.uniform_at(St.seed_node, r[lost][:, None], i[lost][:, None],
+                                                                    np.arange(20)[None, :]))
+            placed = node >= 0
+            F.join(r[placed], node[placed], slots[placed])
+        # Star: every seed user knows the founder; mesh: also mesh_degree others (network.wire_seed_users).
+        B.tie(r, np.zeros(r.size, np.int64), slots)
+        mesh = (T.network.initial == "mesh") & (n_seeds > 1)
+        if mesh.any():
+            s_max = int(n_seeds.max())
+            k = np.minimum(T.network.mesh_degree, n_seeds - 1)
+            sel = mesh[r] & (k[r] > 0)
+            rm, im = r[sel], i[sel]
+            key = S.uniform_at(St.mesh, rm[:, None], im[:, None], np.arange(s_max - 1)[None, :])
+            key[np.arange(s_max - 1)[None, :] >= (n_seeds[rm] - 1)[:, None]] = 2.0  # not a seed user
+            pick = np.argsort(key, axis=1)
+            j = np.arange(s_max - 1)[None, :] < k[rm][:, None]
+            a, b = np.nonzero(j)
+            other = pick[a, b]
+            other = other + (other >= im[a])
+            B.tie(rm[a], im[a] + 1, other + 1)
+
+    # -- a day ------------------------------------------------------------------------------------
+    def step(self) -> None:
+        """CommunityModel.step for every community still running."""
+        self.day += 1
+        self.S.day = self.day
+        self.B.said_yesterday = self.B.said
+        self.B.said = np.zeros_like(self.B.said)
+        self.log = self._new_log()
+        self._apply_changes()
+        d.morning(self)
+        d.decide_visits(self)
+        d.admit_newcomers(self)
+        d.publish_scheduled(self)
+        d.post(self)
+        d.run_threads(self)
+        self.log.speakers = self.log.spoke.sum(axis=1).astype(np.float64)
+        d.enforce_rules(self)
+        d.read(self)
+        d.update_roles(self)
+        d.let_members_leave(self)
+        d.drift_needs(self)
+        d.account(self)
+        self.life.update(self)
+        self._record()
+        log, B = self.log, self.B
+        self.B.stimulus = np.minimum(1.0, (log.valuable + log.chat) / np.maximum(1, B.count()))
+        self.running &= ~self.life.ended & (self.day < self.T.days)
+
+    def _apply_changes(self) -> None:
+        for r, ch in self.changes.get(self.day, []):
+            if self.running[r]:
+                self.T.set_row(r, apply_change(self.T.params[r], ch.set))
+                self.B.event(np.array([r]), self.day, f"Strategy change: {describe_change(ch)}")
+
+    def _record(self) -> None:
+        row = record(self)
+        if self.rows.shape[2] == 0:
+            self.rows = np.zeros((self.horizon + 1, self.T.R, row.shape[1]))
+        self.rows[self.day] = row
+
+    def run(self) -> list:
+        from sim import Result
+
+        self.found()
+        d.account(self)
+        self.life.update(self)
+        self._record()
+        while self.running.any():
+            self.step()
+        self.B.archive_present()
+        roster = self.B.roster.table()
+        last = np.where(self.life.dead_day >= 0, np.minimum(self.life.dead_day, self.T.days), self.T.days)
+        results = []
+        for r, p in enumerate(self.T.params):
+            values = self.rows[: last[r] + 1, r]
+            out = outcomes(p, values, roster, self.life, r, int(self.B.people_ever[r]), float(self.B.fit_sum[r]),
+                           int(self.B.vips_ever[r]), int(self.B.kol_exits[r]))
+            res = Result(model=None, rows=LazyRows(values), outcomes=out, events=self._events(r))
+            res.members = members(roster, self.B.roster.role_changes, r)
+            results.append(res)
+        return results
+
+    def _events(self, r: int) -> list[tuple[int, str]]:
+        out = []
+        for rows, day, template, values in self.B.events:
+            hit = np.flatnonzero(rows == r)
+            for k in hit:
+                out.append((day, template.format(values[k]) if "{" in template else template))
+        return sorted(out, key=lambda e: e[0])
+
+
+def simulate_batch(params: Sequence[Params], device: str = "cpu") -> list:
+    """Run every ``Params`` of the list as one batch; one ``sim.Result`` each (``model`` None,
+    ``members`` the members.csv rows)."""
+    if device != "cpu":
+        raise ParamError(f"engine.device = {device!r}: this build of the vector engine runs on numpy "
+                         "(cpu) only; the GPU back-end is not written yet")
+    if not params:
+        return []
+    return Engine(params).run()

@@ -1,0 +1,158 @@
+"""The lifecycle (``sim/processes/lifecycle.py``) for R communities: indicators, phase, the end.
+
+The same rules, in the same order, as :class:`sim.processes.lifecycle.Lifecycle`, with the
+rolling windows as ring buffers ``(R, 7)`` / ``(R, 30)`` and each ``if`` of ``_classify`` a
+mask over the communities not yet decided.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.processes.lifecycle import INDICATORS, PHASES
+from sim.vector.state import CH, PERSON, VIP
+
+PH = {p: i for i, p in enumerate(PHASES)}
+_NOT_RECRUITED = [CH[c] for c in ("spam", "seed", "edgelist")]
+
+
+class VectorLifecycle:
+    """Rolling windows and the phase of every community of a batch."""
+
+    def __init__(self, R: int, days: int) -> None:
+        self.R = R
+        self.rounds = np.zeros((R, 7))
+        self.ads = np.zeros((R, 7))
+        self.talk = np.zeros((R, 7))
+        self.wom = np.zeros((R, 30))
+        self.recruited = np.zeros((R, 30))
+        self.members = np.zeros((R, days + 1))  # members on each day (the trends)
+        self.silent_days = np.zeros(R, np.int64)
+        self.met_streak = np.zeros(R, np.int64)
+        self.pending = np.full(R, -1)
+        self.pending_days = np.zeros(R, np.int64)
+        self.phase = np.full(R, PH["launch"])
+        self.self_operation_day = np.full(R, -1)
+        self.ad_group_day = np.full(R, -1)
+        self.dead_day = np.full(R, -1)
+        self.silent_day = np.full(R, -1)
+        self.reachable = np.ones(R, bool)
+        self.health: dict[str, np.ndarray] = {}
+
+    @property
+    def ended(self) -> np.ndarray:
+        return self.phase == PH["dead"]
+
+    def update(self, E) -> None:
+        T, B, log, day = E.T, E.B, E.log, E.day
+        ph = T.phases
+        live = E.running
+        person = B.is_(PERSON)
+        people = person.sum(axis=1)
+        vips = (person & (B.role == VIP)).sum(axis=1)
+        satisfied = (person & (B.satisfaction >= ph.disappointed_satisfaction[:, None])).sum(axis=1)
+        n = B.count()
+        slot = day % 7
+        talk = log.valuable + log.chat + log.content
+        self.rounds[:, slot] = log.rounds_without_owner
+        self.ads[:, slot] = log.ads_visible
+        self.talk[:, slot] = talk
+        recruited = log.joins.sum(axis=1) - log.joins[:, _NOT_RECRUITED].sum(axis=1)
+        self.wom[:, day % 30] = log.joins[:, CH["word_of_mouth"]]
+        self.recruited[:, day % 30] = recruited
+        safe = np.maximum(people, 1)
+        speaking = np.where(people > 0, (person & (B.last_spoke_day >= day - 6)).sum(axis=1) / safe, 0.0)
+        conversion = np.where(people > 0, vips / safe, 0.0)
+        joins_30 = self.recruited.sum(axis=1)
+        wom_share = np.where(joins_30 > 0, self.wom.sum(axis=1) / np.maximum(joins_30, 1), 0.0)
+        disappointed = np.where(people > 0, satisfied / safe, 0.0)
+        target_conv = np.where(T.entry.threshold == "paid", ph.paid_upsell_target, ph.paid_conversion_target)
+        rounds_7d = self.rounds.sum(axis=1)
+        ind = {
+            "ind_rounds": rounds_7d >= ph.rounds_per_week,
+            "ind_speaking": speaking >= ph.speaking_rate_target,
+            "ind_conversion": conversion >= target_conv,
+            "ind_word_of_mouth": (joins_30 > 0) & (wom_share >= ph.word_of_mouth_target),
+            "ind_disappointed": disappointed >= ph.disappointed_target,
+        }
+        conv_applies = ph.require_conversion | T.monetisation.enabled
+        applicable = 4 + conv_applies
+        self.reachable = ~conv_applies | T.monetisation.enabled
+        met = sum(ind[k].astype(np.int64) for k in INDICATORS if k != "ind_conversion") + (ind["ind_conversion"] & conv_applies)
+        self.silent_days = np.where(live, np.where(talk > 0, 0, self.silent_days + 1), self.silent_days)
+        candidate = self._classify(E, people, n, met, applicable)
+        self._settle(candidate, ph.phase_hold_days, day, live)
+        self.members[:, day] = n
+        self.health = {"weekly_speaking_rate": speaking, "paid_conversion": conversion,
+                       "word_of_mouth_share": wom_share, "disappointed_share": disappointed, "rounds_7d": rounds_7d}
+        self.health.update({k: v.astype(np.int64) for k, v in ind.items()})
+        self.health["health_met"] = met
+        self.health["health_applicable"] = applicable
+
+    def _classify(self, E, people, n, met, applicable) -> np.ndarray:
+        T, B, day = E.T, E.B, E.day
+        ph = T.phases
+        cand = np.full(self.R, -1)
+        open_ = E.running.copy()  # not decided yet
+
+        def decide(mask, phase):
+            mask = mask & open_
+            cand[mask] = PH[phase] if isinstance(phase, str) else phase[mask]
+            open_[mask] = False
+            return mask
+
+        decide(self.phase == PH["dead"], "dead")
+        dies = decide((people < 1) | (self.silent_days >= ph.dead_after_silent_days), "dead")
+        self.dead_day[dies] = day
+        empty = dies & (people < 1)
+        B.event(np.flatnonzero(empty), day, f"The group died on day {day}: no people left")
+        B.event(np.flatnonzero(dies & ~empty), day, f"The group died on day {day}: " + "{:.0f} days without a message",
+                self.silent_days[dies & ~empty])
+        decide(self.phase == PH["ad_group"], "ad_group")
+        ads, talk = self.ads.sum(axis=1), self.talk.sum(axis=1)
+        talking = ads + talk >= ph.ad_group_min_weekly
+        launched = day >= ph.launch_days
+        ad = decide(launched & (ads > 0) & talking & (ads >= ph.ad_group_share * (ads + talk)), "ad_group")
+        self.ad_group_day[ad] = day
+        B.event(np.flatnonzero(ad), day, f"The group became an ad group on day {day}")
+        quiet = open_ & launched & ~talking & (self.silent_day < 0)
+        self.silent_day[quiet] = day
+        B.event(np.flatnonzero(quiet), day, f"The group fell nearly silent on day {day}: " + "{:.0f} messages in a week",
+                (ads + talk)[quiet])
+        decide(~launched, "launch")
+        w = ph.decline_window
+        past_w = self.members[np.arange(self.R), np.maximum(day - w, 0)]
+        decide((day >= w) & (n < (1.0 - ph.decline_drop) * past_w), "decline")
+        all_met = met == applicable
+        self.met_streak = np.where(open_, np.where(all_met, self.met_streak + 1, 0), self.met_streak)
+        so = decide(all_met & ((self.self_operation_day >= 0) | (self.met_streak >= ph.self_operation_streak)),
+                    "self_operating")
+        first = so & (self.self_operation_day < 0)
+        self.self_operation_day[first] = day
+        B.event(np.flatnonzero(first), day, f"The group became self-operating on day {day}")
+        decide((self.self_operation_day >= 0) & (met >= applicable - 1), "mature")
+        t = ph.trend_days
+        past = np.where(day >= t, self.members[np.arange(self.R), np.maximum(day - t, 0)],
+                        np.where(day > 0, self.members[:, 0], n))
+        grow = n > ph.growth_factor * past
+        decide(grow, "growth")
+        decide(n * ph.growth_factor < past, "decline")
+        decide(np.ones(self.R, bool), "mature")
+        self._today_first_so = first
+        return cand
+
+    def _settle(self, cand, hold, day, live) -> None:
+        """Lifecycle._settle: a new non-terminal phase needs ``hold`` days in a row."""
+        terminal = (cand == PH["ad_group"]) | (cand == PH["dead"])
+        immediate = live & (terminal | (self.phase == PH["launch"]) | (cand == self.phase) | self._today_first_so)
+        self.phase = np.where(immediate, cand, self.phase)
+        self.pending = np.where(immediate, -1, self.pending)
+        self.pending_days = np.where(immediate, 0, self.pending_days)
+        waiting = live & ~immediate
+        same = waiting & (cand == self.pending)
+        self.pending_days = np.where(same, self.pending_days + 1, np.where(waiting, 1, self.pending_days))
+        self.pending = np.where(waiting, cand, self.pending)
+        settled = waiting & (self.pending_days >= hold)
+        self.phase = np.where(settled, cand, self.phase)
+        self.pending = np.where(settled, -1, self.pending)
+        self.pending_days = np.where(settled, 0, self.pending_days)

@@ -1,0 +1,199 @@
+"""What the vector engine measures: the Mesa engine's daily row and outcomes, for R communities.
+
+Rows are recorded as one ``(R, C)`` float array a day and turned into the Mesa engine's
+row dicts only when read (:class:`LazyRows`): an ensemble of thousands of runs usually
+needs the outcomes alone. Outcomes follow ``sim/observe.py::outcomes`` key for key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from sim.agents import member_name
+from sim.observe import CHANNELS, REASONS
+from sim.processes.lifecycle import INDICATORS, PHASES, TERMINAL
+from sim.roles import ROLES
+from sim.vector.state import FOUNDER, KOL, LURKER, PERSON, READS, SPAMMER
+
+HEALTH = ("weekly_speaking_rate", "paid_conversion", "word_of_mouth_share", "disappointed_share", "rounds_7d",
+          *INDICATORS, "health_met", "health_applicable")
+COLUMNS = ("day", "phase", "members", "muted", *[f"members_{r.value}" for r in ROLES],
+           "msgs_valuable", "msgs_chat", "msgs_ad", "msgs_content", "ads_posted", "ads_removed", "speakers",
+           "daily_active", "weekly_active", "rounds", "rounds_without_owner", "red_packets", "revenue", "new_vips",
+           "refused", "turned_away_full", "joins", *[f"joins_{c}" for c in CHANNELS], "leaves",
+           *[f"leaves_{r}" for r in REASONS], *HEALTH, "founder_energy", "quality", "mean_satisfaction",
+           "founder_hours", "cost", "income")
+_INT = {c for c in COLUMNS if c not in ("revenue", "founder_energy", "quality", "mean_satisfaction", "founder_hours",
+                                        "cost", "income", "weekly_speaking_rate", "paid_conversion",
+                                        "word_of_mouth_share", "disappointed_share", "phase")}
+_FLOAT_INTS = {"rounds_7d"}  # a float in the Mesa row? no: kept int there too
+
+
+def record(E) -> np.ndarray:
+    """Today's row of every community, ``(R, len(COLUMNS))`` (Observer.record)."""
+    B, log, life, day = E.B, E.log, E.life, E.day
+    present = B.present
+    roles = np.stack([(present & (B.role == k)).sum(axis=1) for k in range(len(ROLES))], axis=1)
+    active_today = ((B.visiting & READS[B.role]) | (B.messages_today > 0)) & present
+    active_week = present & READS[B.role] & (B.last_visit_day >= day - 6)
+    person = B.is_(PERSON)
+    sats = np.where(person.any(axis=1), (B.satisfaction * person).sum(axis=1) / np.maximum(person.sum(axis=1), 1), 0.0)
+    cols = [np.full(B.R, day), life.phase, B.count(), (B.muted & present).sum(axis=1), *roles.T,
+            log.valuable, log.chat, log.ads_visible, log.content, log.ads_posted, log.ads_removed, log.speakers,
+            active_today.sum(axis=1), active_week.sum(axis=1), log.rounds, log.rounds_without_owner,
+            log.red_packets, log.revenue, log.new_vips, log.refused, log.turned_away_full,
+            log.joins.sum(axis=1), *log.joins.T, log.leaves.sum(axis=1), *log.leaves.T,
+            *[life.health[h] for h in HEALTH],
+            np.where(B.founder_present, B.energy, 0.0), B.quality, sats, log.founder_hours, log.cost, log.income]
+    return np.stack([np.broadcast_to(np.asarray(c, dtype=np.float64), (B.R,)) for c in cols], axis=1)
+
+
+def _row_dict(values: np.ndarray) -> dict[str, Any]:
+    row = {}
+    for c, v in zip(COLUMNS, values.tolist()):
+        if c == "phase":
+            row[c] = PHASES[int(v)]
+        elif c in _INT:
+            row[c] = int(v)
+        else:
+            row[c] = v
+    return row
+
+
+class LazyRows(Sequence):
+    """A run's daily rows as the Mesa engine's dicts, built on first access."""
+
+    def __init__(self, values: np.ndarray) -> None:
+        self.values = values  # (days, C)
+        self._rows: list[dict[str, Any]] | None = None
+
+    def _all(self) -> list[dict[str, Any]]:
+        if self._rows is None:
+            self._rows = [_row_dict(v) for v in self.values]
+        return self._rows
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __getitem__(self, i):
+        return self._all()[i]
+
+    def column(self, name: str) -> np.ndarray:
+        return self.values[:, COLUMNS.index(name)]
+
+
+def _col(values: np.ndarray, name: str) -> np.ndarray:
+    return values[:, COLUMNS.index(name)]
+
+
+def outcomes(p, values: np.ndarray, roster: dict[str, np.ndarray], life, r: int, people: int, fit_sum: float,
+             vips_ever: int, kol_exits: int) -> dict[str, Any]:
+    """sim/observe.py::outcomes for community ``r`` of the batch (``values``: its rows)."""
+    days = _col(values, "day")
+    phase = _col(values, "phase").astype(int)
+    dead, ad = int(life.dead_day[r]), int(life.ad_group_day[r])
+    ends = [d for d in (dead, ad) if d >= 0]
+    end_day = min(ends) if ends else None
+    age = min(p.phases.outcome_age_days, p.days)
+    in_age = (days >= 1) & (days <= age)
+    terminal = np.isin(phase, [PHASES.index(t) for t in TERMINAL])
+    speaking = np.where(terminal, 0.0, _col(values, "weekly_speaking_rate"))[in_age]
+    mine = roster["r"] == r
+    role, channel = roster["role"][mine], roster["channel"][mine]
+    leave_day = roster["leave_day"][mine]
+    msgs = np.sort(roster["messages_total"][mine][role != SPAMMER])[::-1]
+    top = max(1, round(0.2 * len(msgs))) if len(msgs) else 0
+    kols = roster["kol_by_age"][mine].astype(bool)
+    kept = kols & ((leave_day < 0) | (leave_day > age))
+    recruited = np.isin(channel, [CHANNELS.index(c) for c in ("founder", "word_of_mouth", "promotion", "paid_ads")])
+    wom = (channel == CHANNELS.index("word_of_mouth")).sum()
+    non_spam_last = _col(values, "members")[-1] - _col(values, "members_spammer")[-1]
+    total = msgs.sum()
+    self_op = int(life.self_operation_day[r])
+    silent = int(life.silent_day[r])
+    out = {
+        "scenario": p.scenario.name,
+        "seed": p.seed,
+        "days_run": len(values),
+        "lifespan_days": end_day if end_day is not None else int(days[-1]),
+        "censored": end_day is None,
+        "peak_members": int(_col(values, "members").max()),
+        "peak_daily_active": int(_col(values, "daily_active").max()),
+        "reached_self_operation": self_op >= 0,
+        "self_operation_day": self_op if self_op >= 0 else None,
+        "self_operating_days": int((phase == PHASES.index("self_operating")).sum()),
+        "became_ad_group": ad >= 0,
+        "ad_group_day": ad if ad >= 0 else None,
+        "dead_day": dead if dead >= 0 else None,
+        "weekly_speaking_rate": float(speaking.sum() / age),
+        "paid_conversion": vips_ever / people if people else 0.0,
+        "revenue": float(_col(values, "revenue").sum()),
+        "organic_join_share": float(wom / recruited.sum()) if recruited.sum() else 0.0,
+        "kol_retention": float(kept.sum() / kols.sum()) if kols.sum() else None,
+        "kol_exits": int(kol_exits),
+        "self_operation_reachable": bool(life.reachable[r]),
+        "silent_day": silent if silent >= 0 else None,
+        "top20_message_share": float(msgs[:top].sum() / total) if total else 0.0,
+        "lurker_share": float(_col(values, "members_lurker")[-1] / non_spam_last) if non_spam_last else 0.0,
+        "mean_fit": fit_sum / people if people else 0.0,
+        "members_ever": int(mine.sum()),
+        "final_members": int(_col(values, "members")[-1]),
+        "ads_posted": int(_col(values, "ads_posted").sum()),
+        "ads_visible": int(_col(values, "msgs_ad").sum()),
+        "messages_total": int(sum(_col(values, c).sum() for c in ("msgs_valuable", "msgs_chat", "msgs_ad",
+                                                                    "msgs_content"))),
+        "final_phase": PHASES[int(phase[-1])],
+    }
+    hours = _col(values, "founder_hours")
+    alive = (days >= 1) & ((days <= end_day) if end_day is not None else True)
+    costs, income = float(_col(values, "cost").sum()), float(_col(values, "income").sum())
+    out.update({
+        "founder_hours_per_day": float(hours[alive].mean()) if alive.any() else 0.0,
+        "founder_hours_total": float(hours.sum()),
+        "costs_total": costs,
+        "income_total": income,
+        "net_revenue": income - costs,
+    })
+    return out
+
+
+def members(roster: dict[str, np.ndarray], role_changes, r: int) -> list[dict[str, Any]]:
+    """members.csv rows of community ``r`` (experiments/outputs.MEMBER_COLUMNS)."""
+    mine = np.flatnonzero(roster["r"] == r)
+    history: dict[int, list[tuple[int, int]]] = {}
+    for rr, uid, day, role in role_changes:
+        sel = rr == r
+        for u, ro in zip(uid[sel].tolist(), role[sel].tolist()):
+            history.setdefault(u, []).append((day, ro))
+    rows = []
+    for i in mine[np.argsort(roster["uid"][mine], kind="stable")]:
+        uid = int(roster["uid"][i])
+        changes = history.get(uid, [])
+        first = changes[0][1] if changes else int(roster["role"][i])
+        # The role on joining: the first change's previous role is not stored, so the join role
+        # is the final role unless a change happened; then it is recovered from the channel.
+        join_role = _join_role(roster, i, first, changes)
+        hist = [(int(roster["join_day"][i]), join_role), *changes]
+        leave = int(roster["leave_day"][i])
+        rows.append({
+            "id": uid, "name": member_name(uid), "label": "", "final_role": ROLES[int(roster["role"][i])].value,
+            "role_history": ";".join(f"{d}:{ROLES[ro].value}" for d, ro in hist),
+            "join_day": int(roster["join_day"][i]), "channel": CHANNELS[int(roster["channel"][i])],
+            "leave_day": "" if leave < 0 else leave,
+            "leave_reason": "" if leave < 0 else REASONS[int(roster["reason"][i])],
+            "fit": round(float(roster["fit"][i]), 4), "expertise": round(float(roster["expertise"][i]), 4),
+            "messages_total": int(roster["messages_total"][i]), "satisfaction": round(float(roster["satisfaction"][i]), 4),
+        })
+    return rows
+
+
+def _join_role(roster, i, first, changes) -> int:
+    if not changes:
+        return int(roster["role"][i])
+    return int(roster["join_role"][i]) if "join_role" in roster else LURKER if first != LURKER else KOL
+
+
+__all__ = ["COLUMNS", "LazyRows", "members", "outcomes", "record", "FOUNDER"]

@@ -1,0 +1,187 @@
+"""The batch's state: R communities × N member slots as arrays (the vector engine's ``model``).
+
+Where the Mesa engine has one ``Member`` object per person, the vector engine has one column
+per attribute, shape ``(R, N)``: row ``r`` is community ``r``, column ``i`` a *slot* a member
+occupies while present and a newcomer reuses once they left (``present``). The role is an
+integer code (:data:`FOUNDER` … :data:`VIP`, the order of ``sim.roles.ROLES``); what a role
+does is the boolean tables :data:`PERSON`, :data:`TALKER`, :data:`READS` (``sim.roles.ROLE_SPECS``).
+The founder always sits in slot 0.
+
+Ties among members are a dense ``(R, N, N)`` matrix of interaction counts ``W`` (uint16) and
+its 0/1 pattern ``A`` (float32, for the matrix-vector products "messages of my ties"): a
+500-member community costs 0.75 MB, so a CPU batch of 256 communities stays under 200 MB.
+
+Per-member history the outputs need (``members.csv``, top-20 % share, KOL retention) is
+written to :class:`Roster` when a member leaves and at the end: the arrays hold only who is
+present.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.observe import CHANNELS, REASONS
+from sim.roles import ROLE_SPECS, ROLES
+
+FOUNDER, KOL, ACTIVE, LURKER, SPAMMER, VIP = range(6)
+assert [r.value for r in ROLES] == ["founder", "kol", "active", "lurker", "spammer", "vip"]
+PERSON = np.array([ROLE_SPECS[r].person for r in ROLES])
+TALKER = np.array([ROLE_SPECS[r].talker for r in ROLES])
+READS = np.array([ROLE_SPECS[r].reads for r in ROLES])
+RATE_FIELDS = [ROLE_SPECS[r].rate_field for r in ROLES]
+
+CH = {c: i for i, c in enumerate(CHANNELS)}
+WHY = {r: i for i, r in enumerate(REASONS)}
+NEVER = -(10**9)  # "long ago" for day stamps (the Mesa model's -10**9)
+
+
+class Roster:
+    """Everyone who left, and at the end everyone present: flat arrays, one entry per member."""
+
+    FIELDS = ("r", "uid", "role", "channel", "join_day", "leave_day", "reason", "fit", "expertise",
+              "messages_total", "satisfaction", "kol_by_age")
+
+    def __init__(self) -> None:
+        self.parts: dict[str, list[np.ndarray]] = {f: [] for f in self.FIELDS}
+        self.role_changes: list[tuple[np.ndarray, np.ndarray, int, np.ndarray]] = []  # (r, uid, day, role)
+
+    def add(self, **cols: np.ndarray) -> None:
+        for f in self.FIELDS:
+            self.parts[f].append(np.asarray(cols[f]))
+
+    def table(self) -> dict[str, np.ndarray]:
+        return {f: np.concatenate(v) if v else np.zeros(0) for f, v in self.parts.items()}
+
+
+class Batch:
+    """Arrays of a batch of communities; see the module docstring."""
+
+    def __init__(self, R: int, N: int) -> None:
+        self.R, self.N = R, N
+        z = lambda dtype=np.float64, fill=0: np.full((R, N), fill, dtype=dtype)  # noqa: E731
+        self.present = z(bool, False)
+        self.uid = z(np.int64, -1)
+        self.role = z(np.int8, LURKER)
+        self.channel = z(np.int8, 0)
+        self.fit, self.expertise, self.need = z(), z(), z()
+        self.willingness, self.propensity, self.satisfaction = z(), z(), z()
+        self.habit_logit = z()  # logit of the member's own habit of opening the group (visiting)
+        self.join_day = z(np.int64)
+        self.last_post_day = z(np.int64)  # silence is counted from joining
+        self.last_spoke_day = z(np.int64, NEVER)  # a real message (speakers of the week)
+        self.last_visit_day = z(np.int64, NEVER)
+        self.notified_day = z(np.int64, NEVER)
+        self.kol_shock_day = z(np.int64, NEVER)
+        self.friend_left_day = z(np.int64, NEVER)
+        self.vip_since = z(np.int64, -1)
+        self.muted = z(bool, False)
+        self.visiting = z(bool, False)
+        self.warnings = z(np.int64)
+        self.tie_weight_ever = z()
+        self.tie_weight_now = z()  # the weight of ties still present (lost-ties hazard)
+        self.endorsement = z()
+        self.kol_unhappy_days = z(np.int64)
+        self.messages_today = z(np.int64)
+        self.messages_total = z(np.int64)
+        self.staleness = z()
+        self.kol_by_age = z(bool, False)  # was a KOL on a day <= phases.outcome_age_days
+        # Yesterday's reading, for churn reasons and the VIP decision (None in Mesa: read_ok False).
+        self.read_ok = z(bool, False)
+        self.read_gain = z()
+        self.read_worst = z(np.int8, WHY["bored"])
+        self.W = np.zeros((R, N, N), dtype=np.uint16)
+        self.A = np.zeros((R, N, N), dtype=np.float32)
+        # The founder (slot 0) and the community.
+        self.energy = np.zeros(R)
+        self.burnt_out = np.zeros(R, bool)
+        self.burnout_days = np.zeros(R, np.int64)
+        self.stimulus = np.zeros(R)
+        self.heat = np.zeros(R)
+        self.quality = np.full(R, 0.5)  # the talk's quality as KOLs perceive it (roles.QualityView)
+        self.red_sent = np.zeros(R, np.int64)
+        self.red_thrill = np.zeros(R)
+        self.vips_ever = np.zeros(R, np.int64)
+        self.next_uid = np.ones(R, np.int64)
+        self.said = np.zeros((R, N))  # messages (not ads) written today per slot: what ties read
+        self.said_yesterday = np.zeros((R, N))
+        self.roster = Roster()
+        self.events: list[tuple[np.ndarray, int, str, np.ndarray]] = []  # (rows, day, template, values)
+        # Run-long counters for the outcomes.
+        self.people_ever = np.zeros(R, np.int64)
+        self.fit_sum = np.zeros(R)
+        self.kol_exits = np.zeros(R, np.int64)
+
+    # -- who --------------------------------------------------------------------------------
+    def is_(self, table: np.ndarray) -> np.ndarray:
+        """Present members whose role has the property ``table`` (PERSON, TALKER, READS)."""
+        return self.present & table[self.role]
+
+    @property
+    def founder_present(self) -> np.ndarray:
+        return self.present[:, 0] & (self.role[:, 0] == FOUNDER)
+
+    @property
+    def founder_active(self) -> np.ndarray:
+        return self.founder_present & ~self.burnt_out
+
+    def count(self) -> np.ndarray:
+        return self.present.sum(axis=1)
+
+    def event(self, rows: np.ndarray, day: int, template: str, values: np.ndarray | None = None) -> None:
+        """A turning point for the communities ``rows`` (formatted at the end, with ``values``)."""
+        rows = np.asarray(rows)
+        if rows.size:
+            self.events.append((rows, day, template, np.zeros(rows.size) if values is None else np.asarray(values)))
+
+    # -- ties (sim/network.py) ------------------------------------------------------------------
+    def tie(self, r: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
+        """Strengthen (or create) ties a–b, one interaction each (repeated pairs add up)."""
+        keep = a != b
+        r, a, b = r[keep], a[keep], b[keep]
+        if not r.size:
+            return
+        np.add.at(self.W, (r, a, b), 1)
+        np.add.at(self.W, (r, b, a), 1)
+        self.A[r, a, b] = 1.0
+        self.A[r, b, a] = 1.0
+        for x in (a, b):
+            np.add.at(self.tie_weight_ever, (r, x), 1.0)
+            np.add.at(self.tie_weight_now, (r, x), 1.0)
+
+    # -- leaving (CommunityModel.remove_member) -----------------------------------------------------
+    def remove(self, r: np.ndarray, s: np.ndarray, reason: np.ndarray, day: int, log, friends) -> None:
+        """Members (r, s) leave for good with ``reason`` codes: their ties go, their latent
+        friends inside remember it, their history goes to the roster."""
+        if not r.size:
+            return
+        np.add.at(log.leaves, (r, reason), 1)
+        self.kol_exits += np.bincount(r[self.role[r, s] == KOL], minlength=self.R)
+        self._archive(r, s, np.full(r.size, day), reason)
+        # Neighbours lose the weight they had with the leaver (the lost-ties hazard).
+        np.subtract.at(self.tie_weight_now, r, self.W[r, :, s].astype(np.float64))
+        self.W[r, s, :] = 0
+        self.W[r, :, s] = 0
+        self.A[r, s, :] = 0
+        self.A[r, :, s] = 0
+        if friends is not None:
+            fr, _, fs = friends.leave(r, s)
+            self.friend_left_day[fr, fs] = day
+        self.present[r, s] = False
+        self.muted[r, s] = False
+        self.visiting[r, s] = False
+
+    def _archive(self, r, s, leave_day, reason) -> None:
+        self.roster.add(r=r, uid=self.uid[r, s], role=self.role[r, s], channel=self.channel[r, s],
+                        join_day=self.join_day[r, s], leave_day=leave_day, reason=reason, fit=self.fit[r, s],
+                        expertise=self.expertise[r, s], messages_total=self.messages_total[r, s],
+                        satisfaction=self.satisfaction[r, s], kol_by_age=self.kol_by_age[r, s])
+
+    def archive_present(self) -> None:
+        """At the end: everyone still present joins the roster (leave day -1, no reason)."""
+        r, s = np.nonzero(self.present)
+        self._archive(r, s, np.full(r.size, -1), np.full(r.size, -1))
+
+    def set_role(self, r: np.ndarray, s: np.ndarray, role: int, day: int) -> None:
+        if r.size:
+            self.role[r, s] = role
+            self.roster.role_changes.append((r, self.uid[r, s], day, np.full(r.size, role)))
