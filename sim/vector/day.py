@@ -162,6 +162,7 @@ def create(E, r, s, role, channel, tr, satisfaction) -> None:
     B, day = E.B, E.day
     B.present[r, s] = True
     B.role[r, s] = role
+    B.join_role[r, s] = role
     B.channel[r, s] = channel
     for name in ("fit", "expertise", "need", "willingness", "propensity"):
         getattr(B, name)[r, s] = tr[name]
@@ -524,7 +525,7 @@ def tie_replies(E) -> None:
     speakers = (B.present & ~B.muted & TALKER[B.role] & B.visiting & col((p.tie_reply_rate > 0) & E.running))
     if not speakers.any():
         return
-    h = np.matmul(B.A, heard[:, :, None])[:, :, 0].astype(np.float64)
+    h = B.ties_times(heard)
     lam = (col(p.tie_reply_rate) / visit_share(E) * B.propensity * (col(p.mood_floor) + B.satisfaction)
            * (1.0 - np.exp(-h / col(p.tie_reply_scale))))
     n = vr.poisson(np.where(speakers & (h > 0), lam, 0.0), E.S.uniform(St.tie_reply, (B.N,)))
@@ -532,7 +533,8 @@ def tie_replies(E) -> None:
     if not r.size:
         return
     k = n[r, m]
-    weights = B.A[r, m, :] * heard[r, :]
+    hi = B.occupied()
+    weights = B.A[r, m, :hi] * heard[r, :hi]
     which = np.repeat(np.arange(r.size), k)
     j = ranks(which, r.size)
     rr, mm = r[which], m[which]
@@ -625,7 +627,7 @@ def read(E) -> None:
     stale = np.where(col(n.enabled), B.staleness, day - B.join_day)
     novelty = col(rp.novelty_floor) + (1 - col(rp.novelty_floor)) * np.exp(-stale / col(rp.novelty_days))
     gain = novelty * B.need * B.fit * col(saturation)
-    ties_said = np.matmul(B.A, B.said.astype(np.float32)[:, :, None])[:, :, 0].astype(np.float64) * col(share)
+    ties_said = B.ties_times(B.said.astype(np.float32)) * col(share)
     ss = col(rp.social_scale)
     gain += np.where(col(rp.social_value > 0) & (ties_said > 0),
                      col(rp.social_value) * ss * (1.0 - np.exp(-ties_said / ss)), 0.0)

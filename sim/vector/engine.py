@@ -18,7 +18,7 @@ from sim.vector import day as d
 from sim.vector import rng as vr
 from sim.vector.friends import LatentNetworks
 from sim.vector.lifecycle import VectorLifecycle
-from sim.vector.observe import LazyRows, members, outcomes, record
+from sim.vector.observe import LazyMembers, LazyRows, outcomes, record
 from sim.vector.params import ParamTable
 from sim.vector.state import ACTIVE, CH, FOUNDER, KOL, LURKER, REASONS, Batch
 from sim.vector.streams import St
@@ -187,7 +187,7 @@ class Engine:
             out = outcomes(p, values, roster, self.life, r, int(self.B.people_ever[r]), float(self.B.fit_sum[r]),
                            int(self.B.vips_ever[r]), int(self.B.kol_exits[r]))
             res = Result(model=None, rows=LazyRows(values), outcomes=out, events=self._events(r))
-            res.members = members(roster, self.B.roster.role_changes, r)
+            res.members = LazyMembers(roster, self.B.roster.role_changes, r)
             results.append(res)
         return results
 

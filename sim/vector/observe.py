@@ -16,7 +16,7 @@ from sim.agents import member_name
 from sim.observe import CHANNELS, REASONS
 from sim.processes.lifecycle import INDICATORS, PHASES, TERMINAL
 from sim.roles import ROLES
-from sim.vector.state import FOUNDER, KOL, LURKER, PERSON, READS, SPAMMER
+from sim.vector.state import PERSON, READS, SPAMMER
 
 HEALTH = ("weekly_speaking_rate", "paid_conversion", "word_of_mouth_share", "disappointed_share", "rounds_7d",
           *INDICATORS, "health_met", "health_applicable")
@@ -29,7 +29,6 @@ COLUMNS = ("day", "phase", "members", "muted", *[f"members_{r.value}" for r in R
 _INT = {c for c in COLUMNS if c not in ("revenue", "founder_energy", "quality", "mean_satisfaction", "founder_hours",
                                         "cost", "income", "weekly_speaking_rate", "paid_conversion",
                                         "word_of_mouth_share", "disappointed_share", "phase")}
-_FLOAT_INTS = {"rounds_7d"}  # a float in the Mesa row? no: kept int there too
 
 
 def record(E) -> np.ndarray:
@@ -171,12 +170,7 @@ def members(roster: dict[str, np.ndarray], role_changes, r: int) -> list[dict[st
     rows = []
     for i in mine[np.argsort(roster["uid"][mine], kind="stable")]:
         uid = int(roster["uid"][i])
-        changes = history.get(uid, [])
-        first = changes[0][1] if changes else int(roster["role"][i])
-        # The role on joining: the first change's previous role is not stored, so the join role
-        # is the final role unless a change happened; then it is recovered from the channel.
-        join_role = _join_role(roster, i, first, changes)
-        hist = [(int(roster["join_day"][i]), join_role), *changes]
+        hist = [(int(roster["join_day"][i]), int(roster["join_role"][i])), *history.get(uid, [])]
         leave = int(roster["leave_day"][i])
         rows.append({
             "id": uid, "name": member_name(uid), "label": "", "final_role": ROLES[int(roster["role"][i])].value,
@@ -190,10 +184,23 @@ def members(roster: dict[str, np.ndarray], role_changes, r: int) -> list[dict[st
     return rows
 
 
-def _join_role(roster, i, first, changes) -> int:
-    if not changes:
-        return int(roster["role"][i])
-    return int(roster["join_role"][i]) if "join_role" in roster else LURKER if first != LURKER else KOL
+class LazyMembers(Sequence):
+    """A run's members.csv rows, built on first access (ensembles rarely read them)."""
+
+    def __init__(self, roster, role_changes, r: int) -> None:
+        self._args = (roster, role_changes, r)
+        self._rows: list[dict[str, Any]] | None = None
+
+    def _all(self) -> list[dict[str, Any]]:
+        if self._rows is None:
+            self._rows = members(*self._args)
+        return self._rows
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __getitem__(self, i):
+        return self._all()[i]
 
 
-__all__ = ["COLUMNS", "LazyRows", "members", "outcomes", "record", "FOUNDER"]
+__all__ = ["COLUMNS", "LazyMembers", "LazyRows", "members", "outcomes", "record"]

@@ -38,7 +38,7 @@ NEVER = -(10**9)  # "long ago" for day stamps (the Mesa model's -10**9)
 class Roster:
     """Everyone who left, and at the end everyone present: flat arrays, one entry per member."""
 
-    FIELDS = ("r", "uid", "role", "channel", "join_day", "leave_day", "reason", "fit", "expertise",
+    FIELDS = ("r", "uid", "role", "join_role", "channel", "join_day", "leave_day", "reason", "fit", "expertise",
               "messages_total", "satisfaction", "kol_by_age")
 
     def __init__(self) -> None:
@@ -62,6 +62,7 @@ class Batch:
         self.present = z(bool, False)
         self.uid = z(np.int64, -1)
         self.role = z(np.int8, LURKER)
+        self.join_role = z(np.int8, LURKER)  # the role on joining (role history's first entry)
         self.channel = z(np.int8, 0)
         self.fit, self.expertise, self.need = z(), z(), z()
         self.willingness, self.propensity, self.satisfaction = z(), z(), z()
@@ -133,7 +134,20 @@ class Batch:
         if rows.size:
             self.events.append((rows, day, template, np.zeros(rows.size) if values is None else np.asarray(values)))
 
+    def occupied(self) -> int:
+        """Slots in use in some community: newcomers take the lowest free slots, so slots beyond
+        this are empty everywhere and dense tie work can stop there."""
+        used = np.flatnonzero(self.present.any(axis=0))
+        return int(used[-1]) + 1 if used.size else 1
+
     # -- ties (sim/network.py) ------------------------------------------------------------------
+    def ties_times(self, x: np.ndarray) -> np.ndarray:
+        """Per member, the sum of ``x`` over their present ties: (R, N) float64."""
+        hi = self.occupied()
+        out = np.zeros((self.R, self.N))
+        out[:, :hi] = np.matmul(self.A[:, :hi, :hi], np.ascontiguousarray(x[:, :hi], dtype=np.float32)[:, :, None])[:, :, 0]
+        return out
+
     def tie(self, r: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
         """Strengthen (or create) ties a–b, one interaction each (repeated pairs add up)."""
         keep = a != b
@@ -167,11 +181,13 @@ class Batch:
             fr, _, fs = friends.leave(r, s)
             self.friend_left_day[fr, fs] = day
         self.present[r, s] = False
+        self.said[r, s] = 0.0  # the next occupant of the slot has said nothing yet
+        self.said_yesterday[r, s] = 0.0
         self.muted[r, s] = False
         self.visiting[r, s] = False
 
     def _archive(self, r, s, leave_day, reason) -> None:
-        self.roster.add(r=r, uid=self.uid[r, s], role=self.role[r, s], channel=self.channel[r, s],
+        self.roster.add(r=r, uid=self.uid[r, s], role=self.role[r, s], join_role=self.join_role[r, s], channel=self.channel[r, s],
                         join_day=self.join_day[r, s], leave_day=leave_day, reason=reason, fit=self.fit[r, s],
                         expertise=self.expertise[r, s], messages_total=self.messages_total[r, s],
                         satisfaction=self.satisfaction[r, s], kol_by_age=self.kol_by_age[r, s])
