@@ -97,8 +97,9 @@ def test_vector_ensemble_gives_the_mesa_table(tmp_path) -> None:
 
 
 def test_a_run_the_engine_refuses_fails_alone() -> None:
-    """churn.mode=cascade composes but the vector engine refuses it: its batch raises, and the
-    runner finds that run and keeps the others."""
+    """churn.mode=cascade composes (the runner's engine is not the jobs' engine.name) but the
+    vector engine refuses it: its batch raises, and the runner finds that run and keeps the
+    others."""
     sets = [SHORT, [*SHORT, "churn.mode=cascade"], SHORT]
     table = run_ensemble(sets, seeds=[5], engine="vector", workers=1)
     assert table["status"].tolist() == ["ok", "failed", "ok"], table["error"].tolist()
@@ -173,8 +174,9 @@ def test_main_job_with_the_vector_engine_writes_every_file(tmp_path) -> None:
 @pytest.mark.parametrize("setting, fragment", [
     ("snapshot_day=10", "snapshot_day = 10: the vector engine writes no snapshot"),
     ("snapshot=true", "snapshot = true: the vector engine writes no snapshot.pkl"),
+    ("churn.mode=cascade", "churn.mode = cascade: not supported by the vector engine; use engine=mesa"),
 ])
-def test_main_job_vector_refuses_a_snapshot_before_running(tmp_path, setting, fragment) -> None:
+def test_main_job_vector_refuses_what_it_lacks_before_running(tmp_path, setting, fragment) -> None:
     proc = run_main("engine=vector", setting, "days=30", f"hydra.run.dir={tmp_path / 'x'}", cwd=tmp_path)
     assert proc.returncode != 0 and fragment in proc.stderr
     assert not (tmp_path / "x").exists()
