@@ -15,7 +15,7 @@ import numpy as np
 
 from sim.vector import rng as vr
 from sim.vector.state import (ACTIVE, CH, FOUNDER, KOL, LURKER, NEVER, PERSON, RATE_FIELDS, READS, SPAMMER,
-                              TALKER, VIP, WHY)
+                              TALKER, VIP, WHY, scatter_add)
 from sim.vector.streams import St
 
 
@@ -83,8 +83,8 @@ def _spoke(E, r, s, n) -> None:
     B, day = E.B, E.day
     B.last_post_day[r, s] = day
     B.last_spoke_day[r, s] = day
-    np.add.at(B.messages_total, (r, s), n)
-    np.add.at(B.said, (r, s), n)
+    scatter_add(B.messages_total, (r, s), n)
+    scatter_add(B.said, (r, s), n)
     E.log.spoke[r, s] = True
 
 
@@ -186,7 +186,7 @@ def create(E, r, s, role, channel, tr, satisfaction) -> None:
     order = ranks(r, B.R) if r.size and np.all(np.diff(r) >= 0) else _ranks_unsorted(r, B.R)
     B.uid[r, s] = B.next_uid[r] + order
     B.next_uid += np.bincount(r, minlength=B.R)
-    np.add.at(E.log.joins, (r, channel), 1)
+    scatter_add(E.log.joins, (r, channel), 1)
     person = channel != CH["spam"]
     person &= role != FOUNDER
     np.add.at(B.people_ever, r[person], 1)
@@ -417,7 +417,7 @@ def _add_posts(E, r, s, valuable, chat) -> None:
     _spoke(E, r, s, n)
     log.valuable += np.bincount(r, weights=valuable, minlength=R)
     log.chat += np.bincount(r, weights=chat, minlength=R)
-    np.add.at(log.valuable_by, (r, s), valuable)
+    scatter_add(log.valuable_by, (r, s), valuable)
     noisy = _noisy(E, r, s)
     log.noise += np.bincount(r[noisy], weights=chat[noisy], minlength=R)
 
@@ -504,11 +504,11 @@ def _threads(E) -> None:
     is_round = 1 + count >= p.round_min_exchanges[r]
     ones = np.ones(rr.size, np.int64)
     _spoke(E, rr, replier, ones)
-    np.add.at(B.messages_today, (rr, replier), 1)
+    scatter_add(B.messages_today, (rr, replier), 1)
     noisy = ~is_round[th] & _noisy(E, rr, replier)
     log.noise += np.bincount(rr[noisy], minlength=R)
     B.tie(rr, author[th], replier)
-    np.add.at(B.endorsement, (r, author), count)
+    scatter_add(B.endorsement, (r, author), count)
     got = count > 0
     B.notified_day[r[got], author[got]] = E.day
     log.valuable += np.bincount(r, weights=count * is_round, minlength=R)
@@ -585,7 +585,7 @@ def enforce_rules(E) -> None:
     log.founder_ads_handled = np.where(cap > 0, handled * founder_cap / np.where(cap > 0, cap, 1.0), 0.0)
     B.energy = np.where(B.founder_present, B.energy - T.founder.cost_per_moderation * handled, B.energy)
     hits = np.zeros((R, B.N), np.int64)
-    np.add.at(hits, (r[removed], poster[removed]), 1)
+    scatter_add(hits, (r[removed], poster[removed]), 1)
     hr, hs = np.nonzero(hits)
     limit = T.moderation.warnings_before_kick[hr]
     total = B.warnings[hr, hs] + hits[hr, hs]
@@ -686,7 +686,7 @@ def update_roles(E) -> None:
         qr, qs = np.nonzero(quits)
         shocked = B.A[qr, qs, :] > 0
         i, t = np.nonzero(shocked)
-        np.add.at(B.satisfaction, (qr[i], t), -rl.kol_exit_shock[qr[i]])
+        scatter_add(B.satisfaction, (qr[i], t), -rl.kol_exit_shock[qr[i]])
         B.satisfaction[qr[i], t] = np.maximum(0.0, B.satisfaction[qr[i], t])
         B.kol_shock_day[qr[i], t] = day
         B.event(np.unique(qr), day, "{:.0f} KOL(s) left: quality fell", np.bincount(qr)[np.unique(qr)])

@@ -35,6 +35,13 @@ WHY = {r: i for i, r in enumerate(REASONS)}
 NEVER = -(10**9)  # "long ago" for day stamps (the Mesa model's -10**9)
 
 
+def scatter_add(target: np.ndarray, index: tuple[np.ndarray, ...], values=1) -> None:
+    """``target[index] += values`` with repeated indices adding up (``np.add.at``), through one
+    flat index: numpy's fast path for ``ufunc.at``, several times faster than a tuple index."""
+    if index[0].size:
+        np.add.at(target.reshape(-1), np.ravel_multi_index(index, target.shape), values)
+
+
 class Roster:
     """Everyone who left, and at the end everyone present: flat arrays, one entry per member."""
 
@@ -154,13 +161,12 @@ class Batch:
         r, a, b = r[keep], a[keep], b[keep]
         if not r.size:
             return
-        np.add.at(self.W, (r, a, b), 1)
-        np.add.at(self.W, (r, b, a), 1)
+        scatter_add(self.W, (np.concatenate([r, r]), np.concatenate([a, b]), np.concatenate([b, a])))
         self.A[r, a, b] = 1.0
         self.A[r, b, a] = 1.0
-        for x in (a, b):
-            np.add.at(self.tie_weight_ever, (r, x), 1.0)
-            np.add.at(self.tie_weight_now, (r, x), 1.0)
+        ends = (np.concatenate([r, r]), np.concatenate([a, b]))
+        scatter_add(self.tie_weight_ever, ends, 1.0)
+        scatter_add(self.tie_weight_now, ends, 1.0)
 
     # -- leaving (CommunityModel.remove_member) -----------------------------------------------------
     def remove(self, r: np.ndarray, s: np.ndarray, reason: np.ndarray, day: int, log, friends) -> None:
@@ -168,7 +174,7 @@ class Batch:
         friends inside remember it, their history goes to the roster."""
         if not r.size:
             return
-        np.add.at(log.leaves, (r, reason), 1)
+        scatter_add(log.leaves, (r, reason), 1)
         self.kol_exits += np.bincount(r[self.role[r, s] == KOL], minlength=self.R)
         self._archive(r, s, np.full(r.size, day), reason)
         # Neighbours lose the weight they had with the leaver (the lost-ties hazard).
