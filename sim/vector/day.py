@@ -316,6 +316,8 @@ def admit_newcomers(E) -> None:
     idx = np.flatnonzero(admitted)
     r, channel, source, node, inviter, u = r[idx], channel[idx], source[idx], node[idx], inviter[idx], u[idx]
     tr = {k: v[idx] for k, v in tr.items()}
+    E.grow(int((B.present.sum(axis=1) + np.bincount(r, minlength=R) + 1).max()))
+    B = E.B
     taken = B.present.copy()
     taken[:, 0] = True  # slot 0 is the founder's, for good
     slots = sorted_members(~taken)[r, ranks(r, R)]

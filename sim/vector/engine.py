@@ -46,7 +46,8 @@ class Engine:
             check_supported(p)
         self.T = ParamTable(params)
         R = self.T.R
-        self.N = int(self.T.arrivals.cap.max()) + 1  # slot 0 is the founder's for good
+        self.cap = int(self.T.arrivals.cap.max()) + 1  # slot 0 is the founder's for good
+        self.N = min(self.cap, 64)
         self.B = Batch(R, self.N)
         self.S = vr.Streams(vr.keys_from_seeds([p.seed for p in params]))
         self.day = 0
@@ -62,6 +63,19 @@ class Engine:
             for ch in p.timeline:
                 if ch.day >= 0:
                     self.changes.setdefault(ch.day, []).append((r, ch))
+
+    def grow(self, needed: int) -> None:
+        """Widen the batch to hold ``needed`` slots (doubling, up to the largest cap + 1)."""
+        if needed <= self.N:
+            return
+        n = min(self.cap, max(needed, 2 * self.N))
+        self.B.grow(n)
+        if self.F is not None:
+            self.F.grow(n)
+        log = self.log
+        for name in ("valuable_by", "ads_by", "spoke"):
+            setattr(log, name, np.pad(getattr(log, name), ((0, 0), (0, n - self.N))))
+        self.N = n
 
     def _new_log(self) -> d.DayLog:
         from sim.observe import CHANNELS
@@ -90,6 +104,7 @@ class Engine:
         i = d.ranks(r, R)
         if not r.size:
             return
+        self.grow(int(n_seeds.max()) + 1)
         u = S.uniform_at(St.seed_users, r[:, None], (i + 1)[:, None], np.arange(10)[None, :])
         kol = i < n_kols[r]
         source = np.where(kol, d.SRC["kols"], d.recruit_source(T)[r])

@@ -218,6 +218,12 @@ class LatentNetworks:
         return flat // self.P, flat % self.P, self.inside.ravel()[flat].astype(_I)
 
     # -- joining and leaving ---------------------------------------------------------------------
+    def grow(self, n_slots: int) -> None:
+        """Room for ``n_slots`` member slots (the engine widens its batch as groups grow)."""
+        if n_slots > self.N:
+            self.node_of = np.pad(self.node_of, ((0, 0), (0, n_slots - self.N)), constant_values=-1)
+            self.N = int(n_slots)
+
     def join(self, r, node, slot) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Members in ``slot`` take ``node`` inside (equal-length arrays; distinct (r, node)
         pairs; ``node < 0``: skipped). Returns ``(r, joiner_slot, friend_slot)``: one entry per

@@ -141,6 +141,19 @@ class Batch:
         if rows.size:
             self.events.append((rows, day, template, np.zeros(rows.size) if values is None else np.asarray(values)))
 
+    def grow(self, n: int) -> None:
+        """Room for ``n`` slots per community: every per-member array is widened (new slots are
+        empty). The batch starts small and grows with its largest group, so a batch of small
+        groups never pays for the cap's worth of slots."""
+        if n <= self.N:
+            return
+        old = self.N
+        for name, value in list(vars(self).items()):
+            if isinstance(value, np.ndarray) and value.ndim >= 2 and value.shape[1] == old:
+                widths = [(0, 0)] + [(0, n - old) if k == old else (0, 0) for k in value.shape[1:]]
+                setattr(self, name, np.pad(value, widths))
+        self.N = n
+
     def occupied(self) -> int:
         """Slots in use in some community: newcomers take the lowest free slots, so slots beyond
         this are empty everywhere and dense tie work can stop there."""
