@@ -1,0 +1,275 @@
+"""The vector engine against the Mesa engine: one run, batches, one large group, a sweep.
+
+    python benchmarks/bench_vector.py [--device cpu|cuda] [--batches 10,100,300]
+                                      [--scale 1000,10000,100000] [--sweep-runs 200]
+                                      [--mesa-sweep-runs 20] [--days 365] [--timeout 150]
+                                      [--out benchmarks/bench_vector.md]
+
+Prints one markdown table per part and writes them all to ``--out``:
+
+(a) one run, the same configuration on both engines: typical_group with 500 members from
+    day 0 (499 seed users + the founder) under the cap of 500, 365 days;
+(b) batched throughput of the vector engine: batches of that run (seeds 0..B-1), member-days
+    per second, where a member-day is one member present on one day actually simulated (the
+    sum over runs of the daily ``members`` column: groups that shrink or die count less, as in
+    benchmarks/bench_run.py), and the peak memory per community;
+(c) scale: one open group without the WeChat cap (typical_group with ``arrivals.cap`` = 1k,
+    10k, 100k, a tenth of it as seed users and external promotion of cap/50 strangers a day so
+    it grows towards the cap), 365 days on the vector engine: seconds, member-days, memory; a
+    size that fails or runs past ``--timeout`` is reported as such;
+(d) sweep throughput: the ad_policy preset's five arms × seeds (``--sweep-runs`` runs) through
+    the ensemble runner (analysis/ensemble.py, ``$ENSEMBLE_WORKERS`` or one worker per core)
+    in runs per minute; the Mesa engine runs a subset (``--mesa-sweep-runs``) and its rate is
+    scaled to the same count (said in the table).
+
+Every measurement runs in a fresh process, after a small warm-up run (imports), and is
+killed after ``--timeout`` seconds; its memory is the growth of the process's resident set
+from just before the simulation to its peak (``ru_maxrss``), plus
+``torch.cuda.max_memory_allocated`` on cuda. ``--device cuda`` passes through to the vector engine.
+At its defaults the whole benchmark takes a few minutes on a 2-core CPU machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import math
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SINGLE = ["scenario=typical_group", "seeding.seed_users=499", "arrivals.cap=500"]
+AD_POLICY_ARMS = ("free", "quota_10", "quota_3", "quota_1", "ban")
+
+
+def scale_overrides(size: int) -> list[str]:
+    return ["scenario=typical_group", f"arrivals.cap={size}", f"seeding.seed_users={max(1, size // 10 - 1)}",
+            f"arrivals.promotion_per_day={size / 50:g}"]
+
+
+# -- one measurement, in its own process -------------------------------------------------------------
+def _rss_kib() -> int:
+    """Peak resident set of this process so far, KiB (Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _current_rss_kib() -> int:
+    """Resident set now, KiB (the peak where /proc is missing)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") // 1024
+    except (OSError, ValueError, IndexError):
+        return _rss_kib()
+
+
+def measure(spec: dict) -> dict:
+    """Run ``spec`` (engine, overrides, seeds, device, days) once; seconds, member-days, memory."""
+    import logging
+
+    from analysis.compose import load_params
+
+    logging.getLogger("MESA").setLevel(logging.WARNING)
+    base = load_params([*spec["overrides"], f"days={spec['days']}"])
+    params = []
+    for s in spec["seeds"]:
+        p = copy.deepcopy(base)
+        p.seed = int(s)
+        params.append(p)
+    if spec["engine"] == "vector":
+        from sim.vector import simulate_batch
+
+        # Warm up (imports, kernels) on a small run, so the measured peak is the batch's own.
+        simulate_batch([load_params(["days=5"])], device=spec["device"])
+        if "torch" in sys.modules and spec["device"] == "cuda":
+            import torch
+
+            torch.cuda.reset_peak_memory_stats()
+        before = _current_rss_kib()
+        t = time.perf_counter()
+        results = simulate_batch(params, device=spec["device"])
+    else:
+        from sim import simulate
+
+        simulate(load_params(["days=5"]))
+        before = _current_rss_kib()
+        t = time.perf_counter()
+        results = [simulate(p) for p in params]
+    seconds = time.perf_counter() - t
+    out = {"seconds": seconds, "runs": len(results),
+           "member_days": int(sum(r["members"] for res in results for r in res.rows)),
+           "days_run": int(sum(len(res.rows) for res in results)), "last_members": results[-1].rows[-1]["members"],
+           "peak_rss_growth_mib": max(0, _rss_kib() - before) / 1024, "peak_rss_mib": _rss_kib() / 1024}
+    if "torch" in sys.modules and spec["device"] == "cuda":
+        import torch
+
+        out["gpu_peak_mib"] = torch.cuda.max_memory_allocated() / 2**20
+    return out
+
+
+def run_measurement(spec: dict, timeout: float) -> dict:
+    """``measure(spec)`` in a fresh process; ``{"error": ...}`` when it fails or times out."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--_measure", json.dumps(spec)]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {timeout:g} s"}
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        return {"error": f"failed (exit {proc.returncode}): {tail[:200]}"}
+    return json.loads(lines[-1])
+
+
+# -- the four parts --------------------------------------------------------------------------------
+def _fmt(x: float | None, digits: int = 2) -> str:
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "–"
+    if abs(x) >= 1e6:
+        return f"{x:.3g}"
+    return f"{x:,.{digits}f}"
+
+
+def part_single(args) -> str:
+    rows = ["| engine | seconds | member-days | µs/member-day | peak RSS growth (MiB) |", "|---|---:|---:|---:|---:|"]
+    got = {}
+    for engine in ("mesa", "vector"):
+        r = run_measurement({"engine": engine, "overrides": SINGLE, "seeds": [0], "device": args.device,
+                             "days": args.days}, args.timeout)
+        got[engine] = r
+        if "error" in r:
+            rows.append(f"| {engine} | {r['error']} | | | |")
+            continue
+        rows.append(f"| {engine}{'' if engine == 'mesa' else f' ({args.device})'} | {_fmt(r['seconds'])} | "
+                    f"{r['member_days']:,} | {_fmt(r['seconds'] / max(1, r['member_days']) * 1e6)} | "
+                    f"{_fmt(r['peak_rss_growth_mib'], 1)} |")
+    ok = all("error" not in r for r in got.values())
+    ratio = got["mesa"]["seconds"] / got["vector"]["seconds"] if ok else None
+    same = ok and got["mesa"]["days_run"] == got["vector"]["days_run"]
+    return (f"### (a) One run: typical_group, 500 members from day 0, cap 500, {args.days} days, seed 0\n\n"
+            + "\n".join(rows) + f"\n\nMesa / vector time: **{_fmt(ratio)}×** (above 1: the vector engine is faster). "
+            + ("Both ran the same number of days." if same else "The two runs are different random draws (the "
+               "engines do not share random numbers), so their member-days differ.") + "\n")
+
+
+def part_batches(args) -> str:
+    rows = ["| batch size | seconds | member-days | member-days/s | µs/member-day | peak RSS growth/community (KiB) |"
+            + (" GPU peak/community (KiB) |" if args.device == "cuda" else ""),
+            "|---:|---:|---:|---:|---:|---:|" + ("---:|" if args.device == "cuda" else "")]
+    for b in args.batches:
+        r = run_measurement({"engine": "vector", "overrides": SINGLE, "seeds": list(range(b)), "device": args.device,
+                             "days": args.days}, args.timeout)
+        if "error" in r:
+            rows.append(f"| {b} | {r['error']} | | | | |" + (" |" if args.device == "cuda" else ""))
+            continue
+        gpu = f" {_fmt(r.get('gpu_peak_mib', float('nan')) * 1024 / b, 0)} |" if args.device == "cuda" else ""
+        rows.append(f"| {b} | {_fmt(r['seconds'])} | {r['member_days']:,} | {_fmt(r['member_days'] / r['seconds'], 0)} | "
+                    f"{_fmt(r['seconds'] / max(1, r['member_days']) * 1e6, 3)} | "
+                    f"{_fmt(r['peak_rss_growth_mib'] * 1024 / b, 0)} |{gpu}")
+    return (f"### (b) Vector engine, batches of the run in (a) ({args.device}; seeds 0..B-1)\n\n" + "\n".join(rows)
+            + "\n\nA member-day is one member present on one day actually simulated (sum of the daily `members` "
+            "column over the batch's runs): groups that shrink or die early count less. Memory: growth of the "
+            "process's peak resident set during the batch, over the batch size.\n")
+
+
+def part_scale(args) -> str:
+    rows = ["| cap | seconds | days run | members on the last day | member-days | member-days/s | peak RSS growth (MiB) |",
+            "|---:|---:|---:|---:|---:|---:|---:|"]
+    for size in args.scale:
+        spec = {"engine": "vector", "overrides": scale_overrides(size), "seeds": [0], "device": args.device,
+                "days": args.days}
+        r = run_measurement(spec, args.timeout)
+        if "error" in r:
+            rows.append(f"| {size:,} | {r['error']} | | | | | |")
+            continue
+        rows.append(f"| {size:,} | {_fmt(r['seconds'])} | {r['days_run']} | {r.get('last_members', '–')} | "
+                    f"{r['member_days']:,} | {_fmt(r['member_days'] / r['seconds'], 0)} | "
+                    f"{_fmt(r['peak_rss_growth_mib'], 1)} |")
+    return (f"### (c) One open group at scale (vector engine, {args.device}, {args.days} days)\n\n"
+            "typical_group with `arrivals.cap` = the size, a tenth of it as seed users and "
+            "`arrivals.promotion_per_day` = cap/50 so it grows towards the cap.\n\n" + "\n".join(rows) + "\n")
+
+
+def part_sweep(args) -> str:
+    code = ("import json, sys, time; sys.path.insert(0, %r)\n"
+            "from analysis.ensemble import run_ensemble, default_workers\n"
+            "a = json.loads(sys.argv[1]); t = time.perf_counter()\n"
+            "tab = run_ensemble([[f'+experiment/arms/ad_policy={arm}', f'days={a[\"days\"]}'] for arm in a['arms']],"
+            " seeds=range(a['seeds']), engine=a['engine'], device=a['device'])\n"
+            "print(json.dumps({'seconds': time.perf_counter() - t, 'runs': len(tab), "
+            "'ok': int((tab['status'] == 'ok').sum()), 'workers': default_workers()}))\n") % str(ROOT)
+    rows = ["| engine | runs simulated | workers | seconds | runs/minute | failed | note |",
+            "|---|---:|---:|---:|---:|---:|---|"]
+    arms = len(AD_POLICY_ARMS)
+    for engine, runs in (("vector", args.sweep_runs), ("mesa", args.mesa_sweep_runs)):
+        seeds = max(1, math.ceil(runs / arms))
+        spec = {"engine": engine, "arms": AD_POLICY_ARMS, "seeds": seeds, "device": args.device, "days": args.days}
+        try:
+            proc = subprocess.run([sys.executable, "-c", code, json.dumps(spec)], capture_output=True, text=True,
+                                  timeout=args.timeout * 2, cwd=ROOT)
+            lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+            r = json.loads(lines[-1]) if proc.returncode == 0 and lines else {
+                "error": f"failed: {(proc.stderr.strip().splitlines() or ['no output'])[-1][:200]}"}
+        except subprocess.TimeoutExpired:
+            r = {"error": f"timed out after {args.timeout * 2:g} s"}
+        if "error" in r:
+            rows.append(f"| {engine} | {seeds * arms} | | {r['error']} | | | |")
+            continue
+        rate = r["runs"] / r["seconds"] * 60
+        note = ("" if engine == "vector" else
+                f"a subset: {r['runs']} runs; at this rate {args.sweep_runs} runs take "
+                f"{_fmt(args.sweep_runs / rate, 1)} min")
+        rows.append(f"| {engine} | {r['runs']} | {r['workers']} | {_fmt(r['seconds'])} | {_fmt(rate, 1)} | "
+                    f"{r['runs'] - r['ok']} | {note} |")
+    return (f"### (d) Sweep throughput: ad_policy's {arms} arms × seeds, {args.days} days, through run_ensemble\n\n"
+            + "\n".join(rows) + "\n\nWall time includes composing each run's configuration and the workers' start.\n")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
+    ap.add_argument("--days", type=int, default=365)
+    ap.add_argument("--batches", default="10,100,300",
+                    help="batch sizes for (b), comma-separated (1000 takes ~5 min on a 2-core CPU; on a GPU try "
+                         "10,100,1000,10000)")
+    ap.add_argument("--scale", default="1000,10000,100000", help="group caps for (c), comma-separated")
+    ap.add_argument("--sweep-runs", type=int, default=200, help="runs of the vector sweep in (d)")
+    ap.add_argument("--mesa-sweep-runs", type=int, default=20, help="runs of the Mesa subset in (d)")
+    ap.add_argument("--timeout", type=float, default=150, help="seconds before one measurement is given up")
+    ap.add_argument("--parts", default="abcd", help="which parts to run, e.g. 'ab'")
+    ap.add_argument("--out", type=Path, default=None, help="also write the markdown here")
+    ap.add_argument("--_measure", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args._measure:
+        spec = json.loads(args._measure)
+        out = measure(spec)
+        print(json.dumps(out))
+        return
+    args.batches = [int(x) for x in args.batches.split(",") if x]
+    args.scale = [int(x) for x in args.scale.split(",") if x]
+    head = (f"## Vector vs Mesa engine ({time.strftime('%Y-%m-%d')}, "
+            f"{os.cpu_count()} cores, Python {platform.python_version()}, device {args.device}, "
+            f"ENSEMBLE_WORKERS={os.environ.get('ENSEMBLE_WORKERS', 'unset')})\n")
+    print(head, flush=True)
+    sections = [head]
+    parts = {"a": part_single, "b": part_batches, "c": part_scale, "d": part_sweep}
+    for key in args.parts:
+        started = time.perf_counter()
+        text = parts[key](args) + f"\n_(part {key}: {time.perf_counter() - started:.0f} s)_\n"
+        print(text, flush=True)
+        sections.append(text)
+    if args.out is not None:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text("\n".join(sections))
+        print(f"written: {args.out}")
+
+
+if __name__ == "__main__":
+    main()
