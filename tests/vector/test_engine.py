@@ -80,3 +80,19 @@ def test_population_grows_and_talks():
     members = np.array([[r["members"] for r in run.rows] for run in runs])
     assert (members[:, -1] > members[:, 0]).all()
     assert all(run.outcomes["messages_total"] > 100 for run in runs)
+
+
+def test_the_facts_trace_reads_either_engine():
+    """analysis.facts.trace measures a vector result from its members rows as it measures a
+    Mesa result from its model: same keys, one message count per person who joined."""
+    from analysis.facts import trace
+
+    p = _params(2)
+    p.founder.leave_day = 20
+    vec, mesa = trace(simulate_batch([p])[0]), trace(simulate(p))
+    assert set(vec) == set(mesa)
+    assert vec["founder_leave_day"] == mesa["founder_leave_day"] == 20
+    run = simulate_batch([p])[0]
+    people = [m for m in run.members if not m["role_history"].startswith(("0:founder", f"{m['join_day']}:spammer"))]
+    assert len(vec["messages_by_member"]) == len(people) > 0
+    assert vec["messages_by_member"] == sorted(vec["messages_by_member"], reverse=True)
