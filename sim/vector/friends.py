@@ -51,6 +51,7 @@ the graph seed, then the founder (``Friends.degree_weighted_node``), then the wa
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Sequence
 from itertools import chain
@@ -71,12 +72,25 @@ def population(p: Params, members_at_start: int) -> int:
     return max(f.population, f.min_outside_per_member * members_at_start, f.mean_degree + 2)
 
 
-def _graph(p: Params, n: int, rng: np.random.Generator) -> list[list[int]]:
+def _graph(p: Params, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """One community's latent graph as (degrees, flat neighbour lists), drawn from ``rng``."""
     f = p.friends
-    rnd = random.Random(int(rng.integers(2**63)))
-    if f.graph is FriendGraph.small_world:
-        return watts_strogatz(n, f.mean_degree, f.rewire_prob, rnd)
-    return holme_kim(n, max(1, round(f.mean_degree / 2)), f.triad_prob, rnd)
+    return _graph_of(int(rng.integers(2**63)), n, f.graph.value, f.mean_degree, f.rewire_prob, f.triad_prob)
+
+
+@functools.lru_cache(maxsize=256)
+def _graph_of(seed: int, n: int, kind: str, mean_degree: int, rewire: float, triad: float):
+    """The graph is a pure function of its seed and shape: a sweep's arms that share a run seed
+    share it, so it is built once per process (pure-Python Holme–Kim is the batch's largest
+    setup cost). ~70 kB per cached graph."""
+    rnd = random.Random(seed)
+    if kind == FriendGraph.small_world.value:
+        adj = watts_strogatz(n, mean_degree, rewire, rnd)
+    else:
+        adj = holme_kim(n, max(1, round(mean_degree / 2)), triad, rnd)
+    deg, flat = _flat(adj)
+    deg.flags.writeable = flat.flags.writeable = False  # shared between communities
+    return deg, flat
 
 
 def _flat(adj) -> tuple[np.ndarray, np.ndarray]:
@@ -187,11 +201,12 @@ class LatentNetworks:
             rng = setup_rngs[r]
             m0 = p.seeding.seed_users + 1 if members_at_start is None else members_at_start[r]
             n = population(p, m0)
-            adj = _graph(p, n, rng)
+            deg, flat = _graph(p, n, rng)
             u = int(rng.integers(n))  # Friends.degree_weighted_node: a random friend of a random node
-            founders.append(adj[u][int(rng.integers(len(adj[u])))] if adj[u] else u)
+            start = int(deg[:u].sum())
+            founders.append(int(flat[start + int(rng.integers(deg[u]))]) if deg[u] else u)
             keys.append(rng.random(n))
-            adjs.append(_flat(adj))  # numpy at once: R Python adjacency lists would take ~40x the memory
+            adjs.append((deg, flat))  # numpy at once: R Python adjacency lists would take ~40x the memory
         if not any(a is not None for a in adjs):
             return None
         return cls(adjs, n_slots, founders, keys)
