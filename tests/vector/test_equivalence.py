@@ -131,8 +131,8 @@ def test_every_run_finished_on_both_engines(tables) -> None:
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_outcome_distributions_agree(tables, scenario, metric) -> None:
     p = numeric_p(tables, scenario, metric)
-    if p is None:
-        pytest.skip(f"{metric} is constant and equal on both engines in {scenario}")
+    if p is None:  # the same constant on both engines (e.g. no revenue without a paid tier): exact agreement
+        return
     assert p >= ALPHA, f"{scenario}: {metric} differs between the engines (Mann–Whitney p = {p:.4f})"
 
 
