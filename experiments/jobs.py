@@ -26,7 +26,7 @@ from typing import Any
 from analysis.files import write_json
 from experiments.outputs import RUN_FILES
 
-# Set by experiments/run.py in the sweep's main process; inherited by its workers.
+# Set by experiments/run.py in the sweep's main process (sweep_owner_tag); inherited by its workers.
 SWEEP_PID_ENV = "COMMUNITY_SWEEP_PID"
 _watching = False
 
@@ -56,22 +56,36 @@ def process_alive(pid: int, started: str | None = None) -> bool:
         return True
 
 
+def sweep_owner_tag(pid: int | None = None) -> str:
+    """``host/pid/start``: names the sweep's main process unambiguously for its workers."""
+    pid = os.getpid() if pid is None else pid
+    return f"{socket.gethostname()}/{pid}/{process_start(pid)}"
+
+
 def watch_parent(poll_seconds: float = 0.5) -> None:
-    """In a sweep worker: exit as soon as the process that started it is gone.
+    """In a sweep worker: exit as soon as the sweep's main process is gone.
 
     loky (the joblib launcher) keeps idle workers for minutes and does not stop them when
     the sweep's process is killed; they would be re-parented to PID 1 and hold their memory.
-    A daemon thread polls ``os.getppid()`` and ends the process when it changes. Started once
-    per process, only in processes below a sweep (``COMMUNITY_SWEEP_PID`` set and not us).
+    A daemon thread polls the main process named in ``COMMUNITY_SWEEP_PID`` (host, pid and
+    start time, so a reused pid does not pass for it) and ends this process when it is gone.
+    It watches that process, not ``os.getppid()``: a worker still unpickling its first job
+    when the sweep is killed would otherwise record PID 1 as its parent and never exit
+    (seen in CI under load). Started once per process, only below a sweep on this host.
     """
     global _watching
-    owner = os.environ.get(SWEEP_PID_ENV)
-    if _watching or not owner or owner == str(os.getpid()):
-        return
-    parent = os.getppid()
+    tag = os.environ.get(SWEEP_PID_ENV, "")
+    try:
+        host, pid_text, started = tag.split("/")
+        owner = int(pid_text)
+    except ValueError:
+        return  # not below a sweep started by experiments/run.py
+    if _watching or owner == os.getpid() or host != socket.gethostname():
+        return  # the sweep itself, or a worker on another machine (Ray): nothing to watch here
+    started_or_none = None if started == "None" else started
 
     def watch() -> None:
-        while os.getppid() == parent:
+        while process_alive(owner, started_or_none):
             time.sleep(poll_seconds)
         os._exit(143)  # like SIGTERM: the sweep is gone, nobody will read our result
 

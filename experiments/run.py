@@ -32,7 +32,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from analysis.compose import register_configs, to_params
 from experiments import callbacks
-from experiments.jobs import SWEEP_PID_ENV, run_job
+from experiments.jobs import SWEEP_PID_ENV, run_job, sweep_owner_tag
 from experiments.outputs import write_run
 from sim import ParamError, Result, simulate, snapshot
 
@@ -165,7 +165,7 @@ def _terminate(signum, frame):  # noqa: ARG001 - signal handler signature
 
 
 if __name__ == "__main__":
-    os.environ[SWEEP_PID_ENV] = str(os.getpid())  # sweep workers exit when this process is gone
+    os.environ[SWEEP_PID_ENV] = sweep_owner_tag()  # sweep workers exit when this process is gone
     signal.signal(signal.SIGTERM, _terminate)
     main()
     # A sweep with unfinished jobs exits 1 (the callback logged how many and where).

@@ -87,6 +87,29 @@ def test_job_interrupted_in_process_records_it(tmp_path: Path) -> None:
     assert status["status"] == "interrupted" and status["pid"] == os.getpid()
 
 
+def _worker_below(owner_tag: str) -> subprocess.Popen:
+    """A process that behaves like a sweep worker starting its first job below ``owner_tag``."""
+    code = "import time; from experiments.jobs import watch_parent; watch_parent(0.1); time.sleep(30)"
+    return subprocess.Popen([sys.executable, "-c", code], cwd=Path(__file__).parents[2],
+                            env={**os.environ, "COMMUNITY_SWEEP_PID": owner_tag})
+
+
+def test_worker_whose_sweep_died_before_its_first_job_exits() -> None:
+    """The race seen in CI: the sweep was killed while a worker was still unpickling its first
+    job, so the worker's parent was already PID 1 when it started watching."""
+    from experiments.jobs import sweep_owner_tag
+
+    gone = _worker_below(sweep_owner_tag(_dead_pid()))
+    assert gone.wait(timeout=15) == 143
+    alive = _worker_below(sweep_owner_tag())  # this test process plays the live sweep
+    try:
+        with pytest.raises(subprocess.TimeoutExpired):
+            alive.wait(timeout=3)
+    finally:
+        alive.kill()
+        alive.wait()
+
+
 def _sweep_cmd(sweep: Path, *overrides: str) -> list[str]:
     return [sys.executable, str(RUN), "-m", *overrides, f"hydra.sweep.dir={sweep}"]
 
