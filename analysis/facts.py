@@ -65,28 +65,22 @@ class Run:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def first_role(member: dict[str, Any]) -> str:
+    """The role a members.csv row joined with (``role_history`` starts "day:role")."""
+    return member["role_history"].split(";")[0].split(":", 1)[1]
+
+
 def trace(result) -> dict[str, Any]:
-    """The per-run measurement every fact shares (runs in the ensemble's worker). Works on
-    either engine: a vector-engine result has no ``model``, its ``members`` rows say the same."""
-    rows = [{k: r.get(k) for k in ROW_KEYS} for r in result.rows]
-    if result.model is None:
-        members = list(result.members)
-        founder = next((m for m in members if m["role_history"].split(";")[0].endswith(":founder")), None)
-        return {
-            "rows": rows,
-            "founder_leave_day": (founder["leave_day"] if founder["leave_day"] != "" else None) if founder else None,
-            "survivor_labels": sorted(m["label"] for m in members if m["leave_day"] == ""),
-            "messages_by_member": sorted((m["messages_total"] for m in members if m is not founder
-                                          and not m["role_history"].split(";")[0].endswith(":spammer")), reverse=True),
-        }
-    model = result.model
-    founder = model.founder
+    """The per-run measurement every fact shares (runs in the ensemble's worker), read from
+    the run's member rows so it is the same on either engine."""
+    members = list(result.member_rows())
+    founder = next((m for m in members if first_role(m) == "founder"), None)
     return {
-        "rows": rows,
-        "founder_leave_day": founder.leave_day if founder is not None else None,
-        "survivor_labels": sorted(getattr(m, "label", "") for m in model.members),
-        "messages_by_member": sorted((m.messages_total for m in model.roster
-                                      if m.role_history[0][1] != "spammer" and m is not founder), reverse=True),
+        "rows": [{k: r.get(k) for k in ROW_KEYS} for r in result.rows],
+        "founder_leave_day": (founder["leave_day"] if founder["leave_day"] != "" else None) if founder else None,
+        "survivor_labels": sorted(m["label"] for m in members if m["leave_day"] == ""),
+        "messages_by_member": sorted((m["messages_total"] for m in members if m is not founder
+                                      and first_role(m) != "spammer"), reverse=True),
     }
 
 

@@ -22,10 +22,9 @@ import pandas as pd
 
 from analysis.ensemble import ok_runs, run_ensemble
 from analysis.facts import Run as FactRun
-from analysis.facts import kol_story
+from analysis.facts import first_role, kol_story
 from analysis.stats import rolling_mean
 from sim.processes.lifecycle import TERMINAL
-from sim.roles import Role
 
 #: Daily columns a story reads.
 ROW_KEYS = ("day", "phase", "members", "members_spammer", "members_kol", "speakers", "weekly_speaking_rate",
@@ -38,21 +37,23 @@ TARGET_SHARE = 0.8
 
 
 def story_trace(result) -> dict[str, Any]:
-    """What a story needs from a run beyond its outcomes (runs in the ensemble's worker)."""
-    model = result.model
-    founder = model.founder
-    end = model.day
-    start = model.p.arrivals.promotion_start_day if model.p.arrivals.promotion_per_day else None
-    core = [m for m in model.roster if m is not founder and m.role_history[0][1] is not Role.spammer
-            and start is not None and m.join_day < start]
+    """What a story needs from a run beyond its outcomes (runs in the ensemble's worker). Read
+    from the run's rows, events, member rows and parameters, so it is the same on either engine."""
+    p = result.params
+    members = list(result.member_rows())
+    founder = next((m for m in members if first_role(m) == "founder"), None)
+    end = int(result.rows[-1]["day"])
+    start = p.arrivals.promotion_start_day if p.arrivals.promotion_per_day else None
+    core = [m for m in members if m is not founder and first_role(m) != "spammer"
+            and start is not None and m["join_day"] < start]
     return {
         "rows": [{k: r.get(k) for k in ROW_KEYS} for r in result.rows],
-        "events": [text for _, text in model.events],
-        "founder_leave_day": founder.leave_day if founder is not None else None,
-        "founder_burnt_out": any("burnt out" in text for _, text in model.events),
+        "events": [text for _, text in result.events],
+        "founder_leave_day": (founder["leave_day"] if founder["leave_day"] != "" else None) if founder else None,
+        "founder_burnt_out": any("burnt out" in text for _, text in result.events),
         "core_size": len(core),
-        "core_silent_share": (sum(end - m.last_post_day >= SILENT_DAYS for m in core) / len(core)) if core else None,
-        "cap": model.p.arrivals.cap,
+        "core_silent_share": (sum(end - m["last_post_day"] >= SILENT_DAYS for m in core) / len(core)) if core else None,
+        "cap": p.arrivals.cap,
         "promotion_start": start,
     }
 

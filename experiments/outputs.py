@@ -12,8 +12,8 @@ File names and columns are a stable contract, read by sweeps and dashboards:
                      ``start.snapshot=<path>`` (sim/snapshot.py); Mesa engine only: a run with
                      ``engine=vector`` has no model object to pickle and writes none
 
-Both engines write the same files with the same columns: the Mesa engine's members come from
-its roster of agents, the vector engine's from ``result.members`` (already in MEMBER_COLUMNS).
+Both engines write the same files with the same columns (``Result.member_rows``, columns
+``sim.observe.MEMBER_COLUMNS``).
 """
 
 from __future__ import annotations
@@ -25,14 +25,12 @@ from typing import Any
 
 from analysis.files import write_atomic, write_json
 from sim import Result
+from sim.observe import MEMBER_COLUMNS
 
 # Every file write_run may write: a new run into a used folder removes them first, so no
 # stale file from an earlier run (another scenario's report) passes for this run's.
 RUN_FILES = ("metrics.json", "timeseries.csv", "members.csv", "events.csv", "config.yaml", "report.html",
              "snapshot.pkl")
-
-MEMBER_COLUMNS = ("id", "name", "label", "final_role", "role_history", "join_day", "channel", "leave_day",
-                  "leave_reason", "fit", "expertise", "messages_total", "satisfaction")
 
 
 def _csv(rows: list[dict[str, Any]], columns: list[str] | tuple[str, ...]) -> str:
@@ -43,30 +41,13 @@ def _csv(rows: list[dict[str, Any]], columns: list[str] | tuple[str, ...]) -> st
     return buf.getvalue()
 
 
-def member_rows(result: Result) -> list[dict[str, Any]]:
-    """One row per member who ever joined, MEMBER_COLUMNS keys: from the Mesa model's roster, or
-    a vector-engine result's own ``members`` (``result.model is None``)."""
-    if result.model is None:
-        members = getattr(result, "members", None)
-        if members is None:
-            raise ValueError("a result without a model (vector engine) must carry its members")
-        return [{c: m[c] for c in MEMBER_COLUMNS} for m in members]
-    return [{
-        "id": m.unique_id, "name": m.name, "label": getattr(m, "label", ""), "final_role": m.role,
-        "role_history": ";".join(f"{d}:{r}" for d, r in m.role_history), "join_day": m.join_day,
-        "channel": m.channel, "leave_day": "" if m.leave_day is None else m.leave_day,
-        "leave_reason": m.leave_reason or "", "fit": round(m.fit, 4), "expertise": round(m.expertise, 4),
-        "messages_total": m.messages_total, "satisfaction": round(m.satisfaction, 4),
-    } for m in result.model.roster]
-
-
 def write_run(result: Result, out_dir: Path, config_yaml: str, report_html: str | None,
               snapshot: bytes | None = None) -> None:
     """All of a run's files; metrics.json last, so its presence means the run is complete."""
     out_dir.mkdir(parents=True, exist_ok=True)
     write_atomic(out_dir / "config.yaml", config_yaml)
     write_atomic(out_dir / "timeseries.csv", _csv(result.rows, list(result.rows[0])))
-    write_atomic(out_dir / "members.csv", _csv(member_rows(result), MEMBER_COLUMNS))
+    write_atomic(out_dir / "members.csv", _csv(result.member_rows(), MEMBER_COLUMNS))
     write_atomic(out_dir / "events.csv", _csv([{"day": d, "event": e} for d, e in result.events], ("day", "event")))
     if report_html is not None:
         write_atomic(out_dir / "report.html", report_html)

@@ -8,11 +8,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sim.model import CommunityModel
+from sim.observe import member_rows
 from sim.params import ParamError, Params, validate
 
 __all__ = ["CommunityModel", "ParamError", "Params", "Result", "simulate", "validate"]
@@ -20,14 +21,24 @@ __all__ = ["CommunityModel", "ParamError", "Params", "Result", "simulate", "vali
 
 @dataclass
 class Result:
-    """A finished run: daily rows, run outcomes, the turning points, the model itself."""
+    """A finished run: daily rows, run outcomes, the turning points, its parameters, and the
+    model itself (Mesa engine; None on the vector engine, which sets ``members`` instead)."""
 
-    model: CommunityModel
+    model: CommunityModel | None
     rows: list[dict[str, Any]]
     outcomes: dict[str, Any]
     events: list[tuple[int, str]]
+    params: Params
     #: members.csv rows, set by the vector engine (which has no ``model``); None: read ``model.roster``.
-    members: list[dict[str, Any]] | None = None
+    members: Sequence[dict[str, Any]] | None = None
+
+    def member_rows(self) -> Sequence[dict[str, Any]]:
+        """One row per member who ever joined (``sim.observe.MEMBER_COLUMNS``), on either engine."""
+        if self.members is not None:
+            return self.members
+        if self.model is None:
+            raise ValueError("a result without a model (vector engine) must carry its members")
+        return member_rows(self.model)
 
 
 def simulate(params: Params | None = None, on_day: Callable[[CommunityModel], None] | None = None) -> Result:
@@ -43,4 +54,4 @@ def simulate(params: Params | None = None, on_day: Callable[[CommunityModel], No
         model.step()
         if on_day is not None:
             on_day(model)
-    return Result(model, model.observer.rows, model.outcomes(), model.events)
+    return Result(model, model.observer.rows, model.outcomes(), model.events, model.p)

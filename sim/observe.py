@@ -24,6 +24,21 @@ CHANNELS = ("seed", "founder", "word_of_mouth", "promotion", "paid_ads", "spam",
 REASONS = ("bored", "overloaded", "annoyed_by_ads", "need_gone", "kol_left", "quality_fell",
            "kicked", "purged", "cascade", "moved_on", "burnout", "friend_left")
 MESSAGE_TYPES = ("valuable", "chat", "ad", "content")
+#: members.csv: one row per member who ever joined (both engines build exactly these keys).
+MEMBER_COLUMNS = ("id", "name", "label", "final_role", "role_history", "join_day", "channel", "leave_day",
+                  "leave_reason", "fit", "expertise", "messages_total", "satisfaction", "last_post_day")
+
+
+def member_rows(model: CommunityModel) -> list[dict[str, Any]]:
+    """The Mesa model's roster as MEMBER_COLUMNS rows (the vector engine builds its own)."""
+    return [{
+        "id": m.unique_id, "name": m.name, "label": getattr(m, "label", ""), "final_role": m.role,
+        "role_history": ";".join(f"{d}:{r}" for d, r in m.role_history), "join_day": m.join_day,
+        "channel": m.channel, "leave_day": "" if m.leave_day is None else m.leave_day,
+        "leave_reason": m.leave_reason or "", "fit": round(m.fit, 4), "expertise": round(m.expertise, 4),
+        "messages_total": m.messages_total, "satisfaction": round(m.satisfaction, 4),
+        "last_post_day": m.last_post_day,
+    } for m in model.roster]
 
 
 class Observer:

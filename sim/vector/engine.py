@@ -212,9 +212,8 @@ class Engine:
             values = self.rows[: last[r] + 1, r]
             out = outcomes(p, values, roster, self.life, r, int(self.B.people_ever[r]), float(self.B.fit_sum[r]),
                            int(self.B.vips_ever[r]), int(self.B.kol_exits[r]))
-            res = Result(model=None, rows=LazyRows(values), outcomes=out, events=self._events(r))
-            res.members = LazyMembers(roster, self.B.roster.role_changes, r)
-            results.append(res)
+            results.append(Result(model=None, rows=LazyRows(values), outcomes=out, events=self._events(r), params=p,
+                                  members=LazyMembers(roster, self.B.roster.role_changes, r)))
         return results
 
     def _events(self, r: int) -> list[tuple[int, str]]:

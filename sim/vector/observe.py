@@ -160,7 +160,7 @@ def outcomes(p, values: np.ndarray, roster: dict[str, np.ndarray], life, r: int,
 
 
 def members(roster: dict[str, np.ndarray], role_changes, r: int) -> list[dict[str, Any]]:
-    """members.csv rows of community ``r`` (experiments/outputs.MEMBER_COLUMNS)."""
+    """members.csv rows of community ``r`` (sim.observe.MEMBER_COLUMNS)."""
     mine = np.flatnonzero(roster["r"] == r)
     history: dict[int, list[tuple[int, int]]] = {}
     for rr, uid, day, role in role_changes:
@@ -180,6 +180,7 @@ def members(roster: dict[str, np.ndarray], role_changes, r: int) -> list[dict[st
             "leave_reason": "" if leave < 0 else REASONS[int(roster["reason"][i])],
             "fit": round(float(roster["fit"][i]), 4), "expertise": round(float(roster["expertise"][i]), 4),
             "messages_total": int(roster["messages_total"][i]), "satisfaction": round(float(roster["satisfaction"][i]), 4),
+            "last_post_day": int(roster["last_post_day"][i]),
         })
     return rows
 

@@ -46,7 +46,7 @@ class Roster:
     """Everyone who left, and at the end everyone present: flat arrays, one entry per member."""
 
     FIELDS = ("r", "uid", "role", "join_role", "channel", "join_day", "leave_day", "reason", "fit", "expertise",
-              "messages_total", "satisfaction", "kol_by_age")
+              "messages_total", "satisfaction", "kol_by_age", "last_post_day")
 
     def __init__(self) -> None:
         self.parts: dict[str, list[np.ndarray]] = {f: [] for f in self.FIELDS}
@@ -218,7 +218,8 @@ class Batch:
         self.roster.add(r=r, uid=self.uid[r, s], role=self.role[r, s], join_role=self.join_role[r, s], channel=self.channel[r, s],
                         join_day=self.join_day[r, s], leave_day=leave_day, reason=reason, fit=self.fit[r, s],
                         expertise=self.expertise[r, s], messages_total=self.messages_total[r, s],
-                        satisfaction=self.satisfaction[r, s], kol_by_age=self.kol_by_age[r, s])
+                        satisfaction=self.satisfaction[r, s], kol_by_age=self.kol_by_age[r, s],
+                        last_post_day=self.last_post_day[r, s])
 
     def archive_present(self) -> None:
         """At the end: everyone still present joins the roster (leave day -1, no reason)."""

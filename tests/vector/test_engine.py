@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from sim import Params, ParamError, simulate
+from sim.observe import MEMBER_COLUMNS
 from sim.vector import simulate_batch
 
 DAYS = 40
@@ -26,9 +27,7 @@ def test_rows_and_outcomes_have_the_mesa_columns():
     assert list(vec.rows[0]) == list(mesa.rows[0])
     assert set(vec.outcomes) == set(mesa.outcomes)
     assert len(vec.rows) == DAYS + 1 and vec.rows[-1]["day"] == DAYS
-    assert {m["id"] for m in vec.members} and set(vec.members[0]) == {
-        "id", "name", "label", "final_role", "role_history", "join_day", "channel", "leave_day", "leave_reason",
-        "fit", "expertise", "messages_total", "satisfaction"}
+    assert {m["id"] for m in vec.members} and list(vec.members[0]) == list(mesa.member_rows()[0]) == list(MEMBER_COLUMNS)
     assert vec.outcomes["members_ever"] == len(vec.members)
 
 
