@@ -17,7 +17,7 @@ from plotly.subplots import make_subplots
 from analysis.registry import RUN_SUMMARY
 from analysis.stats import rolling_mean
 from dashboards.formatting import fmt_outcome
-from sim import Params, Result
+from sim import Result
 from sim.observe import PHASES, REASONS
 from sim.roles import ROLE_COLORS, ROLES
 
@@ -97,10 +97,9 @@ def _add_phase_bands(fig: go.Figure, rows: list[dict[str, Any]], subplots: bool)
                                showarrow=False, font={"size": 10}, **label_at)
 
 
-def build_figure(result: Result, params: Params | None = None) -> go.Figure:
-    """``params``: the run's; needed when the result has no model (the vector engine)."""
+def build_figure(result: Result) -> go.Figure:
     rows = result.rows
-    p = params if params is not None else result.model.p
+    p = result.params
     days = [r["day"] for r in rows]
     fig = make_subplots(rows=4, cols=1, shared_xaxes=True, vertical_spacing=0.06,
                         subplot_titles=("Members by role (bands: lifecycle phase; ◆ turning points)",
@@ -143,12 +142,11 @@ def build_figure(result: Result, params: Params | None = None) -> go.Figure:
     return fig
 
 
-def build_report(result: Result, params: Params | None = None) -> str:
-    """The whole page as one HTML string (no network needed to view it). ``params``: the run's,
-    needed when the result has no model (a vector-engine run); else the model's own."""
+def build_report(result: Result) -> str:
+    """The whole page as one HTML string (no network needed to view it)."""
     o = result.outcomes
-    p = params if params is not None else result.model.p
-    plot = build_figure(result, p).to_html(full_html=False, include_plotlyjs=True, config={"displaylogo": False})
+    p = result.params
+    plot = build_figure(result).to_html(full_html=False, include_plotlyjs=True, config={"displaylogo": False})
     shown = {oc.key: fmt_outcome(oc, o.get(oc.key)) for oc in RUN_SUMMARY}
     if not o.get("self_operation_reachable", True):
         shown["self_operation_day"] = "not reachable: indicator ③ (paid conversion) needs a paid tier"

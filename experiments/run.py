@@ -81,7 +81,7 @@ def run_once(cfg: DictConfig, out_dir: Path, show_progress: bool, sweeping: bool
         if not sweeping:
             logging.getLogger(__name__).info("engine=vector: no snapshot.pkl (use engine=mesa to continue this "
                                              "group later)")
-        report = _report(result, params) if params.report else None
+        report = _report(result) if params.report else None
         write_run(result, out_dir, OmegaConf.to_yaml(cfg, resolve=True), report, None)
         return result.outcomes
     want_snapshot = params.snapshot if params.snapshot is not None else not sweeping
@@ -95,16 +95,15 @@ def run_once(cfg: DictConfig, out_dir: Path, show_progress: bool, sweeping: bool
     result = simulate_with_progress(params, show_progress, hook)
     if want_snapshot and params.snapshot_day == -1:
         saved.append(snapshot.dumps(result.model))
-    report = _report(result, params) if params.report else None
+    report = _report(result) if params.report else None
     write_run(result, out_dir, OmegaConf.to_yaml(cfg, resolve=True), report, saved[0] if saved else None)
     return result.outcomes
 
 
-def _report(result: Result, params) -> str:
-    """The run's report: the Mesa model's own (final) parameters, else the run's Params."""
+def _report(result: Result) -> str:
     from dashboards.report import build_report
 
-    return build_report(result, params if result.model is None else None)
+    return build_report(result)
 
 
 def _summary(outcomes: dict, out_dir: Path) -> str:
