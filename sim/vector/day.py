@@ -723,10 +723,13 @@ def update_roles(E) -> None:
 
 # -- leaving --------------------------------------------------------------------------------------------
 def let_members_leave(E) -> None:
-    """churn.let_members_leave (satisfaction mode), the zombie purge, the founder's exit."""
+    """churn.let_members_leave (satisfaction or cascade mode), the zombie purge, the founder's exit."""
     T, B, log, R, day = E.T, E.B, E.log, E.B.R, E.day
     c = T.churn
-    live = col(E.running)
+    cascade = c.mode == "cascade"
+    if cascade.any():
+        _cascade(E, np.flatnonzero(cascade & E.running))
+    live = col(E.running & ~cascade)
     audience = B.count()
     u = E.S.uniform(St.churn, (B.N,))
     spammer = B.present & (B.role == SPAMMER) & live
@@ -773,6 +776,17 @@ def let_members_leave(E) -> None:
         rr = np.flatnonzero(rows)
         B.event(rr, day, text, B.burnout_days[rr])
         B.remove(rr, np.zeros(rr.size, np.int64), np.full(rr.size, WHY[why]), day, log, E.F)
+
+
+def _cascade(E, rows: np.ndarray) -> None:
+    """churn._cascade (Garcia et al. 2013): everyone with b·k < c leaves at once, k = present
+    neighbours in the group's (frozen) network; the founder too."""
+    B, c = E.B, E.T.churn
+    present = B.present[rows]
+    k = ((B.W[rows] > 0) & present[:, None, :]).sum(axis=2)
+    leave = present & (c.cascade_benefit[rows, None] * k < c.cascade_cost[rows, None])
+    i, s_ = np.nonzero(leave)
+    B.remove(rows[i], s_, np.full(i.size, WHY["cascade"]), E.day, E.log, E.F)
 
 
 def drift_needs(E) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from sim.network import read_edgelist
 from sim.params import ChurnMode, InitialNetwork, ParamError, Params, apply_change, validate
 from sim.processes.timeline import describe_change
 from sim.vector import day as d
@@ -31,8 +32,6 @@ TIE_MEMORY_LIMIT = float(os.environ.get("VECTOR_TIE_MEMORY_GB", "4")) * 2**30
 _UNSUPPORTED = (
     (lambda p: bool(p.start.snapshot), "start.snapshot"),
     (lambda p: bool(p.start.description), "start.description"),
-    (lambda p: p.network.initial is InitialNetwork.edgelist, "network.initial = edgelist"),
-    (lambda p: p.churn.mode is ChurnMode.cascade, "churn.mode = cascade"),
 )
 
 
@@ -51,7 +50,13 @@ class Engine:
             check_supported(p)
         self.T = ParamTable(params)
         R = self.T.R
-        self.cap = int(self.T.arrivals.cap.max()) + 1  # slot 0 is the founder's for good
+        # Edge-list starts (arrivals._found_from_edgelist): every node is a member on day 0.
+        self.graphs = {r: read_edgelist(p.network.edgelist) for r, p in enumerate(params)
+                       if p.network.initial is InitialNetwork.edgelist}
+        self.labels: dict[int, dict[int, str]] = {}  # community -> member uid -> node label
+        at_start = [self.graphs[r].number_of_nodes() if r in self.graphs else p.seeding.seed_users + 1
+                    for r, p in enumerate(params)]
+        self.cap = max(int(self.T.arrivals.cap.max()), *at_start) + 1  # slot 0 is the founder's for good
         self.N = min(self.cap, 64)
         self.B = Batch(R, self.N)
         self.S = vr.Streams(vr.keys_from_seeds([p.seed for p in params]))
@@ -62,7 +67,7 @@ class Engine:
         self.rows = np.zeros((self.horizon + 1, R, 0))
         self.log = self._new_log()
         setup = [np.random.default_rng(p.seed) for p in params]
-        self.F = LatentNetworks.build(params, self.N, setup)
+        self.F = LatentNetworks.build(params, self.N, setup, at_start)
         self.changes = {}
         for r, p in enumerate(params):
             for ch in p.timeline:
@@ -102,18 +107,23 @@ class Engine:
         tr = d.traits(self, rows, np.full(R, d.SRC["friends"]), np.ones(R), u)
         tr.update(fit=np.ones(R), need=np.ones(R), willingness=np.zeros(R), propensity=np.ones(R),
                   expertise=T.founder.expertise.astype(np.float64))
-        d.create(self, rows, np.zeros(R, np.int64), FOUNDER, np.full(R, CH["seed"]), tr, 1.0)
+        edge = np.isin(rows, list(self.graphs))
+        d.create(self, rows, np.zeros(R, np.int64), FOUNDER, np.where(edge, CH["edgelist"], CH["seed"]), tr, 1.0)
         B.energy = T.founder.energy.astype(np.float64)
         F = self.F
         if F is not None:
             on = np.flatnonzero(F.founder_node >= 0)
             F.join(on, F.founder_node[on], np.zeros(on.size, np.int64))
-        n_seeds = T.seeding.seed_users
+        self._found_from_edgelists()
+        n_seeds = np.where(edge, 0, T.seeding.seed_users)
+        # Threshold-cascade groups keep their day-0 network (network.tie): Garcia et al. (2013).
+        freeze = T.churn.mode == ChurnMode.cascade.value
         kols_first = T.seeding.strategy == "kols_first"
         n_kols = np.where(kols_first, np.round(n_seeds * T.seeding.kol_share), 0).astype(np.int64)
         r = np.repeat(rows, n_seeds)
         i = d.ranks(r, R)
         if not r.size:
+            B.frozen = freeze
             return
         self.grow(int(n_seeds.max()) + 1)
         u = S.uniform_at(St.seed_users, r[:, None], (i + 1)[:, None], np.arange(10)[None, :])
@@ -154,6 +164,43 @@ class Engine:
             other = pick[a, b]
             other = other + (other >= im[a])
             B.tie(rm[a], im[a] + 1, other + 1)
+        B.frozen = freeze
+
+    def _found_from_edgelists(self) -> None:
+        """arrivals._found_from_edgelist: the best-connected node founds the group (slot 0),
+        every other node joins, in label order, as an active member or a lurker; the edges
+        are the group's ties; with latent friends, the members are the founder's neighbourhood
+        there (friends.place_existing)."""
+        if not self.graphs:
+            return
+        T, B, S = self.T, self.B, self.S
+        parts = []
+        for r in sorted(self.graphs):
+            g = self.graphs[r]
+            founder = max(g.nodes, key=lambda n: (g.degree[n], str(n)))
+            order = [founder, *(n for n in sorted(g.nodes, key=str) if n != founder)]
+            slot = {n: i for i, n in enumerate(order)}
+            edges = np.array([(slot[u], slot[v]) for u, v in g.edges], np.int64).reshape(-1, 2)
+            parts.append((r, order, edges))
+        self.grow(max(len(order) for _, order, _ in parts))
+        r = np.concatenate([np.full(len(order) - 1, rr) for rr, order, _ in parts]).astype(np.int64)
+        slots = np.concatenate([np.arange(1, len(order)) for _, order, _ in parts]).astype(np.int64)
+        u = S.uniform_at(St.seed_users, r[:, None], slots[:, None], np.arange(10)[None, :])
+        tr = d.traits(self, r, np.full(r.size, d.SRC["friends"]), np.full(r.size, np.nan), u)
+        role = np.where(u[:, 9] < T.arrivals.active_at_join[r], ACTIVE, LURKER)
+        d.create(self, r, slots, role, np.full(r.size, CH["edgelist"]), tr, T.seeding.initial_satisfaction[r])
+        for rr, order, edges in parts:
+            self.labels[rr] = {int(B.uid[rr, i]): str(n) for i, n in enumerate(order)}
+            B.tie(np.full(len(edges), rr), edges[:, 0], edges[:, 1])
+        F = self.F
+        if F is not None:
+            counts = np.bincount(r, minlength=T.R)
+            on = np.flatnonzero(counts * F.enabled > 0)
+            got_r, node = F.next_recruits(on, counts[on])
+            placed = node >= 0
+            # next_recruits answers per community in row order, as many as asked: the slots in order.
+            want = np.isin(r, on)
+            F.join(got_r[placed], node[placed], slots[want][placed])
 
     # -- a day ------------------------------------------------------------------------------------
     def step(self) -> None:
@@ -213,7 +260,7 @@ class Engine:
             out = outcomes(p, values, roster, self.life, r, int(self.B.people_ever[r]), float(self.B.fit_sum[r]),
                            int(self.B.vips_ever[r]), int(self.B.kol_exits[r]))
             results.append(Result(model=None, rows=LazyRows(values), outcomes=out, events=self._events(r), params=p,
-                                  members=LazyMembers(roster, self.B.roster.role_changes, r)))
+                                  members=LazyMembers(roster, self.B.roster.role_changes, r, self.labels.get(r))))
         return results
 
     def _events(self, r: int) -> list[tuple[int, str]]:

@@ -159,8 +159,11 @@ def outcomes(p, values: np.ndarray, roster: dict[str, np.ndarray], life, r: int,
     return out
 
 
-def members(roster: dict[str, np.ndarray], role_changes, r: int) -> list[dict[str, Any]]:
-    """members.csv rows of community ``r`` (sim.observe.MEMBER_COLUMNS)."""
+def members(roster: dict[str, np.ndarray], role_changes, r: int,
+            labels: dict[int, str] | None = None) -> list[dict[str, Any]]:
+    """members.csv rows of community ``r`` (sim.observe.MEMBER_COLUMNS); ``labels``: uid ->
+    node label of an edge-list start."""
+    labels = labels or {}
     mine = np.flatnonzero(roster["r"] == r)
     history: dict[int, list[tuple[int, int]]] = {}
     for rr, uid, day, role in role_changes:
@@ -173,7 +176,7 @@ def members(roster: dict[str, np.ndarray], role_changes, r: int) -> list[dict[st
         hist = [(int(roster["join_day"][i]), int(roster["join_role"][i])), *history.get(uid, [])]
         leave = int(roster["leave_day"][i])
         rows.append({
-            "id": uid, "name": member_name(uid), "label": "", "final_role": ROLES[int(roster["role"][i])].value,
+            "id": uid, "name": member_name(uid), "label": labels.get(uid, ""), "final_role": ROLES[int(roster["role"][i])].value,
             "role_history": ";".join(f"{d}:{ROLES[ro].value}" for d, ro in hist),
             "join_day": int(roster["join_day"][i]), "channel": CHANNELS[int(roster["channel"][i])],
             "leave_day": "" if leave < 0 else leave,
@@ -188,8 +191,8 @@ def members(roster: dict[str, np.ndarray], role_changes, r: int) -> list[dict[st
 class LazyMembers(Sequence):
     """A run's members.csv rows, built on first access (ensembles rarely read them)."""
 
-    def __init__(self, roster, role_changes, r: int) -> None:
-        self._args = (roster, role_changes, r)
+    def __init__(self, roster, role_changes, r: int, labels: dict[int, str] | None = None) -> None:
+        self._args = (roster, role_changes, r, labels)
         self._rows: list[dict[str, Any]] | None = None
 
     def _all(self) -> list[dict[str, Any]]:

@@ -118,6 +118,7 @@ class Batch:
         self.people_ever = np.zeros(R, np.int64)
         self.fit_sum = np.zeros(R)
         self.kol_exits = np.zeros(R, np.int64)
+        self.frozen = np.zeros(R, bool)  # ties fixed after day 0 (threshold-cascade mode)
 
     # -- who --------------------------------------------------------------------------------
     def is_(self, table: np.ndarray) -> np.ndarray:
@@ -179,7 +180,7 @@ class Batch:
 
     def tie(self, r: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
         """Strengthen (or create) ties a–b, one interaction each (repeated pairs add up)."""
-        keep = a != b
+        keep = (a != b) & ~self.frozen[r]
         r, a, b = r[keep], a[keep], b[keep]
         if not r.size:
             return

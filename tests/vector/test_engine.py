@@ -56,13 +56,9 @@ def test_mixed_horizons_stop_each_run_at_its_own_end():
 
 @pytest.mark.parametrize("key, value, message", [
     ("start__snapshot", "x.pkl", "start.snapshot"),
-    ("churn__mode", "cascade", "churn.mode"),
+    ("start__description", "group.yaml", "start.description"),
 ])
 def test_unsupported_settings_fail_naming_the_key(key, value, message):
-    from sim.params import ChurnMode
-
-    if key == "churn__mode":
-        value = ChurnMode.cascade
     with pytest.raises(ParamError, match=message) as info:
         simulate_batch([_params(0, **{key: value})])
     assert "engine=mesa" in str(info.value)
@@ -95,3 +91,28 @@ def test_the_facts_trace_reads_either_engine():
     people = [m for m in run.members if not m["role_history"].startswith(("0:founder", f"{m['join_day']}:spammer"))]
     assert len(vec["messages_by_member"]) == len(people) > 0
     assert vec["messages_by_member"] == sorted(vec["messages_by_member"], reverse=True)
+
+
+def test_edgelist_cascade_survivors_are_the_k_core(tmp_path):
+    """network.initial=edgelist + churn.mode=cascade on arrays: the group's network is frozen
+    after day 0 and the survivors are exactly the ⌈c/b⌉-core (Garcia et al. 2013), with the
+    members labelled by their nodes. Graphs of several shapes, in one batch."""
+    import math
+
+    from analysis.compose import load_params
+    from analysis.facts import kcore_graphs, kcore_job, kcore_survivors, trace, Run
+
+    graphs = kcore_graphs(6)
+    jobs = [kcore_job(g, b, c, s, tmp_path) for g, b, c, s in graphs]
+    results = simulate_batch([load_params(ov) for ov, _ in jobs])
+    cores = 0
+    for (g, b, c, _), (_, expected), res in zip(graphs, jobs, results):
+        t = trace(res)
+        got = kcore_survivors(Run((), res.outcomes, t["rows"], t))
+        assert got == expected, (g.number_of_nodes(), math.ceil(c / b))
+        assert res.outcomes["members_ever"] == g.number_of_nodes()
+        assert {m["label"] for m in res.members} == {f"n{u}" for u in g.nodes}
+        founder = next(m for m in res.members if m["role_history"].endswith(":founder"))
+        assert founder["label"] == f"n{max(g.nodes, key=lambda n: (g.degree[n], f'n{n}'))}"
+        cores += bool(expected) and len(expected) < g.number_of_nodes()
+    assert cores >= 1 and any(not e for _, e in jobs)  # a partial core and an empty one were checked

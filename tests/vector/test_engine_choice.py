@@ -96,14 +96,16 @@ def test_vector_ensemble_gives_the_mesa_table(tmp_path) -> None:
     assert again[cols].equals(vec[cols])
 
 
-def test_a_run_the_engine_refuses_fails_alone() -> None:
-    """churn.mode=cascade composes (the runner's engine is not the jobs' engine.name) but the
-    vector engine refuses it: its batch raises, and the runner finds that run and keeps the
-    others."""
-    sets = [SHORT, [*SHORT, "churn.mode=cascade"], SHORT]
+def test_a_run_the_engine_refuses_fails_alone(tmp_path) -> None:
+    """A start from a description composes (the runner's engine is not the jobs' engine.name)
+    but the vector engine refuses it: its batch raises, and the runner finds that run and
+    keeps the others."""
+    described = tmp_path / "group.yaml"
+    described.write_text("members:\n  - {role: active, count: 5, tenure_days: 30}\n")
+    sets = [SHORT, [*SHORT, f"start.description={described}"], SHORT]
     table = run_ensemble(sets, seeds=[5], engine="vector", workers=1)
     assert table["status"].tolist() == ["ok", "failed", "ok"], table["error"].tolist()
-    assert "churn.mode" in table.loc[1, "error"] and "engine=mesa" in table.loc[1, "error"]
+    assert "start.description" in table.loc[1, "error"] and "engine=mesa" in table.loc[1, "error"]
     assert table.loc[0, "messages_total"] == table.loc[2, "messages_total"]
 
 
@@ -174,7 +176,6 @@ def test_main_job_with_the_vector_engine_writes_every_file(tmp_path) -> None:
 @pytest.mark.parametrize("setting, fragment", [
     ("snapshot_day=10", "snapshot_day = 10: the vector engine writes no snapshot"),
     ("snapshot=true", "snapshot = true: the vector engine writes no snapshot.pkl"),
-    ("churn.mode=cascade", "churn.mode = cascade: not supported by the vector engine; use engine=mesa"),
 ])
 def test_main_job_vector_refuses_what_it_lacks_before_running(tmp_path, setting, fragment) -> None:
     proc = run_main("engine=vector", setting, "days=30", f"hydra.run.dir={tmp_path / 'x'}", cwd=tmp_path)
