@@ -373,6 +373,7 @@ def pareto(alpha, u) -> np.ndarray:
 
 
 _CATEGORICAL_COUNT_MAX_K = 32  # up to this many categories: compare against the cumsum
+_CATEGORICAL_ONE_PASS_CELLS = 1 << 24  # draws × categories compared in one array, beyond: by category
 
 
 def categorical(weights, u) -> np.ndarray:
@@ -418,8 +419,11 @@ def categorical(weights, u) -> np.ndarray:
             c = np.cumsum(w, axis=-1)
             total = c[..., -1]
             t = u * total
-            for k in range(K):
-                idx += c[..., k] <= t
+            if n_draws * K <= _CATEGORICAL_ONE_PASS_CELLS:
+                idx += np.count_nonzero(c <= t[..., None], axis=-1)  # one pass, not K
+            else:
+                for k in range(K):
+                    idx += c[..., k] <= t
     else:
         # Axes where the draws broadcast over one weights row go last: (rows, draws per row).
         c = np.cumsum(w, axis=-1)

@@ -19,6 +19,7 @@ present.
 from __future__ import annotations
 
 import numpy as np
+from scipy import sparse
 
 from sim.observe import CHANNELS, REASONS
 from sim.roles import ROLE_SPECS, ROLES
@@ -37,9 +38,15 @@ NEVER = -(10**9)  # "long ago" for day stamps (the Mesa model's -10**9)
 
 def scatter_add(target: np.ndarray, index: tuple[np.ndarray, ...], values=1) -> None:
     """``target[index] += values`` with repeated indices adding up (``np.add.at``), through one
-    flat index: numpy's fast path for ``ufunc.at``, several times faster than a tuple index."""
-    if index[0].size:
-        np.add.at(target.reshape(-1), np.ravel_multi_index(index, target.shape), values)
+    flat index and values of the target's own dtype: numpy's fast path for ``ufunc.at``
+    (a Python ``1`` added into the uint16 tie counts took the casting path, ~85× slower)."""
+    if not index[0].size:
+        return
+    values = np.asarray(values)
+    if values.dtype != target.dtype and (np.can_cast(values.dtype, target.dtype, "same_kind")
+                                         or (values.dtype.kind in "biu" and target.dtype.kind in "iu")):
+        values = values.astype(target.dtype)
+    np.add.at(target.reshape(-1), np.ravel_multi_index(index, target.shape), values)
 
 
 class Roster:
@@ -174,8 +181,10 @@ class Batch:
         if not r.size:
             return out
         rows = self.A[r, t, :hi] * x[r, t].astype(np.float32)[:, None]
-        starts = np.flatnonzero(np.r_[True, r[1:] != r[:-1]])
-        out[r[starts], :hi] = np.add.reduceat(rows, starts, axis=0)
+        # Sum each community's speakers' rows: a sparse (R × speakers) indicator times the
+        # gathered rows, ~8× faster than np.add.reduceat over the same rows.
+        by_community = sparse.csr_matrix((np.ones(r.size, np.float32), (r, np.arange(r.size))), shape=(self.R, r.size))
+        out[:, :hi] = by_community @ rows
         return out
 
     def tie(self, r: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
