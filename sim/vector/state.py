@@ -209,12 +209,15 @@ class Batch:
         scatter_add(log.leaves, (r, reason), 1)
         self.kol_exits += np.bincount(r[self.role[r, s] == KOL], minlength=self.R)
         self._archive(r, s, np.full(r.size, day), reason)
-        # Neighbours lose the weight they had with the leaver (the lost-ties hazard).
-        np.subtract.at(self.tie_weight_now, r, self.W[r, :, s].astype(np.float64))
+        # Neighbours lose the weight they had with the leaver (the lost-ties hazard). Ties are
+        # symmetric, so the leaver's column is read from its row (contiguous), and only the
+        # column cells of actual ties are cleared: O(leavers × slots + ties), no strided sweep.
+        i, j = np.nonzero(self.A[r, s, :])
+        scatter_add(self.tie_weight_now, (r[i], j), -self.W[r[i], s[i], j].astype(np.float64))
+        self.W[r[i], j, s[i]] = 0
+        self.A[r[i], j, s[i]] = 0
         self.W[r, s, :] = 0
-        self.W[r, :, s] = 0
         self.A[r, s, :] = 0
-        self.A[r, :, s] = 0
         if friends is not None:
             fr, _, fs = friends.leave(r, s)
             self.friend_left_day[fr, fs] = day
