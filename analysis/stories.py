@@ -186,11 +186,6 @@ KNOWN_STORY_GAPS: dict[str, str] = {
         "seeds, Mesa 82% over 100: the engines agree, Fisher p = 0.88), right at the target, so a 30-seed sample "
         "lands on either side. Fix: a decline that ends — the late, slow decline of a group that lost its "
         "founder's content keeps a few posting members past day 730 in a fifth of runs."),
-    "brute_force_promotion": (
-        "77% on seeds 1000-1029 (2026-12-03, vector engine; Mesa 70% on the same seeds): the original core goes "
-        "silent in every run, but the group hits the cap of 500 in only 70-77% of runs on either engine (10 seeds "
-        "said 8/10 on the Mesa engine). Fix: calibrate the scenario's promotion so that the cap is reached, as "
-        "the seed describes."),
     "founder_burnout": (
         "27% on seeds 1000-1029 (vector engine, 2026-12-03; 5/10 on the Mesa engine, 2026-12-01): the founder burns out and leaves in every run, but the group outlives the founder by "
         "more than 120 days in most of them — word of mouth and tie talk now keep a star's members talking to "
