@@ -1,7 +1,7 @@
 """The vector engine against the Mesa engine: one run, batches, one large group, a sweep.
 
     python benchmarks/bench_vector.py [--device cpu|cuda] [--batches 10,100,300]
-                                      [--scale 1000,10000,100000] [--sweep-runs 200]
+                                      [--scale 1000,10000,100000] [--sweep-runs 1000]
                                       [--mesa-sweep-runs 20] [--days 365] [--timeout 150]
                                       [--out benchmarks/bench_vector.md]
 
@@ -19,7 +19,8 @@ Prints one markdown table per part and writes them all to ``--out``:
     size that fails or runs past ``--timeout`` is reported as such;
 (d) sweep throughput: the ad_policy preset's five arms × seeds (``--sweep-runs`` runs) through
     the ensemble runner (analysis/ensemble.py, ``$ENSEMBLE_WORKERS`` or one worker per core)
-    in runs per minute; the Mesa engine runs a subset (``--mesa-sweep-runs``) and its rate is
+    in runs per minute and member-days per second on all workers; the Mesa engine runs a
+    subset (``--mesa-sweep-runs``) and its rate is
     scaled to the same count (said in the table).
 
 Every measurement runs in a fresh process, after a small warm-up run (imports), and is
@@ -200,13 +201,15 @@ def part_scale(args) -> str:
 def part_sweep(args) -> str:
     code = ("import json, sys, time; sys.path.insert(0, %r)\n"
             "from analysis.ensemble import run_ensemble, default_workers\n"
+            "def member_days(result): return {'member_days': sum(r['members'] for r in result.rows)}\n"
             "a = json.loads(sys.argv[1]); t = time.perf_counter()\n"
             "tab = run_ensemble([[f'+experiment/arms/ad_policy={arm}', f'days={a[\"days\"]}'] for arm in a['arms']],"
-            " seeds=range(a['seeds']), engine=a['engine'], device=a['device'])\n"
+            " seeds=range(a['seeds']), engine=a['engine'], device=a['device'], measure=member_days)\n"
             "print(json.dumps({'seconds': time.perf_counter() - t, 'runs': len(tab), "
+            "'member_days': int(tab['member_days'].sum()), "
             "'ok': int((tab['status'] == 'ok').sum()), 'workers': default_workers()}))\n") % str(ROOT)
-    rows = ["| engine | runs simulated | workers | seconds | runs/minute | failed | note |",
-            "|---|---:|---:|---:|---:|---:|---|"]
+    rows = ["| engine | runs simulated | workers | seconds | runs/minute | member-days/s | failed | note |",
+            "|---|---:|---:|---:|---:|---:|---:|---|"]
     arms = len(AD_POLICY_ARMS)
     for engine, runs in (("vector", args.sweep_runs), ("mesa", args.mesa_sweep_runs)):
         seeds = max(1, math.ceil(runs / arms))
@@ -220,14 +223,14 @@ def part_sweep(args) -> str:
         except subprocess.TimeoutExpired:
             r = {"error": f"timed out after {args.timeout * 2:g} s"}
         if "error" in r:
-            rows.append(f"| {engine} | {seeds * arms} | | {r['error']} | | | |")
+            rows.append(f"| {engine} | {seeds * arms} | | {r['error']} | | | | |")
             continue
         rate = r["runs"] / r["seconds"] * 60
         note = ("" if engine == "vector" else
                 f"a subset: {r['runs']} runs; at this rate {args.sweep_runs} runs take "
                 f"{_fmt(args.sweep_runs / rate, 1)} min")
         rows.append(f"| {engine} | {r['runs']} | {r['workers']} | {_fmt(r['seconds'])} | {_fmt(rate, 1)} | "
-                    f"{r['runs'] - r['ok']} | {note} |")
+                    f"{_fmt(r['member_days'] / r['seconds'], 0)} | {r['runs'] - r['ok']} | {note} |")
     return (f"### (d) Sweep throughput: ad_policy's {arms} arms × seeds, {args.days} days, through run_ensemble\n\n"
             + "\n".join(rows) + "\n\nWall time includes composing each run's configuration and the workers' start.\n")
 
@@ -240,7 +243,7 @@ def main() -> None:
                     help="batch sizes for (b), comma-separated (1000 takes ~5 min on a 2-core CPU; on a GPU try "
                          "10,100,1000,10000)")
     ap.add_argument("--scale", default="1000,10000,100000", help="group caps for (c), comma-separated")
-    ap.add_argument("--sweep-runs", type=int, default=200, help="runs of the vector sweep in (d)")
+    ap.add_argument("--sweep-runs", type=int, default=1000, help="runs of the vector sweep in (d)")
     ap.add_argument("--mesa-sweep-runs", type=int, default=20, help="runs of the Mesa subset in (d)")
     ap.add_argument("--timeout", type=float, default=150, help="seconds before one measurement is given up")
     ap.add_argument("--parts", default="abcd", help="which parts to run, e.g. 'ab'")
