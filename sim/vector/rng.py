@@ -20,6 +20,7 @@ function of its counter, and one uniform per draw keeps the stream layout simple
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -95,6 +96,14 @@ def _index_words(idx: np.ndarray) -> np.ndarray:
     return _mix_(w)
 
 
+@functools.lru_cache(maxsize=64)
+def _range_words(n: int) -> np.ndarray:
+    """``_index_words(arange(n))``, computed once per width (read-only)."""
+    w = _index_words(np.arange(n, dtype=np.int64))
+    w.flags.writeable = False
+    return w
+
+
 def _as_keys(keys) -> np.ndarray:
     """(R,) uint64 from uint64/int64 arrays or Python ints (negative ints wrap mod 2**64)."""
     arr = np.asarray(keys)
@@ -168,11 +177,9 @@ class Streams:
         """
         shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
         h = self._base(stream)
-        with np.errstate(over="ignore"):
-            for n in shape:
-                words = _index_words(np.arange(n, dtype=np.int64))
-                h = h[..., None] + words  # new (R, ..., n) array
-                _mix_(h)
+        for n in shape:
+            h = h[..., None] + _range_words(int(n))  # new (R, ..., n) array
+            _mix_(h)
         return _to_uniform(h)
 
     def uniform_at(self, stream: int, rows: np.ndarray, *index: np.ndarray) -> np.ndarray:
@@ -184,12 +191,11 @@ class Streams:
         """
         arrays = np.broadcast_arrays(np.asarray(rows, dtype=np.int64), *(np.asarray(i) for i in index))
         h = self._base(stream, arrays[0].ravel()).reshape(arrays[0].shape)
-        with np.errstate(over="ignore"):
-            for idx in arrays[1:]:
-                if idx.dtype.kind not in "iu" or np.any(idx < 0):
-                    raise ValueError("uniform_at: indices must be nonnegative integers")
-                h = h + _index_words(idx)
-                _mix_(h)
+        for idx in arrays[1:]:
+            if idx.dtype.kind not in "iu" or np.any(idx < 0):
+                raise ValueError("uniform_at: indices must be nonnegative integers")
+            h = h + _index_words(idx)
+            _mix_(h)
         return _to_uniform(h)
 
     def subset(self, rows: np.ndarray) -> Streams:
