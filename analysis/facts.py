@@ -70,14 +70,24 @@ def first_role(member: dict[str, Any]) -> str:
     return member["role_history"].split(";")[0].split(":", 1)[1]
 
 
+def founder_of(members: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The founder's members.csv row (None for a group started without one)."""
+    return next((m for m in members if first_role(m) == "founder"), None)
+
+
+def founder_leave_day(founder: dict[str, Any] | None) -> int | None:
+    """The day the founder left, None while still in (or without a founder)."""
+    return founder["leave_day"] if founder and founder["leave_day"] != "" else None
+
+
 def trace(result) -> dict[str, Any]:
     """The per-run measurement every fact shares (runs in the ensemble's worker), read from
     the run's member rows so it is the same on either engine."""
     members = list(result.member_rows())
-    founder = next((m for m in members if first_role(m) == "founder"), None)
+    founder = founder_of(members)
     return {
         "rows": [{k: r.get(k) for k in ROW_KEYS} for r in result.rows],
-        "founder_leave_day": (founder["leave_day"] if founder["leave_day"] != "" else None) if founder else None,
+        "founder_leave_day": founder_leave_day(founder),
         "survivor_labels": sorted(m["label"] for m in members if m["leave_day"] == ""),
         "messages_by_member": sorted((m["messages_total"] for m in members if m is not founder
                                       and first_role(m) != "spammer"), reverse=True),

@@ -22,7 +22,7 @@ import pandas as pd
 
 from analysis.ensemble import ok_runs, run_ensemble
 from analysis.facts import Run as FactRun
-from analysis.facts import first_role, kol_story
+from analysis.facts import first_role, founder_leave_day, founder_of, kol_story
 from analysis.stats import rolling_mean
 from sim.processes.lifecycle import TERMINAL
 
@@ -41,7 +41,7 @@ def story_trace(result) -> dict[str, Any]:
     from the run's rows, events, member rows and parameters, so it is the same on either engine."""
     p = result.params
     members = list(result.member_rows())
-    founder = next((m for m in members if first_role(m) == "founder"), None)
+    founder = founder_of(members)
     end = int(result.rows[-1]["day"])
     start = p.arrivals.promotion_start_day if p.arrivals.promotion_per_day else None
     core = [m for m in members if m is not founder and first_role(m) != "spammer"
@@ -49,7 +49,7 @@ def story_trace(result) -> dict[str, Any]:
     return {
         "rows": [{k: r.get(k) for k in ROW_KEYS} for r in result.rows],
         "events": [text for _, text in result.events],
-        "founder_leave_day": (founder["leave_day"] if founder["leave_day"] != "" else None) if founder else None,
+        "founder_leave_day": founder_leave_day(founder),
         "founder_burnt_out": any("burnt out" in text for _, text in result.events),
         "core_size": len(core),
         "core_silent_share": (sum(end - m["last_post_day"] >= SILENT_DAYS for m in core) / len(core)) if core else None,

@@ -98,3 +98,9 @@ def read_edgelist(path: str | Path) -> nx.Graph:
     if g.number_of_nodes() == 0:
         raise EdgeListError(f"{where}: no edges (empty, or only comments)")
     return g
+
+
+def edgelist_founder(g: nx.Graph):
+    """The node of a user's network that founds the group: the best connected (ties broken by
+    the larger label, so the choice does not depend on the file's order). Both engines use it."""
+    return max(g.nodes, key=lambda n: (g.degree[n], str(n)))

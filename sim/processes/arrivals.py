@@ -120,7 +120,7 @@ def _recruit_node(model: CommunityModel, source: str, taken) -> int:
 def _found_from_edgelist(model: CommunityModel) -> None:
     """Every node of the user's network becomes a member; the best-connected node founds it."""
     g = network.read_edgelist(model.p.network.edgelist)
-    founder_label = max(g.nodes, key=lambda n: (g.degree[n], str(n)))
+    founder_label = network.edgelist_founder(g)
     by_label = {}
     for label in sorted(g.nodes, key=str):
         if label == founder_label:

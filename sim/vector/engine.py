@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from sim.network import read_edgelist
+from sim.network import edgelist_founder, read_edgelist
 from sim.params import ChurnMode, InitialNetwork, ParamError, Params, apply_change, validate
 from sim.processes.timeline import describe_change
 from sim.vector import day as d
@@ -116,14 +116,11 @@ class Engine:
             F.join(on, F.founder_node[on], np.zeros(on.size, np.int64))
         self._found_from_edgelists()
         n_seeds = np.where(edge, 0, T.seeding.seed_users)
-        # Threshold-cascade groups keep their day-0 network (network.tie): Garcia et al. (2013).
-        freeze = T.churn.mode == ChurnMode.cascade.value
         kols_first = T.seeding.strategy == "kols_first"
         n_kols = np.where(kols_first, np.round(n_seeds * T.seeding.kol_share), 0).astype(np.int64)
         r = np.repeat(rows, n_seeds)
         i = d.ranks(r, R)
         if not r.size:
-            B.frozen = freeze
             return
         self.grow(int(n_seeds.max()) + 1)
         u = S.uniform_at(St.seed_users, r[:, None], (i + 1)[:, None], np.arange(10)[None, :])
@@ -164,7 +161,6 @@ class Engine:
             other = pick[a, b]
             other = other + (other >= im[a])
             B.tie(rm[a], im[a] + 1, other + 1)
-        B.frozen = freeze
 
     def _found_from_edgelists(self) -> None:
         """arrivals._found_from_edgelist: the best-connected node founds the group (slot 0),
@@ -177,7 +173,7 @@ class Engine:
         parts = []
         for r in sorted(self.graphs):
             g = self.graphs[r]
-            founder = max(g.nodes, key=lambda n: (g.degree[n], str(n)))
+            founder = edgelist_founder(g)
             order = [founder, *(n for n in sorted(g.nodes, key=str) if n != founder)]
             slot = {n: i for i, n in enumerate(order)}
             edges = np.array([(slot[u], slot[v]) for u, v in g.edges], np.int64).reshape(-1, 2)
@@ -246,6 +242,8 @@ class Engine:
         from sim import Result
 
         self.found()
+        # Threshold-cascade groups keep their day-0 network (network.tie): Garcia et al. (2013).
+        self.B.frozen = self.T.churn.mode == ChurnMode.cascade.value
         d.account(self)
         self.life.update(self)
         self._record()
