@@ -535,12 +535,18 @@ def tie_replies(E) -> None:
     if not r.size:
         return
     k = n[r, m]
-    hi = B.occupied()
-    weights = B.A[r, m, :hi] * heard[r, :hi]
     which = np.repeat(np.arange(r.size), k)
     j = ranks(which, r.size)
     rr, mm = r[which], m[which]
-    author = vr.categorical(weights[which], E.S.uniform_at(St.tie_pick, rr, mm, j))
+    # Each reply picks one of the replier's ties in proportion to what it said (its matrix
+    # row, zeros left out): the replier's run of ties, once per reply.
+    i, other, _, _ = B.ties.of(r, m)
+    deg = np.bincount(i, minlength=r.size)
+    first = np.concatenate(([0], np.cumsum(deg)[:-1]))
+    n_ties = deg[which]
+    at = np.repeat(first[which] - np.concatenate(([0], np.cumsum(n_ties)[:-1])), n_ties) + np.arange(n_ties.sum())
+    pick = vr.categorical_runs(heard[r[i[at]], other[at]], n_ties, E.S.uniform_at(St.tie_pick, rr, mm, j))
+    author = other[first[which] + pick]
     B.tie(rr, author, mm)
     B.notified_day[rr, author] = E.day
     B.messages_today[r, m] += k
@@ -686,8 +692,7 @@ def update_roles(E) -> None:
     quits = kol & (B.kol_unhappy_days >= col(rl.kol_patience_days * (1.0 + rl.kol_incentive_patience * rl.kol_incentive)))
     if quits.any():
         qr, qs = np.nonzero(quits)
-        shocked = B.A[qr, qs, :] > 0
-        i, t = np.nonzero(shocked)
+        i, t, _, _ = B.ties.of(qr, qs)
         scatter_add(B.satisfaction, (qr[i], t), -rl.kol_exit_shock[qr[i]])
         B.satisfaction[qr[i], t] = np.maximum(0.0, B.satisfaction[qr[i], t])
         B.kol_shock_day[qr[i], t] = day
@@ -783,7 +788,7 @@ def _cascade(E, rows: np.ndarray) -> None:
     neighbours in the group's (frozen) network; the founder too."""
     B, c = E.B, E.T.churn
     present = B.present[rows]
-    k = ((B.W[rows] > 0) & present[:, None, :]).sum(axis=2)
+    k = B.ties.degree(rows, B.present)
     leave = present & (c.cascade_benefit[rows, None] * k < c.cascade_cost[rows, None])
     i, s_ = np.nonzero(leave)
     B.remove(rows[i], s_, np.full(i.size, WHY["cascade"]), E.day, E.log, E.F)

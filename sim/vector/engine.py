@@ -8,7 +8,6 @@ seed (``sim/vector/rng.py``), so a run's result does not depend on its batch.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 
 import numpy as np
@@ -24,10 +23,6 @@ from sim.vector.observe import LazyMembers, LazyRows, outcomes, record
 from sim.vector.params import ParamTable
 from sim.vector.state import ACTIVE, CH, FOUNDER, KOL, LURKER, REASONS, Batch
 from sim.vector.streams import St
-
-#: Most memory the dense tie matrices of one batch may take (bytes): beyond it a run stops with
-#: a clear error rather than swapping. A 500-member community takes 1.5 MB.
-TIE_MEMORY_LIMIT = float(os.environ.get("VECTOR_TIE_MEMORY_GB", "4")) * 2**30
 
 _UNSUPPORTED = (
     (lambda p: bool(p.start.snapshot), "start.snapshot"),
@@ -58,7 +53,7 @@ class Engine:
                     for r, p in enumerate(params)]
         self.cap = max(int(self.T.arrivals.cap.max()), *at_start) + 1  # slot 0 is the founder's for good
         self.N = min(self.cap, 64)
-        self.B = Batch(R, self.N)
+        self.B = Batch(R, self.N, self.cap)
         self.S = vr.Streams(vr.keys_from_seeds([p.seed for p in params]))
         self.day = 0
         self.running = np.ones(R, bool)
@@ -79,12 +74,6 @@ class Engine:
         if needed <= self.N:
             return
         n = min(self.cap, max(needed, 2 * self.N))
-        tie_bytes = self.T.R * n * n * (2 + 4)  # W (uint16) + A (float32)
-        if tie_bytes > TIE_MEMORY_LIMIT:
-            raise MemoryError(
-                f"the vector engine's dense ties would need {tie_bytes / 2**30:.1f} GiB for {self.T.R} "
-                f"communities of {n} slots (limit {TIE_MEMORY_LIMIT / 2**30:.0f} GiB, $VECTOR_TIE_MEMORY_GB): "
-                "use smaller batches, or engine=mesa for groups this large")
         self.B.grow(n)
         if self.F is not None:
             self.F.grow(n)

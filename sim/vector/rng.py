@@ -452,3 +452,29 @@ def categorical(weights, u) -> np.ndarray:
         idx[over] = last
     idx[~(tot > 0)] = -1
     return idx
+
+
+def categorical_runs(weights, lengths, u) -> np.ndarray:
+    """:func:`categorical` for ragged rows: ``weights`` is the rows one after another (flat), row
+    ``d`` has ``lengths[d]`` categories and draws once with ``u[d]``. Returns the index within
+    each row, -1 for a row whose weights are all zero. With whole-number weights (message
+    counts) the sums are exact, so this gives the index ``categorical`` gives on the same rows
+    padded with zero-weight categories; otherwise it may differ by rounding."""
+    w = np.asarray(weights, dtype=np.float64)
+    n = np.asarray(lengths, dtype=np.int64)
+    starts = np.concatenate(([0], np.cumsum(n)[:-1])) if n.size else n
+    row = np.repeat(np.arange(n.size), n)
+    c = np.cumsum(w)
+    before = np.where(starts > 0, c[np.maximum(starts - 1, 0)] if c.size else 0.0, 0.0)
+    local = c - before[row]
+    total = np.where(n > 0, local[np.maximum(starts + n - 1, 0)] if c.size else 0.0, 0.0)
+    t = np.asarray(u, dtype=np.float64) * total
+    idx = np.bincount(row, weights=local <= t[row], minlength=n.size).astype(np.int64)
+    over = idx >= n
+    if over.any():  # u * total rounded up to total: take the last positive category
+        pos = np.arange(row.size) - starts[row]
+        last = np.full(n.size, -1, np.int64)
+        np.maximum.at(last, row[w > 0], pos[w > 0])
+        idx[over] = last[over]
+    idx[~(total > 0)] = -1
+    return idx

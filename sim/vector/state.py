@@ -7,9 +7,8 @@ integer code (:data:`FOUNDER` … :data:`VIP`, the order of ``sim.roles.ROLES``)
 does is the boolean tables :data:`PERSON`, :data:`TALKER`, :data:`READS` (``sim.roles.ROLE_SPECS``).
 The founder always sits in slot 0.
 
-Ties among members are a dense ``(R, N, N)`` matrix of interaction counts ``W`` (uint16) and
-its 0/1 pattern ``A`` (float32, for the matrix-vector products "messages of my ties"): a
-500-member community costs 0.75 MB, so a CPU batch of 256 communities stays under 200 MB.
+Ties among members are one sorted edge table for the whole batch (:class:`sim.vector.ties.Ties`):
+they are sparse, so memory grows with the ties, not with the square of the slots.
 
 Per-member history the outputs need (``members.csv``, top-20 % share, KOL retention) is
 written to :class:`Roster` when a member leaves and at the end: the arrays hold only who is
@@ -19,10 +18,10 @@ present.
 from __future__ import annotations
 
 import numpy as np
-from scipy import sparse
 
 from sim.observe import CHANNELS, REASONS
 from sim.roles import ROLE_SPECS, ROLES
+from sim.vector.ties import Ties
 
 FOUNDER, KOL, ACTIVE, LURKER, SPAMMER, VIP = range(6)
 assert [r.value for r in ROLES] == ["founder", "kol", "active", "lurker", "spammer", "vip"]
@@ -70,7 +69,8 @@ class Roster:
 class Batch:
     """Arrays of a batch of communities; see the module docstring."""
 
-    def __init__(self, R: int, N: int) -> None:
+    def __init__(self, R: int, N: int, M: int) -> None:
+        """R communities, N slots each for now, at most M slots ever (the largest cap + 1)."""
         self.R, self.N = R, N
         z = lambda dtype=np.float64, fill=0: np.full((R, N), fill, dtype=dtype)  # noqa: E731
         self.present = z(bool, False)
@@ -104,8 +104,7 @@ class Batch:
         self.read_ok = z(bool, False)
         self.read_gain = z()
         self.read_worst = z(np.int8, WHY["bored"])
-        self.W = np.zeros((R, N, N), dtype=np.uint16)
-        self.A = np.zeros((R, N, N), dtype=np.float32)
+        self.ties = Ties(R, M)
         # The founder (slot 0) and the community.
         self.energy = np.zeros(R)
         self.burnt_out = np.zeros(R, bool)
@@ -162,30 +161,10 @@ class Batch:
                 setattr(self, name, np.pad(value, widths))
         self.N = n
 
-    def occupied(self) -> int:
-        """Slots in use in some community: newcomers take the lowest free slots, so slots beyond
-        this are empty everywhere and dense tie work can stop there."""
-        used = np.flatnonzero(self.present.any(axis=0))
-        return int(used[-1]) + 1 if used.size else 1
-
     # -- ties (sim/network.py) ------------------------------------------------------------------
     def ties_times(self, x: np.ndarray) -> np.ndarray:
-        """Per member, the sum of ``x`` over their present ties: (R, N) float64.
-
-        ``x`` is what members said (nonzero for the day's speakers only), and ties are
-        symmetric, so the sum is gathered from the speakers' rows of ``A``: O(speakers × slots)
-        memory traffic instead of O(slots²) for the full matrix-vector product."""
-        hi = self.occupied()
-        out = np.zeros((self.R, self.N))
-        r, t = np.nonzero(x[:, :hi])
-        if not r.size:
-            return out
-        rows = self.A[r, t, :hi] * x[r, t].astype(np.float32)[:, None]
-        # Sum each community's speakers' rows: a sparse (R × speakers) indicator times the
-        # gathered rows, ~8× faster than np.add.reduceat over the same rows.
-        by_community = sparse.csr_matrix((np.ones(r.size, np.float32), (r, np.arange(r.size))), shape=(self.R, r.size))
-        out[:, :hi] = by_community @ rows
-        return out
+        """Per member, the sum of ``x`` over their present ties: (R, N) float64."""
+        return self.ties.times(x)
 
     def tie(self, r: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
         """Strengthen (or create) ties a–b, one interaction each (repeated pairs add up)."""
@@ -193,9 +172,7 @@ class Batch:
         r, a, b = r[keep], a[keep], b[keep]
         if not r.size:
             return
-        scatter_add(self.W, (np.concatenate([r, r]), np.concatenate([a, b]), np.concatenate([b, a])))
-        self.A[r, a, b] = 1.0
-        self.A[r, b, a] = 1.0
+        self.ties.add(r, a, b)
         ends = (np.concatenate([r, r]), np.concatenate([a, b]))
         scatter_add(self.tie_weight_ever, ends, 1.0)
         scatter_add(self.tie_weight_now, ends, 1.0)
@@ -209,15 +186,9 @@ class Batch:
         scatter_add(log.leaves, (r, reason), 1)
         self.kol_exits += np.bincount(r[self.role[r, s] == KOL], minlength=self.R)
         self._archive(r, s, np.full(r.size, day), reason)
-        # Neighbours lose the weight they had with the leaver (the lost-ties hazard). Ties are
-        # symmetric, so the leaver's column is read from its row (contiguous), and only the
-        # column cells of actual ties are cleared: O(leavers × slots + ties), no strided sweep.
-        i, j = np.nonzero(self.A[r, s, :])
-        scatter_add(self.tie_weight_now, (r[i], j), -self.W[r[i], s[i], j].astype(np.float64))
-        self.W[r[i], j, s[i]] = 0
-        self.A[r[i], j, s[i]] = 0
-        self.W[r, s, :] = 0
-        self.A[r, s, :] = 0
+        # Neighbours lose the weight they had with the leaver (the lost-ties hazard).
+        nr, j, w = self.ties.drop(r, s)
+        scatter_add(self.tie_weight_now, (nr, j), -w.astype(np.float64))
         if friends is not None:
             fr, _, fs = friends.leave(r, s)
             self.friend_left_day[fr, fs] = day

@@ -1,0 +1,103 @@
+"""Ties among the members of R communities (``sim/network.py``) as one sorted edge table.
+
+Ties are sparse: a 10,000-member group holds ~20,000 tie ends, most of them the founder's star
+(measured on the benchmark's open group), while a dense ``(R, N, N)`` matrix grows with the
+square of the slots (60 GB for one 100,000-member group). So every tie is stored twice, once
+from each end, under the key ``(r·M + a)·M + b`` in one sorted ``int64`` array, with the number
+of interactions it carried in ``w``. A member's ties are then one contiguous run, found by two
+binary searches, in the order of the other end's slot. ``M`` is the largest slot count the
+batch can reach, fixed when the batch starts, so widening the batch re-keys nothing.
+
+Every operation works on the whole batch at once (flat arrays with a member index), and gives
+exactly the numbers of the dense matrix it replaced: sums of whole message counts are exact in
+any order, and a member's ties come in slot order as a matrix row does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _starts(lengths: np.ndarray) -> np.ndarray:
+    """Start of each run in a flat concatenation of runs of these lengths."""
+    return np.concatenate(([0], np.cumsum(lengths)[:-1])) if lengths.size else lengths
+
+
+class Ties:
+    """The ties of a batch: ``keys`` (sorted, both directions) and ``w`` (interactions)."""
+
+    def __init__(self, R: int, M: int) -> None:
+        if R * M * M >= 2**63:
+            raise ValueError(f"ties: {R} communities of {M} slots overflow the int64 tie keys")
+        self.R, self.M = R, M
+        self.keys = np.zeros(0, np.int64)
+        self.w = np.zeros(0, np.int64)
+
+    def __len__(self) -> int:
+        """Tie ends stored (twice the number of ties)."""
+        return int(self.keys.size)
+
+    def _key(self, r: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return (r.astype(np.int64) * self.M + a) * self.M + b
+
+    # -- writing ------------------------------------------------------------------------------------
+    def add(self, r: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
+        """One interaction on each tie a–b of community r (a ≠ b): repeated pairs add up, new
+        pairs become ties."""
+        k, n = np.unique(np.concatenate([self._key(r, a, b), self._key(r, b, a)]), return_counts=True)
+        pos = np.searchsorted(self.keys, k)
+        old = pos < self.keys.size
+        old[old] = self.keys[pos[old]] == k[old]
+        self.w[pos[old]] += n[old]  # keys are unique, so no index repeats
+        new = ~old
+        self.keys = np.insert(self.keys, pos[new], k[new])
+        self.w = np.insert(self.w, pos[new], n[new])
+
+    def drop(self, r: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Remove every tie of the members (r, s), from both ends. Returns the other ends
+        (community, slot) and the interactions each tie carried, read before removing any."""
+        i, j, w, pos = self.of(r, s)
+        back = np.searchsorted(self.keys, self._key(r[i], j, s[i]))  # the same ties, seen from j
+        keep = np.ones(self.keys.size, bool)
+        keep[pos] = False
+        keep[back] = False
+        self.keys, self.w = self.keys[keep], self.w[keep]
+        return r[i], j, w
+
+    # -- reading ------------------------------------------------------------------------------------
+    def of(self, r: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The ties of members (r, s): for each tie, the index ``i`` of its member in (r, s), the
+        other end's slot ``j``, its interactions ``w`` and its position in the table. Grouped by
+        ``i`` in the order given, and by ``j`` ascending within a member."""
+        base = self._key(np.asarray(r), np.asarray(s), 0)
+        lo = np.searchsorted(self.keys, base)
+        n = np.searchsorted(self.keys, base + self.M) - lo
+        i = np.repeat(np.arange(n.size), n)
+        pos = np.repeat(lo - _starts(n), n) + np.arange(i.size)
+        return i, self.keys[pos] - base[i], self.w[pos], pos
+
+    def times(self, x: np.ndarray) -> np.ndarray:
+        """Per member, the sum of ``x`` (R, N) over their ties: (R, N) float64. ``x`` is what
+        members said (nonzero for the day's speakers only) and ties are symmetric, so the sum is
+        spread from the speakers' ties: O(the speakers' ties)."""
+        R, N = x.shape
+        r, t = np.nonzero(x)
+        i, j, _, _ = self.of(r, t)
+        flat = np.bincount(r[i] * N + j, weights=x[r, t][i].astype(np.float64), minlength=R * N)
+        return flat.reshape(R, N)
+
+    def degree(self, rows: np.ndarray, present: np.ndarray) -> np.ndarray:
+        """Ties to present members, per member of the communities ``rows``: (len(rows), N)."""
+        N = present.shape[1]
+        out = np.zeros((rows.size, N), np.int64)
+        if not rows.size or not self.keys.size:
+            return out
+        r = self.keys // (self.M * self.M)
+        where = np.full(self.R, -1)
+        where[rows] = np.arange(rows.size)
+        take = where[r] >= 0
+        k, r = self.keys[take], r[take]
+        a, b = (k // self.M) % self.M, k % self.M
+        hit = present[r, b]
+        np.add.at(out, (where[r[hit]], a[hit]), 1)
+        return out
