@@ -398,3 +398,26 @@ def test_categorical_search_path_equals_counting_and_broadcasts():
     # Draw axes before the weights' axes: weights (100,) shared, u (20, 300).
     xs = rng.categorical(w[0, 0], u)
     np.testing.assert_array_equal(xs, (c[0, 0] <= u[..., None] * c[0, 0, -1]).sum(axis=-1))
+
+
+def test_categorical_runs_equals_categorical_on_padded_rows():
+    """Ragged rows (a member's ties) give the index ``categorical`` gives on the same rows padded
+    with zeros, for whole-number weights (message counts), including empty and all-zero rows
+    and u at the top of its range."""
+    g = np.random.default_rng(4)
+    n = g.integers(0, 12, 400)
+    n[:3] = [0, 5, 1]
+    w = g.integers(0, 4, n.sum()).astype(float)
+    u = _streams().uniform(52, (20,)).ravel()[:400]
+    u[7] = rng._to_uniform(np.array([2**64 - 1], dtype=np.uint64))[0]
+    padded = np.zeros((n.size, max(n.max(), 1)))
+    starts = np.concatenate(([0], np.cumsum(n)[:-1]))
+    for d in range(n.size):
+        padded[d, : n[d]] = w[starts[d]: starts[d] + n[d]]
+    np.testing.assert_array_equal(rng.categorical_runs(w, n, u), rng.categorical(padded, u))
+    assert rng.categorical_runs(w, n, u)[0] == -1  # an empty row
+    assert rng.categorical_runs(np.zeros(0), np.zeros(0, np.int64), np.zeros(0)).size == 0
+    # u * total exactly on a cumulative sum goes to the next category, as in categorical.
+    K = 8
+    np.testing.assert_array_equal(rng.categorical_runs(np.ones(K * (K - 1)), np.full(K - 1, K), np.arange(1, K) / K),
+                                  np.arange(1, K))
