@@ -133,22 +133,34 @@ def recruit_source(T) -> np.ndarray:
     return np.array([_STRATEGY_SOURCE[s] for s in T.seeding.strategy])
 
 
+def candidate_fit(E, r, source, fit, u) -> np.ndarray:
+    """The fit of candidates in communities r from ``source`` codes: ``fit`` where given, drawn
+    from the source where NaN (with ``u[:, 0]``). Drawn before the entry threshold, which reads it."""
+    t = E.T.traits
+    fit = np.array(fit, dtype=np.float64)
+    draw = np.isnan(fit)
+    if draw.any():
+        fit_means = np.stack([t.kols_fit, t.friends_fit, t.random_fit, t.paid_ads_fit, t.spam_fit], axis=1)
+        rd = r[draw]
+        fit[draw] = beta_mean(fit_means[rd, source[draw]], t.concentration[rd], u[draw, 0])
+    return fit
+
+
 def traits(E, r, source, fit, u) -> dict[str, np.ndarray]:
     """arrivals._candidate for candidates in communities r from ``source`` codes; ``fit`` NaN =
-    draw it from the source. ``u``: (K, 6) uniforms."""
+    draw it from the source. ``u``: (K, 6) uniforms. Called for those who join only: Beta
+    inverses are the costliest draws, and most candidates of a full group are turned away."""
     t = E.T.traits
-    fit_means = np.stack([t.kols_fit, t.friends_fit, t.random_fit, t.paid_ads_fit, t.spam_fit], axis=1)
     exp_means = np.stack([t.kols_expertise, t.friends_expertise, t.random_expertise, t.paid_ads_expertise,
                           np.zeros(E.T.R)], axis=1)
     k = t.concentration[r]
-    drawn_fit = beta_mean(fit_means[r, source], k, u[:, 0])
     em = exp_means[r, source]
     shape = E.T.conversation.propensity_shape[r]
     v = E.T.visiting
     hm = v.habit_mean[r]
     hk = v.habit_concentration[r]
     return {
-        "fit": np.where(np.isnan(fit), drawn_fit, fit),
+        "fit": candidate_fit(E, r, source, fit, u),
         "expertise": np.where(em > 0, beta_mean(em, k, u[:, 1]), 0.0),
         "need": beta_mean(t.need_mean[r], k, u[:, 2]),
         "willingness": beta_mean(t.willingness_mean[r], k, u[:, 3]),
@@ -290,7 +302,7 @@ def admit_newcomers(E) -> None:
         keep[np.flatnonzero(claimed)[dup]] = False
         r, channel, source, fit, inviter, node, index = (x[keep] for x in (r, channel, source, fit, inviter, node, index))
     u = S.uniform_at(St.candidate, r[:, None], channel[:, None], index[:, None], np.arange(10)[None, :])
-    tr = traits(E, r, source, fit.astype(np.float64), u)
+    fit = candidate_fit(E, r, source, fit, u)
     # The entry threshold (arrivals._passes_threshold).
     e = T.entry
     spam = channel == CH["spam"]
@@ -298,7 +310,7 @@ def admit_newcomers(E) -> None:
     passes = np.where(spam, u[:, 6] < e.spammer_pass[r], True)
     passes &= ~(promoted & ~spam & (u[:, 7] >= e.promotion_pass[r]))
     reviewed = ~spam & (e.fit_cutoff[r] > 0)
-    passes &= ~reviewed | (tr["fit"] + e.review_noise[r] * vr.normal(u[:, 8]) >= e.fit_cutoff[r])
+    passes &= ~reviewed | (fit + e.review_noise[r] * vr.normal(u[:, 8]) >= e.fit_cutoff[r])
     log.reviews += np.bincount(r, minlength=R) * (e.threshold == "application")
     log.refused += np.bincount(r[~passes], minlength=R)
     if F is not None:
@@ -315,7 +327,7 @@ def admit_newcomers(E) -> None:
         return
     idx = np.flatnonzero(admitted)
     r, channel, source, node, inviter, u = r[idx], channel[idx], source[idx], node[idx], inviter[idx], u[idx]
-    tr = {k: v[idx] for k, v in tr.items()}
+    tr = traits(E, r, source, fit[idx], u)
     E.grow(int((B.present.sum(axis=1) + np.bincount(r, minlength=R) + 1).max()))
     B = E.B
     taken = B.present.copy()
