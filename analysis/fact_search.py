@@ -5,7 +5,9 @@ each trial measures the searched facts (analysis/facts.py) on small ensembles
 (``facts.SIZES["search"]`` seeds per arm) with the trial's values added to every run, and
 scores them by a weighted loss over the facts' distances to their targets
 (:func:`loss`): one point per failing fact plus its normalised shortfall, so a trial that
-fails narrowly beats one that fails by a mile. Two facts are **held out** of the search
+fails narrowly beats one that fails by a mile. One more term aims at issue 12's targets against
+the R4DS Slack (:func:`r4ds_targets`: who opens the group and who speaks, the spikes of daily
+volume, for the healthy group over R4DS's 678 days). Two facts are **held out** of the search
 (:data:`HELD_OUT`) and measured only for the best trial, so the fit is not tuned to its
 own checks. ``kcore`` is structural (threshold cascade, no behaviour) and not searched.
 
@@ -43,6 +45,10 @@ SPACE: tuple[Bound, ...] = (
     Bound("roles.kol_noise_cost", 0.01, 0.1, log=True),
     Bound("roles.kol_noise_tolerance", 5.0, 30.0),
     Bound("churn.lost_ties_hazard", 0.005, 0.05, log=True),
+    # Who speaks among those who open the group (the R4DS targets): newcomers' questions and
+    # replies to one's ties.
+    Bound("conversation.newcomer_posts_per_day", 0.05, 0.4, log=True),
+    Bound("conversation.tie_reply_rate", 0.1, 0.6, log=True),
 )
 
 #: Measured only for the best trial (reported apart): not tuned to. The cadence optimum is
@@ -71,8 +77,32 @@ SHORTFALL: dict[str, Callable[[FactResult], float]] = {
 }
 
 
+#: Besides the facts, the search aims at issue 12's targets against R4DS (analysis/r4ds.py):
+#: one more term of the loss, failing unless every target is met, its shortfall the mean of
+#: the targets' normalised distances.
+R4DS_KEY = "r4ds_targets"
+SHORTFALL[R4DS_KEY] = lambda r: r.value
+
+
 def searched_facts() -> list[str]:
-    return [k for k in FACTS if k not in HELD_OUT and k not in NOT_SEARCHED]
+    return [k for k in FACTS if k not in HELD_OUT and k not in NOT_SEARCHED] + [R4DS_KEY]
+
+
+def r4ds_targets(size: str = "search") -> FactResult:
+    """The healthy group against R4DS over R4DS's 678 days, ``facts.SIZES[size]`` seeds, with
+    the overrides of ``facts.common_overrides`` (the trial's values)."""
+    from analysis import r4ds
+
+    n = facts.SIZES[size]
+    real = r4ds.stats(r4ds.real_frame(r4ds.load_r4ds()))
+    frames = r4ds.model_frames([r4ds.TARGET_SCENARIO], seeds=n, days=677, overrides=facts.current_overrides())
+    model = {k: v[0] for k, v in r4ds.summarise([r4ds.stats(f) for f in frames[r4ds.TARGET_SCENARIO]]).items()}
+    dist = r4ds.target_distances(model, real)
+    value = sum(dist.values()) / len(dist)
+    measured = "; ".join(f"{k} {model[k]:.3g} (R4DS {real[k]:.3g})" for k in r4ds.TARGETS)
+    return FactResult(R4DS_KEY, "Healthy group against R4DS (issue 12 targets)", r4ds.SOURCE,
+                      ", ".join(f"{k} {rule} {b:g}" for k, (rule, b) in r4ds.TARGETS.items()), measured, value,
+                      (value, value), value == 0.0, n, details={"distances": dist, "model": model})
 
 
 def loss(results: Sequence[FactResult]) -> float:
@@ -87,7 +117,7 @@ def overrides(values: dict[str, float]) -> list[str]:
 def measure(keys: Sequence[str], values: dict[str, float], size: str = "search") -> list[FactResult]:
     """The facts ``keys`` with ``values`` set in every run."""
     with facts.common_overrides(overrides(values)):
-        return [FACTS[k](size) for k in keys]
+        return [r4ds_targets(size) if k == R4DS_KEY else FACTS[k](size) for k in keys]
 
 
 def _summary(results: Sequence[FactResult]) -> dict[str, dict[str, Any]]:

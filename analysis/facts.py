@@ -112,6 +112,11 @@ def common_overrides(overrides: Sequence[str]):
         _COMMON_OVERRIDES[:] = saved
 
 
+def current_overrides() -> list[str]:
+    """The overrides ``common_overrides`` adds to every run now (for measurements outside run_many)."""
+    return list(_COMMON_OVERRIDES)
+
+
 def run_many(jobs: Iterable[Sequence[str]], workers: int | None = None) -> list[Run]:
     """Each override list once, through the one ensemble runner; results in job order."""
     jobs = [[*_COMMON_OVERRIDES, *j] for j in jobs]

@@ -366,23 +366,55 @@ def daily_series(result) -> dict[str, dict[str, list]]:
 
 
 def model_jobs(scenarios: Iterable[str] = SCENARIOS, seeds: int = 20, days: int = 677,
-               base_seed: int = BASE_SEED) -> list[tuple[str, str, str]]:
+               base_seed: int = BASE_SEED, overrides: Iterable[str] = ()) -> list[tuple[str, ...]]:
     """The override sets, scenario by scenario, seeds ``base_seed..base_seed+seeds-1``."""
-    return [(f"scenario={s}", f"seed={base_seed + i}", f"days={days}") for s in scenarios for i in range(seeds)]
+    return [(f"scenario={s}", f"seed={base_seed + i}", f"days={days}", *overrides)
+            for s in scenarios for i in range(seeds)]
 
 
 def model_frames(scenarios: Iterable[str] = SCENARIOS, seeds: int = 20, days: int = 677,
-                 base_seed: int = BASE_SEED, workers: int | None = None) -> dict[str, list[pd.DataFrame]]:
-    """Scenario → one common daily frame per seed (default calibration; only scenario/seed/days set).
+                 base_seed: int = BASE_SEED, workers: int | None = None,
+                 overrides: Iterable[str] = ()) -> dict[str, list[pd.DataFrame]]:
+    """Scenario → one common daily frame per seed (default calibration, plus ``overrides``).
 
     A run records days 0..``days``: ``days=677`` gives R4DS's 678 rows. A failed run raises.
     """
     scenarios = list(scenarios)
-    table = ok_runs(run_ensemble(model_jobs(scenarios, seeds, days, base_seed), workers=workers,
+    table = ok_runs(run_ensemble(model_jobs(scenarios, seeds, days, base_seed, tuple(overrides)), workers=workers,
                                  measure=daily_series))
     out: dict[str, list[pd.DataFrame]] = {s: [] for s in scenarios}
     for scen, daily in zip(table["scenario"], table[DAILY_COLUMN]):
         out[scen].append(model_frame(daily, days + 1))
+    return out
+
+
+#: Issue 12's targets for a well-run group (``TARGET_SCENARIO``) against R4DS: statistic →
+#: (rule, bound). ``within``: within ×bound of R4DS's value either way; ``at_most`` /
+#: ``at_least``: an absolute bound on the model's median over seeds.
+TARGET_SCENARIO = "healthy_learning_group"
+TARGETS: dict[str, tuple[str, float]] = {
+    "weekly_posting_share_of_active": ("within", CLOSE_FACTOR),
+    "daily_posting_share_of_active": ("within", CLOSE_FACTOR),
+    "daily_active_share": ("at_most", 0.5),
+    "daily_messages_p99_over_median": ("at_least", 4.0),
+}
+
+
+def target_distances(model: dict[str, float], real: dict[str, float]) -> dict[str, float]:
+    """Each target's normalised distance (0 = met): for ``within``, how far beyond ×bound the
+    ratio lies, in units of log(bound) (×3 with bound 1.5 is 1.71); for a bound, the shortfall
+    relative to it. A statistic the model leaves undefined (a dead group) counts 1."""
+    out = {}
+    for key, (rule, bound) in TARGETS.items():
+        v = model.get(key, float("nan"))
+        if not math.isfinite(v) or (rule == "within" and v <= 0):
+            out[key] = 1.0
+        elif rule == "within":
+            out[key] = max(0.0, abs(math.log(v / real[key])) / math.log(bound) - 1.0)
+        elif rule == "at_most":
+            out[key] = max(0.0, v - bound) / bound
+        else:
+            out[key] = max(0.0, bound - v) / bound
     return out
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
-from analysis import fact_search, facts
+from analysis import fact_search, facts, r4ds
 from analysis.facts import FactResult
 
 
@@ -24,7 +26,9 @@ def test_loss_counts_failures_and_how_far_they_miss():
 def test_held_out_facts_are_never_searched():
     searched = fact_search.searched_facts()
     assert not set(searched) & set(fact_search.HELD_OUT)
-    assert set(searched) | set(fact_search.HELD_OUT) | set(fact_search.NOT_SEARCHED) == set(facts.FACTS)
+    assert fact_search.R4DS_KEY in searched
+    assert (set(searched) - {fact_search.R4DS_KEY}) | set(fact_search.HELD_OUT) | set(fact_search.NOT_SEARCHED) \
+        == set(facts.FACTS)
     assert set(fact_search.SHORTFALL) >= set(searched) | set(fact_search.HELD_OUT)
 
 
@@ -68,3 +72,43 @@ def test_search_resumes_from_its_trials_file(tmp_path, monkeypatch):
     with pytest.raises(ValueError, match="another search space"):
         monkeypatch.setattr(fact_search, "SPACE", fact_search.SPACE[:2])
         fact_search.search(tmp_path, 4, progress=lambda s: None)
+
+
+def test_r4ds_distances_are_zero_on_target_and_grow_with_the_miss():
+    real = {"weekly_posting_share_of_active": 0.2, "daily_posting_share_of_active": 0.1}
+    met = {"weekly_posting_share_of_active": 0.25, "daily_posting_share_of_active": 0.08,
+           "daily_active_share": 0.5, "daily_messages_p99_over_median": 4.0}
+    assert r4ds.target_distances(met, real) == {k: 0.0 for k in r4ds.TARGETS}
+    far = {**met, "weekly_posting_share_of_active": 0.6, "daily_posting_share_of_active": 0.1 / 3,
+           "daily_active_share": 0.7, "daily_messages_p99_over_median": 3.0}
+    d = r4ds.target_distances(far, real)
+    three = math.log(3) / math.log(r4ds.CLOSE_FACTOR) - 1  # ×3 either way
+    assert d["weekly_posting_share_of_active"] == pytest.approx(three)
+    assert d["daily_posting_share_of_active"] == pytest.approx(three)
+    assert d["daily_active_share"] == pytest.approx(0.4)
+    assert d["daily_messages_p99_over_median"] == pytest.approx(0.25)
+    assert r4ds.target_distances({**met, "daily_active_share": float("nan")}, real)["daily_active_share"] == 1.0
+
+
+def test_r4ds_term_runs_the_healthy_group_with_the_trials_values(monkeypatch):
+    """The R4DS term measures the target scenario with the trial's overrides, and its loss is
+    the mean distance (a met target adds nothing)."""
+    seen = {}
+    real = r4ds.stats(r4ds.real_frame(r4ds.load_r4ds()))
+
+    def fake_frames(scenarios, seeds, days, overrides=(), **kw):
+        seen.update(scenarios=list(scenarios), seeds=seeds, days=days, overrides=list(overrides))
+        return {s: [r4ds.real_frame(r4ds.load_r4ds())] for s in scenarios}  # R4DS itself: within ×1.5
+
+    monkeypatch.setattr(r4ds, "model_frames", fake_frames)
+    with facts.common_overrides(["visiting.habit_mean=0.3"]):
+        res = fact_search.r4ds_targets("search")
+    assert seen == {"scenarios": [r4ds.TARGET_SCENARIO], "seeds": facts.SIZES["search"], "days": 677,
+                    "overrides": ["visiting.habit_mean=0.3"]}
+    expect = r4ds.target_distances(real, real)
+    assert res.details["distances"] == expect
+    # R4DS meets every target (it is the reference; 5% open Slack daily; p99/median 6.6).
+    assert expect == {k: 0.0 for k in r4ds.TARGETS}
+    assert res.passed and res.value == 0.0 and fact_search.loss([res]) == 0.0
+    missed = fact_search.FactResult(fact_search.R4DS_KEY, "", "", "", "", 0.8, (0.8, 0.8), False, 8)
+    assert fact_search.loss([missed]) == pytest.approx(1.8)  # one failing term plus the mean distance
