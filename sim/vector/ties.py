@@ -30,8 +30,21 @@ class Ties:
         if R * M * M >= 2**63:
             raise ValueError(f"ties: {R} communities of {M} slots overflow the int64 tie keys")
         self.R, self.M = R, M
-        self.keys = np.zeros(0, np.int64)
-        self.w = np.zeros(0, np.int64)
+        self._keys = np.zeros(0, np.int64)
+        self._w = np.zeros(0, np.int64)
+        self._pending: list[np.ndarray] = []  # keys added since the last read
+
+    @property
+    def keys(self) -> np.ndarray:
+        """Sorted keys of every tie end."""
+        self._merge()
+        return self._keys
+
+    @property
+    def w(self) -> np.ndarray:
+        """Interactions carried by each tie end (aligned with ``keys``)."""
+        self._merge()
+        return self._w
 
     def __len__(self) -> int:
         """Tie ends stored (twice the number of ties)."""
@@ -43,25 +56,33 @@ class Ties:
     # -- writing ------------------------------------------------------------------------------------
     def add(self, r: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
         """One interaction on each tie a–b of community r (a ≠ b): repeated pairs add up, new
-        pairs become ties."""
-        k, n = np.unique(np.concatenate([self._key(r, a, b), self._key(r, b, a)]), return_counts=True)
-        pos = np.searchsorted(self.keys, k)
-        old = pos < self.keys.size
-        old[old] = self.keys[pos[old]] == k[old]
-        self.w[pos[old]] += n[old]  # keys are unique, so no index repeats
+        pairs become ties. Kept aside until the next read, so a day's several rounds of new
+        ties cost one merge into the table rather than one each."""
+        self._pending += [self._key(r, a, b), self._key(r, b, a)]
+
+    def _merge(self) -> None:
+        if not self._pending:
+            return
+        k, n = np.unique(np.concatenate(self._pending), return_counts=True)
+        self._pending = []
+        keys, w = self._keys, self._w
+        pos = np.searchsorted(keys, k)
+        old = pos < keys.size
+        old[old] = keys[pos[old]] == k[old]
+        w[pos[old]] += n[old]  # keys are unique, so no index repeats
         new = ~old
-        self.keys = np.insert(self.keys, pos[new], k[new])
-        self.w = np.insert(self.w, pos[new], n[new])
+        self._keys = np.insert(keys, pos[new], k[new])
+        self._w = np.insert(w, pos[new], n[new])
 
     def drop(self, r: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Remove every tie of the members (r, s), from both ends. Returns the other ends
         (community, slot) and the interactions each tie carried, read before removing any."""
         i, j, w, pos = self.of(r, s)
-        back = np.searchsorted(self.keys, self._key(r[i], j, s[i]))  # the same ties, seen from j
-        keep = np.ones(self.keys.size, bool)
+        back = np.searchsorted(self._keys, self._key(r[i], j, s[i]))  # the same ties, seen from j
+        keep = np.ones(self._keys.size, bool)
         keep[pos] = False
         keep[back] = False
-        self.keys, self.w = self.keys[keep], self.w[keep]
+        self._keys, self._w = self._keys[keep], self._w[keep]
         return r[i], j, w
 
     # -- reading ------------------------------------------------------------------------------------
@@ -69,12 +90,13 @@ class Ties:
         """The ties of members (r, s): for each tie, the index ``i`` of its member in (r, s), the
         other end's slot ``j``, its interactions ``w`` and its position in the table. Grouped by
         ``i`` in the order given, and by ``j`` ascending within a member."""
+        keys, w = self.keys, self.w
         base = self._key(np.asarray(r), np.asarray(s), 0)
-        lo = np.searchsorted(self.keys, base)
-        n = np.searchsorted(self.keys, base + self.M) - lo
+        lo = np.searchsorted(keys, base)
+        n = np.searchsorted(keys, base + self.M) - lo
         i = np.repeat(np.arange(n.size), n)
         pos = np.repeat(lo - _starts(n), n) + np.arange(i.size)
-        return i, self.keys[pos] - base[i], self.w[pos], pos
+        return i, keys[pos] - base[i], w[pos], pos
 
     def times(self, x: np.ndarray) -> np.ndarray:
         """Per member, the sum of ``x`` (R, N) over their ties: (R, N) float64. ``x`` is what
@@ -90,13 +112,14 @@ class Ties:
         """Ties to present members, per member of the communities ``rows``: (len(rows), N)."""
         N = present.shape[1]
         out = np.zeros((rows.size, N), np.int64)
-        if not rows.size or not self.keys.size:
+        keys = self.keys
+        if not rows.size or not keys.size:
             return out
-        r = self.keys // (self.M * self.M)
+        r = keys // (self.M * self.M)
         where = np.full(self.R, -1)
         where[rows] = np.arange(rows.size)
         take = where[r] >= 0
-        k, r = self.keys[take], r[take]
+        k, r = keys[take], r[take]
         a, b = (k // self.M) % self.M, k % self.M
         hit = present[r, b]
         np.add.at(out, (where[r[hit]], a[hit]), 1)
