@@ -186,11 +186,6 @@ KNOWN_STORY_GAPS: dict[str, str] = {
         "seeds, Mesa 82% over 100: the engines agree, Fisher p = 0.88), right at the target, so a 30-seed sample "
         "lands on either side. Fix: a decline that ends — the late, slow decline of a group that lost its "
         "founder's content keeps a few posting members past day 730 in a fifth of runs."),
-    "founder_burnout": (
-        "27% on seeds 1000-1029 (vector engine, 2026-12-03; 5/10 on the Mesa engine, 2026-12-01): the founder burns out and leaves in every run, but the group outlives the founder by "
-        "more than 120 days in most of them — word of mouth and tie talk now keep a star's members talking to "
-        "each other. Fix: a star whose members know only the founder should have few ties to talk along "
-        "(tie formation in a star), or the story's window should follow the seeds' 'nearly dead' (seed 004 L646)."),
     "kol_exodus": (
         "70% on seeds 1000-1029 on both engines (the fact: 15/20 over 1000-1019): see KNOWN_GAPS['kol_exodus'] in "
         "analysis/facts.py."),
@@ -230,7 +225,7 @@ def scan(scenarios: Iterable[str] | None = None, seeds: Iterable[int] = range(10
         records.append({"scenario": rec["scenario"], "seed": rec["seed"], "story": all(checks.values()), **checks,
                         "lifespan_days": rec["lifespan_days"], "final_phase": rec["final_phase"],
                         "became_ad_group": rec["became_ad_group"], "self_operation": rec["reached_self_operation"],
-                        "peak_members": rec["peak_members"]})
+                        "peak_members": rec["peak_members"], "founder_leave_day": rec["founder_leave_day"]})
     runs = pd.DataFrame(records)
     summary = []
     for name in scenarios:

@@ -10,8 +10,10 @@ reason from ``KNOWN_STORY_GAPS``; when a change makes it pass, the suite says so
 from __future__ import annotations
 
 import pytest
+from scipy import stats
 
-from analysis.stories import KNOWN_STORY_GAPS, STORIES, TARGET_SHARE, scan
+from analysis.ensemble import ok_runs, run_ensemble
+from analysis.stories import KNOWN_STORY_GAPS, STORIES, TARGET_SHARE, scan, story_trace
 
 pytestmark = [pytest.mark.validation, pytest.mark.slow]
 
@@ -35,3 +37,19 @@ def test_scenario_tells_its_story(name, runs):
     share = sub["story"].mean()
     failing = {c.label: f"{sub[c.label].mean():.0%}" for c in STORIES[name].conditions}
     assert share >= TARGET_SHARE, f"{name}: story holds in {share:.0%} of seeds; conditions: {failing}"
+
+
+def test_the_founder_leaving_is_what_ends_the_star(runs):
+    """founder_burnout's ending is the founder's doing: the same groups whose founder burns out
+    but never quits (founder.quit_after_burnout_days=0) end by the same day (each seed's
+    founder-leave day + 120) far less often (one-sided Fisher exact test, p < 0.01)."""
+    story = runs[runs["scenario"] == "founder_burnout"].set_index("seed")
+    jobs = [["scenario=founder_burnout", "days=365", "founder.quit_after_burnout_days=0", f"seed={s}"] for s in SEEDS]
+    control = ok_runs(run_ensemble(jobs, measure=story_trace)).set_index("seed")
+    leave = story["founder_leave_day"]
+    ended = story["dead or an ad group within 120 days of the founder leaving"].astype(bool)
+    ctrl = [control.loc[s, "final_phase"] in ("dead", "ad_group") and control.loc[s, "lifespan_days"] <= leave[s] + 120
+            for s in story.index]
+    k, kc, n = int(ended.sum()), int(sum(ctrl)), len(story)
+    p = stats.fisher_exact([[k, n - k], [kc, n - kc]], alternative="greater").pvalue
+    assert p < 0.01, f"founder quits: {k}/{n} ended within 120 days of leaving; founder stays: {kc}/{n}; p = {p:.3g}"
