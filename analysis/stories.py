@@ -189,12 +189,6 @@ KNOWN_STORY_GAPS: dict[str, str] = {
     "kol_exodus": (
         "70% on seeds 1000-1029 on both engines (the fact: 15/20 over 1000-1019): see KNOWN_GAPS['kol_exodus'] in "
         "analysis/facts.py."),
-    "need_shift": (
-        "40% on seeds 1000-1029 (vector engine, 2026-12-03; 3/10 on the Mesa engine): the group does shrink after the shift (people on day 240 < 60% of day 150 in 9/10), but most "
-        "leavers after day 150 cite boredom or overload, not 'need gone': a member whose need collapsed also "
-        "stops finding value, and the reason recorded is the day's worst cost when satisfaction, not need, "
-        "triggers the leave. Fix: record need_gone whenever the member's need is below need_gone_below, "
-        "whatever the hazard term that fired."),
     "social_chat_group": (
         "3% on seeds 1000-1029 (vector engine, 2026-12-03; 0/10 on the Mesa engine): tie talk now keeps a circle of friends chatting (mesh, 0.6 tie replies a day) and word of mouth "
         "brings friends of friends: the group grows to ~200 and its weekly speaking rate never falls below 10% "

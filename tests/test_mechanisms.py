@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 
 import networkx as nx
+import pytest
 
 from sim import CommunityModel, simulate
 from sim.params import AdPolicy, ChurnMode, EntryThreshold, InitialNetwork, SeedStrategy
@@ -162,3 +163,40 @@ def test_edgelist_members_and_cascade_core(tmp_path):
         model.step()
     survivors = {m.label for m in model.members}
     assert survivors == {f"n{v}" for v in nx.k_core(g, 4).nodes}
+
+
+def _newcomer_needs(engine: str, day: int, shift_day: int, n: int = 4000) -> list[float]:
+    """Needs of ``n`` newcomers drawn on ``day`` (arrivals._candidate / the vector traits)."""
+    import numpy as np
+
+    p = make_params(needs={"shift_day": shift_day, "shift_share": 0.5, "shift_size": 0.7})
+    if engine == "mesa":
+        from sim.processes import arrivals
+
+        model = CommunityModel(p)
+        model.day = day
+        return [arrivals._candidate(model, "friends")["need"] for _ in range(n)]
+    from sim.vector import day as vd
+    from sim.vector.engine import Engine
+
+    E = Engine([p])
+    E.day = day
+    u = np.random.default_rng(5).random((n, vd.TRAIT_UNIFORMS))
+    r = np.zeros(n, np.int64)
+    return list(vd.traits(E, r, np.full(n, vd.SRC["friends"]), np.full(n, np.nan), u)["need"])
+
+
+@pytest.mark.parametrize("engine", ["mesa", "vector"])
+def test_the_purpose_expires_for_newcomers_too(engine):
+    """From shift_day on, a newcomer's need is cut like the members' (needs.expire_for_newcomer):
+    before it newcomers are as needy as with no shift at all; on and after it about
+    shift_share of them arrive below need_gone_below (0.25) and the mean need drops."""
+    below = lambda xs: sum(x < 0.25 for x in xs) / len(xs)  # noqa: E731
+    never = _newcomer_needs(engine, 40, -1)
+    before = _newcomer_needs(engine, 29, 30)
+    on, after = _newcomer_needs(engine, 30, 30), _newcomer_needs(engine, 40, 30)
+    assert abs(statistics.mean(before) - statistics.mean(never)) < 0.02
+    assert below(never) < 0.1
+    for xs in (on, after):
+        assert statistics.mean(never) - statistics.mean(xs) > 0.2
+        assert 0.4 < below(xs) < 0.6  # shift_share 0.5 of them, plus the few below anyway

@@ -16,6 +16,7 @@ from sim import friends as latent
 from sim import network
 from sim.agents import Founder, Member
 from sim.params import EntryThreshold, InitialNetwork, SeedStrategy
+from sim.processes import needs
 from sim.roles import Role
 
 if TYPE_CHECKING:
@@ -41,13 +42,15 @@ def _candidate(model: CommunityModel, source: str, fit: float | None = None) -> 
     expertise_mean = 0.0 if source == "spam" else getattr(t, f"{source}_expertise")
     rng = model.rng
     shape = model.p.conversation.propensity_shape
-    return {
+    traits = {
         "fit": _beta(model, fit_mean) if fit is None else fit,
         "expertise": _beta(model, expertise_mean) if expertise_mean > 0 else 0.0,
         "need": _beta(model, t.need_mean),
         "willingness_to_pay": _beta(model, t.willingness_mean),
         "propensity": float(rng.gamma(shape, 1.0 / shape)),
     }
+    traits["need"] = needs.expire_for_newcomer(model, traits["need"])
+    return traits
 
 
 def _create(model: CommunityModel, role: Role, channel: str, traits: dict,

@@ -3,7 +3,10 @@
 Each member's need drifts as a small random walk; on ``shift_day`` the group's
 purpose expires for a share of members (seed 004 L227: an exam-prep group ends with
 the exam; seed 004's PM group after recruitment season), who then find little value
-in reading and leave with reason ``need_gone``.
+in reading and leave with reason ``need_gone``. The purpose has expired for the circle the
+group recruits from too: from ``shift_day`` on, newcomers are hit in the same share (the
+season is over for whoever joins later; without this, post-season newcomers kept the group
+churning for ordinary reasons and the story's "need gone" exodus was drowned out).
 """
 
 from __future__ import annotations
@@ -27,3 +30,12 @@ def drift(model: CommunityModel) -> None:
         m.need = min(1.0, max(0.0, m.need + step - (n.shift_size if h else 0.0)))
     if shifted:
         model.log_event(f"Need shift: the group's purpose expired for {int(sum(hit))} members")
+
+
+def expire_for_newcomer(model: CommunityModel, need: float) -> float:
+    """A newcomer's need once the purpose has expired (on and after ``shift_day``): reduced by
+    ``shift_size`` with probability ``shift_share``, as for members on the day."""
+    n = model.p.needs
+    if 0 <= n.shift_day <= model.day and model.rng.random() < n.shift_share:
+        return max(0.0, need - n.shift_size)
+    return need

@@ -146,10 +146,17 @@ def candidate_fit(E, r, source, fit, u) -> np.ndarray:
     return fit
 
 
+#: Uniforms per candidate (columns of ``u``): 0 fit, 1 expertise, 2 need, 3 willingness,
+#: 4 propensity, 5 habit, 6 spammer passes, 7 promoted passes, 8 review noise, 9 active at
+#: join, 10 the need shift reaches the newcomer (needs.expire_for_newcomer).
+TRAIT_UNIFORMS = 11
+
+
 def traits(E, r, source, fit, u) -> dict[str, np.ndarray]:
     """arrivals._candidate for candidates in communities r from ``source`` codes; ``fit`` NaN =
-    draw it from the source. ``u``: (K, 6) uniforms. Called for those who join only: Beta
-    inverses are the costliest draws, and most candidates of a full group are turned away."""
+    draw it from the source. ``u``: (K, TRAIT_UNIFORMS) uniforms. Called for those who join
+    only: Beta inverses are the costliest draws, and most candidates of a full group are
+    turned away."""
     t = E.T.traits
     exp_means = np.stack([t.kols_expertise, t.friends_expertise, t.random_expertise, t.paid_ads_expertise,
                           np.zeros(E.T.R)], axis=1)
@@ -162,11 +169,18 @@ def traits(E, r, source, fit, u) -> dict[str, np.ndarray]:
     return {
         "fit": candidate_fit(E, r, source, fit, u),
         "expertise": np.where(em > 0, beta_mean(em, k, u[:, 1]), 0.0),
-        "need": beta_mean(t.need_mean[r], k, u[:, 2]),
+        "need": _expire_for_newcomer(E, r, beta_mean(t.need_mean[r], k, u[:, 2]), u[:, 10]),
         "willingness": beta_mean(t.willingness_mean[r], k, u[:, 3]),
         "propensity": vr.gamma(shape, u[:, 4]) / shape,
         "habit": np.where(v.enabled[r], vr.beta(hm * hk, (1 - hm) * hk, u[:, 5]), 1.0),
     }
+
+
+def _expire_for_newcomer(E, r, need, u) -> np.ndarray:
+    """needs.expire_for_newcomer: from shift_day on, a newcomer's need is shifted like members'."""
+    n = E.T.needs
+    hit = (n.shift_day[r] >= 0) & (n.shift_day[r] <= E.day) & (u < n.shift_share[r])
+    return np.where(hit, np.maximum(0.0, need - n.shift_size[r]), need)
 
 
 def create(E, r, s, role, channel, tr, satisfaction) -> None:
@@ -301,7 +315,7 @@ def admit_newcomers(E) -> None:
         keep = np.ones(r.size, bool)
         keep[np.flatnonzero(claimed)[dup]] = False
         r, channel, source, fit, inviter, node, index = (x[keep] for x in (r, channel, source, fit, inviter, node, index))
-    u = S.uniform_at(St.candidate, r[:, None], channel[:, None], index[:, None], np.arange(10)[None, :])
+    u = S.uniform_at(St.candidate, r[:, None], channel[:, None], index[:, None], np.arange(TRAIT_UNIFORMS)[None, :])
     fit = candidate_fit(E, r, source, fit, u)
     # The entry threshold (arrivals._passes_threshold).
     e = T.entry

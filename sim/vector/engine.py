@@ -92,7 +92,7 @@ class Engine:
         """arrivals.found_group: the founder in slot 0, the seed users, their wiring."""
         T, B, S, R = self.T, self.B, self.S, self.T.R
         rows = np.arange(R)
-        u = S.uniform_at(St.seed_users, rows[:, None], np.zeros((R, 1), np.int64), np.arange(10)[None, :])
+        u = S.uniform_at(St.seed_users, rows[:, None], np.zeros((R, 1), np.int64), np.arange(d.TRAIT_UNIFORMS)[None, :])
         tr = d.traits(self, rows, np.full(R, d.SRC["friends"]), np.ones(R), u)
         tr.update(fit=np.ones(R), need=np.ones(R), willingness=np.zeros(R), propensity=np.ones(R),
                   expertise=T.founder.expertise.astype(np.float64))
@@ -112,7 +112,7 @@ class Engine:
         if not r.size:
             return
         self.grow(int(n_seeds.max()) + 1)
-        u = S.uniform_at(St.seed_users, r[:, None], (i + 1)[:, None], np.arange(10)[None, :])
+        u = S.uniform_at(St.seed_users, r[:, None], (i + 1)[:, None], np.arange(d.TRAIT_UNIFORMS)[None, :])
         kol = i < n_kols[r]
         source = np.where(kol, d.SRC["kols"], d.recruit_source(T)[r])
         tr = d.traits(self, r, source, np.full(r.size, np.nan), u)
@@ -170,7 +170,7 @@ class Engine:
         self.grow(max(len(order) for _, order, _ in parts))
         r = np.concatenate([np.full(len(order) - 1, rr) for rr, order, _ in parts]).astype(np.int64)
         slots = np.concatenate([np.arange(1, len(order)) for _, order, _ in parts]).astype(np.int64)
-        u = S.uniform_at(St.seed_users, r[:, None], slots[:, None], np.arange(10)[None, :])
+        u = S.uniform_at(St.seed_users, r[:, None], slots[:, None], np.arange(d.TRAIT_UNIFORMS)[None, :])
         tr = d.traits(self, r, np.full(r.size, d.SRC["friends"]), np.full(r.size, np.nan), u)
         role = np.where(u[:, 9] < T.arrivals.active_at_join[r], ACTIVE, LURKER)
         d.create(self, r, slots, role, np.full(r.size, CH["edgelist"]), tr, T.seeding.initial_satisfaction[r])
