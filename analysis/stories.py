@@ -22,9 +22,7 @@ import pandas as pd
 
 from analysis.ensemble import ok_runs, run_ensemble
 from analysis.facts import Run as FactRun
-from analysis.facts import first_role, founder_leave_day, founder_of, kol_story
-from analysis.stats import rolling_mean
-from sim.processes.lifecycle import TERMINAL
+from analysis.facts import first_role, founder_leave_day, founder_of, kol_story, late_to_peak_posters, posting_at_end
 
 #: Daily columns a story reads.
 ROW_KEYS = ("day", "phase", "members", "members_spammer", "members_kol", "speakers", "weekly_speaking_rate",
@@ -78,20 +76,12 @@ class Story:
 
 
 # -- measurements the conditions share -----------------------------------------------------------
-def _posting_at_end(run: Run, days: int = 28) -> bool:
-    """Someone still posted in the last ``days`` days of the horizon (the group is not silent)."""
-    rows = run["rows"]
-    return rows[-1]["day"] >= run["horizon"] and rows[-1]["phase"] not in TERMINAL \
-        and sum(r["speakers"] for r in rows[-days:]) > 0
+def _posting_at_end(run: Run) -> bool:
+    return posting_at_end(run["rows"], run["horizon"])
 
 
-def late_to_peak_posters(run: Run, late: int = 183, window: int = 28) -> float:
-    """Mean daily posters over the last ``late`` days / the peak ``window``-day mean (R4DS: 27%)."""
-    posters = [float(r["speakers"]) for r in run["rows"]]
-    posters += [0.0] * max(0, run["horizon"] + 1 - len(posters))  # a dead group posts nothing after
-    smooth = rolling_mean(posters, window)[window - 1:]
-    peak = max(smooth) if smooth else 0.0
-    return sum(posters[-late:]) / late / peak if peak else 0.0
+def _late_to_peak_posters(run: Run) -> float:
+    return late_to_peak_posters(run["rows"], run["horizon"])
 
 
 def _ended_by(run: Run, day: int) -> bool:
@@ -141,7 +131,7 @@ STORIES: dict[str, Story] = {s.scenario: s for s in (
     Story("healthy_learning_group", 730, (
         Condition("becomes self-operating", lambda r: r["reached_self_operation"]),
         Condition("still has posting members on day 730", _posting_at_end),
-        Condition("keeps ≥ 15% of its peak posters late (R4DS: 27%)", lambda r: late_to_peak_posters(r) >= 0.15),
+        Condition("keeps ≥ 15% of its peak posters late (R4DS: 27%)", lambda r: _late_to_peak_posters(r) >= 0.15),
     )),
     Story("paid_community", 730, (
         Condition("earns revenue", lambda r: r["revenue"] > 0),
