@@ -50,6 +50,7 @@ SPACE: tuple[Bound, ...] = (
     Bound("conversation.newcomer_posts_per_day", 0.05, 0.4, log=True),
     Bound("conversation.tie_reply_rate", 0.1, 0.6, log=True),
     Bound("conversation.replies_per_valuable", 1.0, 4.0, log=True),
+    Bound("roles.activate_prob", 0.0005, 0.004, log=True),  # how many lurkers become talkers
 )
 
 #: Measured only for the best trial (reported apart): not tuned to. The cadence optimum is
