@@ -568,9 +568,9 @@ def tie_replies(E) -> None:
     # row, zeros left out): the replier's run of ties, once per reply.
     i, other, _, _ = B.ties.of(r, m)
     deg = np.bincount(i, minlength=r.size)
-    first = np.concatenate(([0], np.cumsum(deg)[:-1]))
+    first = vr.run_starts(deg)
     n_ties = deg[which]
-    at = np.repeat(first[which] - np.concatenate(([0], np.cumsum(n_ties)[:-1])), n_ties) + np.arange(n_ties.sum())
+    at = np.repeat(first[which] - vr.run_starts(n_ties), n_ties) + np.arange(n_ties.sum())
     pick = vr.categorical_runs(heard[r[i[at]], other[at]], n_ties, E.S.uniform_at(St.tie_pick, rr, mm, j))
     author = other[first[which] + pick]
     B.tie(rr, author, mm)

@@ -454,6 +454,12 @@ def categorical(weights, u) -> np.ndarray:
     return idx
 
 
+def run_starts(lengths) -> np.ndarray:
+    """Start of each run in a flat concatenation of runs of these lengths (exclusive cumsum)."""
+    n = np.asarray(lengths, dtype=np.int64)
+    return np.concatenate(([0], np.cumsum(n)[:-1])) if n.size else n
+
+
 def categorical_runs(weights, lengths, u) -> np.ndarray:
     """:func:`categorical` for ragged rows: ``weights`` is the rows one after another (flat), row
     ``d`` has ``lengths[d]`` categories and draws once with ``u[d]``. Returns the index within
@@ -462,7 +468,7 @@ def categorical_runs(weights, lengths, u) -> np.ndarray:
     padded with zero-weight categories; otherwise it may differ by rounding."""
     w = np.asarray(weights, dtype=np.float64)
     n = np.asarray(lengths, dtype=np.int64)
-    starts = np.concatenate(([0], np.cumsum(n)[:-1])) if n.size else n
+    starts = run_starts(n)
     row = np.repeat(np.arange(n.size), n)
     c = np.cumsum(w)
     before = np.where(starts > 0, c[np.maximum(starts - 1, 0)] if c.size else 0.0, 0.0)

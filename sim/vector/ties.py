@@ -17,10 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-
-def _starts(lengths: np.ndarray) -> np.ndarray:
-    """Start of each run in a flat concatenation of runs of these lengths."""
-    return np.concatenate(([0], np.cumsum(lengths)[:-1])) if lengths.size else lengths
+from sim.vector.rng import run_starts
 
 
 class Ties:
@@ -95,7 +92,7 @@ class Ties:
         lo = np.searchsorted(keys, base)
         n = np.searchsorted(keys, base + self.M) - lo
         i = np.repeat(np.arange(n.size), n)
-        pos = np.repeat(lo - _starts(n), n) + np.arange(i.size)
+        pos = np.repeat(lo - run_starts(n), n) + np.arange(i.size)
         return i, keys[pos] - base[i], w[pos], pos
 
     def times(self, x: np.ndarray) -> np.ndarray:
