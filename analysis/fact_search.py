@@ -45,8 +45,10 @@ SPACE: tuple[Bound, ...] = (
     Bound("roles.kol_noise_cost", 0.01, 0.1, log=True),
     Bound("roles.kol_noise_tolerance", 5.0, 30.0),
     Bound("churn.lost_ties_hazard", 0.005, 0.05, log=True),
-    # Who speaks among those who open the group (the R4DS targets): newcomers' questions,
-    # replies to one's ties, replies to valuable posts (talkers now speak on ~90% of visits).
+    # Who speaks among those who open the group (the R4DS targets): the share of visits that
+    # are talking ones, newcomers' questions, replies to one's ties and to valuable posts.
+    Bound("visiting.talk_share", 0.15, 1.0),
+    Bound("conversation.tie_reply_scale", 0.5, 4.0, log=True),
     Bound("conversation.newcomer_posts_per_day", 0.05, 0.4, log=True),
     Bound("conversation.tie_reply_rate", 0.1, 0.6, log=True),
     Bound("conversation.replies_per_valuable", 1.0, 4.0, log=True),

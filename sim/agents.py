@@ -65,6 +65,7 @@ class Member(mesa.Agent):
         self.staleness = 0.0  # days of reading since things were last new (reading.novelty)
         self.habit = visiting.draw_habit(model)  # own daily chance of opening the group
         self.visiting = True  # opened the group today (a newcomer has, on joining)
+        self.talking = True  # talks today (visiting.decide_visits; a newcomer says hello)
         self.last_visit_day = model.day
         self.notified_day = -10**9  # last day this member's post got replies
         self.last_read: reading.Reading | None = None
@@ -124,7 +125,7 @@ class Member(mesa.Agent):
         # (most members never post: seed 004 L398 "90% asleep", the 90-9-1 rule).
         base = (getattr(p, self.spec.rate_field) + eager) * self.propensity
         rate = base * mood * (1.0 + p.stimulus_gain * self.model.stimulus)
-        rate /= visiting.visit_share(self, self.model)  # posted on the days the member visits
+        rate /= visiting.talk_day_share(self, self.model)  # posted on the days the member visits and talks
         rate *= 1.0 + self.model.heat * self.fit  # a hot topic: who cares, talks (processes/topics.py)
         if self.role is Role.kol:  # privileges make a KOL post more (seed 004 L61)
             rate *= 1.0 + self.model.p.roles.kol_incentive
@@ -135,7 +136,7 @@ class Member(mesa.Agent):
         return self.expertise * self.fit
 
     def post(self) -> None:
-        if not self.visiting:  # only visitors post (processes/visiting.py)
+        if not self.talking:  # only talking visitors post (processes/visiting.py)
             self.messages_today = 0
             return
         rng = self.model.rng

@@ -250,9 +250,10 @@ class Visiting:
     engagement: log-odds(visit) = logit(habit) + engagement_gain · (satisfaction − 0.5)
     + recent_post_boost while the member's own post is fresh; a reply received yesterday
     notifies (at least ``notified_prob``); a muted member visits ``muted_factor`` as often.
-    Only visitors post, reply, read, react and feel overload; an absent member's satisfaction
-    drifts toward neutral. ``enabled = false`` restores "everyone reads every day" (muted
-    members with ``reading.muted_check_prob``)."""
+    Only visitors read, react and feel overload; only a ``talk_share`` of visits are talking
+    visits, on which a member posts and replies (their daily rates are spoken on those days);
+    an absent member's satisfaction drifts toward neutral. ``enabled = false`` restores
+    "everyone reads and may talk every day" (muted members with ``reading.muted_check_prob``)."""
 
     enabled: bool = True
     habit_mean: float = P(0.4, 0.01, 0.99, unit="mean daily chance that a neutral member (satisfaction 0.5, no fresh post) opens the group", src="R4DS data (data/README.md): 5% of accounts open Slack on a day, 19% of a week's active accounts post; assumption: a WeChat group is opened more often than a Slack workspace")
@@ -261,6 +262,7 @@ class Visiting:
     recent_post_boost: float = P(1.5, 0, 20, unit="log-odds added while the member's own last post is at most recent_post_days old", src="assumption: people come back to see the answers")
     recent_post_days: int = P(2, 0, 365, unit="days a member's own post keeps drawing them back", src="assumption")
     notified_prob: float = P(0.8, 0, 1, unit="chance to open the group the day after one's post got replies (a notification)", src="assumption")
+    talk_share: float = P(1.0, 0.01, 1, unit="share of a member's visits on which they join the conversation (post, reply, answer ties); on the others they only read", src="R4DS data (data/README.md): 12.5% of a day's active accounts post but 19% of a week's — people read most days and speak on few")
     muted_factor: float = P(0.2, 0, 1, unit="visit probability of a muted member relative to an unmuted one", src="seed 004 L642 免打扰: muted members still look in now and then")
     absence_drift: float = P(0.002, 0, 1, unit="daily pull of an absent member's satisfaction toward neutral (0.5)", src="assumption: feelings about a group one does not open fade")
 

@@ -107,7 +107,7 @@ def run_threads(model: CommunityModel) -> None:
 def tie_replies(model: CommunityModel) -> None:
     """Members answer what their own ties said yesterday and have said so far today.
 
-    In random order, a visiting, unmuted talker (active, KOL, VIP) whose ties have written H
+    In random order, a talking (visiting), unmuted talker (active, KOL, VIP) whose ties have written H
     messages since yesterday morning replies Poisson(``tie_reply_rate`` · propensity · (mood_floor + s) ·
     (1 − exp(−H / tie_reply_scale))) times — saturating in the ties' messages — each reply
     to one of those ties, drawn in proportion to what they wrote. A reply is chat and
@@ -125,7 +125,7 @@ def tie_replies(model: CommunityModel) -> None:
     for m in model._shuffled():
         # Only talkers who opened the group answer: lurkers read but do not reply (seed 004 L639),
         # as in threads; a lurker who starts talking becomes active first (processes/roles.py).
-        if m.muted or not m.spec.talker or not m.visiting:
+        if m.muted or not m.spec.talker or not m.talking:
             continue
         ties = model.ties_of(m)
         if not ties:
@@ -136,7 +136,7 @@ def tie_replies(model: CommunityModel) -> None:
             continue
         weights = [said.get(t, 0) + before.get(t, 0) for t in authors]
         h = sum(weights)
-        lam = p.tie_reply_rate / visiting.visit_share(m, model) * m.propensity * (p.mood_floor + m.satisfaction) \
+        lam = p.tie_reply_rate / visiting.talk_day_share(m, model) * m.propensity * (p.mood_floor + m.satisfaction) \
             * (1.0 - math.exp(-h / p.tie_reply_scale))
         n = int(rng.poisson(lam))
         if not n:
@@ -156,8 +156,8 @@ def _threads(model: CommunityModel) -> None:
     p = model.p.conversation
     log = model.log
     # Lurkers read threads but do not answer (seed 004 L639): repliers are the talkers.
-    # Only who opened the group today can answer (processes/visiting.py).
-    pool = [m for m in model.members if not m.muted and m.spec.talker and m.visiting]
+    # Only who opened the group today and talks can answer (processes/visiting.py).
+    pool = [m for m in model.members if not m.muted and m.spec.talker and m.talking]
     if not pool or not log.valuable_authors:
         return
     # Small groups reply less: a thread needs people around to answer.

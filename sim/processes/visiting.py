@@ -10,10 +10,17 @@ person decides whether to open the group:
     p = max(p, notified_prob)                (yesterday's post got replies: a notification)
     p = p · muted_factor                     (muted, 免打扰 — seed 004 L642)
 
+Not every visit is a talking one: on a share ``visiting.talk_share`` of their visits a member
+joins the conversation (posts, answers threads and ties: ``m.talking``); on the others they
+scroll and read. A member's daily rates are spoken on their talking days, so the volume a
+member writes is the same and only its spread over days changes: R4DS's members read most
+days and spoke on few (12.5% of a day's active accounts posted, 19% of a week's).
+
 ``habit`` is the member's own (Beta around ``visiting.habit_mean``), so a few people open
 the group daily and many rarely. Value received raises satisfaction, which brings the
 member back; staying away means no value, so engagement can fade into a habit of absence.
-Only visitors post, reply, read and feel overload (agents.py, conversation.py, reading.py);
+Only visitors read and feel overload, only talking visitors post and reply (agents.py,
+conversation.py, reading.py);
 an absent member's satisfaction drifts toward neutral (:func:`drift_while_away`).
 
 The founder opens the group every day (it is their group); spammers come to post ads.
@@ -31,6 +38,7 @@ if TYPE_CHECKING:
     from sim.model import CommunityModel
 
 NEUTRAL = 0.5  # the satisfaction scale's midpoint (structural: reading.py uses the same)
+_ALWAYS_TALK = (Role.founder, Role.spammer)  # their visits are their work: content, ads
 
 
 def draw_habit(model: CommunityModel) -> float:
@@ -42,13 +50,13 @@ def draw_habit(model: CommunityModel) -> float:
     return float(model.rng.beta(v.habit_mean * k, (1.0 - v.habit_mean) * k))
 
 
-def visit_share(m: Member, model: CommunityModel) -> float:
+def talk_day_share(m: Member, model: CommunityModel) -> float:
     """The share of days a member's daily rates are spread over: rates (posts, tie replies)
-    are per day in the group and spoken on the days the member opens it, so per visit the
-    average member posts rate / ``habit_mean``. 1.0 for the founder (there every day) and
-    with visiting off."""
+    are per day in the group and spoken on the days the member opens it and talks, so on a
+    talking day the average member posts rate / (``habit_mean`` · ``talk_share``). 1.0 for
+    the founder (there and talking every day) and with visiting off."""
     v = model.p.visiting
-    return v.habit_mean if v.enabled and m.role is not Role.founder else 1.0
+    return v.habit_mean * v.talk_share if v.enabled and m.role is not Role.founder else 1.0
 
 
 def visit_probability(m: Member, model: CommunityModel) -> float:
@@ -70,13 +78,18 @@ def visit_probability(m: Member, model: CommunityModel) -> float:
 
 
 def decide_visits(model: CommunityModel) -> None:
-    """Morning: each member decides whether to open the group today (``m.visiting``)."""
+    """Morning: each member decides whether to open the group today (``m.visiting``) and,
+    if so, whether to talk (``m.talking``)."""
     rng = model.rng
     enabled = model.p.visiting.enabled
+    talk_share = model.p.visiting.talk_share
     for m in model.members:
         # Off: everyone is around to post; reading.read_day keeps the old muted check.
         # A spammer's visit is the ad run: Member.post decides the ads.
         m.visiting = not enabled or m.role is Role.spammer or rng.random() < visit_probability(m, model)
+        # The founder and spammers always talk; a share of 1 draws nothing (same runs as before).
+        m.talking = m.visiting and (not enabled or talk_share >= 1.0 or m.role in _ALWAYS_TALK
+                                    or rng.random() < talk_share)
         if m.visiting and m.spec.reads:
             m.last_visit_day = model.day
 

@@ -108,7 +108,7 @@ def morning(E) -> None:
 
 
 def decide_visits(E) -> None:
-    """visiting.decide_visits: who opens the group today."""
+    """visiting.decide_visits: who opens the group today, and who of them talks."""
     B, v, day = E.B, E.T.visiting, E.day
     z = B.habit_logit + col(v.engagement_gain) * (B.satisfaction - 0.5) + col(E.T.topics.visit_pull * B.heat) * B.fit
     z = z + np.where(day - B.last_post_day <= col(v.recent_post_days), col(v.recent_post_boost), 0.0)
@@ -116,8 +116,10 @@ def decide_visits(E) -> None:
     p = np.where(B.notified_day == day - 1, np.maximum(p, col(v.notified_prob)), p)
     p = np.where(B.muted, p * col(v.muted_factor), p)
     u = E.S.uniform(St.visit, (B.N,))
-    visit = (u < p) | (B.role == SPAMMER) | (B.role == FOUNDER) | ~col(v.enabled)
-    B.visiting = visit & B.present
+    always = (B.role == SPAMMER) | (B.role == FOUNDER) | ~col(v.enabled)
+    B.visiting = ((u < p) | always) & B.present
+    talk = (E.S.uniform(St.talk, (B.N,)) < col(v.talk_share))
+    B.talking = B.visiting & (talk | always)
     B.last_visit_day[B.visiting & READS[B.role]] = day
 
 
@@ -201,6 +203,7 @@ def create(E, r, s, role, channel, tr, satisfaction) -> None:
         getattr(B, name)[r, s] = NEVER
     B.last_visit_day[r, s] = day
     B.visiting[r, s] = True
+    B.talking[r, s] = True
     B.vip_since[r, s] = -1
     B.muted[r, s] = False
     for name in ("warnings", "kol_unhappy_days", "messages_today", "messages_total"):
@@ -456,10 +459,11 @@ def rate_table(T) -> np.ndarray:
     return np.stack([getattr(T.conversation, f) for f in RATE_FIELDS], axis=1)
 
 
-def visit_share(E) -> np.ndarray:
-    """visiting.visit_share as (R, N): habit_mean, 1 for the founder and with visiting off."""
+def talk_day_share(E) -> np.ndarray:
+    """visiting.talk_day_share as (R, N): habit_mean · talk_share, 1 for the founder and with
+    visiting off."""
     v = E.T.visiting
-    share = np.where(v.enabled, v.habit_mean, 1.0)
+    share = np.where(v.enabled, v.habit_mean * v.talk_share, 1.0)
     return np.where(E.B.role == FOUNDER, 1.0, col(share))
 
 
@@ -471,13 +475,13 @@ def post(E) -> None:
     eager = col(p.newcomer_posts_per_day) * np.exp(-(day - B.join_day) / col(p.newcomer_days))
     rate = (rates + eager) * B.propensity * (col(p.mood_floor) + B.satisfaction)
     rate *= col(1.0 + p.stimulus_gain * B.stimulus)
-    rate /= visit_share(E)
+    rate /= talk_day_share(E)
     rate *= 1.0 + col(B.heat) * B.fit
     rate = np.where(B.role == KOL, rate * col(1.0 + T.roles.kol_incentive), rate)
     rate = np.where(B.muted, 0.0, rate)
     spammer = B.role == SPAMMER
     rate = np.where(spammer, col(p.spammer_ads_per_day) * B.propensity, rate)
-    rate = np.where(B.visiting & col(E.running), rate, 0.0)
+    rate = np.where(B.talking & col(E.running), rate, 0.0)
     n = vr.poisson(rate, E.S.uniform(St.posts, (B.N,)))
     B.messages_today = n
     r, s = np.nonzero(n)
@@ -507,7 +511,7 @@ def run_threads(E) -> None:
 def _threads(E) -> None:
     T, B, log, R = E.T, E.B, E.log, E.B.R
     p = T.conversation
-    pool = B.present & ~B.muted & TALKER[B.role] & B.visiting
+    pool = B.present & ~B.muted & TALKER[B.role] & B.talking
     pool_n = pool.sum(axis=1)
     rt, at = np.nonzero(log.valuable_by)
     if not rt.size:
@@ -550,11 +554,11 @@ def tie_replies(E) -> None:
     T, B, log, R = E.T, E.B, E.log, E.B.R
     p = T.conversation
     heard = (B.said + B.said_yesterday).astype(np.float32)
-    speakers = (B.present & ~B.muted & TALKER[B.role] & B.visiting & col((p.tie_reply_rate > 0) & E.running))
+    speakers = (B.present & ~B.muted & TALKER[B.role] & B.talking & col((p.tie_reply_rate > 0) & E.running))
     if not speakers.any():
         return
     h = B.ties_times(heard)
-    lam = (col(p.tie_reply_rate) / visit_share(E) * B.propensity * (col(p.mood_floor) + B.satisfaction)
+    lam = (col(p.tie_reply_rate) / talk_day_share(E) * B.propensity * (col(p.mood_floor) + B.satisfaction)
            * (1.0 - np.exp(-h / col(p.tie_reply_scale))))
     n = vr.poisson(np.where(speakers & (h > 0), lam, 0.0), E.S.uniform(St.tie_reply, (B.N,)))
     r, m = np.nonzero(n)

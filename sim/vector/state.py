@@ -91,6 +91,7 @@ class Batch:
         self.vip_since = z(np.int64, -1)
         self.muted = z(bool, False)
         self.visiting = z(bool, False)
+        self.talking = z(bool, False)  # visits and talks today (visiting.decide_visits)
         self.warnings = z(np.int64)
         self.tie_weight_ever = z()
         self.tie_weight_now = z()  # the weight of ties still present (lost-ties hazard)
@@ -197,6 +198,7 @@ class Batch:
         self.said_yesterday[r, s] = 0.0
         self.muted[r, s] = False
         self.visiting[r, s] = False
+        self.talking[r, s] = False
 
     def _archive(self, r, s, leave_day, reason) -> None:
         self.roster.add(r=r, uid=self.uid[r, s], role=self.role[r, s], join_role=self.join_role[r, s], channel=self.channel[r, s],

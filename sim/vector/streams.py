@@ -40,3 +40,4 @@ class St(enum.IntEnum):
     seed_users = 30
     mesh = 31
     seed_node = 32
+    talk = 33
