@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import statistics
 
+import pytest
+
 from sim import CommunityModel, simulate
 from sim.processes import visiting
 from sim.roles import Role
@@ -95,3 +97,54 @@ def test_daily_and_weekly_active_count_visitors():
         assert r["daily_active"] <= r["weekly_active"] + 1 + r["members_spammer"]  # + the founder
         assert r["weekly_active"] <= r["members"]
     assert sum(r["weekly_active"] > r["daily_active"] for r in on.rows[10:]) > 40
+
+
+def test_only_a_share_of_visits_are_talking_ones_and_only_they_speak():
+    """visiting.talk_share: a talking visit is drawn per visit (newcomers on their first day,
+    the founder and spammers always talk); a member who visits without talking writes nothing."""
+    model = CommunityModel(make_params(days=90, seed=5, visiting={"talk_share": 0.3}))
+    visits = talks = 0
+    for _ in range(60):
+        old = {m.unique_id for m in model.members}
+        model.step()
+        for m in model.members:
+            assert not m.talking or m.visiting
+            if not m.talking and m.role is not Role.spammer:
+                assert m.messages_today == 0
+            if m.unique_id in old and m.role not in (Role.founder, Role.spammer):
+                visits += m.visiting
+                talks += m.talking
+    assert visits > 500
+    assert abs(talks / visits - 0.3) < 0.05  # binomial sd ~0.02 at 500 visits
+    assert model.founder.talking
+
+
+def test_a_members_rates_are_spoken_on_their_talking_days():
+    """Half the talking days, twice the rate on each: a member's expected volume is kept."""
+    full, half = _model(), _model(visiting={"talk_share": 0.5})
+    m_full, m_half = _person(full), _person(half)
+    assert visiting.talk_day_share(m_half, half) == 0.5 * visiting.talk_day_share(m_full, full)
+    assert visiting.talk_day_share(full.founder, full) == 1.0
+
+
+def _posters_among_visitors(engine: str, talk_share: float) -> float:
+    from analysis.ensemble import run_ensemble
+
+    def measure(result):
+        rows = [r for r in result.rows if 30 <= r["day"] <= 150]
+        return {"speakers": sum(r["speakers"] for r in rows), "active": sum(r["daily_active"] for r in rows)}
+
+    t = run_ensemble([["scenario=healthy_learning_group", "days=150", f"visiting.talk_share={talk_share}"]],
+                     seeds=range(4), engine=engine, workers=1, measure=measure)
+    return float(t["speakers"].sum() / t["active"].sum())
+
+
+@pytest.mark.parametrize("engine", ["mesa", "vector"])
+def test_talking_visits_make_few_of_a_days_visitors_post(engine):
+    """R4DS: 12.5% of a day's active accounts post. With every visit a talking one, most of a
+    healthy group's visitors post; with a third of them, well under half as many do
+    (4 seeds, days 30-150; measured ~0.55 and ~0.2)."""
+    every = _posters_among_visitors(engine, 1.0)
+    third = _posters_among_visitors(engine, 0.3)
+    assert every > 0.4
+    assert third < 0.5 * every
