@@ -98,7 +98,7 @@ def test_r4ds_term_runs_the_healthy_group_with_the_trials_values(monkeypatch):
 
     def fake_frames(scenarios, seeds, days, overrides=(), **kw):
         seen.update(scenarios=list(scenarios), seeds=seeds, days=days, overrides=list(overrides))
-        return {s: [r4ds.real_frame(r4ds.load_r4ds())] for s in scenarios}  # R4DS itself: within ×1.5
+        return {s: [r4ds.real_frame(r4ds.load_r4ds())] * seeds for s in scenarios}  # R4DS itself: within ×1.5
 
     monkeypatch.setattr(r4ds, "model_frames", fake_frames)
     with facts.common_overrides(["visiting.habit_mean=0.3"]):
@@ -112,3 +112,23 @@ def test_r4ds_term_runs_the_healthy_group_with_the_trials_values(monkeypatch):
     assert res.passed and res.value == 0.0 and fact_search.loss([res]) == 0.0
     missed = fact_search.FactResult(fact_search.R4DS_KEY, "", "", "", "", 0.8, (0.8, 0.8), False, 8)
     assert fact_search.loss([missed]) == pytest.approx(1.8)  # one failing term plus the mean distance
+
+
+def test_r4ds_term_fails_when_most_groups_fall_silent(monkeypatch):
+    """Only groups still posting at the end are compared, and a majority must be: R4DS's
+    shares measured on a group that is dying would reward death."""
+    real_frame = r4ds.real_frame(r4ds.load_r4ds())
+    silent = real_frame.copy()
+    silent.loc[silent.index[-60:], "posters"] = 0  # nobody posts in its last two months
+
+    def frames(k_alive):
+        n = facts.SIZES["search"]
+        return lambda scenarios, **kw: {s: [real_frame] * k_alive + [silent] * (n - k_alive) for s in scenarios}
+
+    n = facts.SIZES["search"]
+    monkeypatch.setattr(r4ds, "model_frames", frames(n // 2))
+    half = fact_search.r4ds_targets("search")
+    assert half.passed and f"{n // 2}/{n}" in half.measured
+    monkeypatch.setattr(r4ds, "model_frames", frames(n // 2 - 1))
+    most_dead = fact_search.r4ds_targets("search")
+    assert not most_dead.passed and most_dead.value == 1.0
