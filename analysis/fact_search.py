@@ -49,6 +49,7 @@ SPACE: tuple[Bound, ...] = (
     # are talking ones, newcomers' questions, replies to one's ties and to valuable posts.
     Bound("visiting.talk_share", 0.15, 1.0),
     Bound("conversation.tie_reply_scale", 0.5, 4.0, log=True),
+    Bound("conversation.full_reply_pool", 1.0, 20.0, log=True),  # fewer talkers at once: fewer replies?
     Bound("conversation.newcomer_posts_per_day", 0.05, 0.4, log=True),
     Bound("conversation.tie_reply_rate", 0.1, 0.6, log=True),
     Bound("conversation.replies_per_valuable", 1.0, 4.0, log=True),

@@ -184,7 +184,7 @@ class Conversation:
     stimulus_gain: float = P(0.8, 0, 10, unit="extra posting per unit of yesterday's activity", src="seed 004 L639")
     replies_per_valuable: float = P(2.5, 0, 100, unit="mean replies to a valuable post", src="assumption")
     mood_floor: float = P(0.3, 0, 10, unit="posting mood at satisfaction 0 (mood = mood_floor + satisfaction)", src="assumption")
-    full_reply_pool: int = P(10, 1, 10000, unit="talkers around at which a valuable post draws its full replies (fewer: proportionally fewer)", src="assumption")
+    full_reply_pool: float = P(10.0, 1, 10000, unit="talkers in the conversation (talking visitors) at which a valuable post draws its full replies (fewer: proportionally fewer)", src="assumption")
     round_min_exchanges: int = P(5, 2, 100, unit="exchanges that make a valuable round", src="seed 001 indicator 1")
     tie_reply_rate: float = P(0.3, 0, 50, unit="replies/day to one's own ties at saturation (× propensity × mood)", src="seed 004 L646-647: members who know each other keep talking; calibrated (docs/calibration.md)")
     tie_reply_scale: float = P(2.0, 0.01, 1000, unit="messages by one's ties today at which tie replies reach 1 − 1/e of their rate", src="assumption")
