@@ -400,7 +400,9 @@ FOUNDER_LEAVES = 60
 
 def fact_star_vs_mesh(size: str = "fast") -> FactResult:
     n = SIZES[size]
-    base = ["scenario=social_chat_group", "cadence.posts_per_week=5", f"founder.leave_day={FOUNDER_LEAVES}",
+    # The founder's friends as a topic group's members (modest expertise, the friends default),
+    # not the chat circle's talk-only friends: the fact compares structures, not value.
+    base = ["scenario=social_chat_group", "traits.friends_expertise=0.4", "cadence.posts_per_week=5", f"founder.leave_day={FOUNDER_LEAVES}",
             "seeding.seed_users=60", "seeding.recruits_per_day=0", "arrivals.invite_rate=0", "friends.exposure_rate=0", "arrivals.spam_base=0",
             "arrivals.spam_per_100_members=0"]
     star = run_many([[*base, "network.initial=star", f"seed={s}"] for s in seeds(n)])
@@ -434,7 +436,8 @@ def fact_star_vs_mesh(size: str = "fast") -> FactResult:
         f"star {ms:.0%} (founder left in {len(rs_)}/{n}), mesh {mm:.0%} ({len(rm_)}/{n}); difference {diff:+.0%}; "
         f"star whose founder stays: {control:.0%}",
         diff, (lo, hi), passed, n,
-        f"A closed group of 60 seed users (social_chat_group with a daily tip, no arrivals); the founder leaves "
+        f"A closed group of 60 seed users (social_chat_group with a daily tip, no arrivals, members of modest "
+        f"expertise: traits.friends_expertise 0.4); the founder leaves "
         f"on day {FOUNDER_LEAVES} (founder.leave_day). star = every seed user tied only to the founder (plus the "
         "ties replies create); mesh = each seed user also tied to 6 others.", plot,
         {"star": ms, "mesh": mm, "star_n": len(rs_), "mesh_n": len(rm_), "star_founder_stays": control})

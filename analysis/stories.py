@@ -179,13 +179,6 @@ KNOWN_STORY_GAPS: dict[str, str] = {
     "kol_exodus": (
         "70% on seeds 1000-1029 on both engines (the fact: 15/20 over 1000-1019): see KNOWN_GAPS['kol_exodus'] in "
         "analysis/facts.py."),
-    "social_chat_group": (
-        "3% on seeds 1000-1029 (vector engine, 2026-12-03; 0/10 on the Mesa engine): the group thrives rather than "
-        "fading — members with expertise keep posting valuable messages, tie talk keeps friends chatting (mesh, 0.6 "
-        "tie replies a day) and word of mouth grows it to ~200; its weekly speaking rate stays at 30-45% all year. "
-        "The description's 'nobody brings new value' is not what its members do: chat-only recruits (low "
-        "expertise) or talk that tires (tie replies that fade with the pair's history) would tell it. Not changed "
-        "here: star_vs_mesh (analysis/facts.py) runs on this scenario."),
 }
 
 
