@@ -139,6 +139,7 @@ def _posters_among_visitors(engine: str, talk_share: float) -> float:
     return float(t["speakers"].sum() / t["active"].sum())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", ["mesa", "vector"])
 def test_talking_visits_make_few_of_a_days_visitors_post(engine):
     """R4DS: 12.5% of a day's active accounts post. With every visit a talking one, most of a
