@@ -494,7 +494,8 @@ def fact_cadence_optimum(size: str = "fast") -> FactResult:
         "(survivor-weighted). Secondary, noisier outcomes peak at 1-3 posts/week: weekly speakers "
         + ", ".join(f"{c}: {speakers[c]:.0f}" for c in CADENCE_LEVELS) + "; lifespan "
         + ", ".join(f"{c}: {life[c]:.0f}" for c in CADENCE_LEVELS) + " days.", plot,
-        {"means": {c: means[c][0] for c in means}, "speakers": speakers, "lifespan": life})
+        {"means": {c: means[c][0] for c in means}, "speakers": speakers, "lifespan": life, "interior": interior,
+         "optimum_minus_none_low": lo_d[1], "optimum_minus_max_low": hi_d[1]})
 
 
 def fact_zombie_purge(size: str = "fast") -> FactResult:

@@ -10,8 +10,24 @@ from analysis import fact_search, facts, r4ds
 from analysis.facts import FactResult
 
 
+#: What the facts whose shortfall reads more than value and interval put in their details.
+_DETAILS = {"red_packet": {"share_below_30": 0.5},
+            "cadence_optimum": {"interior": True, "optimum_minus_none_low": -0.01, "optimum_minus_max_low": 0.02}}
+
+
 def _result(key: str, passed: bool, value: float, lo: float = 0.0) -> FactResult:
-    return FactResult(key, "", "", "", "", value, (lo, value), passed, 10)
+    return FactResult(key, "", "", "", "", value, (lo, value), passed, 10, details=_DETAILS.get(key, {}))
+
+
+def test_cadence_shortfall_grows_with_how_far_the_ends_are_from_worse():
+    """0 when passed; otherwise each end's interval reach below 0 in units of 0.05, plus 0.25
+    for an optimum at an end."""
+    near = _result("cadence_optimum", False, 7.0)
+    assert fact_search.SHORTFALL["cadence_optimum"](near) == pytest.approx(0.2)
+    at_end = FactResult("cadence_optimum", "", "", "", "", 0.0, (0, 0), False, 10, details={
+        "interior": False, "optimum_minus_none_low": 0.0, "optimum_minus_max_low": -0.05})
+    assert fact_search.SHORTFALL["cadence_optimum"](at_end) == pytest.approx(1.25)
+    assert fact_search.SHORTFALL["cadence_optimum"](_result("cadence_optimum", True, 7.0)) == 0.0
 
 
 def test_loss_counts_failures_and_how_far_they_miss():
