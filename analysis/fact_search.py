@@ -48,6 +48,7 @@ SPACE: tuple[Bound, ...] = (
     # Who speaks among those who open the group (the R4DS targets): the share of visits that
     # are talking ones, newcomers' questions, replies to one's ties and to valuable posts.
     Bound("visiting.talk_share", 0.15, 1.0),
+    Bound("visiting.answer_share", 0.0, 1.0),  # a tie's answer draws one into talking (star_vs_mesh)
     Bound("conversation.tie_reply_scale", 0.5, 4.0, log=True),
     Bound("conversation.full_reply_pool", 1.0, 20.0, log=True),  # fewer talkers at once: fewer replies?
     Bound("conversation.newcomer_posts_per_day", 0.05, 0.4, log=True),

@@ -663,37 +663,16 @@ def fact_kcore(size: str = "fast") -> FactResult:
 #: Facts the model does not reproduce yet: why, and what would fix it (shown in the report;
 #: the pytest suite marks them xfail instead of failing CI).
 KNOWN_GAPS: dict[str, str] = {
-    "cadence_optimum": (
-        "Half reproduced: too much content is clearly worse than the optimum (optimum − 56/wk +0.09 [0.05, "
-        "0.12] in mean satisfaction, fast suite, 2026-12-01), but no content at all is not resolved as worse "
-        "(optimum − none +0.02 [−0.01, 0.05]; the optimum sits at 1–7 posts/week). Renewal (sessions and tips "
-        "take staleness back) did not separate them: with visiting, mean satisfaction averages in members who "
-        "did not open the group and drift toward neutral, which flattens every arm. Fix: measure the cadence "
-        "on visitors' satisfaction or on activity, and give a content-free group's boredom a renewal-free "
-        "floor; then search (analysis/fact_search.py holds this fact out)."),
-    "kol_exodus": (
-        "Nearly reproduced: in 75% of runs (fast suite, 2026-12-01; target 80%) the first KOL leaves after the "
-        "influx starts (median day 78, the influx from day 60) and the people who still open the group fall "
-        "below half their peak after it (median day 117); without the influx 1/20. The misses: a fast launch's "
-        "valuable share dips under roles.kol_quality_floor and a KOL leaves before the influx, or ties and "
-        "word of mouth keep the active core above half. Fix: a launch quality judged against the group's own "
-        "history rather than a fixed floor, and a KOL exit that takes the answers their followers came for."),
-    "random_self_operation": (
-        "Not reproduced: 23% of 60 uniformly drawn strategies (fast suite, 2026-12-01; 13% before visiting, "
-        "word of mouth and tie talk made groups sturdier) reach sustained self-operation, against < 8%. The "
-        "successes are nearly all the same recipe — KOLs or friends seeded first, a threshold (invite, "
-        "application or paid) and a VIP tier — which a uniform draw over our strategy menu hits often. "
-        "The seed's 8% (seed 000 L9) is a base rate over real communities, not over a uniform menu (seeds.md "
-        "§9.7): most real founders open a QR code with no tier. Fix: draw strategies from an empirical prior of "
-        "what founders do (mostly open entry, friends, no paid tier), or make the good recipe less robust "
-        "(founder fatigue that also hits KOL-run groups, seasonal need drift)."),
-    "red_packet": (
-        "Not reproduced: red-packet groups stay active (weekly speaking rate ≥ 20%) for 39 days on average "
-        "(fast suite, 2026-12-01, 95% 34-44), 4/20 runs under a month (target 90%). The 7-day window of the "
-        "speaking rate lags the end of the hype by up to a week, newcomers of the launch promotion keep "
-        "speaking for their first fortnight, and hot topics and word of mouth now add talk after the packets "
-        "stop thrilling. Fix: an activity definition on daily speakers, or newcomers who judge a valueless "
-        "group faster (entry.judgement_days acting on posting, not only on leaving)."),
+    "star_vs_mesh": (
+        "Not reproduced since the 2026-12-03 calibration (talking visits, analysis/fact_search.py trial 59 of "
+        "docs/search/): a closed group of 60 loses nearly everyone within 60 days of its founder leaving, star or "
+        "mesh alike (star 4%, mesh 5% kept, fast suite; 79% when the founder stays). With a fifth of visits "
+        "talking ones, the founder — who talks every day — carries the conversation, and friends answering "
+        "each other on their few talking days is too thin a thread to keep a mesh talking. A tie's reply that "
+        "draws the friend into talking the next day (visiting.answer_share = 1) brings it back (star 29%, "
+        "mesh 54%) but, at the other values of that trial, costs kol_exodus, random self-operation, red packet "
+        "and the healthy group; the search over it with the rest (visiting.answer_share is in its space) is "
+        "the fix to finish."),
 }
 
 FACTS: dict[str, Callable[[str], FactResult]] = {

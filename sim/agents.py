@@ -68,6 +68,7 @@ class Member(mesa.Agent):
         self.talking = True  # talks today (visiting.decide_visits; a newcomer says hello)
         self.last_visit_day = model.day
         self.notified_day = -10**9  # last day this member's post got replies
+        self.answered_day = -10**9  # last day a tie answered this member (visiting.talk_chance)
         self.last_read: reading.Reading | None = None
         self.leave_day: int | None = None
         self.leave_reason: str | None = None

@@ -24,6 +24,7 @@ def _group(seed: int = 3, talkers: bool = True, **groups) -> CommunityModel:
     m.said_yesterday = Counter()
     for x in list(m.members):
         x.muted, x.satisfaction = False, 0.8
+        x.visiting = x.talking = True  # everyone in the conversation today (processes/visiting.py)
         if x.role is Role.lurker and talkers:
             x.become(Role.active)  # lurkers do not reply (seed 004 L639): a group of talkers
     return m
@@ -51,6 +52,7 @@ def test_tie_replies_happen_only_between_tied_members():
         replied += sum(new.values())
         assert m.log.tie_chat == sum(new.values())
         assert any(uid in m.network.adj[speaker] for uid in new)
+        assert m.by_id(speaker).answered_day == m.day  # answered by a tie: asks for an answer (visiting)
     assert replied > 0
     for seed in range(4):
         assert not _replies(0.0, seed)[2], "tie_reply_rate = 0: nobody answers"

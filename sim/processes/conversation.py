@@ -146,6 +146,7 @@ def tie_replies(model: CommunityModel) -> None:
             author = model.by_id(authors[i])
             network.tie(model.network, author, m)
             author.notified_day = model.day  # a reply notifies (processes/visiting.py)
+            author.answered_day = model.day  # by someone they know: it asks for an answer
         m.spoke(n)
         m.messages_today += n
         log.add_posts(m, valuable=0, chat=n)

@@ -118,7 +118,9 @@ def decide_visits(E) -> None:
     u = E.S.uniform(St.visit, (B.N,))
     always = (B.role == SPAMMER) | (B.role == FOUNDER) | ~col(v.enabled)
     B.visiting = ((u < p) | always) & B.present
-    talk = (E.S.uniform(St.talk, (B.N,)) < col(v.talk_share))
+    chance = np.where(B.answered_day == day - 1, col(v.talk_share + (1.0 - v.talk_share) * v.answer_share),
+                      col(v.talk_share))  # visiting.talk_chance
+    talk = E.S.uniform(St.talk, (B.N,)) < chance
     B.talking = B.visiting & (talk | always)
     B.last_visit_day[B.visiting & READS[B.role]] = day
 
@@ -199,7 +201,7 @@ def create(E, r, s, role, channel, tr, satisfaction) -> None:
     B.satisfaction[r, s] = satisfaction
     B.join_day[r, s] = day
     B.last_post_day[r, s] = day
-    for name in ("last_spoke_day", "last_visit_day", "notified_day", "kol_shock_day", "friend_left_day"):
+    for name in ("last_spoke_day", "last_visit_day", "notified_day", "answered_day", "kol_shock_day", "friend_left_day"):
         getattr(B, name)[r, s] = NEVER
     B.last_visit_day[r, s] = day
     B.visiting[r, s] = True
@@ -579,6 +581,7 @@ def tie_replies(E) -> None:
     author = other[first[which] + pick]
     B.tie(rr, author, mm)
     B.notified_day[rr, author] = E.day
+    B.answered_day[rr, author] = E.day
     B.messages_today[r, m] += k
     _add_posts(E, r, m, valuable=np.zeros(r.size, np.int64), chat=k)
     log.tie_chat += np.bincount(r, weights=k, minlength=R)

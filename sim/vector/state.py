@@ -86,6 +86,7 @@ class Batch:
         self.last_spoke_day = z(np.int64, NEVER)  # a real message (speakers of the week)
         self.last_visit_day = z(np.int64, NEVER)
         self.notified_day = z(np.int64, NEVER)
+        self.answered_day = z(np.int64, NEVER)  # a tie answered (visiting.talk_chance)
         self.kol_shock_day = z(np.int64, NEVER)
         self.friend_left_day = z(np.int64, NEVER)
         self.vip_since = z(np.int64, -1)
