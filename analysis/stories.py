@@ -176,9 +176,6 @@ KNOWN_STORY_GAPS: dict[str, str] = {
         "seeds, Mesa 82% over 100: the engines agree, Fisher p = 0.88), right at the target, so a 30-seed sample "
         "lands on either side. Fix: a decline that ends — the late, slow decline of a group that lost its "
         "founder's content keeps a few posting members past day 730 in a fifth of runs."),
-    "kol_exodus": (
-        "70% on seeds 1000-1029 on both engines (the fact: 15/20 over 1000-1019): see KNOWN_GAPS['kol_exodus'] in "
-        "analysis/facts.py."),
 }
 
 
