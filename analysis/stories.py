@@ -171,11 +171,14 @@ STORIES: dict[str, Story] = {s.scenario: s for s in (
 #: (tests/validation/test_stories.py marks them xfail, strict). Measured at the defaults.
 KNOWN_STORY_GAPS: dict[str, str] = {
     "typical_group": (
-        "73% on seeds 1000-1029 (2026-12-03, vector engine; Mesa 90% on the same seeds): it grows and declines in "
-        "every run, but ends as an ad group or dead within two years in only ~80% of runs (vector 80.5% over 200 "
-        "seeds, Mesa 82% over 100: the engines agree, Fisher p = 0.88), right at the target, so a 30-seed sample "
-        "lands on either side. Fix: a decline that ends — the late, slow decline of a group that lost its "
-        "founder's content keeps a few posting members past day 730 in a fifth of runs."),
+        "57% on seeds 1000-1029 (2026-12-03, vector engine, calibrated defaults with talking visits): every run "
+        "grows to 3x and ends as an ad group, then dead, within two years (median lifespan 236 days; it was ~80% "
+        "before), but in 43% the ads reach half of a week's messages while membership is still growing, so the "
+        "group goes from growth (or mature) straight to ad group without the decline phase the description "
+        "promises (members mute, then leave, then the ads take over). With a fifth of visits talking ones a "
+        "growing group's talk is thinner, so a few spammers outweigh it sooner. Fix: an ad-group verdict that "
+        "waits for the members' exit (ads outweighing the talk of a group that is losing people), or spammers "
+        "whose arrivals follow the group's visibility rather than its size."),
 }
 
 
