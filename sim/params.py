@@ -174,20 +174,20 @@ class Cadence:
 @dataclass
 class Conversation:
     lurker_posts_per_day: float = P(0.005, 0, 50, unit="messages/day", src="seed 004 L398, L639: 90% asleep; calibrated (docs/calibration.md)")
-    active_posts_per_day: float = P(0.493, 0, 50, unit="messages/day", src="assumption; R4DS data")
+    active_posts_per_day: float = P(0.493, 0, 50, unit="messages/day", src="assumption; R4DS data; calibrated by the fact search, 2026-12-03 (docs/calibration.md#talking-visits)")
     kol_posts_per_day: float = P(1.2, 0, 50, unit="messages/day", src="assumption")
     vip_posts_per_day: float = P(0.4, 0, 50, unit="messages/day", src="assumption")
     spammer_ads_per_day: float = P(1.5, 0, 100, unit="ads/day", src="assumption")
     propensity_shape: float = P(0.3, 0.05, 100, unit="gamma shape of individual posting rates", src="seed 004 L638-640 80/20, 90-9-1 rule; calibrated to top-20% share ~85% (docs/calibration.md)")
-    newcomer_posts_per_day: float = P(0.0842, 0, 50, unit="extra messages/day of a newcomer (questions, intro), fading over newcomer_days", src="seed 004 L176: newcomers' questions")
+    newcomer_posts_per_day: float = P(0.0842, 0, 50, unit="extra messages/day of a newcomer (questions, intro), fading over newcomer_days", src="seed 004 L176: newcomers' questions; calibrated by the fact search, 2026-12-03 (docs/calibration.md#talking-visits)")
     newcomer_days: float = P(14.0, 0.1, 3650, unit="days over which a newcomer's eagerness fades (1/e)", src="assumption")
     stimulus_gain: float = P(0.8, 0, 10, unit="extra posting per unit of yesterday's activity", src="seed 004 L639")
-    replies_per_valuable: float = P(3.03, 0, 100, unit="mean replies to a valuable post", src="assumption")
+    replies_per_valuable: float = P(3.03, 0, 100, unit="mean replies to a valuable post", src="assumption; calibrated by the fact search, 2026-12-03 (docs/calibration.md#talking-visits)")
     mood_floor: float = P(0.3, 0, 10, unit="posting mood at satisfaction 0 (mood = mood_floor + satisfaction)", src="assumption")
-    full_reply_pool: float = P(1.13, 1, 10000, unit="talkers in the conversation (talking visitors) at which a valuable post draws its full replies (fewer: proportionally fewer)", src="assumption")
+    full_reply_pool: float = P(1.13, 1, 10000, unit="talkers in the conversation (talking visitors) at which a valuable post draws its full replies (fewer: proportionally fewer)", src="assumption; calibrated by the fact search, 2026-12-03 (docs/calibration.md#talking-visits)")
     round_min_exchanges: int = P(5, 2, 100, unit="exchanges that make a valuable round", src="seed 001 indicator 1")
-    tie_reply_rate: float = P(0.312, 0, 50, unit="replies/day to one's own ties at saturation (× propensity × mood)", src="seed 004 L646-647: members who know each other keep talking; calibrated (docs/calibration.md)")
-    tie_reply_scale: float = P(2.32, 0.01, 1000, unit="messages by one's ties today at which tie replies reach 1 − 1/e of their rate", src="assumption")
+    tie_reply_rate: float = P(0.312, 0, 50, unit="replies/day to one's own ties at saturation (× propensity × mood)", src="seed 004 L646-647: members who know each other keep talking; calibrated by the fact search, 2026-12-03 (docs/calibration.md#talking-visits)")
+    tie_reply_scale: float = P(2.32, 0.01, 1000, unit="messages by one's ties today at which tie replies reach 1 − 1/e of their rate", src="assumption; calibrated by the fact search, 2026-12-03 (docs/calibration.md#talking-visits)")
 
 
 @dataclass
@@ -210,16 +210,16 @@ class Moderation:
 class Reading:
     attention_budget: float = P(40.0, 1, 10000, unit="messages read/day before overload", src="MODEL.md §3")
     value_scale: float = P(2.5, 0.01, 1000, unit="valuable reads at which value saturates (1-1/e)", src="assumption")
-    content_weight: float = P(1.75, 0, 10, unit="value of a content post vs a valuable post", src="assumption")
+    content_weight: float = P(1.75, 0, 10, unit="value of a content post vs a valuable post", src="assumption; calibrated by the fact search, 2026-12-03 (docs/calibration.md#talking-visits)")
     social_value: float = P(0.02, 0, 1, unit="value per message read from one's own ties (at low volume)", src="seed 004 L20 ring structure")
     social_scale: float = P(10.0, 0.01, 10000, unit="ties' messages read at which social value saturates (at most social_value × this)", src="assumption")
     overload_cost: float = P(0.05, 0, 10, unit="satisfaction cost per budget of unread messages", src="seed 004 L170: the chat group's message volume exploded; calibrated (docs/calibration.md)")
     ad_cost: float = P(0.04, 0, 1, unit="satisfaction cost per ad read", src="seed 004 L64")
     noise_cost: float = P(0.004, 0, 1, unit="cost per off-topic chat message read (× (1-fit))", src="assumption")
-    expectation: float = P(0.259, 0, 1, unit="daily value a member expects", src="assumption")
+    expectation: float = P(0.259, 0, 1, unit="daily value a member expects", src="assumption; calibrated by the fact search, 2026-12-03 (docs/calibration.md#talking-visits)")
     vip_expectation: float = P(0.4, 0, 1, unit="daily value a paying member expects", src="MODEL.md §4.5")
     adaptation: float = P(0.12, 0, 1, unit="satisfaction EMA weight per day", src="assumption")
-    novelty_days: float = P(85.0, 1, 100000, unit="staleness (days of reading without renewal; tenure with renewal.enabled = false) over which what a member reads loses 1/e of its novelty", src="seed 003 L20: value must be renewed")
+    novelty_days: float = P(85.0, 1, 100000, unit="staleness (days of reading without renewal; tenure with renewal.enabled = false) over which what a member reads loses 1/e of its novelty", src="seed 003 L20: value must be renewed; calibrated by the fact search, 2026-12-03 (docs/calibration.md#talking-visits)")
     novelty_floor: float = P(0.3, 0, 1, unit="share of value that never wears off", src="assumption")
     muted_check_prob: float = P(0.15, 0, 1, unit="chance a muted member opens the group when visiting.enabled = false", src="assumption")
 
@@ -235,8 +235,8 @@ class Renewal:
     ``enabled = false``: staleness is tenure, as before (novelty only wears off)."""
 
     enabled: bool = True
-    per_session: float = P(0.0821, 0, 1, unit="share of a reader's staleness a sharing session or offline event removes", src="seed 004 L319 (sessions); assumption: the amount")
-    per_tip: float = P(0.00747, 0, 1, unit="share removed per scheduled content post that day", src="seed 001, 002: daily tips; assumption: the amount")
+    per_session: float = P(0.0821, 0, 1, unit="share of a reader's staleness a sharing session or offline event removes", src="seed 004 L319 (sessions); assumption: the amount; calibrated by the fact search, 2026-12-03 (docs/calibration.md#talking-visits)")
+    per_tip: float = P(0.00747, 0, 1, unit="share removed per scheduled content post that day", src="seed 001, 002: daily tips; assumption: the amount; calibrated by the fact search, 2026-12-03 (docs/calibration.md#talking-visits)")
     per_newcomer: float = P(0.02, 0, 1, unit="share removed per newcomer per 100 members (new people bring new questions)", src="assumption (issue 12: new members bring new questions)")
     per_heat: float = P(0.02, 0, 1, unit="share removed per unit of hot-topic heat (processes/topics.py)", src="assumption")
     max_share: float = P(0.5, 0, 1, unit="most staleness one day can remove", src="assumption: one good day does not make everything new")
@@ -256,13 +256,13 @@ class Visiting:
     "everyone reads and may talk every day" (muted members with ``reading.muted_check_prob``)."""
 
     enabled: bool = True
-    habit_mean: float = P(0.577, 0.01, 0.99, unit="mean daily chance that a neutral member (satisfaction 0.5, no fresh post) opens the group", src="R4DS data (data/README.md): 5% of accounts open Slack on a day, 19% of a week's active accounts post; assumption: a WeChat group is opened more often than a Slack workspace")
+    habit_mean: float = P(0.577, 0.01, 0.99, unit="mean daily chance that a neutral member (satisfaction 0.5, no fresh post) opens the group", src="R4DS data (data/README.md): 5% of accounts open Slack on a day, 19% of a week's active accounts post; assumption: a WeChat group is opened more often than a Slack workspace; calibrated by the fact search, 2026-12-03 (docs/calibration.md#talking-visits)")
     habit_concentration: float = P(3.0, 0.1, 1000, unit="Beta concentration (a + b) of individual habits around habit_mean", src="assumption: a few open the group daily, many rarely")
-    engagement_gain: float = P(3.15, 0, 50, unit="log-odds of visiting per unit of satisfaction above 0.5", src="assumption: value received brings people back")
+    engagement_gain: float = P(3.15, 0, 50, unit="log-odds of visiting per unit of satisfaction above 0.5", src="assumption: value received brings people back; calibrated by the fact search, 2026-12-03 (docs/calibration.md#talking-visits)")
     recent_post_boost: float = P(1.5, 0, 20, unit="log-odds added while the member's own last post is at most recent_post_days old", src="assumption: people come back to see the answers")
     recent_post_days: int = P(2, 0, 365, unit="days a member's own post keeps drawing them back", src="assumption")
     notified_prob: float = P(0.8, 0, 1, unit="chance to open the group the day after one's post got replies (a notification)", src="assumption")
-    talk_share: float = P(0.226, 0.01, 1, unit="share of a member's visits on which they join the conversation (post, reply, answer ties); on the others they only read", src="R4DS data (data/README.md): 12.5% of a day's active accounts post but 19% of a week's — people read most days and speak on few")
+    talk_share: float = P(0.226, 0.01, 1, unit="share of a member's visits on which they join the conversation (post, reply, answer ties); on the others they only read", src="R4DS data (data/README.md): 12.5% of a day's active accounts post but 19% of a week's — people read most days and speak on few; calibrated by the fact search, 2026-12-03 (docs/calibration.md#talking-visits)")
     answer_share: float = P(0.0, 0, 1, unit="chance that a visit the day after a tie answered one is a talking one (if not already): one answers a friend", src="assumption: a direct reply from someone one knows asks for an answer (seed 004 L646-647)")
     muted_factor: float = P(0.2, 0, 1, unit="visit probability of a muted member relative to an unmuted one", src="seed 004 L642 免打扰: muted members still look in now and then")
     absence_drift: float = P(0.002, 0, 1, unit="daily pull of an absent member's satisfaction toward neutral (0.5)", src="assumption: feelings about a group one does not open fade")
@@ -276,7 +276,7 @@ class Topics:
     and those who care (fit) post more: volume spikes from the members' response, not from
     noise added to counts."""
 
-    hot_per_week: float = P(0.643, 0, 7, unit="hot topics or pieces of news per week", src="assumption; R4DS data (data/README.md): daily messages p99/median 6.6")
+    hot_per_week: float = P(0.643, 0, 7, unit="hot topics or pieces of news per week", src="assumption; R4DS data (data/README.md): daily messages p99/median 6.6; calibrated by the fact search, 2026-12-03 (docs/calibration.md#talking-visits)")
     heat_scale: float = P(0.6, 0, 100, unit="heat of the smallest hot topic (posting × (1 + heat × fit) that day)", src="assumption")
     heat_alpha: float = P(1.8, 1.01, 100, unit="Pareto tail index of a topic's heat (smaller: rarer, bigger spikes)", src="assumption: attention to news is heavy-tailed")
     heat_cap: float = P(10.0, 0, 1000, unit="largest heat a day can have", src="assumption: a group cannot talk without bound")
@@ -287,11 +287,11 @@ class Topics:
 @dataclass
 class Roles:
     activate_satisfaction: float = P(0.6, 0, 1, unit="satisfaction at which a lurker may start talking", src="assumption")
-    activate_prob: float = P(0.00054, 0, 1, unit="daily chance", src="assumption; calibrated to a 20-45% weekly speaking rate in run groups (docs/calibration.md)")
+    activate_prob: float = P(0.00054, 0, 1, unit="daily chance", src="assumption; calibrated by the fact search, 2026-12-03 (docs/calibration.md#talking-visits)")
     deactivate_satisfaction: float = P(0.45, 0, 1, unit="satisfaction below which an active member lurks", src="assumption")
     kol_endorsements: int = P(12, 1, 10000, unit="replies received in 30 days to become KOL", src="assumption")
     kol_min_expertise: float = P(0.6, 0, 1, unit="expertise needed to become KOL", src="seed 001 树关键人")
-    kol_quality_floor: float = P(0.285, 0, 1, unit="valuable share of messages below which a KOL is unhappy", src="seed 004 L150, L176; calibrated: a run group sits at 0.35-0.45, a flooded one at 0.1-0.3 (docs/calibration.md)")
+    kol_quality_floor: float = P(0.285, 0, 1, unit="valuable share of messages below which a KOL is unhappy", src="seed 004 L150, L176; calibrated: a run group sits at 0.35-0.45, a flooded one at 0.1-0.3 (docs/calibration.md); calibrated by the fact search, 2026-12-03 (docs/calibration.md#talking-visits)")
     kol_patience_days: int = P(10, 1, 3650, unit="unhappy days before a KOL leaves", src="seed 004 L176")
     kol_incentive: float = P(0.0, 0, 1, unit="privileges for KOLs: raises patience and posting (0..1)", src="seed 004 L61")
     kol_quality_smoothing: float = P(0.2, 0, 1, unit="daily EMA weight of the quality KOLs perceive", src="assumption")
@@ -299,8 +299,8 @@ class Roles:
     kol_incentive_patience: float = P(2.0, 0, 100, unit="extra patience per unit kol_incentive (patience × (1 + this × incentive))", src="assumption (seed 004 L61)")
     endorsement_memory_days: float = P(30.0, 1, 3650, unit="days over which replies received fade by 1/e", src="assumption")
     kol_noise_fit: float = P(0.35, 0, 1, unit="fit below which a member's chat is off-topic noise to a KOL", src="seed 004 L150, L176: low-quality members")
-    kol_noise_tolerance: float = P(10.5, 0, 100000, unit="noise messages/day (low-fit members' chat, their beginner questions included) a KOL tolerates", src="seed 004 L176; calibrated (docs/calibration.md)")
-    kol_noise_cost: float = P(0.0362, 0, 1, unit="perceived quality lost per noise message/day beyond the tolerance", src="seed 004 L176: 被无聊的问题缠绕; calibrated (docs/calibration.md)")
+    kol_noise_tolerance: float = P(10.5, 0, 100000, unit="noise messages/day (low-fit members' chat, their beginner questions included) a KOL tolerates", src="seed 004 L176; calibrated by the fact search, 2026-12-03 (docs/calibration.md#talking-visits)")
+    kol_noise_cost: float = P(0.0362, 0, 1, unit="perceived quality lost per noise message/day beyond the tolerance", src="seed 004 L176: 被无聊的问题缠绕; calibrated by the fact search, 2026-12-03 (docs/calibration.md#talking-visits)")
     kol_exit_shock: float = P(0.15, 0, 1, unit="satisfaction lost by each tie when a KOL leaves", src="seed 004 L176")
 
 
@@ -321,8 +321,8 @@ class Monetisation:
 class Churn:
     mode: ChurnMode = ChurnMode.satisfaction
     base_hazard: float = P(0.001, 0, 1, unit="daily leave probability of a content member", src="assumption")
-    dissatisfied_hazard: float = P(0.0263, 0, 1, unit="extra daily leave probability at satisfaction 0", src="assumption")
-    lost_ties_hazard: float = P(0.0161, 0, 1, unit="extra hazard when all one's interactions were with ties now gone (× lost share of tie weight)", src="Garcia et al. 2013; seed 004 L646")
+    dissatisfied_hazard: float = P(0.0263, 0, 1, unit="extra daily leave probability at satisfaction 0", src="assumption; calibrated by the fact search, 2026-12-03 (docs/calibration.md#talking-visits)")
+    lost_ties_hazard: float = P(0.0161, 0, 1, unit="extra hazard when all one's interactions were with ties now gone (× lost share of tie weight)", src="Garcia et al. 2013; seed 004 L646; calibrated by the fact search, 2026-12-03 (docs/calibration.md#talking-visits)")
     mute_below: float = P(0.35, 0, 1, unit="satisfaction below which a member mutes", src="seed 004 L642")
     unmute_above: float = P(0.6, 0, 1, unit="satisfaction above which a member unmutes", src="assumption")
     zombie_purge: bool = False

@@ -13,9 +13,10 @@ person decides whether to open the group:
 Not every visit is a talking one: on a share ``visiting.talk_share`` of their visits a member
 joins the conversation (posts, answers threads and ties: ``m.talking``); on the others they
 scroll and read. The day after someone they know answered them, more of their visits are
-talking ones (``answer_share``): a conversation between friends goes on. A member's daily rates are spoken on their talking days, so the volume a
-member writes is the same and only its spread over days changes: R4DS's members read most
-days and spoke on few (12.5% of a day's active accounts posted, 19% of a week's).
+talking ones (``answer_share``): a conversation between friends goes on. A member's daily
+rates are spoken on their talking days, so the volume a member writes is the same and only
+its spread over days changes: R4DS's members read most days and spoke on few (12.5% of a
+day's active accounts posted, 19% of a week's).
 
 ``habit`` is the member's own (Beta around ``visiting.habit_mean``), so a few people open
 the group daily and many rarely. Value received raises satisfaction, which brings the
