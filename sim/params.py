@@ -288,6 +288,8 @@ class Topics:
 class Roles:
     activate_satisfaction: float = P(0.6, 0, 1, unit="satisfaction at which a lurker may start talking", src="assumption")
     activate_prob: float = P(0.00054, 0, 1, unit="daily chance", src="assumption; calibrated by the fact search, 2026-12-03 (docs/calibration.md#talking-visits)")
+    ease_activate: float = P(0.0, 0, 1, unit="daily chance, added to activate_prob, that a content lurker who knows many of the members starts talking (at most)", src="seed 004 L646: friend groups stay active because everyone knows each other and is at ease (放得开, 不会那么拘谨)")
+    ease_ties: float = P(8.0, 0.01, 1000, unit="ties to present members at which a lurker has half of ease_activate (Hill curve of order 2: a few acquaintances do little)", src="assumption")
     deactivate_satisfaction: float = P(0.45, 0, 1, unit="satisfaction below which an active member lurks", src="assumption")
     kol_endorsements: int = P(12, 1, 10000, unit="replies received in 30 days to become KOL", src="assumption")
     kol_min_expertise: float = P(0.6, 0, 1, unit="expertise needed to become KOL", src="seed 001 树关键人")

@@ -1,6 +1,7 @@
 """Role transitions (MODEL.md §4.6): talking and lurking, KOLs rising and leaving, VIPs.
 
-- lurker → active when content enough (``activate_satisfaction``) or already talking;
+- lurker → active when content enough (``activate_satisfaction``) or already talking, more
+  readily among people they know (``ease_activate``: friend groups are at ease, seed 004 L646);
   active → lurker when unhappy.
 - active → KOL when others keep replying to them (30-day endorsement memory) and they
   know the topic (seed 001 树关键人).
@@ -53,6 +54,18 @@ class QualityView:
             self.quality += r.kol_quality_smoothing * (today - self.quality)
 
 
+def activate_chance(model: CommunityModel, m: Member) -> float:
+    """A content lurker's daily chance to start talking: ``activate_prob``, plus up to
+    ``ease_activate`` for one who knows many of the members (k present ties, a Hill curve of
+    order 2 with half at ``ease_ties``: one or two acquaintances do little). People among
+    friends are at ease and speak up; in a star everyone knows only the founder (seed 004 L646)."""
+    r = model.p.roles
+    if not r.ease_activate:
+        return r.activate_prob
+    k2 = len(model.ties_of(m)) ** 2
+    return r.activate_prob + r.ease_activate * k2 / (k2 + r.ease_ties ** 2)
+
+
 def update_roles(model: CommunityModel) -> None:
     p = model.p
     log = model.log
@@ -67,7 +80,7 @@ def update_roles(model: CommunityModel) -> None:
         if not m.spec.person:
             continue
         if role is Role.lurker:
-            if m.satisfaction >= p.roles.activate_satisfaction and rng.random() < p.roles.activate_prob:
+            if m.satisfaction >= p.roles.activate_satisfaction and rng.random() < activate_chance(model, m):
                 m.become(Role.active)
         elif role is Role.active:
             if m.satisfaction < p.roles.deactivate_satisfaction:

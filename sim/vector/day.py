@@ -708,7 +708,11 @@ def update_roles(E) -> None:
     person = B.is_(PERSON) & col(E.running)
     role = B.role.copy()
     u = E.S.uniform(St.lurker_wakes, (B.N, 3))
-    wakes = person & (role == LURKER) & (B.satisfaction >= col(rl.activate_satisfaction)) & (u[..., 0] < col(rl.activate_prob))
+    chance = col(rl.activate_prob)  # roles.activate_chance
+    if (rl.ease_activate > 0).any():
+        k2 = B.ties.degree(np.arange(B.R), B.present).astype(np.float64) ** 2
+        chance = chance + col(rl.ease_activate) * k2 / (k2 + col(rl.ease_ties) ** 2)
+    wakes = person & (role == LURKER) & (B.satisfaction >= col(rl.activate_satisfaction)) & (u[..., 0] < chance)
     B.set_role(*np.nonzero(wakes), ACTIVE, day)
     active = person & (role == ACTIVE)
     sleeps = active & (B.satisfaction < col(rl.deactivate_satisfaction))

@@ -108,10 +108,9 @@ class Ties:
     def degree(self, rows: np.ndarray, present: np.ndarray) -> np.ndarray:
         """Ties to present members, per member of the communities ``rows``: (len(rows), N)."""
         N = present.shape[1]
-        out = np.zeros((rows.size, N), np.int64)
         keys = self.keys
         if not rows.size or not keys.size:
-            return out
+            return np.zeros((rows.size, N), np.int64)
         r = keys // (self.M * self.M)
         where = np.full(self.R, -1)
         where[rows] = np.arange(rows.size)
@@ -119,5 +118,4 @@ class Ties:
         k, r = keys[take], r[take]
         a, b = (k // self.M) % self.M, k % self.M
         hit = present[r, b]
-        np.add.at(out, (where[r[hit]], a[hit]), 1)
-        return out
+        return np.bincount(where[r[hit]] * N + a[hit], minlength=rows.size * N).reshape(rows.size, N)
