@@ -55,6 +55,8 @@ SPACE: tuple[Bound, ...] = (
     Bound("conversation.tie_reply_rate", 0.1, 0.6, log=True),
     Bound("conversation.replies_per_valuable", 1.0, 4.0, log=True),
     Bound("roles.activate_prob", 0.0005, 0.004, log=True),  # how many lurkers become talkers
+    Bound("roles.ease_activate", 0.0, 0.08),  # ... more among people they know (star_vs_mesh)
+    Bound("roles.ease_ties", 2.0, 20.0, log=True),
     # What the founder's content is worth (the cadence optimum): its value read, its renewal.
     Bound("reading.content_weight", 0.3, 2.0, log=True),
     Bound("renewal.per_tip", 0.002, 0.05, log=True),
@@ -148,30 +150,51 @@ def _summary(results: Sequence[FactResult]) -> dict[str, dict[str, Any]]:
     return {r.key: {"passed": bool(r.passed), "measured": r.measured, "value": r.value} for r in results}
 
 
-def search(out: Path, trials: int, seed: int = 0, progress: Callable[[str], None] = print) -> dict[str, Any]:
-    """Run (or resume) the search into ``out``; returns the record written to ``trials.json``."""
+def _choose(what: str, asked: Sequence[str] | None, allowed: Sequence[str]) -> list[str]:
+    """``asked`` (all of ``allowed`` when None), checked against ``allowed``."""
+    if asked is None:
+        return list(allowed)
+    unknown = [a for a in asked if a not in allowed]
+    if unknown or not asked:
+        raise ValueError(f"{what}: {', '.join(unknown) or 'nothing'} is not one of: {', '.join(allowed)}")
+    return [a for a in allowed if a in asked]
+
+
+def search(out: Path, trials: int, seed: int = 0, progress: Callable[[str], None] = print, *,
+           params: Sequence[str] | None = None, keys: Sequence[str] | None = None,
+           size: str = "search") -> dict[str, Any]:
+    """Run (or resume) the search into ``out``; returns the record written to ``trials.json``.
+
+    ``params`` (a subset of :data:`SPACE`'s paths), ``keys`` (of :func:`searched_facts`) and
+    ``size`` (of ``facts.SIZES``) narrow it into a refinement: a few parameters, the facts
+    they move, more seeds per arm; the others keep their defaults. The held-out facts stay out."""
     import optuna
 
+    space = [d for d in SPACE if d.path in _choose("params", params, [d.path for d in SPACE])]
+    keys = _choose("facts", keys, searched_facts())
+    if size not in facts.SIZES:
+        raise ValueError(f"size: {size!r} is not one of: {', '.join(facts.SIZES)}")
     out.mkdir(parents=True, exist_ok=True)
     path = out / "trials.json"
-    record = read_json(path) if path.exists() else {"space": [d.__dict__ for d in SPACE], "searched": searched_facts(),
-                                                      "held_out": list(HELD_OUT), "size": facts.SIZES["search"],
+    record = read_json(path) if path.exists() else {"space": [d.__dict__ for d in space], "searched": keys,
+                                                      "held_out": list(HELD_OUT), "size": facts.SIZES[size],
                                                       "trials": []}
-    if record["space"] != [d.__dict__ for d in SPACE] or record["searched"] != searched_facts():
-        raise ValueError(f"{path} was written for another search space or fact list: use a new --out")
+    if record["space"] != [d.__dict__ for d in space] or record["searched"] != keys \
+            or record["size"] != facts.SIZES[size]:
+        raise ValueError(f"{path} was written for another search space, fact list or size: use a new --out")
     dists = {d.path: optuna.distributions.LogUniformDistribution(d.low, d.high) if d.log
-             else optuna.distributions.UniformDistribution(d.low, d.high) for d in SPACE}
+             else optuna.distributions.UniformDistribution(d.low, d.high) for d in space}
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)  # ask/tell, add_trial
     study = optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=seed, n_startup_trials=8))
     if not record["trials"]:  # trial 0: where the model stands (the defaults)
-        study.enqueue_trial({d.path: _default(d.path) for d in SPACE})
+        study.enqueue_trial({d.path: _default(d.path) for d in space})
     for t in record["trials"]:  # resume: what earlier runs measured
         study.add_trial(optuna.trial.create_trial(params=t["params"], distributions=dists, value=t["loss"]))
     while len(record["trials"]) < trials:
         trial = study.ask(dists)
         t0 = time.time()
-        results = measure(searched_facts(), trial.params)
+        results = measure(keys, trial.params, size)
         value = loss(results)
         study.tell(trial, value)
         record["trials"].append({"number": len(record["trials"]), "params": trial.params, "loss": value,
@@ -182,7 +205,7 @@ def search(out: Path, trials: int, seed: int = 0, progress: Callable[[str], None
                  f"({sum(not r.passed for r in results)} failing) in {time.time() - t0:.0f} s; best {best['loss']:.2f}")
     best = min(record["trials"], key=lambda x: x["loss"])
     if record.get("held_out_results", {}).get("params") != best["params"]:
-        held = measure(HELD_OUT, best["params"])
+        held = measure(HELD_OUT, best["params"], size)
         record["held_out_results"] = {"params": best["params"], "facts": _summary(held)}
         write_json(path, record)
     record["best"] = best

@@ -2,6 +2,8 @@
 
     python experiments/search_facts.py --trials 30                 # into outputs/fact_search
     python experiments/search_facts.py --trials 40 --out outputs/fact_search   # resumes: 10 more
+    python experiments/search_facts.py --trials 20 --size full --out outputs/refine \
+        --params roles.ease_activate,churn.dissatisfied_hazard --facts star_vs_mesh,red_packet   # a refinement
 
 The search (space, loss, held-out facts) is analysis/fact_search.py; the result is
 ``<out>/trials.json`` and ``<out>/search.md``, the table docs/calibration.md shows.
@@ -25,11 +27,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--trials", type=int, default=30, help="trials in all (an existing --out resumes)")
     ap.add_argument("--out", default="outputs/fact_search")
     ap.add_argument("--seed", type=int, default=0, help="the sampler's seed")
+    ap.add_argument("--params", help="comma-separated subset of the space to search (default: all)")
+    ap.add_argument("--facts", help="comma-separated subset of the searched facts (default: all)")
+    ap.add_argument("--size", default="search", help="seeds per arm: search, fast or full (analysis/facts.py SIZES)")
     args = ap.parse_args(argv)
     if args.trials < 1:
         ap.error(f"--trials = {args.trials}: must be at least 1")
     out = Path(args.out)
-    record = search(out, args.trials, seed=args.seed, progress=lambda s: print(s, flush=True))
+    split = (lambda v: [x.strip() for x in v.split(",") if x.strip()] if v is not None else None)
+    try:
+        record = search(out, args.trials, seed=args.seed, progress=lambda s: print(s, flush=True),
+                        params=split(args.params), keys=split(args.facts), size=args.size)
+    except ValueError as e:
+        ap.error(str(e))
     text = markdown(record)
     write_atomic(out / "search.md", text + "\n")
     print(text)

@@ -148,3 +148,31 @@ def test_r4ds_term_fails_when_most_groups_fall_silent(monkeypatch):
     monkeypatch.setattr(r4ds, "model_frames", frames(n // 2 - 1))
     most_dead = fact_search.r4ds_targets("search")
     assert not most_dead.passed and most_dead.value == 1.0
+
+
+def test_a_refinement_searches_only_the_named_parameters_and_facts(tmp_path, monkeypatch):
+    """--params/--facts/--size: the other parameters are not proposed (they keep their
+    defaults), only the named facts are measured, at the named size; names are checked."""
+    calls = []
+
+    def fake_measure(keys, values, size="search"):
+        calls.append((tuple(keys), dict(values), size))
+        return [_result(k, values["roles.ease_activate"] < 0.01, 0.9) for k in keys]
+
+    monkeypatch.setattr(fact_search, "measure", fake_measure)
+    rec = fact_search.search(tmp_path, 3, progress=lambda s: None, params=["roles.ease_activate", "churn.lost_ties_hazard"],
+                             keys=["star_vs_mesh", "red_packet"], size="full")
+    assert [d["path"] for d in rec["space"]] == ["churn.lost_ties_hazard", "roles.ease_activate"]
+    assert rec["size"] == 100
+    searched = [c for c in calls if c[0] == ("red_packet", "star_vs_mesh")]
+    assert len(searched) == 3 and all(set(c[1]) == {"roles.ease_activate", "churn.lost_ties_hazard"} for c in searched)
+    assert all(c[2] == "full" for c in calls)
+    with pytest.raises(ValueError, match="another search space, fact list or size"):
+        fact_search.search(tmp_path, 4, progress=lambda s: None, params=["roles.ease_activate"],
+                           keys=["star_vs_mesh", "red_packet"], size="full")
+    with pytest.raises(ValueError, match="params: roles.nope is not one of: visiting.habit_mean"):
+        fact_search.search(tmp_path / "x", 1, params=["roles.nope"])
+    with pytest.raises(ValueError, match="facts: participation is not one of"):  # held out stays out
+        fact_search.search(tmp_path / "y", 1, keys=["participation"])
+    with pytest.raises(ValueError, match="size: 'huge'"):
+        fact_search.search(tmp_path / "z", 1, size="huge")
