@@ -169,17 +169,7 @@ STORIES: dict[str, Story] = {s.scenario: s for s in (
 
 #: Stories the model does not tell yet in ≥ 80% of seeds: scenario → why, and what would fix it
 #: (tests/validation/test_stories.py marks them xfail, strict). Measured at the defaults.
-KNOWN_STORY_GAPS: dict[str, str] = {
-    "typical_group": (
-        "57% on seeds 1000-1029 (2026-12-03, vector engine, calibrated defaults with talking visits): every run "
-        "grows to 3x and ends as an ad group, then dead, within two years (median lifespan 236 days; it was ~80% "
-        "before), but in 43% the ads reach half of a week's messages while membership is still growing, so the "
-        "group goes from growth (or mature) straight to ad group without the decline phase the description "
-        "promises (members mute, then leave, then the ads take over). With a fifth of visits talking ones a "
-        "growing group's talk is thinner, so a few spammers outweigh it sooner. Fix: an ad-group verdict that "
-        "waits for the members' exit (ads outweighing the talk of a group that is losing people), or spammers "
-        "whose arrivals follow the group's visibility rather than its size."),
-}
+KNOWN_STORY_GAPS: dict[str, str] = {}
 
 
 def story_jobs(scenarios: Iterable[str], seeds: Iterable[int]) -> list[list[str]]:

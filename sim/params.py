@@ -216,7 +216,7 @@ class Reading:
     overload_cost: float = P(0.05, 0, 10, unit="satisfaction cost per budget of unread messages", src="seed 004 L170: the chat group's message volume exploded; calibrated (docs/calibration.md)")
     ad_cost: float = P(0.04, 0, 1, unit="satisfaction cost per ad read", src="seed 004 L64")
     noise_cost: float = P(0.004, 0, 1, unit="cost per off-topic chat message read (× (1-fit))", src="assumption")
-    expectation: float = P(0.259, 0, 1, unit="daily value a member expects", src="assumption; calibrated by the fact search, 2026-12-03 (docs/calibration.md#talking-visits)")
+    expectation: float = P(0.278, 0, 1, unit="daily value a member expects", src="assumption; calibrated by the fact search, 2026-12-03; refined by the fact search at 100 seeds per arm, 2026-12-03 (docs/calibration.md#lurkers-at-ease)")
     vip_expectation: float = P(0.4, 0, 1, unit="daily value a paying member expects", src="MODEL.md §4.5")
     adaptation: float = P(0.12, 0, 1, unit="satisfaction EMA weight per day", src="assumption")
     novelty_days: float = P(85.0, 1, 100000, unit="staleness (days of reading without renewal; tenure with renewal.enabled = false) over which what a member reads loses 1/e of its novelty", src="seed 003 L20: value must be renewed; calibrated by the fact search, 2026-12-03 (docs/calibration.md#talking-visits)")
@@ -262,7 +262,7 @@ class Visiting:
     recent_post_boost: float = P(1.5, 0, 20, unit="log-odds added while the member's own last post is at most recent_post_days old", src="assumption: people come back to see the answers")
     recent_post_days: int = P(2, 0, 365, unit="days a member's own post keeps drawing them back", src="assumption")
     notified_prob: float = P(0.8, 0, 1, unit="chance to open the group the day after one's post got replies (a notification)", src="assumption")
-    talk_share: float = P(0.226, 0.01, 1, unit="share of a member's visits on which they join the conversation (post, reply, answer ties); on the others they only read", src="R4DS data (data/README.md): 12.5% of a day's active accounts post but 19% of a week's — people read most days and speak on few; calibrated by the fact search, 2026-12-03 (docs/calibration.md#talking-visits)")
+    talk_share: float = P(0.169, 0.01, 1, unit="share of a member's visits on which they join the conversation (post, reply, answer ties); on the others they only read", src="R4DS data (data/README.md): 12.5% of a day's active accounts post but 19% of a week's — people read most days and speak on few; calibrated by the fact search, 2026-12-03; refined by the fact search at 100 seeds per arm, 2026-12-03 (docs/calibration.md#lurkers-at-ease)")
     answer_share: float = P(0.0, 0, 1, unit="chance that a visit the day after a tie answered one is a talking one (if not already): one answers a friend", src="assumption: a direct reply from someone one knows asks for an answer (seed 004 L646-647)")
     muted_factor: float = P(0.2, 0, 1, unit="visit probability of a muted member relative to an unmuted one", src="seed 004 L642 免打扰: muted members still look in now and then")
     absence_drift: float = P(0.002, 0, 1, unit="daily pull of an absent member's satisfaction toward neutral (0.5)", src="assumption: feelings about a group one does not open fade")
@@ -287,9 +287,9 @@ class Topics:
 @dataclass
 class Roles:
     activate_satisfaction: float = P(0.6, 0, 1, unit="satisfaction at which a lurker may start talking", src="assumption")
-    activate_prob: float = P(0.00054, 0, 1, unit="daily chance", src="assumption; calibrated by the fact search, 2026-12-03 (docs/calibration.md#talking-visits)")
-    ease_activate: float = P(0.0, 0, 1, unit="daily chance, added to activate_prob, that a content lurker who knows many of the members starts talking (at most)", src="seed 004 L646: friend groups stay active because everyone knows each other and is at ease (放得开, 不会那么拘谨)")
-    ease_ties: float = P(8.0, 0.01, 1000, unit="ties to present members at which a lurker has half of ease_activate (Hill curve of order 2: a few acquaintances do little)", src="assumption")
+    activate_prob: float = P(0.000979, 0, 1, unit="daily chance", src="assumption; calibrated by the fact search, 2026-12-03; refined by the fact search at 100 seeds per arm, 2026-12-03 (docs/calibration.md#lurkers-at-ease)")
+    ease_activate: float = P(0.0518, 0, 1, unit="daily chance, added to activate_prob, that a content lurker who knows many of the members starts talking (at most)", src="seed 004 L646: friend groups stay active because everyone knows each other and is at ease (放得开, 不会那么拘谨); refined by the fact search at 100 seeds per arm, 2026-12-03 (docs/calibration.md#lurkers-at-ease)")
+    ease_ties: float = P(2.71, 0.01, 1000, unit="ties to present members at which a lurker has half of ease_activate (a Hill curve of order 2)", src="refined by the fact search at 100 seeds per arm, 2026-12-03 (docs/calibration.md#lurkers-at-ease)")
     deactivate_satisfaction: float = P(0.45, 0, 1, unit="satisfaction below which an active member lurks", src="assumption")
     kol_endorsements: int = P(12, 1, 10000, unit="replies received in 30 days to become KOL", src="assumption")
     kol_min_expertise: float = P(0.6, 0, 1, unit="expertise needed to become KOL", src="seed 001 树关键人")
@@ -323,7 +323,7 @@ class Monetisation:
 class Churn:
     mode: ChurnMode = ChurnMode.satisfaction
     base_hazard: float = P(0.001, 0, 1, unit="daily leave probability of a content member", src="assumption")
-    dissatisfied_hazard: float = P(0.0263, 0, 1, unit="extra daily leave probability at satisfaction 0", src="assumption; calibrated by the fact search, 2026-12-03 (docs/calibration.md#talking-visits)")
+    dissatisfied_hazard: float = P(0.0322, 0, 1, unit="extra daily leave probability at satisfaction 0", src="assumption; calibrated by the fact search, 2026-12-03; refined by the fact search at 100 seeds per arm, 2026-12-03 (docs/calibration.md#lurkers-at-ease)")
     lost_ties_hazard: float = P(0.0161, 0, 1, unit="extra hazard when all one's interactions were with ties now gone (× lost share of tie weight)", src="Garcia et al. 2013; seed 004 L646; calibrated by the fact search, 2026-12-03 (docs/calibration.md#talking-visits)")
     mute_below: float = P(0.35, 0, 1, unit="satisfaction below which a member mutes", src="seed 004 L642")
     unmute_above: float = P(0.6, 0, 1, unit="satisfaction above which a member unmutes", src="assumption")

@@ -30,6 +30,7 @@ def test_visit_probability_follows_satisfaction_posts_notifications_and_muting()
     model = _model()
     m = _person(model)
     m.muted, m.notified_day, m.last_post_day = False, -10**9, model.day - 30
+    m.habit = 0.3  # an occasional visitor, so a notification has room to raise the chance
     m.satisfaction = 0.2
     low = visiting.visit_probability(m, model)
     m.satisfaction = 0.9

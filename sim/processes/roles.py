@@ -57,7 +57,7 @@ class QualityView:
 def activate_chance(model: CommunityModel, m: Member) -> float:
     """A content lurker's daily chance to start talking: ``activate_prob``, plus up to
     ``ease_activate`` for one who knows many of the members (k present ties, a Hill curve of
-    order 2 with half at ``ease_ties``: one or two acquaintances do little). People among
+    order 2 with half at ``ease_ties``: the first acquaintance does little, a handful most). People among
     friends are at ease and speak up; in a star everyone knows only the founder (seed 004 L646)."""
     r = model.p.roles
     if not r.ease_activate:
