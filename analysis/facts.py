@@ -668,7 +668,7 @@ KNOWN_GAPS: dict[str, str] = {
         "the fast one (2026-12-03 refinement, docs/calibration.md#lurkers-at-ease; 12.0% before it). Nearly all "
         "come from the runs that sell a VIP tier (without one indicator ③ cannot hold) with friends or KOL "
         "seeding and daily content: about a third of those self-operate. No value of the six refined parameters "
-        "brought it under 8% while the healthy group stayed healthy (20 trials at 100 seeds per arm). Next: a "
+        "brought it under 8% while the healthy group stayed healthy (21 trials at 100 seeds per arm). Next: a "
         "look at why a third of monetised groups convert ≥ 10% of people for four weeks (seed 000's 8% is about "
         "groups, not about well-run ones)."),
     "red_packet": (
