@@ -664,17 +664,13 @@ def fact_kcore(size: str = "fast") -> FactResult:
 #: the pytest suite marks them xfail instead of failing CI).
 KNOWN_GAPS: dict[str, str] = {
     "random_self_operation": (
-        "Too many random strategies self-operate: 14.7% [11.1, 19.1] of 300 on the full suite, 11.7% of 60 on "
-        "the fast one (2026-12-03 refinement, docs/calibration.md#lurkers-at-ease; 12.0% before it). Nearly all "
-        "come from the runs that sell a VIP tier (without one indicator ③ cannot hold) with friends or KOL "
-        "seeding and daily content: about a third of those self-operate. No value of the six refined parameters "
-        "brought it under 8% while the healthy group stayed healthy (21 trials at 100 seeds per arm). Next: a "
-        "look at why a third of monetised groups convert ≥ 10% of people for four weeks (seed 000's 8% is about "
-        "groups, not about well-run ones)."),
-    "red_packet": (
-        "Red-packet groups fall silent within a month in 86 of 100 runs on the full suite, 16 of 20 on the fast "
-        "one (target 90%; mean last active day 24): close, but a tail of groups keeps talking for 30-40 days. "
-        "Every trial of the 2026-12-03 refinement left it at 83-88 of 100."),
+        "Too many random strategies self-operate: 12.7% [9.4, 16.9] of 300 on the full suite (2026-12-03, lurkers "
+        "at ease among people they know: docs/calibration.md#lurkers-at-ease; 12.0% before it, 5.7% with "
+        "roles.ease_activate = 0, which loses star_vs_mesh). They come from runs that sell a VIP tier (without "
+        "one indicator ③ cannot hold) with friends or KOL seeding and daily content: about a third of those "
+        "self-operate. Raising roles.ease_ties to 10 brings it to 11.0% but the healthy group down to 71%; the "
+        "21-trial refinement at 100 seeds found nothing under 12%. Next: why a third of monetised groups convert "
+        "≥ 10% of people for four weeks (seed 000's 8% is about groups, not about well-run ones)."),
 }
 
 FACTS: dict[str, Callable[[str], FactResult]] = {

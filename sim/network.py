@@ -25,8 +25,10 @@ if TYPE_CHECKING:
     from sim.model import CommunityModel
 
 
-def tie(graph: nx.Graph, a: Member, b: Member) -> None:
-    """Strengthen (or create) the tie between two members.
+def tie(graph: nx.Graph, a: Member, b: Member, known: bool = False) -> None:
+    """Strengthen (or create) the tie between two members. ``known``: they know each other
+    as people — wired at the start, friends, an invitation, a meet-up — not only from talk
+    in the group (what puts a lurker at ease: processes/roles.py ``activate_chance``).
 
     In threshold-cascade mode the network is fixed after day 0, as in Garcia et al. (2013):
     survivors are then exactly the ⌈c/b⌉-core of the starting network.
@@ -42,6 +44,8 @@ def tie(graph: nx.Graph, a: Member, b: Member) -> None:
         graph.add_edge(u, v, weight=1)
         a.ties_ever += 1
         b.ties_ever += 1
+    if known:
+        graph[u][v]["known"] = True
     a.tie_weight_ever += 1
     b.tie_weight_ever += 1
 
@@ -49,13 +53,13 @@ def tie(graph: nx.Graph, a: Member, b: Member) -> None:
 def wire_seed_users(model: CommunityModel, founder: Member, seeds: list[Member], mesh_degree: int) -> None:
     """Star: every seed user knows the founder. Mesh: they also know ``mesh_degree`` others."""
     for m in seeds:
-        tie(model.network, founder, m)
+        tie(model.network, founder, m, known=True)
     if mesh_degree and len(seeds) > 1:
         k = min(mesh_degree, len(seeds) - 1)
         for i, m in enumerate(seeds):
             for j in model.rng.choice(len(seeds) - 1, size=k, replace=False):
                 other = seeds[j if j < i else j + 1]
-                tie(model.network, m, other)
+                tie(model.network, m, other, known=True)
 
 
 class EdgeListError(ValueError):

@@ -289,7 +289,7 @@ class Roles:
     activate_satisfaction: float = P(0.6, 0, 1, unit="satisfaction at which a lurker may start talking", src="assumption")
     activate_prob: float = P(0.000979, 0, 1, unit="daily chance", src="assumption; calibrated by the fact search, 2026-12-03; refined by the fact search at 100 seeds per arm, 2026-12-03 (docs/calibration.md#lurkers-at-ease)")
     ease_activate: float = P(0.0518, 0, 1, unit="daily chance, added to activate_prob, that a content lurker who knows many of the members starts talking (at most)", src="seed 004 L646: friend groups stay active because everyone knows each other and is at ease (放得开, 不会那么拘谨); refined by the fact search at 100 seeds per arm, 2026-12-03 (docs/calibration.md#lurkers-at-ease)")
-    ease_ties: float = P(2.71, 0.01, 1000, unit="ties to present members at which a lurker has half of ease_activate (a Hill curve of order 2)", src="refined by the fact search at 100 seeds per arm, 2026-12-03 (docs/calibration.md#lurkers-at-ease)")
+    ease_ties: float = P(6.0, 0.01, 1000, unit="ties to present members they know outside the group's talk at which a lurker has half of ease_activate (a Hill curve of order 2)", src="assumption: chosen from 2.71 (the refinement's best, when every tie counted), 6 and 10 at 100 seeds per arm once only known ties count (random self-operation 15.0/12.7/11.0%, healthy 86/87/71%), 2026-12-03 (docs/calibration.md#lurkers-at-ease)")
     deactivate_satisfaction: float = P(0.45, 0, 1, unit="satisfaction below which an active member lurks", src="assumption")
     kol_endorsements: int = P(12, 1, 10000, unit="replies received in 30 days to become KOL", src="assumption")
     kol_min_expertise: float = P(0.6, 0, 1, unit="expertise needed to become KOL", src="seed 001 树关键人")

@@ -141,7 +141,7 @@ def found_from_description(model: CommunityModel) -> None:
             if missing:
                 raise DescriptionError(f"{edges}: {missing[0]!r} is not a member of {where} "
                                        "(labels: founder, <role><n> such as lurker12, or a member's name)")
-            network.tie(model.network, by_label[str(u)], by_label[str(v)])
+            network.tie(model.network, by_label[str(u)], by_label[str(v)], known=True)
     else:
         mesh = p.network.mesh_degree if p.network.initial is InitialNetwork.mesh else 0
         network.wire_seed_users(model, founder, [m for m in members if m.role is not Role.spammer], mesh)

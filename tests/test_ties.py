@@ -150,14 +150,21 @@ def test_low_fit_members_chat_is_noise_and_tie_chat_is_not_the_topics_talk():
 
 
 def test_a_lurker_who_knows_many_members_is_likelier_to_start_talking():
-    """roles.activate_chance: at ease among people one knows (seed 004 L646)."""
+    """roles.activate_chance: at ease among people one knows (seed 004 L646), counting the
+    ties of people who know each other outside the group's talk (network.tie known=True)."""
     m = _group(talkers=False, roles={"ease_activate": 0.05, "ease_ties": 4.0})
     lurker = next(x for x in m.members if x.role is Role.lurker)
     base = m.p.roles.activate_prob
     many = roles.activate_chance(m, lurker)
-    k = len(m.ties_of(lurker))
+    k = sum(1 for d in m.ties_of(lurker).values() if d.get("known"))
     assert k >= 3
     assert many == base + 0.05 * k**2 / (k**2 + 16.0)
+    # A tie made by talk alone (a reply from a stranger) does not put one at ease; meeting does.
+    stranger = next(x for x in m.members if x is not lurker and x.unique_id not in m.ties_of(lurker))
+    network.tie(m.network, stranger, lurker)
+    assert roles.activate_chance(m, lurker) == many
+    network.tie(m.network, stranger, lurker, known=True)
+    assert roles.activate_chance(m, lurker) == base + 0.05 * (k + 1)**2 / ((k + 1)**2 + 16.0)
     for t in list(m.ties_of(lurker)):  # alone among strangers: only the base chance is left
         m.network.remove_edge(lurker.unique_id, t)
     assert roles.activate_chance(m, lurker) == base

@@ -9,6 +9,7 @@ import statistics
 import numpy as np
 import pytest
 
+from analysis.compose import load_params
 from sim import CommunityModel, simulate
 from sim.roles import Role
 from tests.conftest import make_params
@@ -47,11 +48,15 @@ def test_who_cares_posts_and_visits_more_on_a_hot_day():
     assert visiting.visit_probability(m, model) > visit
 
 
-def _burstiness(**over) -> float:
-    """Median over seeds of a run's p99 / median daily messages (days with messages)."""
+def _burstiness(*over: str) -> float:
+    """Median over seeds of a run's p99 / median daily messages (days with messages), in the
+    healthy group: a steady group, so the measure sees bursts, not a decline. (In the
+    typical group, which declines within the window, per-seed values ran from 4 to 19 either
+    way at the 2026-12-03 defaults, and the falling median day decided the ratio.)"""
     out = []
-    for seed in range(4):
-        rows = simulate(make_params(days=240, seed=seed, **over)).rows[30:]
+    for seed in range(6):
+        p = load_params(["scenario=healthy_learning_group", "days=240", f"seed={seed}", *over])
+        rows = list(simulate(p).rows)[30:]
         msgs = [r["msgs_valuable"] + r["msgs_chat"] + r["msgs_content"] for r in rows]
         msgs = [x for x in msgs if x > 0]
         out.append(np.percentile(msgs, 99) / statistics.median(msgs))
@@ -60,7 +65,7 @@ def _burstiness(**over) -> float:
 
 @pytest.fixture(scope="module")
 def burstiness() -> tuple[float, float]:
-    return _burstiness(), _burstiness(topics={"hot_per_week": 0.0})
+    return _burstiness(), _burstiness("topics.hot_per_week=0")
 
 
 def test_hot_topics_make_daily_volume_spikier(burstiness):
@@ -69,7 +74,7 @@ def test_hot_topics_make_daily_volume_spikier(burstiness):
 
 
 def test_hot_topics_raise_spikiness_by_a_third(burstiness):
-    """p99/median of daily messages with topics vs without: 5.11 vs 3.72 (×1.37) at the
-    2026-12-03 lurkers-at-ease defaults; ×1.11 at the talking-visits ones, when it was an xfail."""
+    """p99/median of daily messages with topics vs without: 8.5 vs 5.4 (×1.59) at the
+    2026-12-03 defaults (lurkers at ease among people they know)."""
     with_topics, without = burstiness
     assert with_topics > 1.3 * without

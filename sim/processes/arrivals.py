@@ -137,7 +137,7 @@ def _found_from_edgelist(model: CommunityModel) -> None:
         m.label = str(label)
         by_label[label] = m
     for u, v in g.edges:
-        network.tie(model.network, by_label[u], by_label[v])
+        network.tie(model.network, by_label[u], by_label[v], known=True)
 
 
 def _passes_threshold(model: CommunityModel, channel: str, fit: float) -> bool:
@@ -230,9 +230,9 @@ def admit_newcomers(model: CommunityModel) -> None:
         log.revenue += p.entry.fee
         friends_inside = fr.join(node, m) if node >= 0 else []
         for f in friends_inside:
-            network.tie(model.network, f, m)
+            network.tie(model.network, f, m, known=True)
         if inviter is not None and inviter.present and inviter not in friends_inside:
-            network.tie(model.network, inviter, m)
+            network.tie(model.network, inviter, m, known=True)
         if p.entry.welcome_ritual:
             welcome(model, m)
 

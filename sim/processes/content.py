@@ -99,5 +99,5 @@ def _offline_event(model: CommunityModel) -> None:
     rng = model.rng
     for _ in range(model.p.cadence.event_ties):
         i, j = rng.choice(len(members), size=2, replace=False)
-        network.tie(model.network, members[i], members[j])
+        network.tie(model.network, members[i], members[j], known=True)
     model.log_event(f"Offline event: {model.p.cadence.event_ties} new ties among members")

@@ -56,13 +56,15 @@ class QualityView:
 
 def activate_chance(model: CommunityModel, m: Member) -> float:
     """A content lurker's daily chance to start talking: ``activate_prob``, plus up to
-    ``ease_activate`` for one who knows many of the members (k present ties, a Hill curve of
-    order 2 with half at ``ease_ties``: the first acquaintance does little, a handful most). People among
+    ``ease_activate`` for one who knows many of the members (k present ties the two knew each
+    other by outside the group's talk — friends, an invitation, a meet-up, the starting
+    network: ``network.tie(known=True)``; a Hill curve of order 2 with half at ``ease_ties``).
+    Replies among strangers, in a red-packet crowd say, do not make one at ease. People among
     friends are at ease and speak up; in a star everyone knows only the founder (seed 004 L646)."""
     r = model.p.roles
     if not r.ease_activate:
         return r.activate_prob
-    k2 = len(model.ties_of(m)) ** 2
+    k2 = sum(1 for d in model.ties_of(m).values() if d.get("known")) ** 2
     return r.activate_prob + r.ease_activate * k2 / (k2 + r.ease_ties ** 2)
 
 

@@ -361,11 +361,11 @@ def admit_newcomers(E) -> None:
     if F is not None:
         placed = node >= 0
         fr_r, joiner, friend = F.join(r[placed], node[placed], s[placed])
-        B.tie(fr_r, friend, joiner)
+        B.tie(fr_r, friend, joiner, known=True)
     lone = inviter >= 0
     if F is not None:
         lone &= ~T.friends.enabled[r]  # with the latent network the inviter is a friend: tied above
-    B.tie(r[lone], inviter[lone], s[lone])
+    B.tie(r[lone], inviter[lone], s[lone], known=True)
     welcome = e.welcome_ritual[r]
     if welcome.any():
         r, s = r[welcome], s[welcome]
@@ -438,7 +438,7 @@ def _offline_event(E, rows) -> None:
     i1 = np.minimum((u[r, j, 0] * n[r]).astype(np.int64), n[r] - 1)
     i2 = np.minimum((u[r, j, 1] * (n[r] - 1)).astype(np.int64), n[r] - 2)
     i2 = i2 + (i2 >= i1)
-    B.tie(r, order[r, i1], order[r, i2])
+    B.tie(r, order[r, i1], order[r, i2], known=True)
     ev = np.flatnonzero(rows & (n >= 2))
     B.event(ev, E.day, "Offline event: {:.0f} new ties among members", T.cadence.event_ties[ev])
 
@@ -710,7 +710,7 @@ def update_roles(E) -> None:
     u = E.S.uniform(St.lurker_wakes, (B.N, 3))
     chance = col(rl.activate_prob)  # roles.activate_chance
     if (rl.ease_activate > 0).any():
-        k2 = B.ties.degree(np.arange(B.R), B.present).astype(np.float64) ** 2
+        k2 = B.known.degree(np.arange(B.R), B.present).astype(np.float64) ** 2
         chance = chance + col(rl.ease_activate) * k2 / (k2 + col(rl.ease_ties) ** 2)
     wakes = person & (role == LURKER) & (B.satisfaction >= col(rl.activate_satisfaction)) & (u[..., 0] < chance)
     B.set_role(*np.nonzero(wakes), ACTIVE, day)

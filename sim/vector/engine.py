@@ -135,7 +135,7 @@ class Engine:
             placed = node >= 0
             F.join(r[placed], node[placed], slots[placed])
         # Star: every seed user knows the founder; mesh: also mesh_degree others (network.wire_seed_users).
-        B.tie(r, np.zeros(r.size, np.int64), slots)
+        B.tie(r, np.zeros(r.size, np.int64), slots, known=True)
         mesh = (T.network.initial == "mesh") & (n_seeds > 1)
         if mesh.any():
             s_max = int(n_seeds.max())
@@ -149,7 +149,7 @@ class Engine:
             a, b = np.nonzero(j)
             other = pick[a, b]
             other = other + (other >= im[a])
-            B.tie(rm[a], im[a] + 1, other + 1)
+            B.tie(rm[a], im[a] + 1, other + 1, known=True)
 
     def _found_from_edgelists(self) -> None:
         """arrivals._found_from_edgelist: the best-connected node founds the group (slot 0),
@@ -176,7 +176,7 @@ class Engine:
         d.create(self, r, slots, role, np.full(r.size, CH["edgelist"]), tr, T.seeding.initial_satisfaction[r])
         for rr, order, edges in parts:
             self.labels[rr] = {int(B.uid[rr, i]): str(n) for i, n in enumerate(order)}
-            B.tie(np.full(len(edges), rr), edges[:, 0], edges[:, 1])
+            B.tie(np.full(len(edges), rr), edges[:, 0], edges[:, 1], known=True)
         F = self.F
         if F is not None:
             counts = np.bincount(r, minlength=T.R)

@@ -107,6 +107,7 @@ class Batch:
         self.read_gain = z()
         self.read_worst = z(np.int8, WHY["bored"])
         self.ties = Ties(R, M)
+        self.known = Ties(R, M)  # the ties whose two ends know each other (network.tie known=True)
         # The founder (slot 0) and the community.
         self.energy = np.zeros(R)
         self.burnt_out = np.zeros(R, bool)
@@ -168,13 +169,16 @@ class Batch:
         """Per member, the sum of ``x`` over their present ties: (R, N) float64."""
         return self.ties.times(x)
 
-    def tie(self, r: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
-        """Strengthen (or create) ties a–b, one interaction each (repeated pairs add up)."""
+    def tie(self, r: np.ndarray, a: np.ndarray, b: np.ndarray, known: bool = False) -> None:
+        """Strengthen (or create) ties a–b, one interaction each (repeated pairs add up);
+        ``known``: the two know each other outside the group's talk (network.tie)."""
         keep = (a != b) & ~self.frozen[r]
         r, a, b = r[keep], a[keep], b[keep]
         if not r.size:
             return
         self.ties.add(r, a, b)
+        if known:
+            self.known.add(r, a, b)
         ends = (np.concatenate([r, r]), np.concatenate([a, b]))
         scatter_add(self.tie_weight_ever, ends, 1.0)
         scatter_add(self.tie_weight_now, ends, 1.0)
@@ -190,6 +194,7 @@ class Batch:
         self._archive(r, s, np.full(r.size, day), reason)
         # Neighbours lose the weight they had with the leaver (the lost-ties hazard).
         nr, j, w = self.ties.drop(r, s)
+        self.known.drop(r, s)
         scatter_add(self.tie_weight_now, (nr, j), -w.astype(np.float64))
         if friends is not None:
             fr, _, fs = friends.leave(r, s)
