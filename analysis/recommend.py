@@ -48,8 +48,10 @@ TRUSTED_FOR = (
     "purging silent members raising the weekly speaking rate",
     "a healthy configuration holding the five health indicators",
     "low-quality influx driving KOLs out before the group collapses",
+    "red-packet groups falling silent within a month",
+    "a well-connected group (a mesh) outliving its founder where a star does not",
 )
-#: ... and where it does not yet (analysis/facts.py KNOWN_GAPS, and the full suite's misses).
+#: ... and where it does not yet (analysis/facts.py KNOWN_GAPS: the full suite's one miss).
 GAP_TOPICS = {
     "random_self_operation": "how often groups reach self-operation (too often: 13 % of random strategies, "
                              "target < 8 %)",
