@@ -30,6 +30,7 @@ import numpy as np
 
 from analysis.ensemble import ok_runs, run_ensemble
 from analysis.stats import mean_ci, rolling_mean, wilson
+from sim.params import Phases
 from sim.processes.lifecycle import TERMINAL
 
 #: Seeds per arm: the fast suite (CI) and the full suite (--full).
@@ -521,8 +522,9 @@ def fact_zombie_purge(size: str = "fast") -> FactResult:
         m, (lo, hi), lo > 0, n, "typical_group, same seeds with and without the monthly purge.", plot)
 
 
-#: Consecutive days with all five indicators that count as "sustained" (a quarter).
-SUSTAINED_DAYS = 90
+#: Consecutive days with all five indicators that count as "sustained": the lifecycle's own
+#: definition of self-operation (a quarter), so the fact and the phase band agree.
+SUSTAINED_DAYS = Phases().self_operation_streak
 
 
 def longest_all_five(run: Run) -> int:
@@ -662,16 +664,7 @@ def fact_kcore(size: str = "fast") -> FactResult:
 
 #: Facts the model does not reproduce yet: why, and what would fix it (shown in the report;
 #: the pytest suite marks them xfail instead of failing CI).
-KNOWN_GAPS: dict[str, str] = {
-    "random_self_operation": (
-        "Too many random strategies self-operate: 12.7% [9.4, 16.9] of 300 on the full suite (2026-12-03, lurkers "
-        "at ease among people they know: docs/calibration.md#lurkers-at-ease; 12.0% before it, 5.7% with "
-        "roles.ease_activate = 0, which loses star_vs_mesh). They come from runs that sell a VIP tier (without "
-        "one indicator ③ cannot hold) with friends or KOL seeding and daily content: about a third of those "
-        "self-operate. Raising roles.ease_ties to 10 brings it to 11.0% but the healthy group down to 71%; the "
-        "21-trial refinement at 100 seeds found nothing under 12%. Next: why a third of monetised groups convert "
-        "≥ 10% of people for four weeks (seed 000's 8% is about groups, not about well-run ones)."),
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 FACTS: dict[str, Callable[[str], FactResult]] = {
     "random_self_operation": fact_random_self_operation,

@@ -382,7 +382,7 @@ class Phases:
     ad_group_min_weekly: int = P(20, 0, 100000, unit="messages (ads + talk) in 7 days below which a group is "
                                  "falling silent, not an ad group", src="assumption: an ad group is one where ads "
                                  "drown talk that still happens; 2 ads beside 2 chats in a week is silence")
-    self_operation_streak: int = P(28, 1, 3650, unit="consecutive days all indicators must hold to count as self-operating", src="seed 000 L9 'truly' self-operating; assumption: four weeks")
+    self_operation_streak: int = P(90, 1, 3650, unit="consecutive days all indicators must hold to count as self-operating", src="seed 000 L9 'truly' self-operating, MODEL.md §6 'for a sustained period': a quarter, the validation's sustained period (analysis/facts.py SUSTAINED_DAYS); four weeks until 2026-12-03 (docs/calibration.md#a-sustained-period)")
     require_conversion: bool = True  # MODEL.md §5: self-operation = all five indicators, ③ included
     rounds_per_week: int = P(5, 1, 1000, unit="valuable rounds without the owner in 7 days", src="seed 001 L119 indicator 1 (5 rounds; docs/seeds.md §9.1)")
     phase_hold_days: int = P(14, 1, 3650, unit="days a new phase's condition must hold before the label changes "

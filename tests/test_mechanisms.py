@@ -200,3 +200,65 @@ def test_the_purpose_expires_for_newcomers_too(engine):
     for xs in (on, after):
         assert statistics.mean(never) - statistics.mean(xs) > 0.2
         assert 0.4 < below(xs) < 0.6  # shift_share 0.5 of them, plus the few below anyway
+
+
+def _vip_days(member: dict) -> list[tuple[int, int]]:
+    """[start, end) day intervals in which a members.csv row was a VIP."""
+    steps = [(int(d), r) for d, r in (x.split(":", 1) for x in member["role_history"].split(";"))]
+    end = int(member["leave_day"]) if member["leave_day"] != "" else 10**9
+    return [(d, steps[i + 1][0] if i + 1 < len(steps) else end) for i, (d, r) in enumerate(steps) if r == "vip"]
+
+
+@pytest.mark.parametrize("engine", ["mesa", "vector"])
+def test_zombie_purge_spares_paying_vips(engine):
+    """Seed 004 L630 screens out lurkers who joined at no cost: a silent VIP keeps the seat,
+    while silent members who pay nothing are purged."""
+    from analysis.compose import load_params
+    from sim.vector import simulate_batch
+
+    every, silent_days, days = 30, 20, 365  # VIPs seldom fall silent: a short zombie spell, a year
+    ov = ["scenario=healthy_learning_group", f"days={days}", f"churn.zombie_days={silent_days}"]
+    protected = purged = purged_vips = 0
+    for seed in range(4):
+        p = load_params([*ov, f"seed={seed}"])
+        result = simulate(p) if engine == "mesa" else simulate_batch([p])[0]
+        for m in result.member_rows():
+            if m["leave_reason"] == "purged":
+                purged += 1
+                purged_vips += m["final_role"] == "vip"
+            for start, end in _vip_days(m):  # purge days on which this VIP had been silent long enough
+                protected += sum(start <= d < end and d - int(m["last_post_day"]) >= silent_days
+                                 for d in range(every, days, every))
+    assert purged > 0, "the purge must have removed someone for the test to mean anything"
+    assert protected > 0, "some VIP must have been silent on a purge day for the test to mean anything"
+    assert purged_vips == 0
+
+
+def test_self_operation_streak_runs_while_the_group_shrinks():
+    """The indicators alone decide self-operation (seed 001 L115-127): a group that keeps all
+    of them for the streak while it loses members fast (free riders leaving a paying core)
+    becomes self-operating; one indicator missing on the last day resets the streak."""
+    from sim.processes.lifecycle import Lifecycle
+
+    model = CommunityModel(make_params(days=400, phases={"self_operation_streak": 60}))
+    ph = model.p.phases
+
+    def classify_days(life: Lifecycle, days: range, met: int) -> str:
+        verdict = ""
+        for d in days:
+            model.day = d
+            verdict = life._classify(model, people=50, n=1000 - 5 * d, met=met, applicable=5)
+            life._members.append(1000 - 5 * d)  # 5 fewer members a day: decline_drop in days
+        return verdict
+
+    life = Lifecycle()
+    assert classify_days(life, range(0, ph.launch_days + 59), met=5) == "decline"  # shrinking, streak 59
+    assert life.self_operation_day is None
+    assert classify_days(life, range(ph.launch_days + 59, ph.launch_days + 60), met=5) == "self_operating"
+    assert life.self_operation_day == ph.launch_days + 59
+    assert classify_days(life, range(ph.launch_days + 60, ph.launch_days + 90), met=5) == "decline"  # still shrinking
+
+    broken = Lifecycle()
+    classify_days(broken, range(0, ph.launch_days + 59), met=5)
+    classify_days(broken, range(ph.launch_days + 59, ph.launch_days + 60), met=4)
+    assert broken.self_operation_day is None

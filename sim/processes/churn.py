@@ -107,9 +107,12 @@ def _cascade(model: CommunityModel) -> None:
 
 
 def purge_zombies(model: CommunityModel) -> None:
-    """Remove members silent for ``zombie_days`` (the founder keeps the seat)."""
+    """Remove members silent for ``zombie_days``. The founder keeps the seat, and so do paying
+    VIPs: the purge screens out lurkers who joined at no cost (seed 004 L630 如果是做的免费社群
+    …本身用户的加入是没有成本), not customers."""
     zombie_days = model.p.churn.zombie_days
-    zombies = [m for m in model.members if m.role is not Role.founder and m.days_silent >= zombie_days]
+    zombies = [m for m in model.members
+               if m.role not in (Role.founder, Role.vip) and m.days_silent >= zombie_days]
     for m in zombies:
         model.remove_member(m, "purged")
     if zombies:

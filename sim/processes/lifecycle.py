@@ -11,7 +11,8 @@ of the people would be disappointed if the group dissolved (satisfaction ≥
 
 Phase: launch → growth → self_operating (all applicable indicators have held for
 ``phases.self_operation_streak`` consecutive days — seed 000 L9 "truly" self-operating,
-not a lucky day; afterwards every day they all hold) → mature → decline → ad_group (ads ≥
+MODEL.md §6 "for a sustained period", not a lucky day; the streak counts the indicators
+alone, also while the group shrinks; afterwards every day they all hold) → mature → decline → ad_group (ads ≥
 half of a week's messages in a group that still talks — at least ``ad_group_min_weekly``
 messages a week; terminal) or dead (no non-ad message for N days, or no people left;
 terminal, and the run stops). A group that lost ``decline_drop`` of its members over
@@ -175,15 +176,17 @@ class Lifecycle:
             model.log_event(f"The group fell nearly silent on day {day}: {ads + talk} messages in a week")
         if day < ph.launch_days:
             return "launch"
+        # The indicators alone decide self-operation (seed 001 L115-127 define it by them): the
+        # streak also runs while the group shrinks, e.g. while free riders leave a paying core.
+        self._met_streak = self._met_streak + 1 if met == applicable else 0
+        if self.self_operation_day is None and self._met_streak >= ph.self_operation_streak:
+            self.self_operation_day = day
+            model.log_event(f"The group became self-operating on day {day}")
+            return "self_operating"
         history = self._members
         if len(history) >= ph.decline_window and n < (1.0 - ph.decline_drop) * history[-ph.decline_window]:
             return "decline"  # shrinking fast, whatever the indicators say
-        self._met_streak = self._met_streak + 1 if met == applicable else 0
-        if met == applicable and (self.self_operation_day is not None
-                                  or self._met_streak >= ph.self_operation_streak):
-            if self.self_operation_day is None:
-                self.self_operation_day = day
-                model.log_event(f"The group became self-operating on day {day}")
+        if met == applicable and self.self_operation_day is not None:
             return "self_operating"
         if self.self_operation_day is not None and met >= applicable - 1:
             return "mature"

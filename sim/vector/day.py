@@ -800,10 +800,11 @@ def let_members_leave(E) -> None:
     reason = np.where(spam_leave, WHY["moved_on"], reason)
     r, s_ = np.nonzero(leave | spam_leave)
     B.remove(r, s_, reason[r, s_], day, log, E.F)
-    # The zombie purge (seed 004 L293-298, L630).
+    # The zombie purge (seed 004 L293-298, L630): the founder and paying VIPs keep their seats.
     purge = c.zombie_purge & (day > 0) & (day % c.purge_every_days == 0) & E.running
     if purge.any():
-        zombies = B.present & (B.role != FOUNDER) & (day - B.last_post_day >= col(c.zombie_days)) & col(purge)
+        zombies = (B.present & (B.role != FOUNDER) & (B.role != VIP)
+                   & (day - B.last_post_day >= col(c.zombie_days)) & col(purge))
         r, s_ = np.nonzero(zombies)
         B.remove(r, s_, np.full(r.size, WHY["purged"]), day, log, E.F)
         rows = np.unique(r)

@@ -120,16 +120,18 @@ class VectorLifecycle:
         B.event(np.flatnonzero(quiet), day, f"The group fell nearly silent on day {day}: " + "{:.0f} messages in a week",
                 (ads + talk)[quiet])
         decide(~launched, "launch")
+        # The indicators alone decide self-operation (lifecycle.Lifecycle._classify): the streak
+        # also runs while the group shrinks.
+        all_met = met == applicable
+        self.met_streak = np.where(open_, np.where(all_met, self.met_streak + 1, 0), self.met_streak)
+        first = decide(all_met & (self.self_operation_day < 0) & (self.met_streak >= ph.self_operation_streak),
+                       "self_operating")
+        self.self_operation_day[first] = day
+        B.event(np.flatnonzero(first), day, f"The group became self-operating on day {day}")
         w = ph.decline_window
         past_w = self.members[np.arange(self.R), np.maximum(day - w, 0)]
         decide((day >= w) & (n < (1.0 - ph.decline_drop) * past_w), "decline")
-        all_met = met == applicable
-        self.met_streak = np.where(open_, np.where(all_met, self.met_streak + 1, 0), self.met_streak)
-        so = decide(all_met & ((self.self_operation_day >= 0) | (self.met_streak >= ph.self_operation_streak)),
-                    "self_operating")
-        first = so & (self.self_operation_day < 0)
-        self.self_operation_day[first] = day
-        B.event(np.flatnonzero(first), day, f"The group became self-operating on day {day}")
+        decide(all_met & (self.self_operation_day >= 0), "self_operating")
         decide((self.self_operation_day >= 0) & (met >= applicable - 1), "mature")
         t = ph.trend_days
         past = np.where(day >= t, self.members[np.arange(self.R), np.maximum(day - t, 0)],
