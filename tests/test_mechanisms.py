@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 
 import networkx as nx
+import numpy as np
 import pytest
 
 from sim import CommunityModel, simulate
@@ -234,31 +235,75 @@ def test_zombie_purge_spares_paying_vips(engine):
     assert purged_vips == 0
 
 
-def test_self_operation_streak_runs_while_the_group_shrinks():
-    """The indicators alone decide self-operation (seed 001 L115-127): a group that keeps all
-    of them for the streak while it loses members fast (free riders leaving a paying core)
-    becomes self-operating; one indicator missing on the last day resets the streak."""
-    from sim.processes.lifecycle import Lifecycle
+class _Mesa:
+    """The Mesa classifier fed day by day: ``met`` indicators of 5, ``n`` members, 50 people."""
 
-    model = CommunityModel(make_params(days=400, phases={"self_operation_streak": 60}))
-    ph = model.p.phases
+    def __init__(self, p) -> None:
+        from sim.processes.lifecycle import Lifecycle
 
-    def classify_days(life: Lifecycle, days: range, met: int) -> str:
-        verdict = ""
-        for d in days:
-            model.day = d
-            verdict = life._classify(model, people=50, n=1000 - 5 * d, met=met, applicable=5)
-            life._members.append(1000 - 5 * d)  # 5 fewer members a day: decline_drop in days
+        self.model, self.life = CommunityModel(p), Lifecycle()
+
+    def day(self, d: int, n: int, met: int) -> str:
+        self.model.day = d
+        verdict = self.life._classify(self.model, people=50, n=n, met=met, applicable=5)
+        self.life._members.append(n)
         return verdict
 
-    life = Lifecycle()
-    assert classify_days(life, range(0, ph.launch_days + 59), met=5) == "decline"  # shrinking, streak 59
-    assert life.self_operation_day is None
-    assert classify_days(life, range(ph.launch_days + 59, ph.launch_days + 60), met=5) == "self_operating"
-    assert life.self_operation_day == ph.launch_days + 59
-    assert classify_days(life, range(ph.launch_days + 60, ph.launch_days + 90), met=5) == "decline"  # still shrinking
+    @property
+    def self_operation_day(self) -> int | None:
+        return self.life.self_operation_day
 
-    broken = Lifecycle()
-    classify_days(broken, range(0, ph.launch_days + 59), met=5)
-    classify_days(broken, range(ph.launch_days + 59, ph.launch_days + 60), met=4)
+
+class _Vector:
+    """The vector engine's classifier (sim/vector/lifecycle.py) fed the same days, batch of one."""
+
+    def __init__(self, p) -> None:
+        from types import SimpleNamespace
+
+        from sim.vector.lifecycle import VectorLifecycle
+        from sim.vector.params import ParamTable
+
+        self.life = VectorLifecycle(1, p.days)
+        self.E = SimpleNamespace(T=ParamTable([p]), running=np.ones(1, bool), day=0,
+                                 B=SimpleNamespace(event=lambda *args: None))  # turning-point log: not checked here
+
+    def day(self, d: int, n: int, met: int) -> str:
+        from sim.processes.lifecycle import PHASES
+
+        self.E.day = d
+        cand = self.life._classify(self.E, np.array([50]), np.array([n]), np.array([met]), np.array([5]))
+        self.life.members[:, d] = n
+        return PHASES[int(cand[0])]
+
+    @property
+    def self_operation_day(self) -> int | None:
+        day = int(self.life.self_operation_day[0])
+        return None if day < 0 else day
+
+
+@pytest.mark.parametrize("engine", [_Mesa, _Vector])
+def test_self_operation_streak_runs_while_the_group_shrinks(engine):
+    """The indicators alone decide self-operation (seed 001 L115-127): a group that keeps all
+    of them for the streak while it loses members fast (free riders leaving a paying core)
+    becomes self-operating; one indicator missing on the last day resets the streak. Both
+    engines' classifiers, fed the same days."""
+    p = make_params(days=400, phases={"self_operation_streak": 60})
+    first = p.phases.launch_days + 59  # the streak counts from the end of the launch
+
+    def feed(clf, days: range, met: int) -> str:
+        verdict = ""
+        for d in days:
+            verdict = clf.day(d, n=1000 - 5 * d, met=met)  # 5 fewer members a day: decline_drop in 20 days
+        return verdict
+
+    clf = engine(p)
+    assert feed(clf, range(0, first), met=5) == "decline"  # shrinking fast, streak 59
+    assert clf.self_operation_day is None
+    assert feed(clf, range(first, first + 1), met=5) == "self_operating"
+    assert clf.self_operation_day == first
+    assert feed(clf, range(first + 1, first + 30), met=5) == "decline"  # still shrinking fast
+
+    broken = engine(p)
+    feed(broken, range(0, first), met=5)
+    feed(broken, range(first, first + 1), met=4)
     assert broken.self_operation_day is None
