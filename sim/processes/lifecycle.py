@@ -12,9 +12,9 @@ of the people would be disappointed if the group dissolved (satisfaction ≥
 Phase: launch → growth → self_operating (all applicable indicators have held for
 ``phases.self_operation_streak`` consecutive days — seed 000 L9 "truly" self-operating,
 MODEL.md §6 "for a sustained period", not a lucky day; the streak counts the indicators
-alone, also while the group shrinks; afterwards every day they all hold) → mature → decline → ad_group (ads ≥
-half of a week's messages in a group that still talks — at least ``ad_group_min_weekly``
-messages a week; terminal) or dead (no non-ad message for N days, or no people left;
+alone, also while the group shrinks; afterwards every day they all hold) → mature →
+decline → ad_group (ads ≥ half of a week's messages in a group that still talks — at least
+``ad_group_min_weekly`` messages a week; terminal) or dead (no non-ad message for N days, or no people left;
 terminal, and the run stops). A group that lost ``decline_drop`` of its members over
 ``decline_window`` days is in decline. After self-operation a group missing one indicator
 is mature; otherwise a group is in growth while membership rises by ``growth_factor`` a
