@@ -90,11 +90,7 @@ def _check_run_settings(p: RunConfig) -> RunConfig:
     if not (p.snapshot_day == -1 or 1 <= p.snapshot_day <= p.days):
         raise ParamError(f"snapshot_day = {p.snapshot_day} is out of range: allowed [1, {p.days}] (days) "
                          "or -1 (the last day)")
-    if p.engine.name == "vector":
-        from sim.vector.engine import check_supported
-
-        check_supported(p)  # settings it does not have (start.snapshot, cascade churn, ...): use mesa
-        # The vector engine keeps no model object to pickle.
+    if p.engine.name == "vector":  # the vector engine keeps no model object to pickle
         if p.snapshot_day != -1:
             raise ParamError(f"snapshot_day = {p.snapshot_day}: the vector engine writes no snapshot "
                              "(use engine=mesa for a snapshot of a given day)")

@@ -62,12 +62,10 @@ def load(path: str | Path) -> tuple[CommunityModel, dict]:
     return envelope["model"], envelope
 
 
-def continue_from(params: Params) -> CommunityModel:
-    """The group of ``params.start.snapshot``, continued under ``params`` (strategy, horizon, timeline)."""
-    params = validate(params)
-    path = params.start.snapshot
-    model, envelope = load(path)
-    where = f"start.snapshot = {path}"
+def check_continuation(params: Params, model: CommunityModel, envelope: dict) -> None:
+    """SnapshotError unless ``params`` can continue the snapshot's group (same parameter keys,
+    a later horizon, timeline changes after its day, a group still alive)."""
+    where = f"start.snapshot = {params.start.snapshot}"
     keys = set(_param_keys(params))
     old = set(envelope["param_keys"])
     if keys != old:
@@ -84,6 +82,14 @@ def continue_from(params: Params) -> CommunityModel:
     if early:
         raise SnapshotError(f"{where}: timeline change on day {early[0].day} is not after the snapshot's day {day}: "
                             f"allowed [{day + 1}, {params.days}] or -1 (never)")
+
+
+def continue_from(params: Params) -> CommunityModel:
+    """The group of ``params.start.snapshot``, continued under ``params`` (strategy, horizon, timeline)."""
+    params = validate(params)
+    model, envelope = load(params.start.snapshot)
+    check_continuation(params, model, envelope)
+    day = model.day
     model.p = params
     if params.seed != envelope["seed"]:
         # Another seed: another future of the same group (reseeded from seed and day).

@@ -9,6 +9,7 @@ seed (``sim/vector/rng.py``), so a run's result does not depend on its batch.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -16,6 +17,7 @@ from sim.network import edgelist_founder, read_edgelist
 from sim.params import ChurnMode, InitialNetwork, ParamError, Params, apply_change, validate
 from sim.processes.timeline import describe_change
 from sim.vector import day as d
+from sim.vector import resume
 from sim.vector import rng as vr
 from sim.vector.friends import LatentNetworks
 from sim.vector.lifecycle import VectorLifecycle
@@ -24,32 +26,26 @@ from sim.vector.params import ParamTable
 from sim.vector.state import ACTIVE, CH, FOUNDER, KOL, LURKER, REASONS, Batch
 from sim.vector.streams import St
 
-_UNSUPPORTED = (
-    (lambda p: bool(p.start.snapshot), "start.snapshot"),
-    (lambda p: bool(p.start.description), "start.description"),
-)
-
-
-def check_supported(p: Params) -> None:
-    for test, key in _UNSUPPORTED:
-        if test(p):
-            raise ParamError(f"{key}: not supported by the vector engine; use engine=mesa")
-
+if TYPE_CHECKING:
+    from sim.model import CommunityModel
 
 class Engine:
     """The batch being simulated: parameters, state, streams, the latent networks, the day's log."""
 
-    def __init__(self, params: Sequence[Params]) -> None:
+    def __init__(self, params: Sequence[Params], models: Sequence[CommunityModel | None] | None = None) -> None:
+        """``models``: per run, the Mesa model of a group that starts from a state (all of
+        one day: ``resume.starting_models``), or None for all to be founded from scratch."""
         for p in params:
             validate(p)
-            check_supported(p)
+        self.models = list(models) if models is not None and any(m is not None for m in models) else None
         self.T = ParamTable(params)
         R = self.T.R
         # Edge-list starts (arrivals._found_from_edgelist): every node is a member on day 0.
         self.graphs = {r: read_edgelist(p.network.edgelist) for r, p in enumerate(params)
                        if p.network.initial is InitialNetwork.edgelist}
         self.labels: dict[int, dict[int, str]] = {}  # community -> member uid -> node label
-        at_start = [self.graphs[r].number_of_nodes() if r in self.graphs else p.seeding.seed_users + 1
+        at_start = [resume.members_at_start(self.models[r]) if self.models else
+                    self.graphs[r].number_of_nodes() if r in self.graphs else p.seeding.seed_users + 1
                     for r, p in enumerate(params)]
         self.cap = max(int(self.T.arrivals.cap.max()), *at_start) + 1  # slot 0 is the founder's for good
         self.N = min(self.cap, 64)
@@ -62,7 +58,11 @@ class Engine:
         self.rows = np.zeros((self.horizon + 1, R, 0))
         self.log = self._new_log()
         setup = [np.random.default_rng(p.seed) for p in params]
-        self.F = LatentNetworks.build(params, self.N, setup, at_start)
+        # A group from a state keeps the latent network it has (or has none), whatever friends.enabled says.
+        given = {r: m.friends for r, m in enumerate(self.models or [])}
+        for r, fr in given.items():
+            self.T.friends.enabled[r] = fr is not None
+        self.F = LatentNetworks.build(params, self.N, setup, at_start, given)
         self.changes = {}
         for r, p in enumerate(params):
             for ch in p.timeline:
@@ -230,12 +230,15 @@ class Engine:
     def run(self) -> list:
         from sim import Result
 
-        self.found()
-        # Threshold-cascade groups keep their day-0 network (network.tie): Garcia et al. (2013).
-        self.B.frozen = self.T.churn.mode == ChurnMode.cascade.value
-        d.account(self)
-        self.life.update(self)
-        self._record()
+        if self.models:  # the group as it is today: its state, rows and history so far
+            resume.place(self, self.models)
+        else:
+            self.found()
+            # Threshold-cascade groups keep their day-0 network (network.tie): Garcia et al. (2013).
+            self.B.frozen = self.T.churn.mode == ChurnMode.cascade.value
+            d.account(self)
+            self.life.update(self)
+            self._record()
         while self.running.any():
             self.step()
         self.B.archive_present()
@@ -267,4 +270,13 @@ def simulate_batch(params: Sequence[Params], device: str = "cpu") -> list:
                          "(cpu) only; the GPU back-end is not written yet")
     if not params:
         return []
-    return Engine(params).run()
+    models = resume.starting_models(params)
+    by_day: dict[int, list[int]] = {}  # one engine per starting day: a batch lives its days together
+    for i, m in enumerate(models):
+        by_day.setdefault(-1 if m is None else m.day, []).append(i)
+    results: list = [None] * len(params)
+    for rows in by_day.values():
+        group = [models[i] for i in rows]
+        for i, res in zip(rows, Engine([params[i] for i in rows], group).run()):
+            results[i] = res
+    return results

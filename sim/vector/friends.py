@@ -58,7 +58,7 @@ from itertools import chain
 
 import numpy as np
 
-from sim.friends import GONE, IN, OUT, holme_kim, watts_strogatz
+from sim.friends import GONE, IN, OUT, Friends, holme_kim, watts_strogatz
 from sim.params import FriendGraph, Params
 
 __all__ = ["GONE", "IN", "OUT", "LatentNetworks", "population"]
@@ -186,13 +186,23 @@ class LatentNetworks:
 
     @classmethod
     def build(cls, params_list: Sequence[Params], n_slots: int, setup_rngs: Sequence[np.random.Generator],
-              members_at_start: Sequence[int] | None = None) -> LatentNetworks | None:
+              members_at_start: Sequence[int] | None = None,
+              given: dict[int, Friends | None] | None = None) -> LatentNetworks | None:
         """The batch's networks as ``sim.friends.build`` draws them (one Python loop over
         communities: setup, not a day). ``members_at_start[r]`` defaults to
-        ``seeding.seed_users + 1`` (``found_group``). ``None`` if no community has
-        ``friends.enabled`` (the engine then uses coin-flip invitations for all)."""
+        ``seeding.seed_users + 1`` (``found_group``). ``given[r]``: community ``r``'s existing
+        network (a group that starts from a state; None: it has none), placed by
+        ``sim/vector/resume.py``. ``None`` if no community has a network (the engine then
+        uses coin-flip invitations for all)."""
+        given = given or {}
         adjs, founders, keys = [], [], []
         for r, p in enumerate(params_list):
+            if r in given:
+                fr = given[r]
+                adjs.append(None if fr is None else [list(a) for a in fr.adj])
+                founders.append(-1)  # its walk is placed with the group's state
+                keys.append(None)
+                continue
             if not p.friends.enabled:
                 adjs.append(None)
                 founders.append(-1)

@@ -1,5 +1,5 @@
 """The vector engine's own contract: same outputs' shape as the Mesa engine, reproducible,
-independent of the batch, clear errors for what it does not support."""
+independent of the batch, clear errors for bad input."""
 
 from __future__ import annotations
 
@@ -52,16 +52,6 @@ def test_mixed_horizons_stop_each_run_at_its_own_end():
     short, long_ = simulate_batch([Params(seed=1, days=10), Params(seed=1, days=30)])
     assert len(short.rows) == 11 and len(long_.rows) == 31
     assert list(short.rows) == list(long_.rows)[:11]
-
-
-@pytest.mark.parametrize("key, value, message", [
-    ("start__snapshot", "x.pkl", "start.snapshot"),
-    ("start__description", "group.yaml", "start.description"),
-])
-def test_unsupported_settings_fail_naming_the_key(key, value, message):
-    with pytest.raises(ParamError, match=message) as info:
-        simulate_batch([_params(0, **{key: value})])
-    assert "engine=mesa" in str(info.value)
 
 
 def test_out_of_range_values_fail_before_running():

@@ -97,15 +97,15 @@ def test_vector_ensemble_gives_the_mesa_table(tmp_path) -> None:
 
 
 def test_a_run_the_engine_refuses_fails_alone(tmp_path) -> None:
-    """A start from a description composes (the runner's engine is not the jobs' engine.name)
-    but the vector engine refuses it: its batch raises, and the runner finds that run and
-    keeps the others."""
+    """A start from a description composes (the file is read when the group is founded) but
+    this one names a role that does not exist: its batch raises, and the runner finds that
+    run and keeps the others."""
     described = tmp_path / "group.yaml"
-    described.write_text("members:\n  - {role: active, count: 5, tenure_days: 30}\n")
+    described.write_text("members:\n  - {role: wizard, count: 5, tenure_days: 30}\n")
     sets = [SHORT, [*SHORT, f"start.description={described}"], SHORT]
     table = run_ensemble(sets, seeds=[5], engine="vector", workers=1)
     assert table["status"].tolist() == ["ok", "failed", "ok"], table["error"].tolist()
-    assert "start.description" in table.loc[1, "error"] and "engine=mesa" in table.loc[1, "error"]
+    assert "group.yaml" in table.loc[1, "error"] and "wizard" in table.loc[1, "error"]
     assert table.loc[0, "messages_total"] == table.loc[2, "messages_total"]
 
 
