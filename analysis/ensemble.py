@@ -31,8 +31,8 @@ test_equivalence.py) and several times faster per run in batches. The runner's e
 decides: an ``engine=`` override inside a job's overrides is not read by the ensemble.
 Measures read ``result.rows``, ``result.events``, ``result.params`` and
 ``result.member_rows()``, the same on both engines; one that reads ``result.model`` (the
-Mesa model object, None on the vector engine) must ask for ``engine="mesa"``, as must jobs
-with settings only the Mesa engine has (edge-list starts, cascade churn, snapshots).
+Mesa model object, None on the vector engine) must ask for ``engine="mesa"``. Jobs that
+start from a snapshot or a description run on either engine.
 """
 
 from __future__ import annotations
