@@ -47,7 +47,10 @@ def record(E) -> np.ndarray:
             log.joins.sum(axis=1), *log.joins.T, log.leaves.sum(axis=1), *log.leaves.T,
             *[life.health[h] for h in HEALTH],
             np.where(B.founder_present, B.energy, 0.0), B.quality, sats, log.founder_hours, log.cost, log.income]
-    return np.stack([np.broadcast_to(np.asarray(c, dtype=np.float64), (B.R,)) for c in cols], axis=1)
+    row = np.empty((B.R, len(cols)))
+    for k, c in enumerate(cols):  # assignment broadcasts scalars and casts: cheaper than stacking
+        row[:, k] = c
+    return row
 
 
 def _row_dict(values: np.ndarray) -> dict[str, Any]:

@@ -82,6 +82,7 @@ def _mix_int(x: int) -> int:
     return x ^ (x >> 31)
 
 
+@functools.lru_cache(maxsize=4096)
 def _word(value: int, salt: int) -> np.uint64:
     """A well-mixed 64-bit word for a scalar counter (day, stream)."""
     return np.uint64(_mix_int((int(value) + 1) * _GOLDEN + salt))
@@ -150,23 +151,21 @@ class Streams:
 
     def __init__(self, keys: np.ndarray):
         self.keys = _as_keys(keys)
+        self._key_words = _mix_(self.keys ^ np.uint64(_KEY_SALT))  # mix(key ^ salt): the same every day
+        self._day_words: tuple[int, np.ndarray] | None = None  # (day, mix(key word + day word))
         self.day = 0
 
     def __len__(self) -> int:
         return self.keys.shape[0]
 
     def _base(self, stream: int, rows: np.ndarray | None = None) -> np.ndarray:
-        """Per-community word for (key, day, stream): a chain of mixes, (R,) or keys[rows]."""
-        k = self.keys if rows is None else self.keys[rows]
-        tmp = np.empty_like(k)
-        with np.errstate(over="ignore"):
-            h = k ^ np.uint64(_KEY_SALT)
-            _mix_(h, tmp)
-            h += _word(self.day, _DAY_SALT)
-            _mix_(h, tmp)
-            h += _word(stream, _STREAM_SALT)
-            _mix_(h, tmp)
-        return h
+        """Per-community word for (key, day, stream): a chain of mixes, (R,) or keys[rows].
+        The (key, day) part is computed once a day: every stream of the day starts from it."""
+        if self._day_words is None or self._day_words[0] != self.day:
+            self._day_words = (self.day, _mix_(self._key_words + _word(self.day, _DAY_SALT)))
+        day_words = self._day_words[1]
+        h = day_words + _word(stream, _STREAM_SALT) if rows is None else day_words[rows] + _word(stream, _STREAM_SALT)
+        return _mix_(h)
 
     def uniform(self, stream: int, shape: int | tuple[int, ...] = ()) -> np.ndarray:
         """(R, *shape) float64 in (0, 1): element [r, i, j, ...] = H(key_r, day, stream, i, j, ...).
