@@ -245,21 +245,24 @@ class Engine:
         roster = self.B.roster.table()
         last = np.where(self.life.dead_day >= 0, np.minimum(self.life.dead_day, self.T.days), self.T.days)
         results = []
+        events = self._events()
         for r, p in enumerate(self.T.params):
             values = self.rows[: last[r] + 1, r]
             out = outcomes(p, values, roster, self.life, r, int(self.B.people_ever[r]), float(self.B.fit_sum[r]),
                            int(self.B.vips_ever[r]), int(self.B.kol_exits[r]))
-            results.append(Result(model=None, rows=LazyRows(values), outcomes=out, events=self._events(r), params=p,
+            results.append(Result(model=None, rows=LazyRows(values), outcomes=out, events=events[r], params=p,
                                   members=LazyMembers(roster, self.B.roster.role_changes, r, self.labels.get(r))))
         return results
 
-    def _events(self, r: int) -> list[tuple[int, str]]:
-        out = []
+    def _events(self) -> list[list[tuple[int, str]]]:
+        """Each community's turning points, by day (one pass over the batch's event records)."""
+        out: list[list[tuple[int, str]]] = [[] for _ in range(self.T.R)]
         for rows, day, template, values in self.B.events:
-            hit = np.flatnonzero(rows == r)
-            for k in hit:
-                out.append((day, template.format(values[k]) if "{" in template else template))
-        return sorted(out, key=lambda e: e[0])
+            for r, value in zip(rows.tolist(), values.tolist()):
+                out[r].append((day, template.format(value) if "{" in template else template))
+        for events in out:
+            events.sort(key=lambda e: e[0])
+        return out
 
 
 def simulate_batch(params: Sequence[Params], device: str = "cpu") -> list:
