@@ -100,7 +100,7 @@ def load_fit(fit: str, workers: int) -> FitSource:
             raise InputError(f"fit = {fit}: a preset outside configs/experiment/ must sit in a folder named "
                              "experiment/ (as in a calibrate run folder), so Hydra can find it as experiment=<name>")
         base = (f"hydra.searchpath=[file://{path.parent.parent.resolve()}]", *base)
-    return FitSource(None, SimSetup(base, 0, "mesa", workers), days, None, f"preset {path}", path)
+    return FitSource(None, SimSetup(base, 0, workers=workers), days, None, f"preset {path}", path)
 
 
 def check(cfg: Any) -> tuple[FitSource, dict[str, str]]:
