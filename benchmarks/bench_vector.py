@@ -1,8 +1,9 @@
-"""The vector engine against the Mesa engine: one run, batches, one large group, a sweep.
+"""The vector engine against the Mesa engine: one run, batches, one large group, sweeps.
 
     python benchmarks/bench_vector.py [--device cpu|cuda] [--batches 10,100,300]
                                       [--scale 1000,10000,100000] [--sweep-runs 1000]
-                                      [--mesa-sweep-runs 20] [--days 365] [--timeout 150]
+                                      [--mesa-sweep-runs 20] [--resume-runs 200] [--days 365]
+                                      [--timeout 150] [--parts abcde]
                                       [--out benchmarks/bench_vector.md]
 
 Prints one markdown table per part and writes them all to ``--out``:
@@ -21,7 +22,11 @@ Prints one markdown table per part and writes them all to ``--out``:
     the ensemble runner (analysis/ensemble.py, ``$ENSEMBLE_WORKERS`` or one worker per core)
     in runs per minute and member-days per second on all workers; the Mesa engine runs a
     subset (``--mesa-sweep-runs``) and its rate is
-    scaled to the same count (said in the table).
+    scaled to the same count (said in the table);
+(e) a what-if sweep from today's group: ``--resume-runs`` continuations (seeds 0..n-1) of one
+    snapshot — typical_group of seed 7 on day 120, written by the Mesa engine — to ``--days``,
+    one batch on the vector engine against ``--mesa-resume-runs`` of them on the Mesa engine,
+    one process each: milliseconds per continued run and the ratio.
 
 Every measurement runs in a fresh process, after a small warm-up run (imports), and is
 killed after ``--timeout`` seconds; its memory is the growth of the process's resident set
@@ -235,6 +240,38 @@ def part_sweep(args) -> str:
             + "\n".join(rows) + "\n\nWall time includes composing each run's configuration and the workers' start.\n")
 
 
+RESUME_DAY, RESUME_SEED = 120, 7
+
+
+def part_resume(args) -> str:
+    import tempfile
+
+    from analysis.compose import load_params
+    from analysis.files import write_atomic
+    from sim import simulate
+    from sim.snapshot import dumps
+
+    rows = ["| engine | continued runs | seconds | ms per run | runs/minute |", "|---|---:|---:|---:|---:|"]
+    per_run = {}
+    with tempfile.TemporaryDirectory() as folder:
+        group = simulate(load_params(["scenario=typical_group", f"days={RESUME_DAY}", f"seed={RESUME_SEED}"]))
+        path = write_atomic(Path(folder) / "snapshot.pkl", dumps(group.model))
+        for engine, runs in (("vector", args.resume_runs), ("mesa", args.mesa_resume_runs)):
+            r = run_measurement({"engine": engine, "overrides": ["scenario=typical_group", f"start.snapshot={path}"],
+                                 "seeds": list(range(runs)), "device": args.device, "days": args.days}, args.timeout)
+            if "error" in r:
+                rows.append(f"| {engine} | {runs} | {r['error']} | | |")
+                continue
+            per_run[engine] = r["seconds"] / r["runs"]
+            rows.append(f"| {engine} | {r['runs']} | {_fmt(r['seconds'])} | {_fmt(per_run[engine] * 1e3, 0)} | "
+                        f"{_fmt(60 / per_run[engine], 0)} |")
+    ratio = per_run["mesa"] / per_run["vector"] if len(per_run) == 2 else None
+    return (f"### (e) What if, from today's group: continuations of a day-{RESUME_DAY} snapshot to day {args.days}\n\n"
+            f"typical_group of seed {RESUME_SEED}, saved by the Mesa engine on day {RESUME_DAY} and continued under "
+            "seeds 0..n-1 (`start.snapshot`; the vector engine unpickles it once per batch).\n\n"
+            + "\n".join(rows) + f"\n\nMesa / vector time per run: **{_fmt(ratio)}×**.\n")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
@@ -245,8 +282,10 @@ def main() -> None:
     ap.add_argument("--scale", default="1000,10000,100000", help="group caps for (c), comma-separated")
     ap.add_argument("--sweep-runs", type=int, default=1000, help="runs of the vector sweep in (d)")
     ap.add_argument("--mesa-sweep-runs", type=int, default=20, help="runs of the Mesa subset in (d)")
+    ap.add_argument("--resume-runs", type=int, default=200, help="continued runs of the vector batch in (e)")
+    ap.add_argument("--mesa-resume-runs", type=int, default=20, help="continued runs on the Mesa engine in (e)")
     ap.add_argument("--timeout", type=float, default=150, help="seconds before one measurement is given up")
-    ap.add_argument("--parts", default="abcd", help="which parts to run, e.g. 'ab'")
+    ap.add_argument("--parts", default="abcde", help="which parts to run, e.g. 'ab'")
     ap.add_argument("--out", type=Path, default=None, help="also write the markdown here")
     ap.add_argument("--_measure", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -262,7 +301,7 @@ def main() -> None:
             f"ENSEMBLE_WORKERS={os.environ.get('ENSEMBLE_WORKERS', 'unset')})\n")
     print(head, flush=True)
     sections = [head]
-    parts = {"a": part_single, "b": part_batches, "c": part_scale, "d": part_sweep}
+    parts = {"a": part_single, "b": part_batches, "c": part_scale, "d": part_sweep, "e": part_resume}
     for key in args.parts:
         started = time.perf_counter()
         text = parts[key](args) + f"\n_(part {key}: {time.perf_counter() - started:.0f} s)_\n"
