@@ -232,6 +232,7 @@ class Engine:
 
         if self.models:  # the group as it is today: its state, rows and history so far
             resume.place(self, self.models)
+            self.models = None
         else:
             self.found()
             # Threshold-cascade groups keep their day-0 network (network.tie): Garcia et al. (2013).
@@ -279,7 +280,9 @@ def simulate_batch(params: Sequence[Params], device: str = "cpu") -> list:
         by_day.setdefault(-1 if m is None else m.day, []).append(i)
     results: list = [None] * len(params)
     for rows in by_day.values():
-        group = [models[i] for i in rows]
-        for i, res in zip(rows, Engine([params[i] for i in rows], group).run()):
+        engine = Engine([params[i] for i in rows], [models[i] for i in rows])
+        for i in rows:
+            models[i] = None  # the engine holds the Mesa models only until it has copied them
+        for i, res in zip(rows, engine.run()):
             results[i] = res
     return results

@@ -86,8 +86,7 @@ def place(E, models: Sequence[CommunityModel | None]) -> None:
     E.S.day = E.day
     for r, model in enumerate(models):
         _place_one(E, r, model)
-    B = E.B
-    B.frozen = E.T.churn.mode == "cascade"
+    E.B.frozen = E.T.churn.mode == "cascade"  # a threshold-cascade group keeps the network it has
 
 
 def _place_one(E, r: int, model: CommunityModel) -> None:
