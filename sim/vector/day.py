@@ -710,7 +710,7 @@ def update_roles(E) -> None:
     u = E.S.uniform(St.lurker_wakes, (B.N, 3))
     chance = col(rl.activate_prob)  # roles.activate_chance
     if (rl.ease_activate > 0).any():
-        k2 = B.known.degree(np.arange(B.R), B.present).astype(np.float64) ** 2
+        k2 = B.known.degree(np.arange(B.R), B.N).astype(np.float64) ** 2
         chance = chance + col(rl.ease_activate) * k2 / (k2 + col(rl.ease_ties) ** 2)
     wakes = person & (role == LURKER) & (B.satisfaction >= col(rl.activate_satisfaction)) & (u[..., 0] < chance)
     B.set_role(*np.nonzero(wakes), ACTIVE, day)
@@ -826,7 +826,7 @@ def _cascade(E, rows: np.ndarray) -> None:
     neighbours in the group's (frozen) network; the founder too."""
     B, c = E.B, E.T.churn
     present = B.present[rows]
-    k = B.ties.degree(rows, B.present)
+    k = B.ties.degree(rows, B.N)
     leave = present & (c.cascade_benefit[rows, None] * k < c.cascade_cost[rows, None])
     i, s_ = np.nonzero(leave)
     B.remove(rows[i], s_, np.full(i.size, WHY["cascade"]), E.day, E.log, E.F)

@@ -30,6 +30,7 @@ class Ties:
         self._keys = np.zeros(0, np.int64)
         self._w = np.zeros(0, np.int64)
         self._pending: list[np.ndarray] = []  # keys added since the last read
+        self._ends = np.zeros(R * M, np.int64)  # tie ends per member (index r·M + a), kept with the table
 
     @property
     def keys(self) -> np.ndarray:
@@ -68,6 +69,7 @@ class Ties:
         old[old] = keys[pos[old]] == k[old]
         w[pos[old]] += n[old]  # keys are unique, so no index repeats
         new = ~old
+        np.add.at(self._ends, k[new] // self.M, 1)
         self._keys = np.insert(keys, pos[new], k[new])
         self._w = np.insert(w, pos[new], n[new])
 
@@ -79,6 +81,8 @@ class Ties:
         keep = np.ones(self._keys.size, bool)
         keep[pos] = False
         keep[back] = False
+        np.add.at(self._ends, self._keys[back] // self.M, -1)
+        self._ends[self._key(r, s, 0) // self.M] = 0
         self._keys, self._w = self._keys[keep], self._w[keep]
         return r[i], j, w
 
@@ -105,17 +109,9 @@ class Ties:
         flat = np.bincount(r[i] * N + j, weights=x[r, t][i].astype(np.float64), minlength=R * N)
         return flat.reshape(R, N)
 
-    def degree(self, rows: np.ndarray, present: np.ndarray) -> np.ndarray:
-        """Ties to present members, per member of the communities ``rows``: (len(rows), N)."""
-        N = present.shape[1]
-        keys = self.keys
-        if not rows.size or not keys.size:
-            return np.zeros((rows.size, N), np.int64)
-        r = keys // (self.M * self.M)
-        where = np.full(self.R, -1)
-        where[rows] = np.arange(rows.size)
-        take = where[r] >= 0
-        k, r = keys[take], r[take]
-        a, b = (k // self.M) % self.M, k % self.M
-        hit = present[r, b]
-        return np.bincount(where[r[hit]] * N + a[hit], minlength=rows.size * N).reshape(rows.size, N)
+    def degree(self, rows: np.ndarray, n: int) -> np.ndarray:
+        """Ties per member of the communities ``rows``, slots ``0..n-1``: (len(rows), n).
+        A leaver's ties are dropped with them (:meth:`drop`), so every tie joins two present
+        members and a member's degree is the count of its tie ends, kept as the table changes."""
+        self._merge()
+        return self._ends.reshape(self.R, self.M)[np.asarray(rows), :n].copy()

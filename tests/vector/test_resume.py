@@ -64,7 +64,7 @@ def test_the_copy_is_the_group_on_its_day(snapshot):
         assert row[key] == pytest.approx(want), key
     B, model = E.B, mesa.model
     present = B.present[0]
-    degree = B.ties.degree(np.array([0]), B.present)[0]
+    degree = B.ties.degree(np.array([0]), B.N)[0]
     for m in model.agents:
         s = int(np.flatnonzero(present & (B.uid[0] == m.unique_id))[0])
         assert degree[s] == model.network.degree(m.unique_id)
