@@ -29,6 +29,14 @@ from experiments.outputs import RUN_FILES
 # Set by experiments/run.py in the sweep's main process (sweep_owner_tag); inherited by its workers.
 SWEEP_PID_ENV = "COMMUNITY_SWEEP_PID"
 _watching = False
+#: Results simulated ahead by ``hydra/launcher=batched`` (hydra_plugins/community_batched_launcher/),
+#: by job number, in the process that runs the jobs: job ``n``'s task takes its own.
+PREPARED: dict[int, Any] = {}
+
+
+def take_prepared(job_num: int) -> Any | None:
+    """The result simulated ahead for job ``job_num`` (once), or None: simulate it yourself."""
+    return PREPARED.pop(job_num, None)
 
 
 def process_start(pid: int) -> str | None:

@@ -10,7 +10,8 @@ experiments/outputs.py for the file contract.
 ``engine=vector`` runs the group on the batched array engine (sim/vector/, a batch of one;
 ``engine.device=cuda`` on a GPU): the same files, except snapshot.pkl, which only the Mesa
 engine writes (the vector engine has no model object to pickle; ``snapshot=true`` or
-``snapshot_day`` with it stops before the run).
+``snapshot_day`` with it stops before the run). A sweep with ``engine=vector
+hydra/launcher=batched`` simulates its jobs as batches first (hydra_plugins/community_batched_launcher/).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from analysis.compose import register_configs, to_params
 from experiments import callbacks
-from experiments.jobs import SWEEP_PID_ENV, run_job, sweep_owner_tag
+from experiments.jobs import SWEEP_PID_ENV, run_job, sweep_owner_tag, take_prepared
 from experiments.outputs import write_run
 from sim import ParamError, Result, simulate, snapshot
 
@@ -77,7 +78,10 @@ def run_once(cfg: DictConfig, out_dir: Path, show_progress: bool, sweeping: bool
     if getattr(params, "debug_fail", False):  # the test suite's failure switch (analysis/compose.py)
         raise RuntimeError("debug_fail=true: this job fails on purpose")
     if params.engine.name == "vector":
-        result = simulate_vector(params)
+        # hydra/launcher=batched simulated the sweep's jobs ahead, as batches (hydra_plugins/).
+        result = take_prepared(HydraConfig.get().job.num) if sweeping else None
+        if result is None:
+            result = simulate_vector(params)
         if not sweeping:
             logging.getLogger(__name__).info("engine=vector: no snapshot.pkl (use engine=mesa to continue this "
                                              "group later)")

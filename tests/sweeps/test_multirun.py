@@ -134,3 +134,50 @@ def test_optuna_search(tmp_path: Path) -> None:
     assert len(table) == 4 and (table["status"] == "ok").all()
     page = (sweep / "sweep_report.html").read_text(encoding="utf-8")
     assert "Optuna's best strategy" in page
+
+
+# -- hydra/launcher=batched: the jobs' simulations as vector-engine batches -------------------------
+VECTOR_TINY = [*TINY, "engine=vector"]
+
+
+@pytest.fixture(scope="module")
+def batched_and_joblib(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
+    folder = tmp_path_factory.mktemp("batched")
+    batched = run_sweep(folder / "batched", *VECTOR_TINY, "hydra/launcher=batched", expect_rc=1)
+    run_sweep(folder / "joblib", *VECTOR_TINY, expect_rc=1)
+    return folder / "batched", folder / "joblib", batched.stdout + batched.stderr
+
+
+def test_batched_launcher_writes_what_joblib_writes_job_for_job(batched_and_joblib) -> None:
+    """A run is the same alone or in a batch, so each job's files equal the joblib launcher's
+    (engine=vector there too); the injected failures fail alone."""
+    batched, joblib, log = batched_and_joblib
+    assert "vector-engine batch(es)" in log and "Joblib" not in log
+    assert "4 of 8 jobs wrote a result simulated in a batch" in log  # the failing four stop before theirs
+    a, b = results(batched), results(joblib)
+    assert list(a["status"]) == list(b["status"]) and (a["status"] == a["debug_fail"].map({True: "failed", False: "ok"})).all()
+    ok = a.index[a["status"] == "ok"]
+    for col in ("lifespan_days", "peak_members", "messages_total", "ads_visible", "final_phase"):
+        assert a.loc[ok, col].tolist() == b.loc[ok, col].tolist(), col
+    for job in ok:
+        for name in ("timeseries.csv", "members.csv", "events.csv"):
+            assert (batched / str(job) / name).read_bytes() == (joblib / str(job) / name).read_bytes(), (job, name)
+    assert_dashboard(batched)
+
+
+def test_batched_launcher_resumes_without_simulating_finished_jobs(batched_and_joblib, tmp_path: Path) -> None:
+    sweep = tmp_path / "sweep"
+    shutil.copytree(batched_and_joblib[0], sweep)
+    before = collect(sweep).set_index("job")
+    proc = run_sweep(sweep, *VECTOR_TINY, "hydra/launcher=batched", expect_rc=1)
+    done = before[before["status"] == "ok"]
+    assert proc.stdout.count("[skip]") == len(done) == 4
+    assert (results(sweep).loc[done.index, "wall_seconds"] == done["wall_seconds"]).all()
+    assert "0 of 8 jobs wrote a result simulated in a batch" in proc.stdout + proc.stderr  # the rest fail again
+
+
+def test_batched_launcher_refuses_the_mesa_engine_before_any_job(tmp_path: Path) -> None:
+    sweep = tmp_path / "sweep"
+    proc = run_sweep(sweep, "days=20", "seed=0,1", "hydra/launcher=batched", expect_rc=1)
+    assert "engine=vector" in proc.stdout + proc.stderr
+    assert not any(sweep.glob("*/status.json")), "no job ran"

@@ -1,0 +1,148 @@
+"""A Hydra launcher that simulates a sweep's jobs as vector-engine batches (``hydra/launcher=batched``).
+
+    python experiments/run.py -m experiment=switch_entry engine=vector hydra/launcher=batched
+
+(Hydra finds launchers only in the ``hydra_plugins`` namespace, hence this folder.)
+
+Every job is still a Hydra job — its own folder, ``status.json``, outputs, resume and
+callbacks, through Hydra's ``run_job`` as the joblib launcher does — but the simulations are
+not run one per job. The jobs are cut into chunks (at least one per worker, at most
+``batch_size`` jobs: ``analysis.ensemble.batches``), and each worker process, for its chunk,
+composes the jobs' configurations, simulates those not finished yet
+(``experiments.jobs.is_done``) as one batch on the vector engine, then runs each job, whose
+task finds its result ready (``experiments.jobs.take_prepared``) and only writes its files.
+A run is the same alone or in any batch (the vector engine's counter-based randomness), so
+each job's files are those the joblib launcher writes with ``engine=vector``. A batch that
+raises is left unprepared: its jobs then simulate one by one and a failing one fails alone,
+recorded in its folder.
+
+Only the vector engine (a sweep with ``engine=mesa`` stops before any job, saying so).
+Workers: ``hydra.launcher.n_jobs`` (null: ``$ENSEMBLE_WORKERS`` or one per core). Set the
+launcher on the command line, not in a preset (Hydra #2946, ../shared/PITFALLS.md); on a
+cluster use ``hydra/launcher=ray``.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from hydra.core.hydra_config import HydraConfig
+from hydra.core.singleton import Singleton
+from hydra.core.utils import JobReturn, configure_log, filter_overrides, run_job, setup_globals
+from hydra.plugins.launcher import Launcher
+from hydra.types import HydraContext, TaskFunction
+from joblib import Parallel, delayed
+from omegaconf import DictConfig, OmegaConf, open_dict
+
+from analysis.compose import to_params
+from analysis.ensemble import batches, default_workers
+from experiments.jobs import PREPARED, is_done
+
+log = logging.getLogger(__name__)
+
+
+def _engine_check(config: DictConfig, what: str) -> None:
+    engine = OmegaConf.select(config, "engine.name")
+    if engine != "vector":
+        raise ValueError(f"hydra/launcher=batched simulates on the vector engine, but {what} has engine={engine}: "
+                         "add engine=vector to the command (or use the joblib launcher)")
+
+
+def _prepare(configs: list[DictConfig]) -> set[int]:
+    """Simulate, as one batch per device, the jobs of ``configs`` that are not finished and
+    compose; returns the job numbers whose results wait in ``PREPARED``."""
+    from sim.vector import simulate_batch
+
+    todo: list[tuple[int, Any]] = []
+    for config in configs:
+        HydraConfig.instance().set_config(config)  # resolves the job's folder (sweep.subdir)
+        out_dir = Path(str(config.hydra.sweep.dir)) / str(config.hydra.sweep.subdir)
+        if is_done(out_dir, list(config.hydra.overrides.task)):
+            continue  # resumed: the job will skip itself
+        try:  # the task's own config, as run_job hands it to the task: without the hydra node
+            task_cfg = copy.deepcopy(config)
+            with open_dict(task_cfg):
+                del task_cfg["hydra"]
+            todo.append((int(config.hydra.job.num), to_params(task_cfg)))
+        except Exception as exc:  # noqa: BLE001 - the job composes again and fails alone, recorded
+            log.warning(f"job #{config.hydra.job.num} runs alone: {type(exc).__name__}: {exc}")
+    for device in sorted({p.engine.device for _, p in todo}):
+        batch = [(num, p) for num, p in todo if p.engine.device == device]
+        try:
+            results = simulate_batch([p for _, p in batch], device=device)
+        except Exception as exc:  # noqa: BLE001 - each job then simulates alone; a failing one fails alone
+            log.warning(f"a batch of {len(batch)} jobs failed as a whole ({type(exc).__name__}: {exc}); "
+                        "its jobs run one by one")
+            continue
+        for (num, _), result in zip(batch, results):
+            PREPARED[num] = result
+    return set(PREPARED)
+
+
+def execute_chunk(jobs: list[tuple[int, Sequence[str]]], hydra_context: HydraContext, config: DictConfig,
+                  task_function: TaskFunction, singleton_state: dict[Any, Any]) -> tuple[list[JobReturn], int]:
+    """In a worker: compose the chunk's jobs, simulate them as a batch, run each job. Returns
+    the jobs' returns and how many wrote a result simulated in the batch."""
+    setup_globals()
+    Singleton.set_state(singleton_state)
+    configs = []
+    for idx, overrides in jobs:
+        sweep_config = hydra_context.config_loader.load_sweep_config(config, list(overrides))
+        with open_dict(sweep_config):
+            sweep_config.hydra.job.id = f"{sweep_config.hydra.job.name}_{idx}"
+            sweep_config.hydra.job.num = idx
+        _engine_check(sweep_config, f"job #{idx}")
+        configs.append(sweep_config)
+    prepared = _prepare(configs)
+    runs, used = [], 0
+    for sweep_config in configs:
+        num = int(sweep_config.hydra.job.num)
+        HydraConfig.instance().set_config(sweep_config)
+        runs.append(run_job(hydra_context=hydra_context, task_function=task_function, config=sweep_config,
+                            job_dir_key="hydra.sweep.dir", job_subdir_key="hydra.sweep.subdir"))
+        used += num in prepared and num not in PREPARED
+        PREPARED.pop(num, None)  # a job that failed before taking its result
+    return runs, used
+
+
+class BatchedLauncher(Launcher):
+    """Hydra launcher: per worker, a chunk of jobs simulated as one vector-engine batch."""
+
+    def __init__(self, batch_size: int = 256, n_jobs: int | None = None) -> None:
+        if batch_size < 1:
+            raise ValueError(f"hydra.launcher.batch_size = {batch_size}: allowed at least 1")
+        if n_jobs is not None and n_jobs < 1:
+            raise ValueError(f"hydra.launcher.n_jobs = {n_jobs}: allowed at least 1, or null (one per core)")
+        self.batch_size, self.n_jobs = batch_size, n_jobs
+        self.config: DictConfig | None = None
+        self.task_function: TaskFunction | None = None
+        self.hydra_context: HydraContext | None = None
+
+    def setup(self, *, hydra_context: HydraContext, task_function: TaskFunction, config: DictConfig) -> None:
+        self.config, self.hydra_context, self.task_function = config, hydra_context, task_function
+
+    def launch(self, job_overrides: Sequence[Sequence[str]], initial_job_idx: int) -> Sequence[JobReturn]:
+        setup_globals()
+        assert self.config is not None and self.hydra_context is not None and self.task_function is not None
+        configure_log(self.config.hydra.hydra_logging, self.config.hydra.verbose)
+        _engine_check(self.config, "the sweep")
+        Path(str(self.config.hydra.sweep.dir)).mkdir(parents=True, exist_ok=True)
+        workers = self.n_jobs or default_workers()
+        chunks = [[(initial_job_idx + k, job_overrides[k]) for k in part]
+                  for part in batches(len(job_overrides), workers, self.batch_size)]
+        log.info(f"Launching {len(job_overrides)} jobs as {len(chunks)} vector-engine batch(es) on "
+                 f"{min(workers, len(chunks))} worker(s)")
+        for idx, overrides in enumerate(job_overrides):
+            log.info(f"\t#{initial_job_idx + idx} : {' '.join(filter_overrides(overrides))}")
+        state = Singleton.get_state()
+        done = Parallel(n_jobs=min(workers, len(chunks)), backend="loky")(
+            delayed(execute_chunk)(chunk, self.hydra_context, self.config, self.task_function, state)
+            for chunk in chunks)
+        runs = [run for chunk_runs, _ in done for run in chunk_runs]
+        used = sum(n for _, n in done)
+        log.info(f"{used} of {len(job_overrides)} jobs wrote a result simulated in a batch")
+        return runs
