@@ -2,8 +2,10 @@
 
 ``simulate_batch(params_list)`` is the array twin of ``sim.simulate``: one ``Result`` per
 ``Params``, with the same daily rows, outcomes and members as the Mesa engine, computed for
-all communities of the batch at once. Randomness is counter-based and keyed by each run's
-seed (``sim/vector/rng.py``), so a run's result does not depend on its batch.
+all communities of the batch at once. Groups that start from a state (a snapshot, a
+description) are read by the Mesa engine's code and copied in (``sim/vector/resume.py``).
+Randomness is counter-based and keyed by each run's seed (``sim/vector/rng.py``), so a run's
+result does not depend on its batch.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from sim.vector.streams import St
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
+
 
 class Engine:
     """The batch being simulated: parameters, state, streams, the latent networks, the day's log."""
