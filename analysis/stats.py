@@ -149,16 +149,20 @@ def survival_at(lifespans, alive_at_end, day: float) -> float:
 def rmst(lifespans, alive_at_end, horizon: float) -> float:
     """Restricted mean survival time: the area under the Kaplan–Meier curve up to ``horizon``
     — the mean lifespan that respects groups still alive at the end (never above the horizon)."""
-    t = numeric(lifespans)
-    alive = flags(alive_at_end)
-    order = np.argsort(t, kind="stable")
-    t, ended = t[order], ~alive[order]
-    at_risk = len(t) - np.arange(len(t))
+    return float(_rmst_rows(numeric(lifespans)[None, :], flags(alive_at_end)[None, :], horizon)[0])
+
+
+def _rmst_rows(t: np.ndarray, alive: np.ndarray, horizon: float) -> np.ndarray:
+    """:func:`rmst` of each row of ``t`` / ``alive`` (n runs each), all rows at once."""
+    order = np.argsort(t, axis=1, kind="stable")
+    t, ended = np.take_along_axis(t, order, axis=1), ~np.take_along_axis(alive, order, axis=1)
+    rows, n = t.shape
+    at_risk = n - np.arange(n)
     # Product-limit estimate; ties are handled one run at a time, which gives the same curve.
-    surv = np.cumprod(np.where(ended, 1.0 - 1.0 / at_risk, 1.0))
-    steps = np.concatenate([[0.0], np.minimum(t, horizon), [horizon]])
-    levels = np.concatenate([[1.0], surv])
-    return float(np.sum(np.diff(steps) * levels))
+    surv = np.cumprod(np.where(ended, 1.0 - 1.0 / at_risk, 1.0), axis=1)
+    steps = np.concatenate([np.zeros((rows, 1)), np.minimum(t, horizon), np.full((rows, 1), float(horizon))], axis=1)
+    levels = np.concatenate([np.ones((rows, 1)), surv], axis=1)
+    return np.sum(np.diff(steps, axis=1) * levels, axis=1)
 
 
 def rmst_ci(lifespans, alive_at_end, horizon: float, *, confidence: float = 0.95, resamples: int = 1000,
@@ -170,7 +174,8 @@ def rmst_ci(lifespans, alive_at_end, horizon: float, *, confidence: float = 0.95
     if len(t) < 2:
         return (value, value, value)
     rng = np.random.default_rng(seed)
-    draws = [rmst(t[i], alive[i], horizon) for i in rng.integers(0, len(t), size=(resamples, len(t)))]
+    i = rng.integers(0, len(t), size=(resamples, len(t)))
+    draws = _rmst_rows(t[i], alive[i], horizon)  # every resample at once
     lo, hi = np.quantile(draws, [(1 - confidence) / 2, (1 + confidence) / 2])
     return (value, float(max(0.0, min(lo, value))), float(min(horizon, max(hi, value))))
 
