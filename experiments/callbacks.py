@@ -148,7 +148,7 @@ def unknown_hydra_keys(hydra_cfg: DictConfig, overrides: list[str]) -> list[str]
     return unknown
 
 
-def _task_config(config: DictConfig) -> DictConfig:
+def task_config(config: DictConfig) -> DictConfig:
     """The config a job sees: Hydra's own node removed (as hydra's run_job does)."""
     task = copy.deepcopy(config)
     with read_write(task), open_dict(task):
@@ -213,7 +213,7 @@ class Preflight(Callback):
 
         _check_hydra_overrides(config)
         try:
-            warnings = preflight(to_params(_task_config(config)))
+            warnings = preflight(to_params(task_config(config)))
         except (ParamError, PreflightError) as exc:
             _stop(f"Configuration error: {exc}")
         for line in warnings:

@@ -24,7 +24,6 @@ cluster use ``hydra/launcher=ray``.
 
 from __future__ import annotations
 
-import copy
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -40,6 +39,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 
 from analysis.compose import to_params
 from analysis.ensemble import batches, default_workers
+from experiments.callbacks import task_config
 from experiments.jobs import PREPARED, is_done
 
 log = logging.getLogger(__name__)
@@ -63,11 +63,8 @@ def _prepare(configs: list[DictConfig]) -> set[int]:
         out_dir = Path(str(config.hydra.sweep.dir)) / str(config.hydra.sweep.subdir)
         if is_done(out_dir, list(config.hydra.overrides.task)):
             continue  # resumed: the job will skip itself
-        try:  # the task's own config, as run_job hands it to the task: without the hydra node
-            task_cfg = copy.deepcopy(config)
-            with open_dict(task_cfg):
-                del task_cfg["hydra"]
-            todo.append((int(config.hydra.job.num), to_params(task_cfg)))
+        try:
+            todo.append((int(config.hydra.job.num), to_params(task_config(config))))
         except Exception as exc:  # noqa: BLE001 - the job composes again and fails alone, recorded
             log.warning(f"job #{config.hydra.job.num} runs alone: {type(exc).__name__}: {exc}")
     for device in sorted({p.engine.device for _, p in todo}):
