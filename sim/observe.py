@@ -18,6 +18,7 @@ from sim.processes.lifecycle import INDICATORS, PHASES, TERMINAL  # noqa: F401  
 from sim.roles import ROLES, Role
 
 if TYPE_CHECKING:
+    from sim.agents import Member
     from sim.model import CommunityModel
 
 CHANNELS = ("seed", "founder", "word_of_mouth", "promotion", "paid_ads", "spam", "edgelist")
@@ -84,13 +85,24 @@ class Observer:
         return row
 
 
+def people_ever(model: CommunityModel) -> list[Member]:
+    """Everyone who ever joined as a person (not the founder, not as a spammer): the base of
+    ``paid_conversion`` and ``mean_fit``."""
+    return [m for m in model.roster if m is not model.founder and m.role_history[0][1] is not Role.spammer]
+
+
+def was_kol_by(m: Member, age: int) -> bool:
+    """Was a KOL on some day <= ``age`` (the base of ``kol_retention``)."""
+    return any(r is Role.kol and d <= age for d, r in m.role_history)
+
+
 def outcomes(model: CommunityModel) -> dict[str, Any]:
     """Run outcomes (MODEL.md §5); stable keys, documented in the README."""
     obs = model.lifecycle
     rows = model.observer.rows
     end_day = min(d for d in (obs.dead_day, obs.ad_group_day) if d is not None) \
         if (obs.dead_day is not None or obs.ad_group_day is not None) else None
-    people = [m for m in model.roster if m is not model.founder and m.role_history[0][1] is not Role.spammer]
+    people = people_ever(model)
     recruited = [m for m in people if m.channel not in ("seed", "edgelist")]
     msgs = sorted((m.messages_total for m in model.roster if m.role is not Role.spammer), reverse=True)
     top = max(1, round(0.2 * len(msgs))) if msgs else 0  # the top 20% of the 80/20 rule: the metric's definition
@@ -99,7 +111,7 @@ def outcomes(model: CommunityModel) -> dict[str, Any]:
     # averaging over days alive only would make short-lived groups look chattiest.
     age = min(model.p.phases.outcome_age_days, model.p.days)
     speaking = [r["weekly_speaking_rate"] if r["phase"] not in TERMINAL else 0.0 for r in rows if 1 <= r["day"] <= age]
-    kols = {m for m in model.roster if any(r is Role.kol and d <= age for d, r in m.role_history)}
+    kols = {m for m in model.roster if was_kol_by(m, age)}
     kols_kept = [m for m in kols if m.leave_day is None or m.leave_day > age]
     non_spam = [r["members"] - r["members_spammer"] for r in rows]
     return {

@@ -98,7 +98,6 @@ def execute_chunk(jobs: list[tuple[int, Sequence[str]]], hydra_context: HydraCon
     runs, used = [], 0
     for sweep_config in configs:
         num = int(sweep_config.hydra.job.num)
-        HydraConfig.instance().set_config(sweep_config)
         runs.append(run_job(hydra_context=hydra_context, task_function=task_function, config=sweep_config,
                             job_dir_key="hydra.sweep.dir", job_subdir_key="hydra.sweep.subdir"))
         used += num in prepared and num not in PREPARED

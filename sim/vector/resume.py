@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.observe import CHANNELS, REASONS
+from sim.observe import CHANNELS, REASONS, people_ever, was_kol_by
 from sim.params import Params
-from sim.processes.lifecycle import PHASES
 from sim.roles import ROLES, Role
+from sim.vector.lifecycle import PH
 from sim.vector.observe import COLUMNS
 from sim.vector.state import NEVER, WHY
 
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from sim.model import CommunityModel
 
 _ROLE = {r: i for i, r in enumerate(ROLES)}
-_PHASE = {p: i for i, p in enumerate(PHASES)}
 
 
 def starting_models(params: Sequence[Params]) -> list[CommunityModel | None]:
@@ -127,13 +126,13 @@ def _place_one(E, r: int, model: CommunityModel) -> None:
         B.tie_weight_ever[r, s], B.endorsement[r, s] = m.tie_weight_ever, m.endorsement
         B.messages_today[r, s], B.messages_total[r, s] = m.messages_today, m.messages_total
         B.staleness[r, s] = m.staleness
-        B.kol_by_age[r, s] = _kol_by_age(m, E.T.phases.outcome_age_days[r])
+        B.kol_by_age[r, s] = was_kol_by(m, E.T.phases.outcome_age_days[r])
         B.read_ok[r, s] = m.last_read is not None
         B.read_gain[r, s] = m.last_read.gain if m.last_read is not None else 0.0
         B.read_worst[r, s] = WHY[m.last_read.worst_cost()] if m.last_read is not None else WHY["bored"]
         B.said[r, s] = model.log.said.get(m.unique_id, 0)
     _place_ties(B, r, model, slot_of)
-    _place_roster(B, r, model, founder, int(E.T.phases.outcome_age_days[r]))
+    _place_roster(B, r, model, int(E.T.phases.outcome_age_days[r]))
     if founder is not None:
         B.energy[r], B.burnt_out[r], B.burnout_days[r] = founder.energy, founder.burnt_out, founder.burnout_days
     B.stimulus[r], B.heat[r], B.quality[r] = model.stimulus, model.heat, model.kol_view.quality
@@ -149,11 +148,6 @@ def _place_one(E, r: int, model: CommunityModel) -> None:
     _place_rows(E, r, model)
     if E.F is not None and model.friends is not None:
         _place_friends(E.F, r, model.friends, slot_of, np.random.default_rng([E.T.params[r].seed, day]))
-
-
-def _kol_by_age(m, age: int) -> bool:
-    """Was a KOL on some day <= ``age`` (the outcomes' KOL retention)."""
-    return any(role is Role.kol and d <= age for d, role in m.role_history)
 
 
 def _place_ties(B, r: int, model: CommunityModel, slot_of: dict[int, int]) -> None:
@@ -173,7 +167,7 @@ def _place_ties(B, r: int, model: CommunityModel, slot_of: dict[int, int]) -> No
     B.tie_weight_now[r] = now
 
 
-def _place_roster(B, r: int, model: CommunityModel, founder, age: int) -> None:
+def _place_roster(B, r: int, model: CommunityModel, age: int) -> None:
     """Members who left (the roster's history), the run-long counters and every role change."""
     gone = [m for m in model.roster if not m.present]
     if gone:
@@ -186,12 +180,12 @@ def _place_roster(B, r: int, model: CommunityModel, founder, age: int) -> None:
                      fit=np.array([m.fit for m in gone]), expertise=np.array([m.expertise for m in gone]),
                      messages_total=np.array([m.messages_total for m in gone]),
                      satisfaction=np.array([m.satisfaction for m in gone]),
-                     kol_by_age=np.array([_kol_by_age(m, age) for m in gone]),
+                     kol_by_age=np.array([was_kol_by(m, age) for m in gone]),
                      last_post_day=np.array([m.last_post_day for m in gone]))
     for m in model.roster:
         for d, role in m.role_history[1:]:
             B.roster.role_changes.append((np.array([r]), np.array([m.unique_id]), d, np.array([_ROLE[role]])))
-    people = [m for m in model.roster if m is not founder and m.role_history[0][1] is not Role.spammer]
+    people = people_ever(model)
     B.people_ever[r] = len(people)
     B.fit_sum[r] = sum(m.fit for m in people)
     B.kol_exits[r] = sum(1 for m in gone if m.role is Role.kol)
@@ -209,9 +203,9 @@ def _place_lifecycle(life, r: int, model: CommunityModel) -> None:
         life.recruited[r, d % 30] = recruited
     life.members[r, : len(lc._members)] = lc._members
     life.silent_days[r], life.met_streak[r] = lc._silent_days, lc._met_streak
-    life.pending[r] = _PHASE[lc._pending] if lc._pending is not None else -1
+    life.pending[r] = PH[lc._pending] if lc._pending is not None else -1
     life.pending_days[r] = lc._pending_days
-    life.phase[r] = _PHASE[lc.phase]
+    life.phase[r] = PH[lc.phase]
     for name in ("self_operation_day", "ad_group_day", "dead_day", "silent_day"):
         value = getattr(lc, name)
         getattr(life, name)[r] = -1 if value is None else value
@@ -224,7 +218,7 @@ def _place_rows(E, r: int, model: CommunityModel) -> None:
     if E.rows.shape[2] == 0:
         E.rows = np.zeros((E.horizon + 1, E.T.R, len(COLUMNS)))
     for d, row in enumerate(model.observer.rows):
-        E.rows[d, r] = [_PHASE[row[c]] if c == "phase" else float(row[c]) for c in COLUMNS]
+        E.rows[d, r] = [PH[row[c]] if c == "phase" else float(row[c]) for c in COLUMNS]
 
 
 def _place_friends(F, r: int, friends: Friends, slot_of: dict[int, int], rng: np.random.Generator) -> None:

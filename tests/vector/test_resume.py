@@ -9,6 +9,7 @@ import pytest
 
 from analysis.files import write_atomic
 from sim import Params, ParamError, simulate
+from sim.processes.lifecycle import PHASES
 from sim.snapshot import dumps
 from sim.vector import simulate_batch
 from sim.vector.engine import Engine
@@ -59,8 +60,7 @@ def test_the_copy_is_the_group_on_its_day(snapshot):
     row = dict(zip(COLUMNS, record(E)[0]))
     for key in STATE_COLUMNS:
         want = mesa.rows[-1][key]
-        want = ["launch", "growth", "self_operating", "mature", "decline", "ad_group", "dead"].index(want) \
-            if key == "phase" else want
+        want = PHASES.index(want) if key == "phase" else want
         assert row[key] == pytest.approx(want), key
     B, model = E.B, mesa.model
     present = B.present[0]
