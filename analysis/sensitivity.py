@@ -1,20 +1,21 @@
 """Global sensitivity of the main outcomes to the strategy levers (SALib).
 
-Which levers a strategist controls move the main outcomes most? Each screened lever of
-:mod:`analysis.registry` (``SCREENED_LEVERS``, over the range a strategist would try) is
-varied on the typical_group base with a monthly purge and a VIP tier (so self-operation is
-possible); each point is one run (own seed). Two methods:
+Which levers a strategist controls move the main outcomes most, and how much is luck? Each
+screened lever of :mod:`analysis.registry` (``SCREENED_LEVERS``, over the range a strategist
+would try) is varied on the typical_group base with a monthly purge and a VIP tier (so
+self-operation is possible); each point is one run. Runs that are compared share their seed
+(common random numbers), so a lever's effect is not blurred by the simulation's noise. Two
+methods (docs/sensitivity.md):
 
 - **Morris screening** (Morris 1991; Campolongo et al. 2007): one lever at a time along
-  ``trajectories`` random trajectories; μ* (mean absolute elementary effect over the lever's
-  range) ranks the levers, σ large relative to μ* flags interactions or non-linearity.
-  Runs = trajectories × (k + 1): cheap, a ranking only.
+  ``trajectories`` random trajectories, one seed per trajectory; μ* (mean absolute
+  elementary effect over the lever's range) ranks the levers, σ large relative to μ* flags
+  interactions or non-linearity. Runs = trajectories × (k + 1): cheap, a ranking only.
 - **Sobol indices** (Sobol 2001; Saltelli et al. 2010 estimators): the share of an
   outcome's variance each lever explains alone (S1) and with all its interactions (ST), with
-  bootstrap confidence intervals. Runs = base_samples × (k + 2): some 10⁴ runs for tight
-  intervals, which is what the vector engine (the ensemble runner's default) makes
-  affordable. The run-to-run noise of a seed is part of the variance no lever explains
-  (1 − ΣS1 is interactions plus noise).
+  bootstrap confidence intervals, and the same for the seed (:data:`LUCK`), a factor of the
+  design. Runs = base_samples × (k + 3): 10³–10⁴ runs for useful intervals, which the
+  vector engine (the ensemble runner's default) makes affordable.
 """
 
 from __future__ import annotations
@@ -65,7 +66,9 @@ def morris_screening(trajectories: int = 6, levels: int = 4, seed: int = 7, base
 
     prob = problem()
     X = morris_sample.sample(prob, trajectories, num_levels=levels, seed=seed)
-    table = _outcome_table(X, base, days, 5000 + np.arange(len(X)))
+    # One seed per trajectory (common random numbers): an elementary effect compares two
+    # runs that differ in one lever only, not also in their luck.
+    table = _outcome_table(X, base, days, 5000 + np.arange(len(X)) // (prob["num_vars"] + 1))
     out = {"method": "morris", "runs": len(table), "trajectories": trajectories, "levers": prob["names"],
            "results": {}}
     for name in OUTCOMES:
