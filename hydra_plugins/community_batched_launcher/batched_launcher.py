@@ -7,10 +7,12 @@
 Every job is still a Hydra job — its own folder, ``status.json``, outputs, resume and
 callbacks, through Hydra's ``run_job`` as the joblib launcher does — but the simulations are
 not run one per job. The jobs are cut into chunks (at least one per worker, at most
-``batch_size`` jobs: ``analysis.ensemble.batches``), and each worker process, for its chunk,
-composes the jobs' configurations, simulates those not finished yet
-(``experiments.jobs.is_done``) as one batch on the vector engine, then runs each job, whose
-task finds its result ready (``experiments.jobs.take_prepared``) and only writes its files.
+``batch_size`` jobs: ``analysis.ensemble.batches``). The workers first compose every job's
+configuration (all of them before any job runs, so a bad override stops the sweep early; the
+sweeper then need not compose them too: ``batched_sweeper.py``). Then each worker, for its
+chunk, simulates the jobs not finished yet (``experiments.jobs.is_done``) as one batch on the
+vector engine and runs each job, whose task finds its result ready
+(``experiments.jobs.take_prepared``) and only writes its files.
 A run is the same alone or in any batch (the vector engine's counter-based randomness), so
 each job's files are those the joblib launcher writes with ``engine=vector``. A batch that
 raises is left unprepared: its jobs then simulate one by one and a failing one fails alone,
@@ -80,10 +82,9 @@ def _prepare(configs: list[DictConfig]) -> set[int]:
     return set(PREPARED)
 
 
-def execute_chunk(jobs: list[tuple[int, Sequence[str]]], hydra_context: HydraContext, config: DictConfig,
-                  task_function: TaskFunction, singleton_state: dict[Any, Any]) -> tuple[list[JobReturn], int]:
-    """In a worker: compose the chunk's jobs, simulate them as a batch, run each job. Returns
-    the jobs' returns and how many wrote a result simulated in the batch."""
+def compose_chunk(jobs: list[tuple[int, Sequence[str]]], hydra_context: HydraContext, config: DictConfig,
+                  singleton_state: dict[Any, Any]) -> list[DictConfig]:
+    """In a worker: each job's configuration (its number and id set), checked for the vector engine."""
     setup_globals()
     Singleton.set_state(singleton_state)
     configs = []
@@ -94,6 +95,15 @@ def execute_chunk(jobs: list[tuple[int, Sequence[str]]], hydra_context: HydraCon
             sweep_config.hydra.job.num = idx
         _engine_check(sweep_config, f"job #{idx}")
         configs.append(sweep_config)
+    return configs
+
+
+def execute_chunk(configs: list[DictConfig], hydra_context: HydraContext, task_function: TaskFunction,
+                  singleton_state: dict[Any, Any]) -> tuple[list[JobReturn], int]:
+    """In a worker: simulate the chunk's composed jobs as a batch, run each job. Returns the
+    jobs' returns and how many wrote a result simulated in the batch."""
+    setup_globals()
+    Singleton.set_state(singleton_state)
     prepared = _prepare(configs)
     runs, used = [], 0
     for sweep_config in configs:
@@ -107,6 +117,9 @@ def execute_chunk(jobs: list[tuple[int, Sequence[str]]], hydra_context: HydraCon
 
 class BatchedLauncher(Launcher):
     """Hydra launcher: per worker, a chunk of jobs simulated as one vector-engine batch."""
+
+    #: Composes every job before running any (batched_sweeper.BatchedSweeper relies on it).
+    composes_before_running = True
 
     def __init__(self, batch_size: int = 256, n_jobs: int | None = None) -> None:
         if batch_size < 1:
@@ -135,9 +148,12 @@ class BatchedLauncher(Launcher):
         for idx, overrides in enumerate(job_overrides):
             log.info(f"\t#{initial_job_idx + idx} : {' '.join(filter_overrides(overrides))}")
         state = Singleton.get_state()
-        done = Parallel(n_jobs=min(workers, len(chunks)), backend="loky")(
-            delayed(execute_chunk)(chunk, self.hydra_context, self.config, self.task_function, state)
-            for chunk in chunks)
+        parallel = Parallel(n_jobs=min(workers, len(chunks)), backend="loky")
+        # Every job composes before any runs: a bad override stops the sweep with no job run
+        # (the check the sweeper leaves to this launcher: batched_sweeper.py).
+        composed = parallel(delayed(compose_chunk)(chunk, self.hydra_context, self.config, state) for chunk in chunks)
+        done = parallel(delayed(execute_chunk)(configs, self.hydra_context, self.task_function, state)
+                        for configs in composed)
         runs = [run for chunk_runs, _ in done for run in chunk_runs]
         used = sum(n for _, n in done)
         log.info(f"{used} of {len(job_overrides)} jobs wrote a result simulated in a batch")

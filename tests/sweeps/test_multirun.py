@@ -181,3 +181,19 @@ def test_batched_launcher_refuses_the_mesa_engine_before_any_job(tmp_path: Path)
     proc = run_sweep(sweep, "days=20", "seed=0,1", "hydra/launcher=batched", expect_rc=1)
     assert "engine=vector" in proc.stdout + proc.stderr
     assert not any(sweep.glob("*/status.json")), "no job ran"
+
+
+@pytest.mark.parametrize("launcher", ["batched", "joblib"])
+def test_a_job_that_cannot_compose_stops_the_sweep_before_any_job_runs(tmp_path: Path, launcher: str) -> None:
+    """Hydra's basic sweeper composes every job before launching; the project's sweeper
+    (hydra_plugins/community_batched_launcher/batched_sweeper.py) leaves that to the batched
+    launcher, which composes every job in its workers before running any: either way the bad
+    value stops the sweep with no job run, and only the batched launcher gets to start."""
+    sweep = tmp_path / "sweep"
+    proc = run_sweep(sweep, "days=20", "seed=0,1", "engine=vector", f"hydra/launcher={launcher}",
+                     "seeding.seed_users=5,abc", expect_rc=1)
+    log = proc.stdout + proc.stderr
+    assert "seeding.seed_users=abc" in log
+    assert not any(sweep.glob("*/status.json")), "no job ran"
+    assert ("vector-engine batch(es)" in log) == (launcher == "batched")
+    assert "Joblib.Parallel" not in log
