@@ -9,7 +9,8 @@ callbacks, through Hydra's ``run_job`` as the joblib launcher does — but the s
 not run one per job. The jobs are cut into chunks (at least one per worker, at most
 ``batch_size`` jobs: ``analysis.ensemble.batches``). The workers first compose every job's
 configuration (all of them before any job runs, so a bad override stops the sweep early; the
-sweeper then need not compose them too: ``batched_sweeper.py``). Then each worker, for its
+sweeper then need not compose them too: ``batched_sweeper.py``), Hydra's expensive part once
+per combination of config groups (``job_configs.py``). Then each worker, for its
 chunk, simulates the jobs not finished yet (``experiments.jobs.is_done``) as one batch on the
 vector engine and runs each job, whose task finds its result ready
 (``experiments.jobs.take_prepared``) and only writes its files.
@@ -27,6 +28,7 @@ cluster use ``hydra/launcher=ray``.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -43,6 +45,7 @@ from analysis.compose import to_params
 from analysis.ensemble import batches, default_workers
 from experiments.callbacks import task_config
 from experiments.jobs import PREPARED, is_done
+from hydra_plugins.community_batched_launcher.job_configs import JobComposer
 
 log = logging.getLogger(__name__)
 
@@ -87,9 +90,10 @@ def compose_chunk(jobs: list[tuple[int, Sequence[str]]], hydra_context: HydraCon
     """In a worker: each job's configuration (its number and id set), checked for the vector engine."""
     setup_globals()
     Singleton.set_state(singleton_state)
+    composer = JobComposer(hydra_context.config_loader, config)  # once per combination of config groups
     configs = []
     for idx, overrides in jobs:
-        sweep_config = hydra_context.config_loader.load_sweep_config(config, list(overrides))
+        sweep_config = composer.compose(list(overrides))
         with open_dict(sweep_config):
             sweep_config.hydra.job.id = f"{sweep_config.hydra.job.name}_{idx}"
             sweep_config.hydra.job.num = idx
@@ -99,12 +103,15 @@ def compose_chunk(jobs: list[tuple[int, Sequence[str]]], hydra_context: HydraCon
 
 
 def execute_chunk(configs: list[DictConfig], hydra_context: HydraContext, task_function: TaskFunction,
-                  singleton_state: dict[Any, Any]) -> tuple[list[JobReturn], int]:
+                  singleton_state: dict[Any, Any]) -> tuple[list[JobReturn], int, float, float]:
     """In a worker: simulate the chunk's composed jobs as a batch, run each job. Returns the
-    jobs' returns and how many wrote a result simulated in the batch."""
+    jobs' returns, how many wrote a result simulated in the batch, and the seconds spent
+    simulating and running the jobs (writing their files)."""
     setup_globals()
     Singleton.set_state(singleton_state)
+    tic = time.perf_counter()
     prepared = _prepare(configs)
+    simulated = time.perf_counter() - tic
     runs, used = [], 0
     for sweep_config in configs:
         num = int(sweep_config.hydra.job.num)
@@ -112,7 +119,7 @@ def execute_chunk(configs: list[DictConfig], hydra_context: HydraContext, task_f
                             job_dir_key="hydra.sweep.dir", job_subdir_key="hydra.sweep.subdir"))
         used += num in prepared and num not in PREPARED
         PREPARED.pop(num, None)  # a job that failed before taking its result
-    return runs, used
+    return runs, used, simulated, time.perf_counter() - tic - simulated
 
 
 class BatchedLauncher(Launcher):
@@ -151,10 +158,14 @@ class BatchedLauncher(Launcher):
         parallel = Parallel(n_jobs=min(workers, len(chunks)), backend="loky")
         # Every job composes before any runs: a bad override stops the sweep with no job run
         # (the check the sweeper leaves to this launcher: batched_sweeper.py).
+        tic = time.perf_counter()
         composed = parallel(delayed(compose_chunk)(chunk, self.hydra_context, self.config, state) for chunk in chunks)
+        composing = time.perf_counter() - tic
         done = parallel(delayed(execute_chunk)(configs, self.hydra_context, self.task_function, state)
                         for configs in composed)
-        runs = [run for chunk_runs, _ in done for run in chunk_runs]
-        used = sum(n for _, n in done)
-        log.info(f"{used} of {len(job_overrides)} jobs wrote a result simulated in a batch")
+        runs = [run for chunk in done for run in chunk[0]]
+        used = sum(chunk[1] for chunk in done)
+        log.info(f"{used} of {len(job_overrides)} jobs wrote a result simulated in a batch (composing "
+                 f"{composing:.1f} s; then, summed over workers, simulating {sum(c[2] for c in done):.1f} s and "
+                 f"running the jobs {sum(c[3] for c in done):.1f} s)")
         return runs

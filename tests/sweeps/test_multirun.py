@@ -150,7 +150,8 @@ def batched_and_joblib(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, 
 
 def test_batched_launcher_writes_what_joblib_writes_job_for_job(batched_and_joblib) -> None:
     """A run is the same alone or in a batch, so each job's files equal the joblib launcher's
-    (engine=vector there too); the injected failures fail alone."""
+    (engine=vector there too), its configuration too (composed once per combination of config
+    groups: job_configs.py); the injected failures fail alone."""
     batched, joblib, log = batched_and_joblib
     assert "vector-engine batch(es)" in log and "Joblib" not in log
     assert "4 of 8 jobs wrote a result simulated in a batch" in log  # the failing four stop before theirs
@@ -160,7 +161,7 @@ def test_batched_launcher_writes_what_joblib_writes_job_for_job(batched_and_jobl
     for col in ("lifespan_days", "peak_members", "messages_total", "ads_visible", "final_phase"):
         assert a.loc[ok, col].tolist() == b.loc[ok, col].tolist(), col
     for job in ok:
-        for name in ("timeseries.csv", "members.csv", "events.csv"):
+        for name in ("timeseries.csv", "members.csv", "events.csv", ".hydra/config.yaml", ".hydra/overrides.yaml"):
             assert (batched / str(job) / name).read_bytes() == (joblib / str(job) / name).read_bytes(), (job, name)
     assert_dashboard(batched)
 
