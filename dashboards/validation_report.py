@@ -13,7 +13,8 @@ import plotly.graph_objects as go
 import plotly.offline
 
 from analysis.facts import FactResult, Plot
-from analysis.sensitivity import OUTCOMES, normalised, ranking
+from analysis.sensitivity import OUTCOMES, ranking
+from dashboards.sensitivity_report import morris_figure
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
@@ -58,17 +59,6 @@ def plot_figure(plot: Plot) -> go.Figure:
     return fig
 
 
-def sensitivity_figure(sens: dict) -> go.Figure:
-    """Normalised μ* per lever (each outcome scaled to its largest μ*): a heat map."""
-    z = normalised(sens)
-    text = [[f"{v:.3g}" for v in sens["results"][name]["mu_star"]] for name in OUTCOMES]
-    fig = go.Figure(go.Heatmap(z=z, x=sens["levers"], y=list(OUTCOMES), text=text, texttemplate="%{text}",
-                               colorscale="Blues", zmin=0, zmax=1, colorbar=dict(title="μ*/max")))
-    fig.update_layout(title=f"Morris screening: μ* of each strategy lever ({sens['runs']} runs, "
-                            f"{sens['trajectories']} trajectories)", height=380, margin=dict(l=160, b=140))
-    return fig
-
-
 def build_validation_report(results: list[FactResult], sens: dict | None, size: str,
                             notes: dict[str, str] | None = None) -> str:
     notes = notes or {}
@@ -107,7 +97,7 @@ def build_validation_report(results: list[FactResult], sens: dict | None, size: 
                      "on the typical_group base with a monthly purge and a VIP tier (so self-operation is possible); "
                      "each lever over a strategist's range (analysis/sensitivity.py). μ* = mean |elementary effect| "
                      "over the lever's full range.</p>")
-        parts.append(sensitivity_figure(sens).to_html(full_html=False, include_plotlyjs=False))
+        parts.append(morris_figure(sens).to_html(full_html=False, include_plotlyjs=False))
         parts.append("<table><tr><th>outcome</th><th>levers by μ* (top 3)</th></tr>")
         for name in OUTCOMES:
             top = ", ".join(f"{lever} ({mu:.3g})" for lever, mu, _ in ranking(sens, name)[:3])

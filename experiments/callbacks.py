@@ -33,6 +33,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
 from analysis.files import read_json, write_json
 from experiments.collect import collect, problem_lines, summary_line, write_results
+from experiments.jobs import expands_like_basic_sweeper
 
 log = logging.getLogger(__name__)
 
@@ -169,11 +170,13 @@ def _check_hydra_overrides(config: DictConfig) -> None:
 
 
 def sweep_identity(hydra_cfg: Any) -> dict[str, Any]:
-    """What makes two sweeps the same: sweeper, its swept params and the task overrides."""
+    """What makes two sweeps the same: sweeper, its swept params and the task overrides
+    (Hydra's basic sweeper and its subclasses list the same jobs: one name for them)."""
     sweeper = hydra_cfg.get("sweeper") or {}
     params = sweeper.get("params") or {}
+    target = str(sweeper.get("_target_", ""))
     return {
-        "sweeper": str(sweeper.get("_target_", "")),
+        "sweeper": "basic" if expands_like_basic_sweeper(target) else target,
         "params": {str(k): str(v) for k, v in sorted(dict(params).items())},
         "overrides": sorted(str(o) for o in (hydra_cfg.get("overrides") or {}).get("task") or []),
     }

@@ -37,6 +37,7 @@ import yaml
 
 from analysis.ensemble import override_columns
 from analysis.files import read_json as _read_json, write_atomic
+from experiments.jobs import expands_like_basic_sweeper
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ def planned_jobs(sweep_dir: Path) -> list[list[str]] | None:
     try:
         master = OmegaConf.load(sweep_dir / "multirun.yaml")
         hydra_cfg = master.hydra
-        if "BasicSweeper" not in str(hydra_cfg.sweeper.get("_target_", "")):
+        if not expands_like_basic_sweeper(str(hydra_cfg.sweeper.get("_target_", ""))):
             return None
         params = hydra_cfg.sweeper.get("params") or {}
         args = [f"{k}={v}" for k, v in params.items()] + list(hydra_cfg.overrides.task)

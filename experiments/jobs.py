@@ -34,6 +34,23 @@ _watching = False
 PREPARED: dict[int, Any] = {}
 
 
+def expands_like_basic_sweeper(target: str) -> bool:
+    """Whether the sweeper ``target`` (``hydra.sweeper._target_``) lists its jobs as Hydra's
+    basic sweeper does: it or a subclass (the project's default,
+    ``hydra_plugins/community_batched_launcher/batched_sweeper.py``). Those sweeps' jobs can be
+    listed again from ``multirun.yaml`` (collect) and are the same sweep whichever of them ran."""
+    import importlib
+
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+
+    module, _, name = target.rpartition(".")
+    try:
+        cls = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError, ValueError):  # an uninstalled or unknown sweeper: not basic
+        return False
+    return isinstance(cls, type) and issubclass(cls, BasicSweeper)
+
+
 def take_prepared(job_num: int) -> Any | None:
     """The result simulated ahead for job ``job_num`` (once), or None: simulate it yourself."""
     return PREPARED.pop(job_num, None)

@@ -1,7 +1,7 @@
 """Global sensitivity of the outcomes to the strategy levers, printed as a ranking per outcome.
 
     python experiments/sensitivity.py --trajectories 10             # Morris screening
-    python experiments/sensitivity.py --method sobol --base-samples 256 [--out sobol.json]
+    python experiments/sensitivity.py --method sobol --base-samples 256 [--out sobol.json] [--html sobol.html]
 
 The analysis itself (levers, base, outcomes, both methods) is analysis/sensitivity.py; the
 validation report draws the Morris screening too (experiments/validate.py). Sobol needs
@@ -17,8 +17,9 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from analysis.files import write_json
+from analysis.files import write_atomic, write_json
 from analysis.sensitivity import OUTCOMES, morris_screening, ranking, sobol_indices
+from dashboards.sensitivity_report import sensitivity_page
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--base-samples", type=int, default=256, help="Sobol base samples (a power of two)")
     ap.add_argument("--days", type=int, default=None, help="horizon of every run (default: the scenario's)")
     ap.add_argument("--out", type=Path, default=None, help="also write the indices as JSON (atomically)")
+    ap.add_argument("--html", type=Path, default=None, help="also write the figure as a self-contained page")
     args = ap.parse_args(argv)
     try:
         if args.method == "sobol":
@@ -45,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"  {lever:30s} mu*={a:10.3f}  sigma={b:10.3f}")
     if args.out is not None:
         write_json(args.out, sens)
+    if args.html is not None:
+        write_atomic(args.html, sensitivity_page(sens))
     return 0
 
 

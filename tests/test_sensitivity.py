@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from analysis.sensitivity import LUCK, OUTCOMES, ranking, sobol_design, sobol_indices
+from dashboards.sensitivity_report import sensitivity_page, sobol_figure
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -91,3 +92,13 @@ def test_morris_screening_ranks_the_entry_review_above_levers_acting_inside() ->
     assert sens["runs"] == 6 * (len(sens["levers"]) + 1)
     mu = {lever: m for lever, m, _ in ranking(sens, "peak_members")}
     assert mu["entry.fit_cutoff"] > 3 * max(mu["roles.kol_incentive"], mu["moderation.capacity_per_day"]), mu
+
+
+@pytest.mark.slow
+def test_sobol_page_draws_every_outcome_and_factor_offline(sobol) -> None:
+    fig = sobol_figure(sobol)
+    bars = [t for t in fig.data if t.type == "bar"]
+    assert len(bars) == len(OUTCOMES) and len(fig.data) == 2 * len(OUTCOMES)
+    assert {y.removesuffix(" (luck)") for y in bars[0].y} == set(sobol["levers"])
+    page = sensitivity_page(sobol)
+    assert "Plotly.newPlot" in page and "<script src=" not in page

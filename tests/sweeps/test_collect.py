@@ -9,15 +9,16 @@ import pandas as pd
 import pytest
 import yaml
 
-from experiments.collect import collect, main, write_results
+from experiments.callbacks import sweep_identity
+from experiments.collect import collect, main, planned_jobs, write_results
 
 BASIC = "hydra._internal.core_plugins.basic_sweeper.BasicSweeper"
 
 
-def _sweep(tmp_path: Path, params: dict[str, str], task: list[str]) -> Path:
+def _sweep(tmp_path: Path, params: dict[str, str], task: list[str], sweeper: str = BASIC) -> Path:
     sweep = tmp_path / "sweep"
     sweep.mkdir()
-    master = {"hydra": {"sweeper": {"_target_": BASIC, "params": params}, "overrides": {"task": task}}}
+    master = {"hydra": {"sweeper": {"_target_": sweeper, "params": params}, "overrides": {"task": task}}}
     (sweep / "multirun.yaml").write_text(yaml.safe_dump(master))
     return sweep
 
@@ -90,3 +91,17 @@ def test_cli_writes_table_and_report(half_done: Path, capsys: pytest.CaptureFixt
     assert "4 jobs" in out.out and "job 1: failed: RuntimeError: boom" in out.err
     for name in ("results.csv", "results.parquet", "sweep_report.html"):
         assert (half_done / name).stat().st_size > 0
+
+
+@pytest.mark.parametrize("sweeper", [BASIC, "hydra_plugins.community_batched_launcher.batched_sweeper.BatchedSweeper"])
+def test_the_projects_sweeper_lists_its_jobs_as_hydras_basic_one(tmp_path: Path, sweeper: str) -> None:
+    """The project's default sweeper is a BasicSweeper subclass: a killed sweep's missing jobs
+    are listed from multirun.yaml, and a sweep resumed under the other is the same sweep."""
+    sweep = _sweep(tmp_path, {"strategy/ad_policy": "free,ban"}, ["seed=0,1"], sweeper)
+    assert planned_jobs(sweep) == [["strategy/ad_policy=free", "seed=0"], ["strategy/ad_policy=free", "seed=1"],
+                                   ["strategy/ad_policy=ban", "seed=0"], ["strategy/ad_policy=ban", "seed=1"]]
+    identity = sweep_identity(yaml.safe_load((sweep / "multirun.yaml").read_text())["hydra"])
+    assert identity["sweeper"] == "basic"
+    (tmp_path / "o").mkdir()
+    optuna = _sweep(tmp_path / "o", {}, [], "hydra_plugins.hydra_optuna_sweeper.optuna_sweeper.OptunaSweeper")
+    assert planned_jobs(optuna) is None  # chooses its jobs on the fly
