@@ -174,12 +174,15 @@ def sweep_identity(hydra_cfg: Any) -> dict[str, Any]:
     (Hydra's basic sweeper and its subclasses list the same jobs: one name for them)."""
     sweeper = hydra_cfg.get("sweeper") or {}
     params = sweeper.get("params") or {}
-    target = str(sweeper.get("_target_", ""))
     return {
-        "sweeper": "basic" if expands_like_basic_sweeper(target) else target,
+        "sweeper": _sweeper_name(str(sweeper.get("_target_", ""))),
         "params": {str(k): str(v) for k, v in sorted(dict(params).items())},
         "overrides": sorted(str(o) for o in (hydra_cfg.get("overrides") or {}).get("task") or []),
     }
+
+
+def _sweeper_name(target: str) -> str:
+    return "basic" if expands_like_basic_sweeper(target) else target
 
 
 def _describe(identity: dict[str, Any]) -> str:
@@ -199,6 +202,8 @@ def check_sweep_folder(sweep_dir: Path, identity: dict[str, Any]) -> None:
             old = sweep_identity(OmegaConf.to_container(OmegaConf.load(sweep_dir / "multirun.yaml").hydra))
         except Exception:  # noqa: BLE001 - unreadable: cannot tell, treat as unknown
             old = None
+    if old is not None:  # sweep.json of a sweep started before the project had its own sweeper
+        old = {**old, "sweeper": _sweeper_name(str(old.get("sweeper", "")))}
     if old is not None and old != identity:
         _stop(f"Refusing to run into {sweep_dir}: it holds a different sweep ({_describe(old)}), "
               f"not this one ({_describe(identity)}). Its {len(jobs)} job folders would be mixed into this "

@@ -105,3 +105,20 @@ def test_the_projects_sweeper_lists_its_jobs_as_hydras_basic_one(tmp_path: Path,
     (tmp_path / "o").mkdir()
     optuna = _sweep(tmp_path / "o", {}, [], "hydra_plugins.hydra_optuna_sweeper.optuna_sweeper.OptunaSweeper")
     assert planned_jobs(optuna) is None  # chooses its jobs on the fly
+
+
+def test_a_sweep_started_under_hydras_basic_sweeper_resumes_under_the_projects(tmp_path: Path) -> None:
+    """sweep.json written before the project had its own sweeper names Hydra's basic one: the
+    same sweep resumed now is let in; a different sweep into that folder is still refused."""
+    from experiments.callbacks import SWEEP_FILE, check_sweep_folder
+
+    sweep = tmp_path / "sweep"
+    (sweep / "0").mkdir(parents=True)
+    (sweep / SWEEP_FILE).write_text(json.dumps({"sweeper": BASIC, "params": {"seed": "range(4)"}, "overrides": ["days=30"]}))
+    ours = {"sweeper": {"_target_": "hydra_plugins.community_batched_launcher.batched_sweeper.BatchedSweeper",
+                        "params": {"seed": "range(4)"}}, "overrides": {"task": ["days=30"]}}
+    check_sweep_folder(sweep, sweep_identity(ours))
+    assert json.loads((sweep / SWEEP_FILE).read_text())["sweeper"] == "basic"
+    other = {**ours, "overrides": {"task": ["days=60"]}}
+    with pytest.raises(SystemExit):
+        check_sweep_folder(sweep, sweep_identity(other))
