@@ -7,15 +7,12 @@ from __future__ import annotations
 import html
 import time
 
+import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from analysis.registry import outcome
 from analysis.sensitivity import LUCK, OUTCOMES, normalised
-
-#: The Sobol page's outcomes, left to right, with the label of each panel.
-_TITLES = {"lifespan_days": "Lifespan", "weekly_speaking_rate": "Weekly speaking rate",
-           "peak_members": "Peak members", "kol_exits": "KOL exits", "self_operating_days": "Self-operating days"}
-
 
 def morris_figure(sens: dict) -> go.Figure:
     """Normalised μ* per lever (each outcome scaled to its largest μ*): a heat map."""
@@ -31,13 +28,14 @@ def morris_figure(sens: dict) -> go.Figure:
 def sobol_figure(sens: dict) -> go.Figure:
     """Per outcome, each factor's total index ST (the bar) and first-order S1 (the dot), with
     their 95 % bootstrap half-widths; factors ordered by their mean ST over the outcomes."""
-    outcomes = [o for o in _TITLES if o in sens["results"]]
+    outcomes = [o for o in OUTCOMES if o in sens["results"]]
     factors = sens["levers"]
-    mean_st = {f: sum(_finite(sens["results"][o]["ST"][i]) for o in outcomes) for i, f in enumerate(factors)}
-    order = sorted(range(len(factors)), key=lambda i: mean_st[factors[i]])
+    # NaN (an outcome that did not vary) counts as 0 in the ordering.
+    mean_st = np.nansum([sens["results"][o]["ST"] for o in outcomes], axis=0)
+    order = sorted(range(len(factors)), key=lambda i: mean_st[i])
     labels = [f"{factors[i]} (luck)" if factors[i] == LUCK else factors[i] for i in order]
     fig = make_subplots(rows=1, cols=len(outcomes), shared_yaxes=True, horizontal_spacing=0.02,
-                        subplot_titles=[_TITLES[o] for o in outcomes])
+                        subplot_titles=[outcome(o).label for o in outcomes])
     for c, o in enumerate(outcomes, start=1):
         r = sens["results"][o]
         fig.add_trace(go.Bar(x=[r["ST"][i] for i in order], y=labels, orientation="h", name="ST (with interactions)",
@@ -54,10 +52,6 @@ def sobol_figure(sens: dict) -> go.Figure:
                       height=200 + 28 * len(factors), margin=dict(l=220, r=20, t=90, b=40),
                       legend=dict(orientation="h", y=-0.08), bargap=0.25)
     return fig
-
-
-def _finite(x: float) -> float:
-    return x if x == x else 0.0  # NaN (an outcome that did not vary) counts as 0
 
 
 def sensitivity_page(sens: dict) -> str:

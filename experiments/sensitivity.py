@@ -5,7 +5,7 @@
 
 The analysis itself (levers, base, outcomes, both methods) is analysis/sensitivity.py; the
 validation report draws the Morris screening too (experiments/validate.py). Sobol needs
-base_samples × (levers + 2) runs (256: 2,816 runs, on the ensemble runner's vector engine).
+base_samples × (levers + 3) runs (the seed is a factor too; 256: 3,072 runs, on the ensemble runner's vector engine).
 """
 
 from __future__ import annotations

@@ -53,8 +53,9 @@ class JobComposer:
         loader, repo, config_name = self.loader, self.repo, self.master.hydra.job.config_name
         parsed = OverridesParser.create().parse_overrides([*self.hydra_overrides, *sweep_overrides])
         loader.validate_sweep_overrides_legal(overrides=parsed, run_mode=RunMode.RUN, from_shell=True)
-        values = [o for o in parsed if _is_value(o, repo)]
-        key = tuple(o.input_line for o in parsed if not _is_value(o, repo))
+        is_value = [_is_value(o, repo) for o in parsed]
+        values = [o for o, v in zip(parsed, is_value) if v]
+        key = tuple(o.input_line for o, v in zip(parsed, is_value) if not v)
         if key not in self._groups:
             groups_only, repo = loader._parse_overrides_and_create_caching_repo(config_name, list(key))
             defaults = create_defaults_list(repo=repo, config_name=config_name, overrides_list=groups_only,
