@@ -30,6 +30,57 @@ def test_graphs_have_the_mean_degree_asked_for():
     assert max(len(a) for a in hk) > 40, "Holme-Kim has hubs"
 
 
+def _holme_kim_reference(n: int, m: int, p: float, rnd: random.Random) -> list[list[int]]:
+    """Holme-Kim as first written: per-node neighbour sets, the triad's candidates as a
+    filtered copy of the last friend's list (sim.friends.holme_kim must draw the same graph)."""
+    m = max(1, min(m, n - 1))
+    adj: list[list[int]] = [[] for _ in range(n)]
+    nbrs: list[set[int]] = [set() for _ in range(n)]
+    repeated = list(range(m))
+
+    def add(u: int, v: int) -> None:
+        adj[u].append(v)
+        adj[v].append(u)
+        nbrs[u].add(v)
+        nbrs[v].add(u)
+        repeated.append(v)
+
+    for source in range(m, n):
+        targets: list[int] = []
+        while len(targets) < m:
+            t = repeated[int(rnd.random() * len(repeated))]
+            if t not in targets:
+                targets.append(t)
+        target = targets.pop()
+        add(source, target)
+        count = 1
+        while count < m:
+            if rnd.random() < p:
+                cand = [w for w in adj[target] if w != source and w not in nbrs[source]]
+                if cand:
+                    add(source, cand[int(rnd.random() * len(cand))])
+                    count += 1
+                    continue
+            target = targets.pop()
+            while target in nbrs[source] and targets:
+                target = targets.pop()
+            if target in nbrs[source]:
+                break
+            add(source, target)
+            count += 1
+        repeated.extend([source] * count)
+    return adj
+
+
+def test_holme_kim_draws_the_reference_graph():
+    """The fast Holme-Kim is the plain loop's graph, draw for draw (both engines and every
+    cached graph rely on it), including hubs, m >= n and no triads."""
+    for n, m, p in [(2000, 4, 0.5), (500, 3, 0.9), (300, 1, 0.5), (100, 8, 1.0), (1000, 6, 0.0), (12, 20, 0.7)]:
+        for seed in range(6):
+            assert holme_kim(n, m, p, random.Random(seed)) == _holme_kim_reference(n, m, p, random.Random(seed)), \
+                (n, m, p, seed)
+
+
 def test_join_chance_rises_with_friends_inside_and_saturates():
     # 10 insiders; 3,000 outsiders for each k who know the first k of them.
     ks = (1, 2, 4, 8)
