@@ -72,16 +72,16 @@ def simulate_vector(params) -> Result:
 
 def run_once(cfg: DictConfig, out_dir: Path, show_progress: bool, sweeping: bool = False) -> dict:
     """Validate, simulate, write every output. Returns the run outcomes."""
-    params = to_params(cfg)  # ParamError before anything runs
+    # hydra/launcher=batched simulated the sweep's jobs ahead, as batches (hydra_plugins/),
+    # from this same config: its parameters come with the result.
+    prepared = take_prepared(HydraConfig.get().job.num) if sweeping else None
+    params = prepared[0] if prepared is not None else to_params(cfg)  # ParamError before anything runs
     for warning in callbacks.preflight(params):  # also in each sweep job: names, edge list, memory
         logging.getLogger(__name__).warning("%s", warning)
     if getattr(params, "debug_fail", False):  # the test suite's failure switch (analysis/compose.py)
         raise RuntimeError("debug_fail=true: this job fails on purpose")
     if params.engine.name == "vector":
-        # hydra/launcher=batched simulated the sweep's jobs ahead, as batches (hydra_plugins/).
-        result = take_prepared(HydraConfig.get().job.num) if sweeping else None
-        if result is None:
-            result = simulate_vector(params)
+        result = prepared[1] if prepared is not None else simulate_vector(params)
         if not sweeping:
             logging.getLogger(__name__).info("engine=vector: no snapshot.pkl (use engine=mesa to continue this "
                                              "group later)")

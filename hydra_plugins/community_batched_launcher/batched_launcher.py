@@ -13,7 +13,7 @@ sweeper then need not compose them too: ``batched_sweeper.py``), Hydra's expensi
 per combination of config groups (``job_configs.py``). Then each worker, for its
 chunk, simulates the jobs not finished yet (``experiments.jobs.is_done``) as one batch on the
 vector engine and runs each job, whose task finds its result ready
-(``experiments.jobs.take_prepared``) and only writes its files.
+and its parameters ready (``experiments.jobs.take_prepared``) and only writes its files.
 A run is the same alone or in any batch (the vector engine's counter-based randomness), so
 each job's files are those the joblib launcher writes with ``engine=vector``. A batch that
 raises is left unprepared: its jobs then simulate one by one and a failing one fails alone,
@@ -35,7 +35,7 @@ from typing import Any
 
 from hydra.core.hydra_config import HydraConfig
 from hydra.core.singleton import Singleton
-from hydra.core.utils import JobReturn, configure_log, filter_overrides, run_job, setup_globals
+from hydra.core.utils import JobReturn, JobStatus, configure_log, filter_overrides, run_job, setup_globals
 from hydra.plugins.launcher import Launcher
 from hydra.types import HydraContext, TaskFunction
 from joblib import Parallel, delayed
@@ -80,8 +80,8 @@ def _prepare(configs: list[DictConfig]) -> set[int]:
             log.warning(f"a batch of {len(batch)} jobs failed as a whole ({type(exc).__name__}: {exc}); "
                         "its jobs run one by one")
             continue
-        for (num, _), result in zip(batch, results):
-            PREPARED[num] = result
+        for (num, params), result in zip(batch, results):
+            PREPARED[num] = (params, result)
     return set(PREPARED)
 
 
@@ -115,9 +115,12 @@ def execute_chunk(configs: list[DictConfig], hydra_context: HydraContext, task_f
     runs, used = [], 0
     for sweep_config in configs:
         num = int(sweep_config.hydra.job.num)
-        runs.append(run_job(hydra_context=hydra_context, task_function=task_function, config=sweep_config,
-                            job_dir_key="hydra.sweep.dir", job_subdir_key="hydra.sweep.subdir"))
-        used += num in prepared and num not in PREPARED
+        run = run_job(hydra_context=hydra_context, task_function=task_function, config=sweep_config,
+                      job_dir_key="hydra.sweep.dir", job_subdir_key="hydra.sweep.subdir")
+        runs.append(run)
+        # Took its result and finished (a sweep's job records its failure and returns None).
+        used += (num in prepared and num not in PREPARED and run.status == JobStatus.COMPLETED
+                 and run.return_value is not None)
         PREPARED.pop(num, None)  # a job that failed before taking its result
     return runs, used, simulated, time.perf_counter() - tic - simulated
 
