@@ -170,13 +170,21 @@ def traits(E, r, source, fit, u) -> dict[str, np.ndarray]:
     v = E.T.visiting
     hm = v.habit_mean[r]
     hk = v.habit_concentration[r]
+    # Expertise and habit are drawn only where they apply (spammers have none; visiting off:
+    # habit 1): the same numbers as drawing all and discarding, without the costly inverses.
+    expertise = np.zeros(r.size)
+    has = em > 0
+    expertise[has] = beta_mean(em[has], k[has], u[has, 1])
+    habit = np.ones(r.size)
+    has = v.enabled[r]
+    habit[has] = vr.beta(hm[has] * hk[has], (1 - hm[has]) * hk[has], u[has, 5])
     return {
         "fit": candidate_fit(E, r, source, fit, u),
-        "expertise": np.where(em > 0, beta_mean(em, k, u[:, 1]), 0.0),
+        "expertise": expertise,
         "need": _expire_for_newcomer(E, r, beta_mean(t.need_mean[r], k, u[:, 2]), u[:, 10]),
         "willingness": beta_mean(t.willingness_mean[r], k, u[:, 3]),
         "propensity": vr.gamma(shape, u[:, 4]) / shape,
-        "habit": np.where(v.enabled[r], vr.beta(hm * hk, (1 - hm) * hk, u[:, 5]), 1.0),
+        "habit": habit,
     }
 
 
