@@ -1,6 +1,6 @@
-"""A Hydra launcher that simulates a sweep's jobs as vector-engine batches (``hydra/launcher=batched``).
+"""The project's Hydra launcher: a sweep's jobs simulated as vector-engine batches (``hydra/launcher=batched``).
 
-    python experiments/run.py -m experiment=switch_entry engine=vector hydra/launcher=batched
+    python experiments/run.py -m experiment=switch_entry      # the presets run engine=vector
 
 (Hydra finds launchers only in the ``hydra_plugins`` namespace, hence this folder.)
 
@@ -11,24 +11,26 @@ not run one per job. The jobs are cut into chunks (at least one per worker, at m
 configuration (all of them before any job runs, so a bad override stops the sweep early; the
 sweeper then need not compose them too: ``batched_sweeper.py``), Hydra's expensive part once
 per combination of config groups (``job_configs.py``). Then each worker, for its
-chunk, simulates the jobs not finished yet (``experiments.jobs.is_done``) as one batch on the
-vector engine and runs each job, whose task finds its result ready
+chunk, simulates the ``engine=vector`` jobs not finished yet (``experiments.jobs.is_done``) as
+one batch and runs each job, whose task finds its result
 and its parameters ready (``experiments.jobs.take_prepared``) and only writes its files.
 A run is the same alone or in any batch (the vector engine's counter-based randomness), so
-each job's files are those the joblib launcher writes with ``engine=vector``. A batch that
+each job's files are those the joblib launcher writes. A batch that
 raises is left unprepared: its jobs then simulate one by one and a failing one fails alone,
-recorded in its folder.
+recorded in its folder. ``engine=mesa`` jobs simulate one by one in the workers, as under
+joblib (same files too), so this launcher is the default for every sweep
+(configs/hydra/default.yaml).
 
-Only the vector engine (a sweep with ``engine=mesa`` stops before any job, saying so).
 Workers: ``hydra.launcher.n_jobs`` (null: ``$ENSEMBLE_WORKERS`` or one per core). Set the
 launcher on the command line, not in a preset (Hydra #2946, ../shared/PITFALLS.md); on a
-cluster use ``hydra/launcher=ray``.
+cluster use ``hydra/launcher=ray``; ``hydra/launcher=joblib`` gives Hydra's own.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from functools import partial
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -44,22 +46,15 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 from analysis.compose import to_params
 from analysis.ensemble import batches, default_workers
 from experiments.callbacks import task_config
-from experiments.jobs import PREPARED, is_done
+from experiments.jobs import PREPARED, expands_like_basic_sweeper, is_done
 from hydra_plugins.community_batched_launcher.job_configs import JobComposer
 
 log = logging.getLogger(__name__)
 
 
-def _engine_check(config: DictConfig, what: str) -> None:
-    engine = OmegaConf.select(config, "engine.name")
-    if engine != "vector":
-        raise ValueError(f"hydra/launcher=batched simulates on the vector engine, but {what} has engine={engine}: "
-                         "add engine=vector to the command (or use the joblib launcher)")
-
-
 def _prepare(configs: list[DictConfig]) -> set[int]:
-    """Simulate, as one batch per device, the jobs of ``configs`` that are not finished and
-    compose; returns the job numbers whose results wait in ``PREPARED``."""
+    """Simulate, as one batch per device, the vector-engine jobs of ``configs`` that are not
+    finished and compose; returns the job numbers whose results wait in ``PREPARED``."""
     from sim.vector import simulate_batch
 
     todo: list[tuple[int, Any]] = []
@@ -68,6 +63,8 @@ def _prepare(configs: list[DictConfig]) -> set[int]:
         out_dir = Path(str(config.hydra.sweep.dir)) / str(config.hydra.sweep.subdir)
         if is_done(out_dir, list(config.hydra.overrides.task)):
             continue  # resumed: the job will skip itself
+        if OmegaConf.select(config, "engine.name") != "vector":
+            continue  # the Mesa engine: the job simulates itself
         try:
             todo.append((int(config.hydra.job.num), to_params(task_config(config))))
         except Exception as exc:  # noqa: BLE001 - the job composes again and fails alone, recorded
@@ -86,18 +83,19 @@ def _prepare(configs: list[DictConfig]) -> set[int]:
 
 
 def compose_chunk(jobs: list[tuple[int, Sequence[str]]], hydra_context: HydraContext, config: DictConfig,
-                  singleton_state: dict[Any, Any]) -> list[DictConfig]:
-    """In a worker: each job's configuration (its number and id set), checked for the vector engine."""
+                  singleton_state: dict[Any, Any], cached: bool = True) -> list[DictConfig]:
+    """In a worker: each job's configuration (its number and id set); ``cached``: Hydra's
+    expensive part once per combination of config groups (job_configs.py), else Hydra's own."""
     setup_globals()
     Singleton.set_state(singleton_state)
-    composer = JobComposer(hydra_context.config_loader, config)  # once per combination of config groups
+    loader = hydra_context.config_loader
+    compose = JobComposer(loader, config).compose if cached else partial(loader.load_sweep_config, config)
     configs = []
     for idx, overrides in jobs:
-        sweep_config = composer.compose(list(overrides))
+        sweep_config = compose(list(overrides))
         with open_dict(sweep_config):
             sweep_config.hydra.job.id = f"{sweep_config.hydra.job.name}_{idx}"
             sweep_config.hydra.job.num = idx
-        _engine_check(sweep_config, f"job #{idx}")
         configs.append(sweep_config)
     return configs
 
@@ -126,7 +124,7 @@ def execute_chunk(configs: list[DictConfig], hydra_context: HydraContext, task_f
 
 
 class BatchedLauncher(Launcher):
-    """Hydra launcher: per worker, a chunk of jobs simulated as one vector-engine batch."""
+    """Hydra launcher: per worker, a chunk of jobs, its vector-engine ones simulated as one batch."""
 
     #: Composes every job before running any (batched_sweeper.BatchedSweeper relies on it).
     composes_before_running = True
@@ -148,13 +146,12 @@ class BatchedLauncher(Launcher):
         setup_globals()
         assert self.config is not None and self.hydra_context is not None and self.task_function is not None
         configure_log(self.config.hydra.hydra_logging, self.config.hydra.verbose)
-        _engine_check(self.config, "the sweep")
         Path(str(self.config.hydra.sweep.dir)).mkdir(parents=True, exist_ok=True)
         workers = self.n_jobs or default_workers()
         chunks = [[(initial_job_idx + k, job_overrides[k]) for k in part]
                   for part in batches(len(job_overrides), workers, self.batch_size)]
-        log.info(f"Launching {len(job_overrides)} jobs as {len(chunks)} vector-engine batch(es) on "
-                 f"{min(workers, len(chunks))} worker(s)")
+        log.info(f"Launching {len(job_overrides)} jobs in {len(chunks)} chunk(s) on {min(workers, len(chunks))} "
+                 "worker(s); a chunk's engine=vector jobs are simulated as one batch")
         for idx, overrides in enumerate(job_overrides):
             log.info(f"\t#{initial_job_idx + idx} : {' '.join(filter_overrides(overrides))}")
         state = Singleton.get_state()
@@ -162,7 +159,10 @@ class BatchedLauncher(Launcher):
         # Every job composes before any runs: a bad override stops the sweep with no job run
         # (the check the sweeper leaves to this launcher: batched_sweeper.py).
         tic = time.perf_counter()
-        composed = parallel(delayed(compose_chunk)(chunk, self.hydra_context, self.config, state) for chunk in chunks)
+        if expands_like_basic_sweeper(str(OmegaConf.select(self.config, "hydra.sweeper._target_"))):
+            composed = parallel(delayed(compose_chunk)(chunk, self.hydra_context, self.config, state) for chunk in chunks)
+        else:  # Optuna: its typed sweeper node does not pickle (so no cache, nor a worker's copy); few jobs at a time
+            composed = [compose_chunk(chunk, self.hydra_context, self.config, state, cached=False) for chunk in chunks]
         composing = time.perf_counter() - tic
         done = parallel(delayed(execute_chunk)(configs, self.hydra_context, self.task_function, state)
                         for configs in composed)

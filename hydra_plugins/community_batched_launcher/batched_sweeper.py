@@ -6,9 +6,8 @@ launcher composes each job again to run it. At 0.1–0.3 s a composition, one at
 check was a fifth of a 128-job sweep on the batched launcher (17.5 s of 98 s, measured
 2026-12-03). :class:`~.batched_launcher.BatchedLauncher` composes every job in its workers
 before it runs any, so it fails as early; with it, this sweeper leaves the check to the
-launcher. With any other launcher it is the basic sweeper. Selected by the batched launcher's
-config (``configs/hydra/launcher/batched.yaml``), so ``hydra/launcher=batched`` is all a user
-types.
+launcher. With any other launcher it is the basic sweeper. The project's default sweeper
+(configs/hydra/default.yaml; its settings: config.py).
 """
 
 from __future__ import annotations

@@ -23,13 +23,13 @@ TINY = ["days=20", "strategy/ad_policy=free,ban", "seed=0,1", "debug_fail=false,
 @pytest.fixture(scope="module")
 def joblib_sweep(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     sweep = tmp_path_factory.mktemp("joblib") / "sweep"
-    proc = run_sweep(sweep, *TINY, expect_rc=1)  # 4 jobs fail on purpose: the command says so
+    proc = run_sweep(sweep, *TINY, "hydra/launcher=joblib", expect_rc=1)  # 4 jobs fail on purpose: the command says so
     return sweep, proc.stdout + proc.stderr
 
 
 def test_joblib_sweep_collects_every_job_and_keeps_failures(joblib_sweep: tuple[Path, str]) -> None:
     sweep, log = joblib_sweep
-    assert "Joblib" in log  # the default launcher, set in configs/hydra/default.yaml
+    assert "Joblib" in log  # Hydra's own launcher, chosen on the command line
     assert "4 of 8 jobs failed" in log and "status.json" in log  # and it exited 1 (run_sweep)
     table = results(sweep)
     assert len(table) == 8
@@ -136,15 +136,15 @@ def test_optuna_search(tmp_path: Path) -> None:
     assert "Optuna's best strategy" in page
 
 
-# -- hydra/launcher=batched: the jobs' simulations as vector-engine batches -------------------------
+# -- the default launcher (hydra/launcher=batched): vector-engine jobs simulated as batches ----------
 VECTOR_TINY = [*TINY, "engine=vector"]
 
 
 @pytest.fixture(scope="module")
 def batched_and_joblib(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
     folder = tmp_path_factory.mktemp("batched")
-    batched = run_sweep(folder / "batched", *VECTOR_TINY, "hydra/launcher=batched", expect_rc=1)
-    run_sweep(folder / "joblib", *VECTOR_TINY, expect_rc=1)
+    batched = run_sweep(folder / "batched", *VECTOR_TINY, expect_rc=1)  # the default launcher
+    run_sweep(folder / "joblib", *VECTOR_TINY, "hydra/launcher=joblib", expect_rc=1)
     return folder / "batched", folder / "joblib", batched.stdout + batched.stderr
 
 
@@ -153,7 +153,7 @@ def test_batched_launcher_writes_what_joblib_writes_job_for_job(batched_and_jobl
     (engine=vector there too), its configuration too (composed once per combination of config
     groups: job_configs.py); the injected failures fail alone."""
     batched, joblib, log = batched_and_joblib
-    assert "vector-engine batch(es)" in log and "Joblib" not in log
+    assert "chunk(s) on" in log and "Joblib" not in log  # configs/hydra/default.yaml chose it
     assert "4 of 8 jobs wrote a result simulated in a batch" in log  # the failing four stop before theirs
     a, b = results(batched), results(joblib)
     assert list(a["status"]) == list(b["status"]) and (a["status"] == a["debug_fail"].map({True: "failed", False: "ok"})).all()
@@ -177,11 +177,19 @@ def test_batched_launcher_resumes_without_simulating_finished_jobs(batched_and_j
     assert "0 of 8 jobs wrote a result simulated in a batch" in proc.stdout + proc.stderr  # the rest fail again
 
 
-def test_batched_launcher_refuses_the_mesa_engine_before_any_job(tmp_path: Path) -> None:
+def test_batched_launcher_runs_mesa_jobs_as_joblib_does(joblib_sweep: tuple[Path, str], tmp_path: Path) -> None:
+    """engine=mesa jobs simulate one by one in the default launcher's workers: job for job the
+    joblib launcher's files, the injected failures recorded alike, nothing taken from a batch."""
     sweep = tmp_path / "sweep"
-    proc = run_sweep(sweep, "days=20", "seed=0,1", "hydra/launcher=batched", expect_rc=1)
-    assert "engine=vector" in proc.stdout + proc.stderr
-    assert not any(sweep.glob("*/status.json")), "no job ran"
+    proc = run_sweep(sweep, *TINY, expect_rc=1)
+    log = proc.stdout + proc.stderr
+    assert "chunk(s) on" in log and "0 of 8 jobs wrote a result simulated in a batch" in log
+    joblib = joblib_sweep[0]
+    a, b = results(sweep), results(joblib)
+    assert list(a["status"]) == list(b["status"])
+    for job in a.index[a["status"] == "ok"]:
+        for name in ("metrics.json", "timeseries.csv", "members.csv", "events.csv", ".hydra/config.yaml"):
+            assert (sweep / str(job) / name).read_bytes() == (joblib / str(job) / name).read_bytes(), (job, name)
 
 
 @pytest.mark.parametrize("launcher", ["batched", "joblib"])
@@ -196,5 +204,5 @@ def test_a_job_that_cannot_compose_stops_the_sweep_before_any_job_runs(tmp_path:
     log = proc.stdout + proc.stderr
     assert "seeding.seed_users=abc" in log
     assert not any(sweep.glob("*/status.json")), "no job ran"
-    assert ("vector-engine batch(es)" in log) == (launcher == "batched")
+    assert ("chunk(s) on" in log) == (launcher == "batched")
     assert "Joblib.Parallel" not in log
