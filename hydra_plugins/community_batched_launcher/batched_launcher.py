@@ -30,8 +30,8 @@ from __future__ import annotations
 
 import logging
 import time
-from functools import partial
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
