@@ -14,6 +14,7 @@ from plotly.subplots import make_subplots
 from analysis.registry import outcome
 from analysis.sensitivity import LUCK, OUTCOMES, normalised
 
+
 def morris_figure(sens: dict) -> go.Figure:
     """Normalised μ* per lever (each outcome scaled to its largest μ*): a heat map."""
     z = normalised(sens)

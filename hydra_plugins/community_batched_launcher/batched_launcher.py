@@ -59,12 +59,12 @@ def _prepare(configs: list[DictConfig]) -> set[int]:
 
     todo: list[tuple[int, Any]] = []
     for config in configs:
+        if OmegaConf.select(config, "engine.name") != "vector":
+            continue  # the Mesa engine: the job simulates itself
         HydraConfig.instance().set_config(config)  # resolves the job's folder (sweep.subdir)
         out_dir = Path(str(config.hydra.sweep.dir)) / str(config.hydra.sweep.subdir)
         if is_done(out_dir, list(config.hydra.overrides.task)):
             continue  # resumed: the job will skip itself
-        if OmegaConf.select(config, "engine.name") != "vector":
-            continue  # the Mesa engine: the job simulates itself
         try:
             todo.append((int(config.hydra.job.num), to_params(task_config(config))))
         except Exception as exc:  # noqa: BLE001 - the job composes again and fails alone, recorded
