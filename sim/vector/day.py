@@ -44,6 +44,20 @@ def pick(mask: np.ndarray, r: np.ndarray, u: np.ndarray) -> np.ndarray:
     return np.where(n > 0, order[r, k], -1)
 
 
+def draw_where(E, stream: int, mask: np.ndarray, column: int | None = None):
+    """The members where ``mask`` holds, (r, s) in row-major order, and their uniforms of
+    ``E.S.uniform(stream, (N,))`` (or of column ``column`` of ``uniform(stream, (N, width))``):
+    the same numbers as drawing the whole (R, N) array, computed for these members alone."""
+    r, s = np.nonzero(mask)
+    index = (s,) if column is None else (s, np.full(s.size, column))
+    return r, s, E.S.uniform_at(stream, r, *index)
+
+
+def at(x, r: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """``x[r, s]`` for an (R, N) array or an (R, 1) column."""
+    return x[r, s] if x.shape[1] > 1 else x[r, 0]
+
+
 def on_rhythm(day: int, per_week: np.ndarray) -> np.ndarray:
     """content._on_rhythm: how many of ``per_week`` evenly spaced items fall on ``day``."""
     rate = per_week / 7.0
@@ -469,12 +483,16 @@ def rate_table(T) -> np.ndarray:
     return np.stack([getattr(T.conversation, f) for f in RATE_FIELDS], axis=1)
 
 
+def talk_share(T) -> np.ndarray:
+    """visiting.talk_day_share of a member per community, (R,): habit_mean · talk_share, 1
+    with visiting off (the founder's is 1 too: :func:`talk_day_share`)."""
+    v = T.visiting
+    return np.where(v.enabled, v.habit_mean * v.talk_share, 1.0)
+
+
 def talk_day_share(E) -> np.ndarray:
-    """visiting.talk_day_share as (R, N): habit_mean · talk_share, 1 for the founder and with
-    visiting off."""
-    v = E.T.visiting
-    share = np.where(v.enabled, v.habit_mean * v.talk_share, 1.0)
-    return np.where(E.B.role == FOUNDER, 1.0, col(share))
+    """visiting.talk_day_share as (R, N): :func:`talk_share`, 1 for the founder."""
+    return np.where(E.B.role == FOUNDER, 1.0, col(talk_share(E.T)))
 
 
 def post(E) -> None:
@@ -568,13 +586,16 @@ def tie_replies(E) -> None:
     if not speakers.any():
         return
     h = B.ties_times(heard)
-    lam = (col(p.tie_reply_rate) / talk_day_share(E) * B.propensity * (col(p.mood_floor) + B.satisfaction)
-           * (1.0 - np.exp(-h / col(p.tie_reply_scale))))
-    n = vr.poisson(np.where(speakers & (h > 0), lam, 0.0), E.S.uniform(St.tie_reply, (B.N,)))
-    r, m = np.nonzero(n)
+    # Only speakers who heard something can reply: the draw is computed for them alone (the
+    # same numbers as over the whole (R, N) array, where everyone else draws 0).
+    r, m = np.nonzero(speakers & (h > 0))
+    share = np.where(B.role[r, m] == FOUNDER, 1.0, talk_share(T)[r])
+    lam = (p.tie_reply_rate[r] / share * B.propensity[r, m] * (p.mood_floor[r] + B.satisfaction[r, m])
+           * (1.0 - np.exp(-h[r, m] / p.tie_reply_scale[r])))
+    k = vr.poisson(lam, E.S.uniform_at(St.tie_reply, r, m))
+    r, m, k = r[k > 0], m[k > 0], k[k > 0]
     if not r.size:
         return
-    k = n[r, m]
     which = np.repeat(np.arange(r.size), k)
     j = ranks(which, r.size)
     rr, mm = r[which], m[which]
@@ -692,9 +713,12 @@ def read(E) -> None:
     B.satisfaction = np.where(looked, s + col(rp.adaptation) * (target - s), np.where(readers, drift, s))
     B.read_ok = looked
     B.read_gain = np.where(looked, gain, 0.0)
-    costs = np.stack([col(overload + fatigue) + 0 * noise, col(ad_cost) + 0 * noise, col(boredom) + noise])
-    worst = np.argmax(costs, axis=0)  # first of equals, as max() over the dict in Reading.worst_cost
-    B.read_worst = np.array([WHY["overloaded"], WHY["annoyed_by_ads"], WHY["bored"]], np.int8)[worst]
+    # The largest cost, the first of equals (as max() over the dict in Reading.worst_cost):
+    # overload and ads are per community, so only boredom (with the member's noise) is (R, N).
+    first = col(overload + fatigue) >= col(ad_cost)
+    worse = np.where(first, col(overload + fatigue), col(ad_cost)) >= col(boredom) + noise
+    B.read_worst = np.where(worse, np.where(first, np.int8(WHY["overloaded"]), np.int8(WHY["annoyed_by_ads"])),
+                            np.int8(WHY["bored"]))
     B.visiting &= ~(readers & ~looked)
 
 
@@ -715,13 +739,15 @@ def update_roles(E) -> None:
     B.endorsement *= col(np.exp(-1.0 / rl.endorsement_memory_days))
     person = B.is_(PERSON) & col(E.running)
     role = B.role.copy()
-    u = E.S.uniform(St.lurker_wakes, (B.N, 3))
+    # Three uniforms per member (columns of St.lurker_wakes), each drawn only for the members
+    # its rule can reach: 0 a lurker wakes, 1 a buyer buys, 2 a member is tempted to advertise.
     chance = col(rl.activate_prob)  # roles.activate_chance
     if (rl.ease_activate > 0).any():
         k2 = B.known.degree(np.arange(B.R), B.N).astype(np.float64) ** 2
         chance = chance + col(rl.ease_activate) * k2 / (k2 + col(rl.ease_ties) ** 2)
-    wakes = person & (role == LURKER) & (B.satisfaction >= col(rl.activate_satisfaction)) & (u[..., 0] < chance)
-    B.set_role(*np.nonzero(wakes), ACTIVE, day)
+    r, s, u = draw_where(E, St.lurker_wakes, person & (role == LURKER) & (B.satisfaction >= col(rl.activate_satisfaction)), 0)
+    wakes = u < at(chance, r, s)
+    B.set_role(r[wakes], s[wakes], ACTIVE, day)
     active = person & (role == ACTIVE)
     sleeps = active & (B.satisfaction < col(rl.deactivate_satisfaction))
     B.set_role(*np.nonzero(sleeps), LURKER, day)
@@ -758,17 +784,20 @@ def update_roles(E) -> None:
     trust = B.satisfaction * np.minimum(1.0, (day - B.join_day) / col(mon.trust_days))
     value_for_money = np.minimum(1.0, B.read_gain / col(T.reading.expectation))
     score = trust * B.need * B.willingness * B.need * value_for_money * col(mon.convenience)
-    buys = buyer & (score >= col(mon.conversion_bar)) & (u[..., 1] < col(mon.daily_conversion_prob))
-    B.set_role(*np.nonzero(buys), VIP, day)
-    B.vip_since[buys] = day
-    bought = buys.sum(axis=1)
+    r, s, u = draw_where(E, St.lurker_wakes, buyer & (score >= col(mon.conversion_bar)), 1)
+    buys = u < mon.daily_conversion_prob[r]
+    r, s = r[buys], s[buys]
+    B.set_role(r, s, VIP, day)
+    B.vip_since[r, s] = day
+    bought = np.bincount(r, minlength=B.R)
     log.revenue += bought * mon.price
     log.new_vips += bought
     B.vips_ever += bought
     # Ad contagion (seed 003): where ads stay visible, low-fit members start advertising.
-    tempted = (person & col(ad_share > 0) & (B.role != VIP) & (B.fit < col(T.ads.temptation_fit))
-               & (u[..., 2] < col(T.ads.contagion * ad_share) * (1.0 - B.fit)))
-    B.set_role(*np.nonzero(tempted), SPAMMER, day)
+    r, s, u = draw_where(E, St.lurker_wakes, person & col(ad_share > 0) & (B.role != VIP)
+                         & (B.fit < col(T.ads.temptation_fit)), 2)
+    tempted = u < (T.ads.contagion * ad_share)[r] * (1.0 - B.fit[r, s])
+    B.set_role(r[tempted], s[tempted], SPAMMER, day)
 
 
 # -- leaving --------------------------------------------------------------------------------------------
@@ -801,13 +830,12 @@ def let_members_leave(E) -> None:
     newcomer = (day - B.join_day < col(T.entry.judgement_days)) & (s < col(c.newcomer_dislike_below))
     hazard += np.where(newcomer, col(c.newcomer_dislike_hazard), 0.0)
     leave = member & (u < hazard)
-    reason = np.select(
-        [need_gone, day - B.kol_shock_day <= col(c.kol_shock_memory_days), col(c.friend_left_hazard > 0) & friend_left,
-         ~B.read_ok],
-        [WHY["need_gone"], WHY["kol_left"], WHY["friend_left"], WHY["bored"]], default=B.read_worst)
-    reason = np.where(spam_leave, WHY["moved_on"], reason)
     r, s_ = np.nonzero(leave | spam_leave)
-    B.remove(r, s_, reason[r, s_], day, log, E.F)
+    reason = np.select(  # for the leavers only
+        [need_gone[r, s_], day - B.kol_shock_day[r, s_] <= c.kol_shock_memory_days[r],
+         (c.friend_left_hazard > 0)[r] & friend_left[r, s_], ~B.read_ok[r, s_]],
+        [WHY["need_gone"], WHY["kol_left"], WHY["friend_left"], WHY["bored"]], default=B.read_worst[r, s_])
+    B.remove(r, s_, np.where(spam_leave[r, s_], WHY["moved_on"], reason), day, log, E.F)
     # The zombie purge (seed 004 L293-298, L630): the founder and paying VIPs keep their seats.
     purge = c.zombie_purge & (day > 0) & (day % c.purge_every_days == 0) & E.running
     if purge.any():
@@ -844,13 +872,18 @@ def drift_needs(E) -> None:
     """needs.drift: a random walk, and the purpose expiring on shift_day for a share."""
     T, B, day = E.T, E.B, E.day
     n = T.needs
-    person = B.is_(PERSON) & col(E.running)
-    u = E.S.uniform(St.need_drift, (B.N, 2))
-    step = col(n.drift_sd) * vr.normal(u[..., 0])
-    hit = col(n.shift_day == day) & (u[..., 1] < col(n.shift_share))
-    B.need = np.where(person, np.clip(B.need + step - np.where(hit, col(n.shift_size), 0.0), 0.0, 1.0), B.need)
+    # Two uniforms per member (columns of St.need_drift), drawn for the people only: 0 the
+    # step of the walk, 1 whether the purpose expires for them today.
+    r, s, u = draw_where(E, St.need_drift, B.is_(PERSON) & col(E.running), 0)
+    step = n.drift_sd[r] * vr.normal(u)
+    shifting = n.shift_day[r] == day
+    hit = np.zeros(r.size, bool)
+    if shifting.any():
+        hit[shifting] = E.S.uniform_at(St.need_drift, r[shifting], s[shifting], np.ones(shifting.sum(), np.int64)) \
+            < n.shift_share[r[shifting]]
+    B.need[r, s] = np.clip(B.need[r, s] + step - np.where(hit, n.shift_size[r], 0.0), 0.0, 1.0)
     rows = np.flatnonzero((n.shift_day == day) & E.running)
-    B.event(rows, day, "Need shift: the group's purpose expired for {:.0f} members", (hit & person).sum(axis=1)[rows])
+    B.event(rows, day, "Need shift: the group's purpose expired for {:.0f} members", np.bincount(r[hit], minlength=B.R)[rows])
 
 
 def account(E) -> None:
