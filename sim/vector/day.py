@@ -129,13 +129,17 @@ def decide_visits(E) -> None:
     p = 1.0 / (1.0 + np.exp(-z))
     p = np.where(B.notified_day == day - 1, np.maximum(p, col(v.notified_prob)), p)
     p = np.where(B.muted, p * col(v.muted_factor), p)
-    u = E.S.uniform(St.visit, (B.N,))
     always = (B.role == SPAMMER) | (B.role == FOUNDER) | ~col(v.enabled)
-    B.visiting = ((u < p) | always) & B.present
+    B.visiting = always & B.present
+    r, s, u = draw_where(E, St.visit, B.present & ~always)
+    come = u < p[r, s]
+    B.visiting[r[come], s[come]] = True
     chance = np.where(B.answered_day == day - 1, col(v.talk_share + (1.0 - v.talk_share) * v.answer_share),
                       col(v.talk_share))  # visiting.talk_chance
-    talk = E.S.uniform(St.talk, (B.N,)) < chance
-    B.talking = B.visiting & (talk | always)
+    B.talking = B.visiting & always
+    r, s, u = draw_where(E, St.talk, B.visiting & ~always)
+    talk = u < chance[r, s]
+    B.talking[r[talk], s[talk]] = True
     B.last_visit_day[B.visiting & READS[B.role]] = day
 
 
@@ -285,9 +289,9 @@ def admit_newcomers(E) -> None:
                                                                 np.arange(20)[None, :]))
         add(r, channel, source, np.nan, -1, node, ranks(r, R))
     # Invitations (seed 001 L31 裂变): to an outside latent friend.
-    inviting = (B.is_(PERSON) & ~B.muted & (B.satisfaction >= col(a.invite_satisfaction))
-                & (S.uniform(St.invite, (B.N,)) < col(a.invite_rate)) & col(E.running))
-    r, s = np.nonzero(inviting)
+    r, s, u = draw_where(E, St.invite, B.is_(PERSON) & ~B.muted & (B.satisfaction >= col(a.invite_satisfaction))
+                         & col(E.running))
+    r, s = r[u < a.invite_rate[r]], s[u < a.invite_rate[r]]
     if r.size:
         node = np.full(r.size, -1)
         keep = np.ones(r.size, bool)
@@ -439,9 +443,10 @@ def publish_scheduled(E) -> None:
         response = np.where(c.red_packet_thrill > 0, c.red_packet_chat * bursts * B.red_thrill
                             / np.maximum(c.red_packet_thrill, 1e-300), 0.0)
         grabbers = B.is_(PERSON) & ~B.muted & col(response > 0)
-        n = vr.poisson(np.where(grabbers, col(response), 0.0), E.S.uniform(St.red_packet, (B.N,)))
-        r, s = np.nonzero(n)
-        _add_posts(E, r, s, valuable=np.zeros(r.size, np.int64), chat=n[r, s])
+        r, s, u = draw_where(E, St.red_packet, grabbers)
+        n = vr.poisson(response[r], u)
+        r, s, n = r[n > 0], s[n > 0], n[n > 0]
+        _add_posts(E, r, s, valuable=np.zeros(r.size, np.int64), chat=n)
     B.energy = np.where(working, B.energy - f.cost_per_post * cost, B.energy)
     burnt = working & (B.energy < f.burnout_below)
     B.burnt_out |= burnt
@@ -499,24 +504,24 @@ def post(E) -> None:
     """Member.posting_rate and Member.post for every visitor at once."""
     T, B, day = E.T, E.B, E.day
     p = T.conversation
-    rates = np.take_along_axis(rate_table(T), B.role.astype(np.int64), axis=1)
-    eager = col(p.newcomer_posts_per_day) * np.exp(-(day - B.join_day) / col(p.newcomer_days))
-    rate = (rates + eager) * B.propensity * (col(p.mood_floor) + B.satisfaction)
-    rate *= col(1.0 + p.stimulus_gain * B.stimulus)
-    rate /= talk_day_share(E)
-    rate *= 1.0 + col(B.heat) * B.fit
-    rate = np.where(B.role == KOL, rate * col(1.0 + T.roles.kol_incentive), rate)
-    rate = np.where(B.muted, 0.0, rate)
-    spammer = B.role == SPAMMER
-    rate = np.where(spammer, col(p.spammer_ads_per_day) * B.propensity, rate)
-    rate = np.where(B.talking & col(E.running), rate, 0.0)
-    n = vr.poisson(rate, E.S.uniform(St.posts, (B.N,)))
-    B.messages_today = n
-    r, s = np.nonzero(n)
+    # Only today's talkers post: the rate and the draw are computed for them alone.
+    r, s, u = draw_where(E, St.posts, B.talking & col(E.running))
+    role = B.role[r, s]
+    eager = p.newcomer_posts_per_day[r] * np.exp(-(day - B.join_day[r, s]) / p.newcomer_days[r])
+    rate = (rate_table(T)[r, role] + eager) * B.propensity[r, s] * (p.mood_floor[r] + B.satisfaction[r, s])
+    rate *= (1.0 + p.stimulus_gain * B.stimulus)[r]
+    rate /= np.where(role == FOUNDER, 1.0, talk_share(T)[r])
+    rate *= 1.0 + B.heat[r] * B.fit[r, s]
+    rate = np.where(role == KOL, rate * (1.0 + T.roles.kol_incentive)[r], rate)
+    rate = np.where(B.muted[r, s], 0.0, rate)
+    ads = role == SPAMMER
+    rate = np.where(ads, p.spammer_ads_per_day[r] * B.propensity[r, s], rate)
+    k = vr.poisson(rate, u)
+    B.messages_today = np.zeros((B.R, B.N), np.int64)
+    B.messages_today[r, s] = k
+    r, s, ads, k = r[k > 0], s[k > 0], ads[k > 0], k[k > 0]
     if not r.size:
         return
-    k = n[r, s]
-    ads = spammer[r, s]
     ra, sa = r[ads], s[ads]
     B.last_post_day[ra, sa] = day
     B.last_spoke_day[ra, sa] = day
@@ -810,9 +815,10 @@ def let_members_leave(E) -> None:
         _cascade(E, np.flatnonzero(cascade & E.running))
     live = col(E.running & ~cascade)
     audience = B.count()
-    u = E.S.uniform(St.churn, (B.N,))
-    spammer = B.present & (B.role == SPAMMER) & live
-    spam_leave = spammer & (col(audience < c.spammer_min_audience) | (u < col(c.spammer_leave_prob)))
+    # One uniform per member and spammer (the founder's exit is decided below), drawn for them alone.
+    r0, s0, u = draw_where(E, St.churn, B.present & (B.role != FOUNDER) & live)
+    spammer = B.role[r0, s0] == SPAMMER
+    spam_leave = spammer & ((audience < c.spammer_min_audience)[r0] | (u < c.spammer_leave_prob[r0]))
     member = B.present & (B.role != FOUNDER) & (B.role != SPAMMER) & live
     s = B.satisfaction
     B.muted = np.where(member & B.muted & (s >= col(c.unmute_above)), False, B.muted)
@@ -829,13 +835,13 @@ def let_members_leave(E) -> None:
     hazard += np.where(friend_left, col(c.friend_left_hazard), 0.0)
     newcomer = (day - B.join_day < col(T.entry.judgement_days)) & (s < col(c.newcomer_dislike_below))
     hazard += np.where(newcomer, col(c.newcomer_dislike_hazard), 0.0)
-    leave = member & (u < hazard)
-    r, s_ = np.nonzero(leave | spam_leave)
+    go = spam_leave | (~spammer & (u < hazard[r0, s0]))
+    r, s_, spam_leave = r0[go], s0[go], spam_leave[go]
     reason = np.select(  # for the leavers only
         [need_gone[r, s_], day - B.kol_shock_day[r, s_] <= c.kol_shock_memory_days[r],
          (c.friend_left_hazard > 0)[r] & friend_left[r, s_], ~B.read_ok[r, s_]],
         [WHY["need_gone"], WHY["kol_left"], WHY["friend_left"], WHY["bored"]], default=B.read_worst[r, s_])
-    B.remove(r, s_, np.where(spam_leave[r, s_], WHY["moved_on"], reason), day, log, E.F)
+    B.remove(r, s_, np.where(spam_leave, WHY["moved_on"], reason), day, log, E.F)
     # The zombie purge (seed 004 L293-298, L630): the founder and paying VIPs keep their seats.
     purge = c.zombie_purge & (day > 0) & (day % c.purge_every_days == 0) & E.running
     if purge.any():
