@@ -304,7 +304,8 @@ def admit_newcomers(E) -> None:
         add(r[keep], CH["word_of_mouth"], SRC["friends"], fit[keep], s[keep], node[keep], s[keep])
     # Outsiders who heard of the group from friends inside (seed 001 L125).
     if F is not None:
-        r, node = F.exposed(np.where(E.running, T.friends.exposure_rate, 0.0), S.uniform(St.exposure, (F.P,)))
+        r, node = F.exposed(np.where(E.running, T.friends.exposure_rate, 0.0),
+                             lambda rows, nodes: S.uniform_at(St.exposure, rows, nodes))
         if r.size:
             teller = F.random_inside_friend(r, node, S.uniform_at(St.teller, r, node))
             ok = teller >= 0

@@ -308,18 +308,20 @@ class LatentNetworks:
         st[g[st[g] == OUT]] = GONE
 
     # -- where candidates come from ---------------------------------------------------------------
-    def exposed(self, rate, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def exposed(self, rate, uniform) -> tuple[np.ndarray, np.ndarray]:
         """``(r, node)`` of the OUT nodes who hear of the group today: ``k`` friends inside,
-        w.p. 1 − (1 − rate[r])^k; ``rate`` scalar or (R,), ``u`` (R, P) uniforms (column =
-        node)."""
+        w.p. 1 − (1 − rate[r])^k; ``rate`` scalar or (R,); ``uniform(r, node)`` gives each
+        node's uniform (a counter-based stream: asked only for the OUT nodes with a friend
+        inside, the only ones who can hear)."""
         rate = np.minimum(np.broadcast_to(np.asarray(rate, dtype=np.float64), (self.R,)), 1.0)
-        u = np.asarray(u).reshape(self.R, -1)[:, :self.P]
-        # 1 - (1 - rate)^k <= k * rate: a cheap dense superset first, the exact test on it
-        flat = np.flatnonzero(u < rate[:, None] * self.inside)
-        flat = flat[self.state.reshape(-1)[flat] == OUT]
+        flat = np.flatnonzero((self.inside > 0) & (self.state == OUT) & (rate[:, None] > 0))
         r, node = flat // self.P, flat % self.P
-        p = 1.0 - np.power(1.0 - rate[r], self.inside.reshape(-1)[flat])
-        hit = u.reshape(-1)[flat] < p
+        k = self.inside.reshape(-1)[flat]
+        u = np.asarray(uniform(r, node), dtype=np.float64)
+        # 1 - (1 - rate)^k <= k * rate: a cheap superset first, the exact test on it
+        near = u < rate[r] * k
+        r, node, k, u = r[near], node[near], k[near], u[near]
+        hit = u < 1.0 - np.power(1.0 - rate[r], k)
         return r[hit], node[hit]
 
     def _pick_neighbour(self, r: np.ndarray, g: np.ndarray, u, want, taken) -> np.ndarray:

@@ -153,6 +153,11 @@ def test_build_uses_reference_graph_and_sizing():
     assert net.n_nodes[0] == 4 * 31  # min_outside_per_member * members at start beats population
 
 
+def _columns(u: np.ndarray):
+    """A node's uniform read from an (R, P) array (what the engine's counter stream gives)."""
+    return lambda r, node: u[r, node]
+
+
 def test_exposed_frequency_by_k():
     """OUT nodes with k friends inside are exposed w.p. 1 - (1 - rate)^k (within 5 s.d. per k,
     per community rate); k = 0, IN and GONE nodes never."""
@@ -166,7 +171,7 @@ def test_exposed_frequency_by_k():
     hits = np.zeros((2, net.P))
     days = 400
     for _ in range(days):
-        er, en = net.exposed(rate, rng.random((2, net.P)))
+        er, en = net.exposed(rate, _columns(rng.random((2, net.P))))
         np.add.at(hits, (er, en), 1)
     out = net.state == OUT
     assert hits[~out].sum() == 0 and hits[out & (net.inside == 0)].sum() == 0
@@ -181,7 +186,7 @@ def test_exposed_frequency_by_k():
             assert abs(hits[r, sel].sum() / trials - p) < 5 * np.sqrt(p * (1 - p) / trials), (r, k)
             checked += 1
     assert checked >= 3
-    assert net.exposed(0.0, rng.random((2, net.P)))[0].size == 0
+    assert net.exposed(0.0, _columns(rng.random((2, net.P))))[0].size == 0
 
 
 def _node_with_mixed_neighbours(net: LatentNetworks, r: int, min_deg: int = 8) -> int:
@@ -341,7 +346,7 @@ def test_in_nodes_are_never_recruited_or_exposed(graph):
     _, nodes = net.next_recruits([0], [30])
     assert f"{net.founder_node[0]}" not in map(str, nodes) and (nodes >= 0).all()
     net.join(np.zeros(30, int), nodes, np.arange(1, 31))
-    assert (net.state[0, net.exposed(1.0, np.full((1, net.P), 0.5))[1]] == OUT).all()
+    assert (net.state[0, net.exposed(1.0, _columns(np.full((1, net.P), 0.5)))[1]] == OUT).all()
     assert net.state[0, net.node_of[0][net.node_of[0] >= 0]].tolist() == [IN] * int((net.node_of[0] >= 0).sum())
 
 
