@@ -16,16 +16,12 @@ import time
 
 import numpy as np
 import plotly.graph_objects as go
-import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from analysis.calibration.fit import SERIES, SERIES_LABELS, SMOOTH_DAYS
+from dashboards.page import CSS, figure_writer, html_page
 
-_CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;max-width:1150px;margin:2em auto;padding:0 1em;color:#222}
-table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ddd;padding:5px 8px;text-align:left}
-th{background:#f4f4f4}.src{color:#555;font-size:13px}.warn{color:#9a6700}
-"""
+_CSS = CSS + ".warn{color:#9a6700}"
 BAND = "#1f77b4"
 ALT = "#d62728"
 
@@ -128,13 +124,12 @@ def _predictive_table(result: dict) -> str:
 
 def build_fit_report(result: dict, post, table, pred, obs) -> str:
     """The fit's page as one HTML string."""
-    fig1 = pio.to_html(predictive_figure(pred, result["fit_days"]), full_html=False, include_plotlyjs=True)
-    fig2 = pio.to_html(posterior_figure(result, post, table), full_html=False, include_plotlyjs=False)
+    figure = figure_writer()
+    fig1 = figure(predictive_figure(pred, result["fit_days"]))
+    fig2 = figure(posterior_figure(result, post, table))
     warn = "".join(f"<li class='warn'>{html.escape(w)}</li>" for w in result["warnings"] + result["notes"])
     holdout = result["fit_days"] < result["days"]
-    return "\n".join([
-        "<!doctype html><html><head><meta charset='utf-8'><title>Calibration: "
-        f"{html.escape(result['name'])}</title><style>{_CSS}</style></head><body>",
+    return html_page(f"Calibration: {result['name']}", [
         f"<h1>The model fitted to {html.escape(result['data'])}</h1>",
         f"<p>{result['days']} days ({html.escape(result['start'])} to {html.escape(result['end'])}; "
         f"{html.escape(result['gaps'])}); fitted on the first {result['fit_days']}. {result['table_rows']} simulated "
@@ -149,8 +144,7 @@ def build_fit_report(result: dict, post, table, pred, obs) -> str:
         _predictive_table(result), fig1,
         "<h2>Posterior against prior</h2>", fig2,
         "<h2>What was matched</h2>", _stats_table(result, table),
-        "<p class='src'>Method and caveats: docs/calibration.md, 'Fit the model to your own group'.</p>",
-        "</body></html>"])
+        "<p class='src'>Method and caveats: docs/calibration.md, 'Fit the model to your own group'.</p>"], _CSS)
 
 
 def predictive_png(pred, obs, result: dict, path: str) -> None:
@@ -198,9 +192,7 @@ def build_counterfactual_report(cf) -> str:
         f"<tr><td>{html.escape(r['outcome'])}</td><td>{r['baseline']:.4g}</td><td>{r['changed']:.4g}</td>"
         f"<td><b>{r['difference']:+.4g}</b> [{r['low']:+.4g}, {r['high']:+.4g}]</td>"
         f"<td>{r['share_higher']:.0%} [{r['share_low']:.0%}, {r['share_high']:.0%}]</td></tr>" for r in cf.rows)
-    return "\n".join([
-        f"<!doctype html><html><head><meta charset='utf-8'><title>What if: {html.escape(cf.change_text)}</title>"
-        f"<style>{_CSS}</style></head><body>",
+    return html_page(f"What if: {cf.change_text}", [
         f"<h1>What if <code>{html.escape(cf.change_text)}</code> from day {cf.day}?</h1>",
         f"<p>The fitted group ({html.escape(cf.source)}) rerun {cf.pairs} times — {cf.draws} posterior draws × "
         f"{cf.seeds} seeds — once as fitted and once with the change from the morning of day {cf.day}; each pair "
@@ -210,7 +202,7 @@ def build_counterfactual_report(cf) -> str:
         f"pairs where the change gives more, with its Wilson 95% interval. {cf.failed} failed runs.</p>",
         "<table><tr><th>outcome</th><th>as fitted (mean)</th><th>changed (mean)</th><th>difference [95%]</th>"
         f"<th>share of pairs higher with the change</th></tr>{rows}</table>",
-        pio.to_html(fig, full_html=False, include_plotlyjs=True),
+        figure_writer()(fig),
         "<p class='src'>Uncertainty shown combines the posterior (which group this is) and chance (seeds). "
         "The model's mechanisms are assumptions (docs/model.md); the fit constrains only what the daily series "
-        "can tell.</p></body></html>"])
+        "can tell.</p>"], _CSS)

@@ -14,7 +14,6 @@ import warnings
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from analysis.r4ds import (
@@ -27,13 +26,9 @@ from analysis.r4ds import (
     fmt,
     verdict,
 )
+from dashboards.page import CSS, figure_writer, html_page
 
-_CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;max-width:1150px;margin:2em auto;padding:0 1em;color:#222}
-table{border-collapse:collapse;width:100%;font-size:13px}td,th{border:1px solid #ddd;padding:5px;vertical-align:top}
-th{background:#f4f4f4;text-align:left}.src{color:#555;font-size:13px}.yes{color:#1a7f37}.partly{color:#9a6700}
-.no{color:#c62828}
-"""
+_CSS = CSS + "table{width:100%}.yes{color:#1a7f37}.partly{color:#9a6700}.no{color:#c62828}"
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd")
 
 
@@ -121,14 +116,10 @@ def stats_table(c: Comparison) -> str:
 def build_report(c: Comparison) -> str:
     """The whole page as one HTML string."""
     scen = list(c.model)
-    # include_plotlyjs=True inlines plotly.js in the first figure (so it must come first on the
-    # page; the second reuses it): the page works offline.
-    fig1 = pio.to_html(series_figure(c), full_html=False, include_plotlyjs=True)
-    fig2 = pio.to_html(ratio_figure(c), full_html=False, include_plotlyjs=False)
+    figure = figure_writer()
+    fig1, fig2 = figure(series_figure(c)), figure(ratio_figure(c))
     first, last = c.real_frame.index[0], c.real_frame.index[-1]
-    return "\n".join([
-        ("<!doctype html><html><head><meta charset='utf-8'><title>Model vs R4DS Slack</title>"
-         f"<style>{_CSS}</style></head><body>"),
+    return html_page("Model vs R4DS Slack", [
         "<h1>The model next to a real community: R4DS Online Learning Community (Slack)</h1>",
         f"<p>R4DS: {len(c.real_frame)} days, {first:%Y-%m-%d} to {last:%Y-%m-%d}, membership headcount up to "
         f"{int(c.real['peak_members']):,}. Model: scenarios {', '.join(scen)}, {c.seeds} seeds each, run for the same "
@@ -144,5 +135,5 @@ def build_report(c: Comparison) -> str:
          "<span class='no'>no</span> = scale only). This is a comparison, not a pass/fail test.</p>"),
         stats_table(c), fig1, fig2,
         (f"<p class='src'>Data: {html.escape(SOURCE)} Copy and quirks: data/README.md in the repository (membership "
-         "is a headcount that only roughly accumulates; daily messages = sum of the messages_in_* columns).</p>"),
-        "</body></html>"])
+         "is a headcount that only roughly accumulates; daily messages = sum of the messages_in_* columns).</p>")],
+        _CSS)

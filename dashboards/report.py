@@ -17,6 +17,7 @@ from plotly.subplots import make_subplots
 from analysis.registry import RUN_SUMMARY
 from analysis.stats import rolling_mean
 from dashboards.formatting import fmt_outcome
+from dashboards.page import figure_writer, html_page
 from sim import Result
 from sim.observe import PHASES, REASONS
 from sim.roles import ROLE_COLORS, ROLES
@@ -142,11 +143,20 @@ def build_figure(result: Result) -> go.Figure:
     return fig
 
 
+# A single run's page is a dashboard, not a document: a grid, unbordered tables, phase chips.
+_CSS = """body{font-family:system-ui,sans-serif;margin:1.5rem auto;max-width:1200px;color:#222}
+.cols{display:grid;grid-template-columns:1fr 1fr;gap:2rem}
+table{border-collapse:collapse}th,td{padding:.15rem .6rem;text-align:left}
+th{font-weight:500;color:#555}.chip{padding:.1rem .5rem;border-radius:.6rem;font-size:.85rem}
+ul{max-height:16rem;overflow-y:auto;padding-left:1.2rem}
+"""
+
+
 def build_report(result: Result) -> str:
     """The whole page as one HTML string (no network needed to view it)."""
     o = result.outcomes
     p = result.params
-    plot = build_figure(result).to_html(full_html=False, include_plotlyjs=True, config={"displaylogo": False})
+    plot = figure_writer()(build_figure(result))
     shown = {oc.key: fmt_outcome(oc, o.get(oc.key)) for oc in RUN_SUMMARY}
     if not o.get("self_operation_reachable", True):
         shown["self_operation_day"] = "not reachable: indicator ③ (paid conversion) needs a paid tier"
@@ -159,22 +169,10 @@ def build_report(result: Result) -> str:
                 + f", {p.cadence.posts_per_week:g} posts/week, moderation {p.moderation.capacity_per_day:g}/day"
                 + (", VIP tier" if p.monetisation.enabled else "") + (", zombie purge" if p.churn.zombie_purge else ""))
     phases = " ".join(f'<span class="chip" style="background:{PHASE_COLORS[ph]}">{ph}</span>' for ph in PHASES)
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<title>{html.escape(o['scenario'])} — community lifecycle report</title>
-<style>
- body {{ font-family: system-ui, sans-serif; margin: 1.5rem auto; max-width: 1200px; color: #222; }}
- .cols {{ display: grid; grid-template-columns: 1fr 1fr; gap: 2rem; }}
- table {{ border-collapse: collapse; }} th, td {{ padding: .15rem .6rem; text-align: left; }}
- th {{ font-weight: 500; color: #555; }} .chip {{ padding: .1rem .5rem; border-radius: .6rem; font-size: .85rem; }}
- ul {{ max-height: 16rem; overflow-y: auto; padding-left: 1.2rem; }}
-</style></head><body>
-<h1>{html.escape(o['scenario'])} <small>seed {o['seed']}, {o['days_run'] - 1} days</small></h1>
-<p>{html.escape(p.scenario.description)}</p>
-<p><b>Strategy:</b> {html.escape(strategy)}</p>
-<div class="cols"><div><h2>Outcome</h2><table>{outcome_rows}</table></div>
-<div><h2>Turning points</h2><ul>{events}</ul></div></div>
-<p>Phases: {phases}</p>
-{plot}
-</body></html>
-"""
+    return html_page(f"{o['scenario']} — community lifecycle report", [
+        f"<h1>{html.escape(o['scenario'])} <small>seed {o['seed']}, {o['days_run'] - 1} days</small></h1>",
+        f"<p>{html.escape(p.scenario.description)}</p>",
+        f"<p><b>Strategy:</b> {html.escape(strategy)}</p>",
+        f"<div class='cols'><div><h2>Outcome</h2><table>{outcome_rows}</table></div>",
+        f"<div><h2>Turning points</h2><ul>{events}</ul></div></div>",
+        f"<p>Phases: {phases}</p>", plot], _CSS)

@@ -13,6 +13,7 @@ from plotly.subplots import make_subplots
 
 from analysis.registry import outcome
 from analysis.sensitivity import LUCK, OUTCOMES, normalised
+from dashboards.page import CSS, figure_writer, html_page
 
 
 def morris_figure(sens: dict) -> go.Figure:
@@ -62,10 +63,7 @@ def sensitivity_page(sens: dict) -> str:
            "The seed is a factor: its indices are the luck of the draw. Runs compared share their seed."
            if sens.get("method") == "sobol" else
            "μ*: the mean absolute change of the outcome over a lever's range, one lever at a time.")
-    return ("<!doctype html><html><head><meta charset='utf-8'><title>Which levers matter</title></head>"
-            "<body style='font-family:system-ui,sans-serif;max-width:1200px;margin:2em auto'>"
-            f"<h1>Which levers matter</h1><p>{html.escape(how)} Generated "
-            f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by <code>experiments/sensitivity.py</code>; "
-            "how to read it: docs/sensitivity.md.</p>"
-            + fig.to_html(full_html=False, include_plotlyjs=True, config={"displaylogo": False})
-            + "</body></html>")
+    return html_page("Which levers matter", [
+        f"<h1>Which levers matter</h1><p>{html.escape(how)} Generated "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by <code>experiments/sensitivity.py</code>; "
+        "how to read it: docs/sensitivity.md.</p>", figure_writer()(fig)], CSS)

@@ -62,6 +62,7 @@ from analysis.registry import OUTCOMES, Outcome, lever
 from analysis.registry import outcome as registered_outcome
 from analysis.stats import ALPHA, kaplan_meier, numeric
 from dashboards.formatting import fmt_outcome, number
+from dashboards.page import figure_writer, html_page
 
 REPORT_NAME = "sweep_report.html"
 MAX_CURVES = 20  # survival curves drawn: the top-ranked strategies
@@ -603,8 +604,6 @@ def build_report(
     counts = table.status.value_counts()
     status_line = ", ".join(f"{n} {s}" for s, n in counts.items())
     parts = [
-        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Sweep report – {html.escape(sweep_dir.name)}</title>",
-        f"<style>{CSS}</style></head><body>",
         f"<h1>{html.escape(question)}</h1>" if question else "<h1>Which strategy works best?</h1>",
     ]
     if rec is None:
@@ -641,17 +640,16 @@ def build_report(
     parts.append(_optuna_html(sweep_dir, primary, constraints))
     parts.append("<h2>Jobs without a result</h2>" + _problems_html(table))
     parts.append("<p class='small'>Raw numbers: <code>results.csv</code> / <code>results.parquet</code> next to "
-                 "this file.</p></body></html>")
+                 "this file.</p>")
+    figure = figure_writer()
     out = []
-    first = True
     for p in parts:
         if isinstance(p, tuple):
             fig = figs[p[1]]
             fig.update_layout(template="plotly_white", margin={"l": 10, "r": 10, "t": 60, "b": 40})
-            out.append(fig.to_html(full_html=False, include_plotlyjs=first, config={"displaylogo": False}))
-            first = False
+            out.append(figure(fig))
         else:
             out.append(p)
     path = sweep_dir / REPORT_NAME
-    write_atomic(path, "\n".join(out))
+    write_atomic(path, html_page(f"Sweep report – {sweep_dir.name}", out, CSS))
     return path

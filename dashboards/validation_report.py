@@ -10,17 +10,14 @@ import html
 import time
 
 import plotly.graph_objects as go
-import plotly.offline
 
 from analysis.facts import FactResult, Plot
 from analysis.sensitivity import OUTCOMES, ranking
+from dashboards.page import CSS, figure_writer, html_page
 from dashboards.sensitivity_report import morris_figure
 
-_CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
-table{border-collapse:collapse;width:100%;font-size:14px}td,th{border:1px solid #ddd;padding:6px;vertical-align:top}
-th{background:#f4f4f4;text-align:left}.pass{color:#1a7f37;font-weight:bold}.fail{color:#c62828;font-weight:bold}
-.fact{border-top:2px solid #eee;margin-top:1.5em;padding-top:.5em}.src{color:#555;font-size:13px}.note{font-size:13px}
+_CSS = CSS + """table{width:100%}.pass{color:#1a7f37;font-weight:bold}.fail{color:#c62828;font-weight:bold}
+.fact{border-top:2px solid #eee;margin-top:1.5em;padding-top:.5em}.note{font-size:13px}
 """
 
 
@@ -63,9 +60,8 @@ def build_validation_report(results: list[FactResult], sens: dict | None, size: 
                             notes: dict[str, str] | None = None) -> str:
     notes = notes or {}
     n_pass = sum(r.passed for r in results)
-    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>Validation report</title>"
-             f"<style>{_CSS}</style><script>{plotly.offline.get_plotlyjs()}</script></head><body>",
-             "<h1>Stylized-facts validation (MODEL.md §6)</h1>",
+    figure = figure_writer()
+    parts = ["<h1>Stylized-facts validation (MODEL.md §6)</h1>",
              f"<p>{n_pass} of {len(results)} facts pass. Suite: <b>{size}</b> "
              f"(generated {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
              "<code>python experiments/validate.py</code>; larger ensembles with <code>--full</code>). "
@@ -89,7 +85,7 @@ def build_validation_report(results: list[FactResult], sens: dict | None, size: 
         if r.key in notes:
             parts.append(f"<p class='note'><b>Note:</b> {html.escape(notes[r.key])}</p>")
         if r.plot is not None:
-            parts.append(plot_figure(r.plot).to_html(full_html=False, include_plotlyjs=False))
+            parts.append(figure(plot_figure(r.plot)))
         parts.append("</div>")
     if sens is not None:
         parts.append("<div class='fact' id='sensitivity'><h2>Sensitivity: which levers matter most</h2>")
@@ -97,11 +93,10 @@ def build_validation_report(results: list[FactResult], sens: dict | None, size: 
                      "on the typical_group base with a monthly purge and a VIP tier (so self-operation is possible); "
                      "each lever over a strategist's range (analysis/sensitivity.py). μ* = mean |elementary effect| "
                      "over the lever's full range.</p>")
-        parts.append(morris_figure(sens).to_html(full_html=False, include_plotlyjs=False))
+        parts.append(figure(morris_figure(sens)))
         parts.append("<table><tr><th>outcome</th><th>levers by μ* (top 3)</th></tr>")
         for name in OUTCOMES:
             top = ", ".join(f"{lever} ({mu:.3g})" for lever, mu, _ in ranking(sens, name)[:3])
             parts.append(f"<tr><td>{name}</td><td>{html.escape(top)}</td></tr>")
         parts.append("</table></div>")
-    parts.append("</body></html>")
-    return "\n".join(parts)
+    return html_page("Validation report", parts, _CSS)
