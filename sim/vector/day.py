@@ -49,8 +49,7 @@ def draw_where(E, stream: int, mask: np.ndarray, column: int | None = None):
     ``E.S.uniform(stream, (N,))`` (or of column ``column`` of ``uniform(stream, (N, width))``):
     the same numbers as drawing the whole (R, N) array, computed for these members alone."""
     r, s = np.nonzero(mask)
-    index = (s,) if column is None else (s, np.full(s.size, column))
-    return r, s, E.S.uniform_at(stream, r, *index)
+    return r, s, E.S.uniform_of(stream, r, s, E.B.N, column)
 
 
 def at(x, r: np.ndarray, s: np.ndarray) -> np.ndarray:
@@ -399,7 +398,7 @@ def admit_newcomers(E) -> None:
         B.satisfaction[r, s] = np.minimum(1.0, B.satisfaction[r, s] + e.welcome_boost[r])
         talkers = B.present & (B.role != SPAMMER) & (day - B.last_post_day <= 7)
         by_founder = B.founder_active[r]
-        greeter = np.where(by_founder, 0, pick(talkers, r, S.uniform_at(St.greeter, r, s)))
+        greeter = np.where(by_founder, 0, pick(talkers, r, S.uniform_of(St.greeter, r, s, B.N)))
         ok = greeter >= 0
         B.tie(r[ok], greeter[ok], s[ok])
         log.founder_welcomes += np.bincount(r[by_founder], minlength=R)
@@ -532,7 +531,7 @@ def post(E) -> None:
     E.log.ads_by[ra, sa] = k[ads]
     r, s, k = r[~ads], s[~ads], k[~ads]
     share = np.where(B.role[r, s] == FOUNDER, T.founder.expertise[r], B.expertise[r, s] * B.fit[r, s])
-    valuable = vr.binomial(k, share, E.S.uniform_at(St.valuable, r, s))
+    valuable = vr.binomial(k, share, E.S.uniform_of(St.valuable, r, s, B.N))
     _add_posts(E, r, s, valuable=valuable, chat=k - valuable)
 
 
@@ -598,7 +597,7 @@ def tie_replies(E) -> None:
     share = np.where(B.role[r, m] == FOUNDER, 1.0, talk_share(T)[r])
     lam = (p.tie_reply_rate[r] / share * B.propensity[r, m] * (p.mood_floor[r] + B.satisfaction[r, m])
            * (1.0 - np.exp(-h[r, m] / p.tie_reply_scale[r])))
-    k = vr.poisson(lam, E.S.uniform_at(St.tie_reply, r, m))
+    k = vr.poisson(lam, E.S.uniform_of(St.tie_reply, r, m, B.N))
     r, m, k = r[k > 0], m[k > 0], k[k > 0]
     if not r.size:
         return
@@ -886,8 +885,7 @@ def drift_needs(E) -> None:
     shifting = n.shift_day[r] == day
     hit = np.zeros(r.size, bool)
     if shifting.any():
-        hit[shifting] = E.S.uniform_at(St.need_drift, r[shifting], s[shifting], np.ones(shifting.sum(), np.int64)) \
-            < n.shift_share[r[shifting]]
+        hit[shifting] = E.S.uniform_of(St.need_drift, r[shifting], s[shifting], B.N, 1) < n.shift_share[r[shifting]]
     B.need[r, s] = np.clip(B.need[r, s] + step - np.where(hit, n.shift_size[r], 0.0), 0.0, 1.0)
     rows = np.flatnonzero((n.shift_day == day) & E.running)
     B.event(rows, day, "Need shift: the group's purpose expired for {:.0f} members", np.bincount(r[hit], minlength=B.R)[rows])

@@ -197,6 +197,20 @@ class Streams:
             _mix_(h)
         return _to_uniform(h)
 
+    def uniform_of(self, stream: int, rows: np.ndarray, slots: np.ndarray, width: int,
+                   column: int | None = None) -> np.ndarray:
+        """``uniform(stream, (width,))[rows, slots]``, or column ``column`` of
+        ``uniform(stream, (width, ·))`` there: :meth:`uniform_at` for member slots, with the
+        slots' index words read from the per-width cache (fewer array operations: the engine
+        draws this way for a few members of every community many times a day)."""
+        h = self._base(stream, rows)
+        h += _range_words(int(width))[slots]
+        _mix_(h)
+        if column is not None:
+            h += _range_words(column + 1)[column]
+            _mix_(h)
+        return _to_uniform(h)
+
     def subset(self, rows: np.ndarray) -> Streams:
         """Streams of some communities (keys[rows]), same day: their numbers are unchanged."""
         s = Streams(self.keys[np.asarray(rows)])

@@ -101,6 +101,21 @@ def test_uniform_at_matches_uniform():
     np.testing.assert_array_equal(s.uniform_at(2, np.array([3, 5])), s.uniform(2)[[3, 5]])
 
 
+def test_uniform_of_member_slots_matches_uniform():
+    """The engine's per-member draws (Streams.uniform_of) are elements of the whole-array draws,
+    at any padding width the batch has."""
+    s = _streams(day=4)
+    g = np.random.default_rng(2)
+    rows, slots, col = g.integers(0, 20, 500), g.integers(0, 40, 500), g.integers(0, 3, 500)
+    for width in (40, 64):
+        np.testing.assert_array_equal(s.uniform_of(5, rows, slots, width), s.uniform(5, (40,))[rows, slots])
+        full = s.uniform(5, (40, 3))
+        for c in range(3):
+            np.testing.assert_array_equal(s.uniform_of(5, rows[col == c], slots[col == c], width, c),
+                                          full[rows[col == c], slots[col == c], c])
+    assert not np.array_equal(s.uniform_of(5, rows, slots, 40), s.uniform_of(6, rows, slots, 40))
+
+
 def test_subset_keeps_keys_and_day():
     s = _streams(day=6)
     rows = np.array([14, 2, 2, 7])
