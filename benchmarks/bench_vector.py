@@ -1,9 +1,9 @@
 """The vector engine against the Mesa engine: one run, batches, one large group, sweeps.
 
-    python benchmarks/bench_vector.py [--device cpu|cuda] [--batches 10,100,300]
+    python benchmarks/bench_vector.py [--device cpu|cuda] [--batches 10,100,1000]
                                       [--scale 1000,10000,100000] [--sweep-runs 1000]
                                       [--mesa-sweep-runs 20] [--resume-runs 200] [--days 365]
-                                      [--timeout 150] [--parts abcde]
+                                      [--timeout 300] [--parts abcde]
                                       [--out benchmarks/bench_vector.md]
 
 Prints one markdown table per part and writes them all to ``--out``:
@@ -32,7 +32,7 @@ Every measurement runs in a fresh process, after a small warm-up run (imports), 
 killed after ``--timeout`` seconds; its memory is the growth of the process's resident set
 from just before the simulation to its peak (``ru_maxrss``), plus
 ``torch.cuda.max_memory_allocated`` on cuda. ``--device cuda`` passes through to the vector engine.
-At its defaults the whole benchmark takes a few minutes on a 2-core CPU machine.
+At its defaults the whole benchmark takes ~7 minutes on a 2-core CPU machine.
 """
 
 from __future__ import annotations
@@ -276,15 +276,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
     ap.add_argument("--days", type=int, default=365)
-    ap.add_argument("--batches", default="10,100,300",
-                    help="batch sizes for (b), comma-separated (1000 takes ~5 min on a 2-core CPU; on a GPU try "
-                         "10,100,1000,10000)")
+    ap.add_argument("--batches", default="10,100,1000",
+                    help="batch sizes for (b), comma-separated (1000 takes ~2 min and ~1 GB on a 2-core CPU; 10000 "
+                         "would take ~10 GB and ~20 min; on a GPU try 10,100,1000,10000)")
     ap.add_argument("--scale", default="1000,10000,100000", help="group caps for (c), comma-separated")
     ap.add_argument("--sweep-runs", type=int, default=1000, help="runs of the vector sweep in (d)")
     ap.add_argument("--mesa-sweep-runs", type=int, default=20, help="runs of the Mesa subset in (d)")
     ap.add_argument("--resume-runs", type=int, default=200, help="continued runs of the vector batch in (e)")
     ap.add_argument("--mesa-resume-runs", type=int, default=20, help="continued runs on the Mesa engine in (e)")
-    ap.add_argument("--timeout", type=float, default=150, help="seconds before one measurement is given up")
+    ap.add_argument("--timeout", type=float, default=300, help="seconds before one measurement is given up")
     ap.add_argument("--parts", default="abcde", help="which parts to run, e.g. 'ab'")
     ap.add_argument("--out", type=Path, default=None, help="also write the markdown here")
     ap.add_argument("--_measure", help=argparse.SUPPRESS)
