@@ -52,11 +52,6 @@ def draw_where(E, stream: int, mask: np.ndarray, column: int | None = None):
     return r, s, E.S.uniform_of(stream, r, s, E.B.N, column)
 
 
-def at(x, r: np.ndarray, s: np.ndarray) -> np.ndarray:
-    """``x[r, s]`` for an (R, N) array or an (R, 1) column."""
-    return x[r, s] if x.shape[1] > 1 else x[r, 0]
-
-
 def on_rhythm(day: int, per_week: np.ndarray) -> np.ndarray:
     """content._on_rhythm: how many of ``per_week`` evenly spaced items fall on ``day``."""
     rate = per_week / 7.0
@@ -751,7 +746,7 @@ def update_roles(E) -> None:
         k2 = B.known.degree(np.arange(B.R), B.N).astype(np.float64) ** 2
         chance = chance + col(rl.ease_activate) * k2 / (k2 + col(rl.ease_ties) ** 2)
     r, s, u = draw_where(E, St.lurker_wakes, person & (role == LURKER) & (B.satisfaction >= col(rl.activate_satisfaction)), 0)
-    wakes = u < at(chance, r, s)
+    wakes = u < np.broadcast_to(chance, B.present.shape)[r, s]
     B.set_role(r[wakes], s[wakes], ACTIVE, day)
     active = person & (role == ACTIVE)
     sleeps = active & (B.satisfaction < col(rl.deactivate_satisfaction))
