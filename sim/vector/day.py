@@ -285,7 +285,8 @@ def admit_newcomers(E) -> None:
     # Invitations (seed 001 L31 裂变): to an outside latent friend.
     r, s, u = draw_where(E, St.invite, B.is_(PERSON) & ~B.muted & (B.satisfaction >= col(a.invite_satisfaction))
                          & col(E.running))
-    r, s = r[u < a.invite_rate[r]], s[u < a.invite_rate[r]]
+    ok = u < a.invite_rate[r]
+    r, s = r[ok], s[ok]
     if r.size:
         node = np.full(r.size, -1)
         keep = np.ones(r.size, bool)
@@ -299,7 +300,7 @@ def admit_newcomers(E) -> None:
     # Outsiders who heard of the group from friends inside (seed 001 L125).
     if F is not None:
         r, node = F.exposed(np.where(E.running, T.friends.exposure_rate, 0.0),
-                             lambda rows, nodes: S.uniform_at(St.exposure, rows, nodes))
+                             lambda rows, nodes: S.uniform_of(St.exposure, rows, nodes, F.P))
         if r.size:
             teller = F.random_inside_friend(r, node, S.uniform_at(St.teller, r, node))
             ok = teller >= 0
