@@ -278,7 +278,7 @@ def main() -> None:
     ap.add_argument("--days", type=int, default=365)
     ap.add_argument("--batches", default="10,100,1000",
                     help="batch sizes for (b), comma-separated (1000 takes ~2 min and ~1 GB on a 2-core CPU; 10000 "
-                         "would take ~10 GB and ~20 min; on a GPU try 10,100,1000,10000)")
+                         "took ~10 GB and 32 min (half the rate of 1000); on a GPU try 10,100,1000,10000)")
     ap.add_argument("--scale", default="1000,10000,100000", help="group caps for (c), comma-separated")
     ap.add_argument("--sweep-runs", type=int, default=1000, help="runs of the vector sweep in (d)")
     ap.add_argument("--mesa-sweep-runs", type=int, default=20, help="runs of the Mesa subset in (d)")
