@@ -13,7 +13,7 @@ from plotly.subplots import make_subplots
 
 from analysis.registry import outcome
 from analysis.sensitivity import LUCK, OUTCOMES, normalised
-from dashboards.page import CSS, figure_writer, html_page
+from dashboards.page import figure_writer, html_page
 
 
 def morris_figure(sens: dict) -> go.Figure:
@@ -66,4 +66,4 @@ def sensitivity_page(sens: dict) -> str:
     return html_page("Which levers matter", [
         f"<h1>Which levers matter</h1><p>{html.escape(how)} Generated "
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by <code>experiments/sensitivity.py</code>; "
-        "how to read it: docs/sensitivity.md.</p>", figure_writer()(fig)], CSS)
+        "how to read it: docs/sensitivity.md.</p>", figure_writer()(fig)])

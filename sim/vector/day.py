@@ -484,16 +484,11 @@ def rate_table(T) -> np.ndarray:
     return np.stack([getattr(T.conversation, f) for f in RATE_FIELDS], axis=1)
 
 
-def talk_share(T) -> np.ndarray:
-    """visiting.talk_day_share of a member per community, (R,): habit_mean · talk_share, 1
-    with visiting off (the founder's is 1 too: :func:`talk_day_share`)."""
+def talk_day_share(T, r: np.ndarray, role: np.ndarray) -> np.ndarray:
+    """visiting.talk_day_share of members of communities ``r`` with roles ``role``:
+    habit_mean · talk_share, 1 for the founder and with visiting off."""
     v = T.visiting
-    return np.where(v.enabled, v.habit_mean * v.talk_share, 1.0)
-
-
-def talk_day_share(E) -> np.ndarray:
-    """visiting.talk_day_share as (R, N): :func:`talk_share`, 1 for the founder."""
-    return np.where(E.B.role == FOUNDER, 1.0, col(talk_share(E.T)))
+    return np.where(role == FOUNDER, 1.0, np.where(v.enabled, v.habit_mean * v.talk_share, 1.0)[r])
 
 
 def post(E) -> None:
@@ -506,7 +501,7 @@ def post(E) -> None:
     eager = p.newcomer_posts_per_day[r] * np.exp(-(day - B.join_day[r, s]) / p.newcomer_days[r])
     rate = (rate_table(T)[r, role] + eager) * B.propensity[r, s] * (p.mood_floor[r] + B.satisfaction[r, s])
     rate *= (1.0 + p.stimulus_gain * B.stimulus)[r]
-    rate /= np.where(role == FOUNDER, 1.0, talk_share(T)[r])
+    rate /= talk_day_share(T, r, role)
     rate *= 1.0 + B.heat[r] * B.fit[r, s]
     rate = np.where(role == KOL, rate * (1.0 + T.roles.kol_incentive)[r], rate)
     rate = np.where(B.muted[r, s], 0.0, rate)
@@ -590,8 +585,7 @@ def tie_replies(E) -> None:
     # Only speakers who heard something can reply: the draw is computed for them alone (the
     # same numbers as over the whole (R, N) array, where everyone else draws 0).
     r, m = np.nonzero(speakers & (h > 0))
-    share = np.where(B.role[r, m] == FOUNDER, 1.0, talk_share(T)[r])
-    lam = (p.tie_reply_rate[r] / share * B.propensity[r, m] * (p.mood_floor[r] + B.satisfaction[r, m])
+    lam = (p.tie_reply_rate[r] / talk_day_share(T, r, B.role[r, m]) * B.propensity[r, m] * (p.mood_floor[r] + B.satisfaction[r, m])
            * (1.0 - np.exp(-h[r, m] / p.tie_reply_scale[r])))
     k = vr.poisson(lam, E.S.uniform_of(St.tie_reply, r, m, B.N))
     r, m, k = r[k > 0], m[k > 0], k[k > 0]
