@@ -10,7 +10,8 @@ after (issue "One analysis layer"; the vector engine's exact speed-ups of 2026-1
 ``--engine mesa`` (default): seed 0 of each scenario, its ``timeseries.csv`` contents.
 ``--engine vector``: seeds 0..``--seeds``-1 of every scenario as one batch, each run's daily
 rows, outcomes, members and turning points (everything a run's files hold), for ``--days``
-days (default 200: long enough for decline, ad groups and purges to happen).
+days (default 200: long enough for decline, ad groups and purges to happen), on ``--device``
+(``torch-cpu`` checks that the PyTorch back-end gives numpy's results).
 """
 
 from __future__ import annotations
@@ -38,12 +39,12 @@ def fingerprint(scenario: str, seed: int = 0) -> str:
     return hashlib.sha256(buf.getvalue().encode()).hexdigest()
 
 
-def vector_fingerprints(seeds: int, days: int) -> dict[str, str]:
+def vector_fingerprints(seeds: int, days: int, device: str = "cpu") -> dict[str, str]:
     from sim.vector import simulate_batch
 
     names = list(scenario_catalog())
     params = [load_params([f"scenario={n}", f"seed={s}", f"days={days}"]) for n in names for s in range(seeds)]
-    results = simulate_batch(params)
+    results = simulate_batch(params, device=device)
     out = {}
     for k, name in enumerate(names):
         h = hashlib.sha256()
@@ -59,7 +60,8 @@ if __name__ == "__main__":
     ap.add_argument("--engine", choices=("mesa", "vector"), default="mesa")
     ap.add_argument("--seeds", type=int, default=3, help="seeds per scenario (vector)")
     ap.add_argument("--days", type=int, default=200, help="days per run (vector)")
+    ap.add_argument("--device", default="cpu", help="engine.device (vector): cpu, torch-cpu, cuda")
     args = ap.parse_args()
     prints = ({name: fingerprint(name) for name in scenario_catalog()} if args.engine == "mesa"
-              else vector_fingerprints(args.seeds, args.days))
+              else vector_fingerprints(args.seeds, args.days, args.device))
     print(json.dumps(prints, indent=2))

@@ -433,17 +433,18 @@ class Start:
 
 
 ENGINE_NAMES = ("mesa", "vector")
-ENGINE_DEVICES = ("cpu", "cuda")
+ENGINE_DEVICES = ("cpu", "cuda", "torch-cpu")
 
 
 @dataclass
 class Engine:
     """Which engine runs the model: a run setting, not a model parameter (the model's results
     do not depend on it; CommunityModel ignores it). ``mesa`` = the agent-based reference
-    (sim/model.py); ``vector`` = the batched numpy engine (sim/vector/), many groups at once,
-    on ``device`` cpu or cuda (cuda needs torch with a GPU). Chosen with ``engine=mesa|vector``
-    (configs/engine/) and ``engine.device=cpu|cuda``; ensembles choose theirs in
-    analysis/ensemble.py."""
+    (sim/model.py); ``vector`` = the batched array engine (sim/vector/), many groups at once,
+    on ``device`` cpu (numpy), cuda (PyTorch on a GPU: ``pip install -e ".[gpu]"``) or
+    torch-cpu (the PyTorch back-end on the CPU: slower than numpy, for checking the GPU code
+    path without a GPU). Chosen with ``engine=mesa|vector`` (configs/engine/) and
+    ``engine.device=cpu|cuda|torch-cpu``; ensembles choose theirs in analysis/ensemble.py."""
 
     name: str = "mesa"  # one of ENGINE_NAMES
     device: str = "cpu"  # one of ENGINE_DEVICES (the vector engine only)

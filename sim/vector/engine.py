@@ -18,6 +18,7 @@ import numpy as np
 from sim.network import edgelist_founder, read_edgelist
 from sim.params import ChurnMode, InitialNetwork, ParamError, Params, apply_change, validate
 from sim.processes.timeline import describe_change
+from sim.vector import backend
 from sim.vector import day as d
 from sim.vector import resume
 from sim.vector import rng as vr
@@ -35,9 +36,12 @@ if TYPE_CHECKING:
 class Engine:
     """The batch being simulated: parameters, state, streams, the latent networks, the day's log."""
 
-    def __init__(self, params: Sequence[Params], models: Sequence[CommunityModel | None] | None = None) -> None:
+    def __init__(self, params: Sequence[Params], models: Sequence[CommunityModel | None] | None = None,
+                 dev=None) -> None:
         """``models``: per run, the Mesa model of a group that starts from a state (all of
-        one day: ``resume.starting_models``), or None for all to be founded from scratch."""
+        one day: ``resume.starting_models``), or None for all to be founded from scratch.
+        ``dev``: a torch.device to live the days on (``sim/vector/backend.py``), None for numpy."""
+        self.dev = dev
         for p in params:
             validate(p)
         self.models = list(models) if models is not None and any(m is not None for m in models) else None
@@ -88,7 +92,10 @@ class Engine:
     def _new_log(self) -> d.DayLog:
         from sim.observe import CHANNELS
 
-        return d.DayLog(self.T.R, self.N, len(CHANNELS), len(REASONS))
+        log = d.DayLog(self.T.R, self.N, len(CHANNELS), len(REASONS))
+        if getattr(self, "dev", None) is not None and backend.is_device_array(self.running):
+            backend.to_device(log, self.dev)
+        return log
 
     # -- day 0 ---------------------------------------------------------------------------------
     def found(self) -> None:
@@ -243,8 +250,12 @@ class Engine:
             d.account(self)
             self.life.update(self)
             self._record()
+        if self.dev is not None:  # founded on the host; the days are lived on the device
+            self._move(backend.to_device)
         while self.running.any():
             self.step()
+        if self.dev is not None:
+            self._move(backend.to_host)
         self.B.archive_present()
         roster = self.B.roster.table()
         last = np.where(self.life.dead_day >= 0, np.minimum(self.life.dead_day, self.T.days), self.T.days)
@@ -257,6 +268,16 @@ class Engine:
             results.append(Result(model=None, rows=LazyRows(values), outcomes=out, events=events[r], params=p,
                                   members=LazyMembers(roster, self.B.roster.role_changes, r, self.labels.get(r))))
         return results
+
+    def _move(self, move) -> None:
+        """State, parameters, latent networks, lifecycle and streams to the device (or back)."""
+        to_dev = move is backend.to_device
+        for part in (self.B, self.T, self.F, self.life, self.log):
+            if part is not None:
+                move(part, self.dev) if to_dev else move(part)
+        self.running = backend.TorchArray(backend._tensor(self.running, self.dev)) if to_dev else np.asarray(self.running)
+        self.S = vr.DeviceStreams(self.S.keys, self.dev) if to_dev else vr.Streams(self.S.keys)
+        self.S.day = self.day
 
     def _events(self) -> list[list[tuple[int, str]]]:
         """Each community's turning points, by day (one pass over the batch's event records)."""
@@ -272,18 +293,25 @@ class Engine:
 def simulate_batch(params: Sequence[Params], device: str = "cpu") -> list:
     """Run every ``Params`` of the list as one batch; one ``sim.Result`` each (``model`` None,
     ``members`` the members.csv rows)."""
-    if device != "cpu":
-        raise ParamError(f"engine.device = {device!r}: this build of the vector engine runs on numpy "
-                         "(cpu) only; the GPU back-end is not written yet")
+    if device not in backend.DEVICES:
+        raise ParamError(f"engine.device = {device!r}: allowed {', '.join(backend.DEVICES)}")
     if not params:
         return []
+    if device != "cpu":
+        dev = backend.torch_device(device)
+        with backend.default_float64():
+            return _simulate(params, dev)
+    return _simulate(params, None)
+
+
+def _simulate(params: Sequence[Params], dev) -> list:
     models = resume.starting_models(params)
     by_day: dict[int, list[int]] = {}  # one engine per starting day: a batch lives its days together
     for i, m in enumerate(models):
         by_day.setdefault(-1 if m is None else m.day, []).append(i)
     results: list = [None] * len(params)
     for rows in by_day.values():
-        engine = Engine([params[i] for i in rows], [models[i] for i in rows])
+        engine = Engine([params[i] for i in rows], [models[i] for i in rows], dev)
         for i in rows:
             models[i] = None  # the engine holds the Mesa models only until it has copied them
         for i, res in zip(rows, engine.run()):

@@ -497,3 +497,101 @@ def categorical_runs(weights, lengths, u) -> np.ndarray:
         idx[over] = last[over]
     idx[~(total > 0)] = -1
     return idx
+
+
+# --------------------------------------------------------------------------------------
+# The same words on a PyTorch device (sim/vector/backend.py).
+# --------------------------------------------------------------------------------------
+
+def _signed(word) -> int:
+    """A 64-bit word as the signed int64 of the same bits (PyTorch's integer words)."""
+    w = int(word) & _MASK
+    return w - (1 << 64) if w >> 63 else w
+
+
+_M1_S, _M2_S = _signed(_M1), _signed(_M2)
+_GOLDEN_S, _INDEX_SALT_S = _signed(_GOLDEN), _signed(_INDEX_SALT)
+
+
+def _tmix(z):
+    """:func:`_mix_` on an int64 tensor: additions and products wrap to the same bits as uint64;
+    logical right shifts are arithmetic shifts with the sign bits masked off."""
+    z = z ^ ((z >> 30) & ((1 << 34) - 1))
+    z = z * _M1_S
+    z = z ^ ((z >> 27) & ((1 << 37) - 1))
+    z = z * _M2_S
+    return z ^ ((z >> 31) & ((1 << 33) - 1))
+
+
+def _tuniform(h):
+    """:func:`_to_uniform` on int64 words (the top 53 bits of the unsigned word)."""
+    import torch
+
+    u = ((h >> 11) & ((1 << 53) - 1)).to(torch.float64)
+    return torch.clamp_min(u * _TWO_M53, _U_MIN)
+
+
+class DeviceStreams(Streams):
+    """:class:`Streams` computed on a PyTorch device: the same numbers bit for bit (same hash,
+    same counters), as :class:`sim.vector.backend.TorchArray`. PyTorch's uint64 lacks shifts
+    and additions, so the words are int64 tensors holding the same bits."""
+
+    def __init__(self, keys: np.ndarray, dev) -> None:
+        from sim.vector.backend import _tensor
+
+        super().__init__(keys)
+        self.dev = dev
+        self._dkey = _tensor(self._key_words.view(np.int64), dev)
+        self._dday = None
+        self._drange: dict[int, object] = {}
+
+    def _tbase(self, stream: int, rows=None):
+        from sim.vector.backend import _index
+
+        if self._dday is None or self._dday[0] != self.day:
+            self._dday = (self.day, _tmix(self._dkey + _signed(_word(self.day, _DAY_SALT))))
+        words = self._dday[1] if rows is None else self._dday[1][_index(rows, self.dev)]
+        return _tmix(words + _signed(_word(stream, _STREAM_SALT)))
+
+    def _trange(self, n: int):
+        if n not in self._drange:
+            from sim.vector.backend import _tensor
+
+            self._drange[n] = _tensor(_range_words(n).view(np.int64), self.dev)
+        return self._drange[n]
+
+    def uniform(self, stream: int, shape: int | tuple[int, ...] = ()):
+        from sim.vector.backend import TorchArray
+
+        shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+        h = self._tbase(stream)
+        for n in shape:
+            h = _tmix(h[..., None] + self._trange(int(n)))
+        return TorchArray(_tuniform(h))
+
+    def uniform_at(self, stream: int, rows, *index):
+        import torch
+
+        from sim.vector.backend import TorchArray, _tensor
+
+        arrays = torch.broadcast_tensors(_tensor(np.asarray(rows) if isinstance(rows, list) else rows, self.dev)
+                                         .to(torch.int64), *(_tensor(i, self.dev) for i in index))
+        h = self._tbase(stream, arrays[0].reshape(-1)).reshape(arrays[0].shape)
+        for idx in arrays[1:]:
+            if idx.is_floating_point() or bool((idx < 0).any()):
+                raise ValueError("uniform_at: indices must be nonnegative integers")
+            h = _tmix(h + _tmix((idx.to(torch.int64) + 1) * _GOLDEN_S + _INDEX_SALT_S))
+        return TorchArray(_tuniform(h))
+
+    def uniform_of(self, stream: int, rows, slots, width: int, column: int | None = None):
+        from sim.vector.backend import TorchArray, _index
+
+        h = _tmix(self._tbase(stream, rows) + self._trange(int(width))[_index(slots, self.dev)])
+        if column is not None:
+            h = _tmix(h + self._trange(column + 1)[column])
+        return TorchArray(_tuniform(h))
+
+    def subset(self, rows) -> DeviceStreams:
+        s = DeviceStreams(self.keys[np.asarray(rows)], self.dev)
+        s.day = self.day
+        return s

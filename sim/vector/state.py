@@ -21,6 +21,7 @@ import numpy as np
 
 from sim.observe import CHANNELS, REASONS
 from sim.roles import ROLE_SPECS, ROLES
+from sim.vector.backend import ARRAYS
 from sim.vector.ties import Ties
 
 FOUNDER, KOL, ACTIVE, LURKER, SPAMMER, VIP = range(6)
@@ -159,7 +160,7 @@ class Batch:
             return
         old = self.N
         for name, value in list(vars(self).items()):
-            if isinstance(value, np.ndarray) and value.ndim >= 2 and value.shape[1] == old:
+            if isinstance(value, ARRAYS) and value.ndim >= 2 and value.shape[1] == old:
                 widths = [(0, 0)] + [(0, n - old) if k == old else (0, 0) for k in value.shape[1:]]
                 setattr(self, name, np.pad(value, widths))
         self.N = n
