@@ -29,8 +29,10 @@ from __future__ import annotations
 
 import contextlib
 import operator
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -38,14 +40,35 @@ from numpy.lib.mixins import NDArrayOperatorsMixin
 
 from sim.params import ENGINE_DEVICES
 
-__all__ = ["ARRAYS", "DEVICES", "TorchArray", "asarray", "counts", "default_float64", "is_device_array", "to_device",
+__all__ = ["ARRAYS", "DEVICES", "Lookup", "TorchArray", "asarray", "zeros", "counts", "default_float64", "is_device_array", "to_device",
            "to_host", "torch_device"]
 
 #: engine.device values: numpy on the CPU, PyTorch on a GPU, PyTorch on the CPU (tests).
 DEVICES = ENGINE_DEVICES
 
-#: Host fallbacks and copies since the last ``counts.clear()``: "fallback:<name>", "h2d", "d2h".
+#: Host fallbacks and copies since the last ``counts.clear()``: "fallback:<name>", "h2d", "d2h",
+#: and the bytes copied ("h2d bytes", "d2h bytes"). With ``trace(True)`` each key also names the
+#: engine line that caused it (slower: for finding what to port next).
 counts: Counter = Counter()
+_trace = False
+
+
+def trace(on: bool) -> None:
+    """Tally host copies and fallbacks per engine line (see ``counts``)."""
+    global _trace
+    _trace = on
+
+
+def _count(key: str, nbytes: int = 0) -> None:
+    if _trace:
+        f = sys._getframe(2)
+        while f is not None and (f.f_code.co_filename == __file__ or "sim/vector" not in f.f_code.co_filename):
+            f = f.f_back
+        if f is not None:
+            key = f"{key} @ {Path(f.f_code.co_filename).name}:{f.f_lineno}"
+    counts[key] += 1
+    if nbytes:
+        counts[key.replace(" @", " bytes @") if " @" in key else key + " bytes"] += nbytes
 
 
 def _torch():
@@ -182,7 +205,7 @@ class TorchArray(NDArrayOperatorsMixin):
         return f"TorchArray({self.t!r})"
 
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
-        counts["d2h"] += 1
+        _count("d2h", self.t.numel() * self.t.element_size())
         a = self.t.detach().cpu().numpy()
         return a if dtype is None else a.astype(dtype, copy=False)
 
@@ -240,10 +263,13 @@ class TorchArray(NDArrayOperatorsMixin):
         if method == "at" and name in _AT and isinstance(inputs[0], TorchArray):
             target, index = inputs[0], inputs[1]
             values = inputs[2] if len(inputs) > 2 else 1
-            _AT[name](target.t, _index(index, dev), _operand(values, dev, tensor=True).to(target.t.dtype))
+            v = _operand(values, dev)
+            v = (v.to(target.t.dtype) if hasattr(v, "to")
+                 else _torch().full((), v, dtype=target.t.dtype, device=dev))
+            _AT[name](target.t, _index(index, dev), v)
             return None
         if method == "at":  # onto a host target (an array the engine made today): in place there
-            counts[f"fallback:{name}.at"] += 1
+            _count(f"fallback:{name}.at")
             ufunc.at(*_host(inputs))
             return None
         if fn is None:
@@ -263,6 +289,31 @@ class TorchArray(NDArrayOperatorsMixin):
             if result is not NotImplemented:
                 return result
         return _fallback(func.__name__, func, args, dev, kwargs=kwargs)
+
+
+def zeros(shape, dtype=np.float64, like=None):
+    """``np.zeros`` on the device of ``like`` (a TorchArray), on the host otherwise."""
+    if isinstance(like, TorchArray):
+        return TorchArray(_torch().zeros(shape, dtype=_tdtype(dtype), device=like.t.device))
+    return np.zeros(shape, dtype)
+
+
+class Lookup:
+    """A small constant table (role code -> property) that codes on any back-end index:
+    ``TABLE[role]`` is a numpy array for numpy codes, a device array for device codes (the
+    table is copied to a device once)."""
+
+    def __init__(self, values) -> None:
+        self.values = np.asarray(values)
+        self._on: dict = {}
+
+    def __getitem__(self, codes):
+        if isinstance(codes, TorchArray):
+            dev = codes.t.device
+            if dev not in self._on:
+                self._on[dev] = _tensor(self.values, dev)
+            return TorchArray(self._on[dev][codes.t.to(_torch().int64)])
+        return self.values[codes]
 
 
 def is_device_array(x) -> bool:
@@ -299,7 +350,7 @@ def _tensor(x, dev):
     if isinstance(x, TorchArray):
         return x.t if x.t.device == dev else x.t.to(dev)
     if isinstance(x, np.ndarray):
-        counts["h2d"] += 1
+        _count("h2d", x.nbytes)
         if x.dtype == np.uint64:  # the hash words: reinterpreted as int64 (rng does the same)
             x = x.view(np.int64)
         return torch.tensor(x, device=dev)  # a copy, as on a GPU (from_numpy would share the host memory)
@@ -315,8 +366,9 @@ def _operand(x, dev, tensor: bool = False):
     lets a Python scalar adopt the array's dtype), unless ``tensor``."""
     if isinstance(x, (bool, int, float)) and not tensor:
         return x
-    if isinstance(x, np.generic) and not tensor:
-        return x.item()
+    if isinstance(x, np.generic) or (isinstance(x, np.ndarray) and x.ndim == 0 and x.dtype.kind in "biuf"):
+        if not tensor:
+            return x.item()
     return _tensor(x, dev)
 
 
@@ -386,7 +438,7 @@ def _to_dev(x, dev):
 
 def _fallback(name: str, fn: Callable, args, dev, out=None, kwargs=None):
     """Compute on the host with numpy/SciPy and move the result back to ``dev`` (counted)."""
-    counts[f"fallback:{name}"] += 1
+    _count(f"fallback:{name}")
     result = fn(*_host(tuple(args)), **_host(kwargs or {}))
     if out is not None:
         host_out = result if isinstance(result, tuple) else (result,)
@@ -413,16 +465,15 @@ def to_device(obj, dev, seen: set | None = None) -> None:
 
 
 def to_host(obj, seen: set | None = None) -> None:
-    """The inverse of :func:`to_device`: every TorchArray attribute back to a numpy array."""
+    """The inverse of :func:`to_device`: every TorchArray attribute back to a numpy array,
+    those in lists, tuples and dicts (the roster, role changes, events) included."""
     seen = set() if seen is None else seen
     if id(obj) in seen:
         return
     seen.add(id(obj))
     for name, value in list(vars(obj).items()):
-        if isinstance(value, TorchArray):
-            setattr(obj, name, np.asarray(value))
-        elif isinstance(value, dict):
-            setattr(obj, name, {k: np.asarray(v) if isinstance(v, TorchArray) else v for k, v in value.items()})
+        if isinstance(value, (TorchArray, list, tuple, dict)):
+            setattr(obj, name, _host(value))
         elif hasattr(value, "__dict__") and type(value).__module__.startswith(("sim.vector", "types")):
             to_host(value, seen)
 
@@ -434,6 +485,13 @@ def _floating(f):
         if not x.is_floating_point():
             x = x.to(_torch().float64)
         return f(x)
+    return g
+
+
+def _integral_kept(f):
+    """floor, ceil, rint: integers stay integers of their dtype (numpy 2)."""
+    def g(x):
+        return f(x) if x.is_floating_point() else x.clone()
     return g
 
 
@@ -460,13 +518,17 @@ def _build_ufuncs() -> dict[str, Callable]:
         "equal": operator.eq, "not_equal": operator.ne,
         "logical_not": torch.logical_not, "isnan": torch.isnan, "isfinite": torch.isfinite, "isinf": torch.isinf,
         "sign": torch.sign,
+        # SciPy's inverse normal CDF: PyTorch's agrees to ~1e-15 (a draw may differ in its last bits).
+        "ndtri": _floating(torch.special.ndtri),
     }
     for name in ("minimum", "maximum", "fmin", "fmax", "logical_and", "logical_or", "logical_xor"):
         table[name] = _binary_tensor(name)
     for name, f in (("exp", torch.exp), ("log", torch.log), ("log1p", torch.log1p), ("expm1", torch.expm1),
-                    ("sqrt", torch.sqrt), ("floor", torch.floor), ("ceil", torch.ceil), ("rint", torch.round),
-                    ("tanh", torch.tanh), ("log2", torch.log2), ("log10", torch.log10)):
+                    ("sqrt", torch.sqrt), ("tanh", torch.tanh), ("log2", torch.log2), ("log10", torch.log10)):
         table[name] = _floating(f)
+    table["rint"] = _floating(torch.round)  # numpy's rint of an integer is float64; floor and ceil keep it
+    for name, f in (("floor", torch.floor), ("ceil", torch.ceil)):
+        table[name] = _integral_kept(f)
     return table
 
 
@@ -706,14 +768,6 @@ def _isin(dev, element, test_elements, assume_unique=False, invert=False, **kw):
     return TorchArray(torch.isin(e, te, invert=invert))
 
 
-def _unique(dev, ar, return_index=False, return_inverse=False, return_counts=False, axis=None, **kw):
-    if return_index or axis is not None or kw:
-        return NotImplemented
-    res = _torch().unique(_tensor(ar, dev).reshape(-1), sorted=True, return_inverse=return_inverse,
-                          return_counts=return_counts)
-    return _wrap(res) if isinstance(res, tuple) else TorchArray(res)
-
-
 def _count_nonzero(dev, a, axis=None, keepdims=False):
     if keepdims:
         return NotImplemented
@@ -774,6 +828,94 @@ def _max_min(tall, tdim):
     return impl
 
 
+def _insert(dev, arr, obj, values, axis=None):
+    """1-D ``np.insert`` with an array of positions: values go before ``arr[obj]``, equal
+    positions in the order given (numpy sorts the positions stably)."""
+    torch = _torch()
+    a = _tensor(arr, dev)
+    if a.dim() != 1 or axis not in (None, 0) or isinstance(obj, (int, slice)):
+        return NotImplemented
+    pos = _tensor(obj, dev).to(torch.int64).reshape(-1)
+    order = torch.argsort(pos, stable=True)
+    at = pos[order] + torch.arange(pos.numel(), device=dev)
+    out = torch.empty(a.numel() + pos.numel(), dtype=a.dtype, device=dev)
+    rest = torch.ones(out.numel(), dtype=torch.bool, device=dev)
+    rest[at] = False
+    out[rest] = a
+    out[at] = _operand(values, dev, tensor=True).to(a.dtype).expand(pos.shape)[order]
+    return TorchArray(out)
+
+
+def _unique(dev, ar, return_index=False, return_inverse=False, return_counts=False, axis=None, **kw):
+    """Sorted unique values of the flattened array; the first index of each by a stable sort."""
+    if axis is not None or kw:
+        return NotImplemented
+    torch = _torch()
+    t = _tensor(ar, dev).reshape(-1)
+    order = torch.argsort(t, stable=True)
+    st = t[order]
+    first = torch.ones(st.numel(), dtype=torch.bool, device=dev)
+    first[1:] = st[1:] != st[:-1]
+    out = [TorchArray(st[first])]
+    if return_index:
+        out.append(TorchArray(order[first]))
+    if return_inverse:
+        inv = torch.empty_like(order)
+        inv[order] = torch.cumsum(first, 0) - 1
+        out.append(TorchArray(inv))
+    if return_counts:
+        starts = torch.nonzero(first, as_tuple=True)[0]
+        ends = torch.cat([starts[1:], torch.tensor([st.numel()], device=dev)])
+        out.append(TorchArray(ends - starts))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def _select(dev, condlist, choicelist, default=0):
+    """The first condition that holds picks its choice (numpy's rule), as nested wheres."""
+    torch = _torch()
+    choices = [_operand(c, dev, tensor=True) for c in choicelist] + [_operand(default, dev, tensor=True)]
+    dt = choices[0].dtype
+    for c in choices[1:]:
+        dt = torch.promote_types(dt, c.dtype)
+    conds = [_tensor(c, dev) for c in condlist]
+    shape = torch.broadcast_shapes(*(c.shape for c in conds + choices))
+    out = choices[-1].to(dt).expand(shape)
+    for cond, choice in zip(reversed(conds), reversed(choices[:-1])):
+        out = torch.where(cond, choice.to(dt), out)
+    return TorchArray(out.contiguous())
+
+
+def _creation(fill):
+    """np.zeros / ones / empty / full with ``like=`` a device array (NEP 35): made on its device."""
+    def impl(dev, shape, *args, dtype=None, order="C", device=None, **kw):
+        torch = _torch()
+        if fill == "full":
+            value, args = args[0], args[1:]
+        else:
+            value = fill
+        if args:
+            dtype = args[0]
+        if dtype is None:
+            dtype = np.asarray(value).dtype if fill == "full" else np.float64
+        shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(int(n) for n in shape)
+        if value is None:
+            return TorchArray(torch.empty(shape, dtype=_tdtype(dtype), device=dev))
+        if isinstance(value, (TorchArray, np.ndarray)):
+            return TorchArray(_tensor(value, dev).to(_tdtype(dtype)).expand(shape).clone())
+        return TorchArray(torch.full(shape, value, dtype=_tdtype(dtype), device=dev))
+    return impl
+
+
+def _arange(dev, start, stop=None, step=None, dtype=None, **kw):
+    torch = _torch()
+    if stop is None:
+        start, stop = 0, start
+    dt = _tdtype(dtype) if dtype is not None else (
+        torch.float64 if any(isinstance(v, float) for v in (start, stop, step)) else torch.int64)
+    return TorchArray(torch.arange(int(start) if dt == torch.int64 else start, int(stop) if dt == torch.int64
+                                   else stop, 1 if step is None else step, dtype=dt, device=dev))
+
+
 def _build_functions() -> dict[str, Callable]:
     torch = _torch()
     return {
@@ -791,6 +933,9 @@ def _build_functions() -> dict[str, Callable]:
         "isin": _isin, "unique": _unique, "count_nonzero": _count_nonzero, "broadcast_to": _broadcast_to,
         "broadcast_arrays": _broadcast_arrays, "ravel": _ravel, "reshape": _reshape,
         "ravel_multi_index": _ravel_multi_index, "round": _round, "around": _round, "diff": _diff,
+        "insert": _insert, "select": _select,
+        "zeros": _creation(0), "ones": _creation(1), "empty": _creation(None), "full": _creation("full"),
+        "arange": _arange,
     }
 
 

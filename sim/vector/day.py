@@ -14,21 +14,36 @@ from __future__ import annotations
 import numpy as np
 
 from sim.vector import rng as vr
-from sim.vector.state import (ACTIVE, CH, FOUNDER, KOL, LURKER, NEVER, PERSON, RATE_FIELDS, READS, SPAMMER,
-                              TALKER, VIP, WHY, scatter_add)
+from sim.vector.backend import asarray, zeros
+from sim.vector.state import (
+    ACTIVE,
+    CH,
+    FOUNDER,
+    KOL,
+    LURKER,
+    NEVER,
+    PERSON,
+    RATE_FIELDS,
+    READS,
+    SPAMMER,
+    TALKER,
+    VIP,
+    WHY,
+    scatter_add,
+)
 from sim.vector.streams import St
 
 
 def col(a) -> np.ndarray:
     """An ``(R,)`` parameter column as ``(R, 1)``, to broadcast over members."""
-    return np.asarray(a)[:, None]
+    return asarray(a)[:, None]
 
 
 def ranks(r: np.ndarray, R: int) -> np.ndarray:
     """Position of each element among the elements of its community (r sorted ascending)."""
     counts = np.bincount(r, minlength=R)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    return np.arange(r.size) - starts[r]
+    return np.arange(r.size, like=r) - starts[r]
 
 
 def sorted_members(mask: np.ndarray) -> np.ndarray:
@@ -72,14 +87,15 @@ class DayLog:
               "tips", "sessions", "offline_events", "founder_welcomes", "reviews", "founder_ads_handled",
               "ad_slots", "speakers", "founder_hours", "cost", "income")
 
-    def __init__(self, R: int, N: int, n_channels: int, n_reasons: int) -> None:
+    def __init__(self, R: int, N: int, n_channels: int, n_reasons: int, like=None) -> None:
+        """``like``: an array of the batch, whose device the counters live on."""
         for name in self.COUNTS:
-            setattr(self, name, np.zeros(R))
-        self.joins = np.zeros((R, n_channels))
-        self.leaves = np.zeros((R, n_reasons))
-        self.valuable_by = np.zeros((R, N), np.int64)  # valuable posts per author today (threads)
-        self.ads_by = np.zeros((R, N), np.int64)
-        self.spoke = np.zeros((R, N), bool)
+            setattr(self, name, zeros(R, like=like))
+        self.joins = zeros((R, n_channels), like=like)
+        self.leaves = zeros((R, n_reasons), like=like)
+        self.valuable_by = zeros((R, N), np.int64, like)  # valuable posts per author today (threads)
+        self.ads_by = zeros((R, N), np.int64, like)
+        self.spoke = zeros((R, N), bool, like)
 
     @property
     def ads_visible(self) -> np.ndarray:
@@ -175,7 +191,7 @@ def traits(E, r, source, fit, u) -> dict[str, np.ndarray]:
     turned away."""
     t = E.T.traits
     exp_means = np.stack([t.kols_expertise, t.friends_expertise, t.random_expertise, t.paid_ads_expertise,
-                          np.zeros(E.T.R)], axis=1)
+                          np.zeros(E.T.R, like=r)], axis=1)
     k = t.concentration[r]
     em = exp_means[r, source]
     shape = E.T.conversation.propensity_shape[r]
@@ -184,10 +200,10 @@ def traits(E, r, source, fit, u) -> dict[str, np.ndarray]:
     hk = v.habit_concentration[r]
     # Expertise and habit are drawn only where they apply (spammers have none; visiting off:
     # habit 1): the same numbers as drawing all and discarding, without the costly inverses.
-    expertise = np.zeros(r.size)
+    expertise = np.zeros(r.size, like=r)
     has = em > 0
     expertise[has] = beta_mean(em[has], k[has], u[has, 1])
-    habit = np.ones(r.size)
+    habit = np.ones(r.size, like=r)
     has = v.enabled[r]
     habit[has] = vr.beta(hm[has] * hk[has], (1 - hm[has]) * hk[has], u[has, 5])
     return {
@@ -266,11 +282,11 @@ def admit_newcomers(E) -> None:
     # The founder's own recruiting during the launch.
     recruiting = B.founder_active & (day < T.seeding.recruit_days) & E.running
     n = vr.poisson(np.where(recruiting, T.seeding.recruits_per_day, 0.0), S.uniform(St.recruits))
-    r = np.repeat(np.arange(R), n)
+    r = np.repeat(np.arange(R, like=n), n)
     if r.size:
         source = recruit_source(T)[r]
         channel = np.where(source == SRC["paid_ads"], CH["paid_ads"], CH["founder"])
-        node = np.full(r.size, -1)
+        node = np.full(r.size, -1, like=r)
         if F is not None:
             friendly = source == SRC["friends"]
             rows = np.flatnonzero(recruiting & (recruit_source(T) == SRC["friends"]))
@@ -288,13 +304,13 @@ def admit_newcomers(E) -> None:
     ok = u < a.invite_rate[r]
     r, s = r[ok], s[ok]
     if r.size:
-        node = np.full(r.size, -1)
-        keep = np.ones(r.size, bool)
+        node = np.full(r.size, -1, like=r)
+        keep = np.ones(r.size, bool, like=r)
         if F is not None:
             on = T.friends.enabled[r]
             node[on] = F.random_outside_friend(r[on], s[on], S.uniform_at(St.invite_node, r[on], s[on]))
             keep = ~on | (node >= 0)
-        u = S.uniform_at(St.invite_node, r, s, np.full(r.size, 1))
+        u = S.uniform_at(St.invite_node, r, s, np.full(r.size, 1, like=r))
         fit = np.clip(B.fit[r, s] + T.traits.invite_fit_sd[r] * vr.normal(u), 0.0, 1.0)
         add(r[keep], CH["word_of_mouth"], SRC["friends"], fit[keep], s[keep], node[keep], s[keep])
     # Outsiders who heard of the group from friends inside (seed 001 L125).
@@ -307,25 +323,25 @@ def admit_newcomers(E) -> None:
             r, node, teller = r[ok], node[ok], teller[ok]
             good = ((B.satisfaction[r, teller] >= a.invite_satisfaction[r]) & ~B.muted[r, teller]
                     & PERSON[B.role[r, teller]])
-            u = S.uniform_at(St.teller, r, node, np.full(r.size, 1))
+            u = S.uniform_at(St.teller, r, node, np.full(r.size, 1, like=r))
             fit = np.clip(B.fit[r, teller] + T.traits.invite_fit_sd[r] * vr.normal(u), 0.0, 1.0)
             add(r[good], CH["word_of_mouth"], SRC["friends"], fit[good], teller[good], node[good], node[good])
     # External promotion (seed 004 L176 暴力引流): strangers of low fit.
     campaign = (a.promotion_start_day <= day) & (day < a.promotion_start_day + a.promotion_days) & E.running
     n = vr.poisson(np.where(campaign, a.promotion_per_day, 0.0), S.uniform(St.promotion))
-    r = np.repeat(np.arange(R), n)
+    r = np.repeat(np.arange(R, like=n), n)
     if r.size:
         k = ranks(r, R)
         u = S.uniform_at(St.promotion, r, k)
         fit = beta_mean(a.promotion_fit[r], T.traits.concentration[r], u)
-        node = np.full(r.size, -1)
+        node = np.full(r.size, -1, like=r)
         if F is not None:
             node = F.random_outside(r, S.uniform_at(St.promo_node, r[:, None], k[:, None], np.arange(20)[None, :]))
         add(r, CH["promotion"], SRC["random"], fit, -1, node, k)
     # Spammers drawn by the group's visibility.
     lam = a.spam_base + a.spam_per_100_members * B.count() / 100.0
     n = vr.poisson(np.where(E.running, lam, 0.0), S.uniform(St.spam))
-    r = np.repeat(np.arange(R), n)
+    r = np.repeat(np.arange(R, like=n), n)
     if r.size:
         add(r, CH["spam"], SRC["spam"], np.nan, -1, -1, ranks(r, R))
     if not parts:
@@ -337,9 +353,9 @@ def admit_newcomers(E) -> None:
         claimed = node >= 0
         key = r[claimed].astype(np.int64) * (F.P + 1) + node[claimed]
         _, first = np.unique(key, return_index=True)
-        dup = np.ones(claimed.sum(), bool)
+        dup = np.ones(int(claimed.sum()), bool, like=claimed)
         dup[first] = False
-        keep = np.ones(r.size, bool)
+        keep = np.ones(r.size, bool, like=r)
         keep[np.flatnonzero(claimed)[dup]] = False
         r, channel, source, fit, inviter, node, index = (x[keep] for x in (r, channel, source, fit, inviter, node, index))
     u = S.uniform_at(St.candidate, r[:, None], channel[:, None], index[:, None], np.arange(TRAIT_UNIFORMS)[None, :])
@@ -361,7 +377,7 @@ def admit_newcomers(E) -> None:
     seats = a.cap - B.count()
     rank = ranks(r[passes], R)
     pr = np.flatnonzero(passes)
-    admitted = np.zeros(r.size, bool)
+    admitted = np.zeros(r.size, bool, like=r)
     admitted[pr[rank < seats[r[pr]]]] = True
     log.turned_away_full += np.bincount(r[passes & ~admitted], minlength=R)
     if not admitted.any():
@@ -442,7 +458,7 @@ def publish_scheduled(E) -> None:
         r, s, u = draw_where(E, St.red_packet, grabbers)
         n = vr.poisson(response[r], u)
         r, s, n = r[n > 0], s[n > 0], n[n > 0]
-        _add_posts(E, r, s, valuable=np.zeros(r.size, np.int64), chat=n)
+        _add_posts(E, r, s, valuable=np.zeros(r.size, np.int64, like=r), chat=n)
     B.energy = np.where(working, B.energy - f.cost_per_post * cost, B.energy)
     burnt = working & (B.energy < f.burnout_below)
     B.burnt_out |= burnt
@@ -508,7 +524,7 @@ def post(E) -> None:
     ads = role == SPAMMER
     rate = np.where(ads, p.spammer_ads_per_day[r] * B.propensity[r, s], rate)
     k = vr.poisson(rate, u)
-    B.messages_today = np.zeros((B.R, B.N), np.int64)
+    B.messages_today = np.zeros((B.R, B.N), np.int64, like=B.present)
     B.messages_today[r, s] = k
     r, s, ads, k = r[k > 0], s[k > 0], ads[k > 0], k[k > 0]
     if not r.size:
@@ -546,7 +562,7 @@ def _threads(E) -> None:
     k = ranks(r, R)
     rate = p.replies_per_valuable * np.minimum(1.0, pool_n / p.full_reply_pool)
     n = vr.poisson(np.where(pool_n[r] > 0, rate[r], 0.0), E.S.uniform_at(St.thread, r, k))
-    th = np.repeat(np.arange(r.size), n)
+    th = np.repeat(np.arange(r.size, like=r), n)
     if not th.size:
         return
     j = ranks(th, r.size)
@@ -558,7 +574,7 @@ def _threads(E) -> None:
     th, rr, replier = th[valid], rr[valid], replier[valid]
     count = np.bincount(th, minlength=r.size)
     is_round = 1 + count >= p.round_min_exchanges[r]
-    ones = np.ones(rr.size, np.int64)
+    ones = np.ones(rr.size, np.int64, like=rr)
     _spoke(E, rr, replier, ones)
     scatter_add(B.messages_today, (rr, replier), 1)
     noisy = ~is_round[th] & _noisy(E, rr, replier)
@@ -591,7 +607,7 @@ def tie_replies(E) -> None:
     r, m, k = r[k > 0], m[k > 0], k[k > 0]
     if not r.size:
         return
-    which = np.repeat(np.arange(r.size), k)
+    which = np.repeat(np.arange(r.size, like=r), k)
     j = ranks(which, r.size)
     rr, mm = r[which], m[which]
     # Each reply picks one of the replier's ties in proportion to what it said (its matrix
@@ -600,14 +616,14 @@ def tie_replies(E) -> None:
     deg = np.bincount(i, minlength=r.size)
     first = vr.run_starts(deg)
     n_ties = deg[which]
-    at = np.repeat(first[which] - vr.run_starts(n_ties), n_ties) + np.arange(n_ties.sum())
+    at = np.repeat(first[which] - vr.run_starts(n_ties), n_ties) + np.arange(int(n_ties.sum()), like=n_ties)
     pick = vr.categorical_runs(heard[r[i[at]], other[at]], n_ties, E.S.uniform_at(St.tie_pick, rr, mm, j))
     author = other[first[which] + pick]
     B.tie(rr, author, mm)
     B.notified_day[rr, author] = E.day
     B.answered_day[rr, author] = E.day
     B.messages_today[r, m] += k
-    _add_posts(E, r, m, valuable=np.zeros(r.size, np.int64), chat=k)
+    _add_posts(E, r, m, valuable=np.zeros(r.size, np.int64, like=r), chat=k)
     log.tie_chat += np.bincount(r, weights=k, minlength=R)
 
 
@@ -643,13 +659,13 @@ def enforce_rules(E) -> None:
     # The ads in a random order: the first `allowed` stay, the next `handled` are removed.
     key = E.S.uniform_at(St.moderation, r, ranks(r, R) + 1)
     order = np.lexsort((key, r))
-    rank = np.empty(r.size, np.int64)
+    rank = np.empty(r.size, np.int64, like=r)
     rank[order] = ranks(r[order], R)
     removed = ruled[r] & (rank >= log.ad_slots[r]) & (rank < log.ad_slots[r] + handled[r])
     log.ads_removed += handled
     log.founder_ads_handled = np.where(cap > 0, handled * founder_cap / np.where(cap > 0, cap, 1.0), 0.0)
     B.energy = np.where(B.founder_present, B.energy - T.founder.cost_per_moderation * handled, B.energy)
-    hits = np.zeros((R, B.N), np.int64)
+    hits = np.zeros((R, B.N), np.int64, like=B.present)
     scatter_add(hits, (r[removed], poster[removed]), 1)
     hr, hs = np.nonzero(hits)
     limit = T.moderation.warnings_before_kick[hr]
@@ -657,7 +673,7 @@ def enforce_rules(E) -> None:
     B.warnings[hr, hs] = np.minimum(total, limit + 1)
     kick = total > limit
     log.kicked += np.bincount(hr[kick], minlength=R)
-    B.remove(hr[kick], hs[kick], np.full(int(kick.sum()), WHY["kicked"]), day, log, E.F)
+    B.remove(hr[kick], hs[kick], np.full(int(kick.sum()), WHY["kicked"], like=kick), day, log, E.F)
 
 
 # -- reading ------------------------------------------------------------------------------------------
@@ -738,7 +754,7 @@ def update_roles(E) -> None:
     # its rule can reach: 0 a lurker wakes, 1 a buyer buys, 2 a member is tempted to advertise.
     chance = col(rl.activate_prob)  # roles.activate_chance
     if (rl.ease_activate > 0).any():
-        k2 = B.known.degree(np.arange(B.R), B.N).astype(np.float64) ** 2
+        k2 = B.known.degree(np.arange(B.R, like=B.present), B.N).astype(np.float64) ** 2
         chance = chance + col(rl.ease_activate) * k2 / (k2 + col(rl.ease_ties) ** 2)
     r, s, u = draw_where(E, St.lurker_wakes, person & (role == LURKER) & (B.satisfaction >= col(rl.activate_satisfaction)), 0)
     wakes = u < np.broadcast_to(chance, B.present.shape)[r, s]
@@ -763,7 +779,7 @@ def update_roles(E) -> None:
         B.satisfaction[qr[i], t] = np.maximum(0.0, B.satisfaction[qr[i], t])
         B.kol_shock_day[qr[i], t] = day
         B.event(np.unique(qr), day, "{:.0f} KOL(s) left: quality fell", np.bincount(qr)[np.unique(qr)])
-        B.remove(qr, qs, np.full(qr.size, WHY["quality_fell"]), day, log, E.F)
+        B.remove(qr, qs, np.full(qr.size, WHY["quality_fell"], like=qr), day, log, E.F)
     person &= B.present
     # Monetisation (roles._monetise).
     mon = T.monetisation
@@ -838,7 +854,7 @@ def let_members_leave(E) -> None:
         zombies = (B.present & (B.role != FOUNDER) & (B.role != VIP)
                    & (day - B.last_post_day >= col(c.zombie_days)) & col(purge))
         r, s_ = np.nonzero(zombies)
-        B.remove(r, s_, np.full(r.size, WHY["purged"]), day, log, E.F)
+        B.remove(r, s_, np.full(r.size, WHY["purged"], like=r), day, log, E.F)
         rows = np.unique(r)
         B.event(rows, day, "Zombie purge removed {:.0f} silent members", np.bincount(r, minlength=R)[rows])
     # The founder's exit (churn._founder_may_quit).
@@ -850,7 +866,7 @@ def let_members_leave(E) -> None:
                             (quits, "burnout", "The founder left the group after {:.0f} days of burnout")):
         rr = np.flatnonzero(rows)
         B.event(rr, day, text, B.burnout_days[rr])
-        B.remove(rr, np.zeros(rr.size, np.int64), np.full(rr.size, WHY[why]), day, log, E.F)
+        B.remove(rr, np.zeros(rr.size, np.int64, like=rr), np.full(rr.size, WHY[why], like=rr), day, log, E.F)
 
 
 def _cascade(E, rows: np.ndarray) -> None:
@@ -861,7 +877,7 @@ def _cascade(E, rows: np.ndarray) -> None:
     k = B.ties.degree(rows, B.N)
     leave = present & (c.cascade_benefit[rows, None] * k < c.cascade_cost[rows, None])
     i, s_ = np.nonzero(leave)
-    B.remove(rows[i], s_, np.full(i.size, WHY["cascade"]), E.day, E.log, E.F)
+    B.remove(rows[i], s_, np.full(i.size, WHY["cascade"], like=i), E.day, E.log, E.F)
 
 
 def drift_needs(E) -> None:
@@ -873,7 +889,7 @@ def drift_needs(E) -> None:
     r, s, u = draw_where(E, St.need_drift, B.is_(PERSON) & col(E.running), 0)
     step = n.drift_sd[r] * vr.normal(u)
     shifting = n.shift_day[r] == day
-    hit = np.zeros(r.size, bool)
+    hit = np.zeros(r.size, bool, like=r)
     if shifting.any():
         hit[shifting] = E.S.uniform_of(St.need_drift, r[shifting], s[shifting], B.N, 1) < n.shift_share[r[shifting]]
     B.need[r, s] = np.clip(B.need[r, s] + step - np.where(hit, n.shift_size[r], 0.0), 0.0, 1.0)

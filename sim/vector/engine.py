@@ -16,11 +16,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.network import edgelist_founder, read_edgelist
-from sim.params import ChurnMode, InitialNetwork, ParamError, Params, apply_change, validate
+from sim.params import (
+    ChurnMode,
+    InitialNetwork,
+    ParamError,
+    Params,
+    apply_change,
+    validate,
+)
 from sim.processes.timeline import describe_change
-from sim.vector import backend
+from sim.vector import backend, resume
 from sim.vector import day as d
-from sim.vector import resume
 from sim.vector import rng as vr
 from sim.vector.friends import LatentNetworks
 from sim.vector.lifecycle import VectorLifecycle
@@ -92,10 +98,7 @@ class Engine:
     def _new_log(self) -> d.DayLog:
         from sim.observe import CHANNELS
 
-        log = d.DayLog(self.T.R, self.N, len(CHANNELS), len(REASONS))
-        if getattr(self, "dev", None) is not None and backend.is_device_array(self.running):
-            backend.to_device(log, self.dev)
-        return log
+        return d.DayLog(self.T.R, self.N, len(CHANNELS), len(REASONS), like=getattr(self, "running", None))
 
     # -- day 0 ---------------------------------------------------------------------------------
     def found(self) -> None:

@@ -60,6 +60,7 @@ import numpy as np
 
 from sim.friends import GONE, IN, OUT, Friends, holme_kim, watts_strogatz
 from sim.params import FriendGraph, Params
+from sim.vector.backend import asarray
 
 __all__ = ["GONE", "IN", "OUT", "LatentNetworks", "population"]
 
@@ -105,8 +106,8 @@ def _segments(indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray):
     """The CSR rows ``rows`` concatenated: (owner index into ``rows``, neighbour, row lengths)."""
     starts = indptr[rows]
     lens = indptr[rows + 1] - starts
-    owner = np.repeat(np.arange(len(rows), dtype=_I), lens)
-    pos = np.arange(owner.size, dtype=_I) + np.repeat(starts - (np.cumsum(lens) - lens), lens)
+    owner = np.repeat(np.arange(len(rows), dtype=_I, like=lens), lens)
+    pos = np.arange(owner.size, dtype=_I, like=owner) + np.repeat(starts - (np.cumsum(lens) - lens), lens)
     return owner, indices[pos].astype(_I, copy=False), lens
 
 
@@ -125,7 +126,7 @@ def _walk(indptr: np.ndarray, indices: np.ndarray, founder: int, keys: np.ndarra
             break
         o = np.lexsort((owner, nb))  # each new node's parent: its first neighbour in walk order
         nb, owner = nb[o], owner[o]
-        first = np.ones(nb.size, dtype=bool)
+        first = np.ones(nb.size, dtype=bool, like=nb)
         first[1:] = nb[1:] != nb[:-1]
         nb, owner = nb[first], owner[first]
         frontier = nb[np.lexsort((keys[nb], owner))]
@@ -254,7 +255,7 @@ class LatentNetworks:
         pairs; ``node < 0``: skipped). Returns ``(r, joiner_slot, friend_slot)``: one entry per
         (joiner, friend inside) pair, as if the joins ran one by one in input order (friends
         inside before the call, and joiners earlier in the call)."""
-        r, node, slot = (np.asarray(x, dtype=_I).ravel() for x in (r, node, slot))
+        r, node, slot = (asarray(x, dtype=_I).ravel() for x in (r, node, slot))
         if not r.size == node.size == slot.size:
             raise ValueError("join: r, node and slot must have equal lengths")
         keep = node >= 0
@@ -281,7 +282,7 @@ class LatentNetworks:
         """Members in ``slot`` leave for good (a slot without an ``IN`` node: nothing). Returns
         ``(r, leaver_slot, friend_slot)`` for each leaver's friends still inside after the
         call (a friend may appear once per friend who left)."""
-        r, slot = (np.asarray(x, dtype=_I).ravel() for x in (r, slot))
+        r, slot = (asarray(x, dtype=_I).ravel() for x in (r, slot))
         node = self.node_of[r, slot].astype(_I)
         P = self.P
         st = self.state.reshape(-1)
@@ -301,7 +302,7 @@ class LatentNetworks:
 
     def decline(self, r, node) -> None:
         """Outside people asked and refused: never again (``node < 0`` or not OUT: nothing)."""
-        r, node = (np.asarray(x, dtype=_I).ravel() for x in (r, node))
+        r, node = (asarray(x, dtype=_I).ravel() for x in (r, node))
         keep = node >= 0
         g = r[keep] * self.P + node[keep]
         st = self.state.reshape(-1)
@@ -313,11 +314,11 @@ class LatentNetworks:
         w.p. 1 − (1 − rate[r])^k; ``rate`` scalar or (R,); ``uniform(r, node)`` gives each
         node's uniform (a counter-based stream: asked only for the OUT nodes with a friend
         inside, the only ones who can hear)."""
-        rate = np.minimum(np.broadcast_to(np.asarray(rate, dtype=np.float64), (self.R,)), 1.0)
+        rate = np.minimum(np.broadcast_to(asarray(rate, dtype=np.float64), (self.R,)), 1.0)
         flat = np.flatnonzero((self.inside > 0) & (self.state == OUT) & (rate[:, None] > 0))
         r, node = flat // self.P, flat % self.P
         k = self.inside.reshape(-1)[flat]
-        u = np.asarray(uniform(r, node), dtype=np.float64)
+        u = asarray(uniform(r, node), dtype=np.float64)
         # 1 - (1 - rate)^k <= k * rate: a cheap superset first, the exact test on it
         near = u < rate[r] * k
         r, node, k, u = r[near], node[near], k[near], u[near]
@@ -327,7 +328,7 @@ class LatentNetworks:
     def _pick_neighbour(self, r: np.ndarray, g: np.ndarray, u, want, taken) -> np.ndarray:
         """For each (r, global node g): a uniformly chosen neighbour in state ``want`` (and not
         ``taken``), by the uniform ``u``; -1 if none (or g < 0)."""
-        out = np.full(g.size, -1, dtype=_I)
+        out = np.full(g.size, -1, dtype=_I, like=g)
         ok_g = g >= 0
         idx = np.flatnonzero(ok_g)
         if not idx.size:
@@ -336,11 +337,11 @@ class LatentNetworks:
         gn = r[idx][owner] * self.P + nb
         ok = self.state.reshape(-1)[gn] == want
         if taken is not None:
-            ok &= ~np.asarray(taken, dtype=bool).reshape(-1)[gn]
+            ok &= ~asarray(taken, dtype=bool).reshape(-1)[gn]
         k = np.bincount(owner[ok], minlength=idx.size)
-        target = np.minimum((np.asarray(u, dtype=np.float64).ravel()[idx] * k).astype(_I), k - 1)
+        target = np.minimum((asarray(u, dtype=np.float64).ravel()[idx] * k).astype(_I), k - 1)
         cs = np.cumsum(ok)
-        before = np.concatenate(([0], cs))[np.searchsorted(owner, np.arange(idx.size))]
+        before = np.concatenate(([0], cs))[np.searchsorted(owner, np.arange(idx.size, like=idx))]
         pick = ok & (cs - 1 - before[owner] == target[owner])
         out[idx[owner[pick]]] = nb[pick]
         return out
@@ -348,7 +349,7 @@ class LatentNetworks:
     def random_inside_friend(self, r, node, u) -> np.ndarray:
         """For exposed ``(r, node)``: the slot of one of its friends inside, uniformly (the
         teller), -1 if none; ``u`` one uniform per element."""
-        r, node = (np.asarray(x, dtype=_I).ravel() for x in (r, node))
+        r, node = (asarray(x, dtype=_I).ravel() for x in (r, node))
         g = np.where(node >= 0, r * self.P + node, -1)
         nb = self._pick_neighbour(r, g, u, IN, None)
         return np.where(nb >= 0, self.slot_of[r, np.maximum(nb, 0)], -1).astype(_I)
@@ -356,7 +357,7 @@ class LatentNetworks:
     def random_outside_friend(self, r, slot, u, taken: np.ndarray | None = None) -> np.ndarray:
         """An inviter's outside friend: uniformly among the OUT (not ``taken``) neighbours of
         the node of ``(r, slot)``; -1 if none (or the slot has no node). ``u`` one per element."""
-        r, slot = (np.asarray(x, dtype=_I).ravel() for x in (r, slot))
+        r, slot = (asarray(x, dtype=_I).ravel() for x in (r, slot))
         node = self.node_of[r, slot].astype(_I)
         g = np.where(node >= 0, r * self.P + node, -1)
         return self._pick_neighbour(r, g, u, OUT, taken)
@@ -365,39 +366,39 @@ class LatentNetworks:
         """A scattered OUT node per element (a stranger), as ``Friends.random_outside``: up to
         ``u.shape[1]`` (20) uniform tries over the community's own nodes; -1 after that many
         misses."""
-        r = np.asarray(r, dtype=_I).ravel()
-        u = np.asarray(u, dtype=np.float64).reshape(r.size, -1)
+        r = asarray(r, dtype=_I).ravel()
+        u = asarray(u, dtype=np.float64).reshape(r.size, -1)
         n = self.n_nodes[r][:, None]
         cand = np.minimum((u * n).astype(_I), np.maximum(n - 1, 0))
         ok = self.state[r[:, None], cand] == OUT
         if taken is not None:
-            ok &= ~np.asarray(taken, dtype=bool)[r[:, None], cand]
+            ok &= ~asarray(taken, dtype=bool)[r[:, None], cand]
         first = np.argmax(ok, axis=1)
-        return np.where(ok.any(axis=1), cand[np.arange(r.size), first], -1)
+        return np.where(ok.any(axis=1), cand[np.arange(r.size, like=r), first], -1)
 
     def _next(self, order: np.ndarray, at: np.ndarray, r_rows, counts, taken) -> tuple[np.ndarray, np.ndarray]:
-        rows = np.asarray(r_rows, dtype=_I).ravel()
-        counts = np.broadcast_to(np.asarray(counts, dtype=_I), rows.shape).copy()
+        rows = asarray(r_rows, dtype=_I).ravel()
+        counts = np.broadcast_to(asarray(counts, dtype=_I), rows.shape).copy()
         keep = counts > 0
         rows, counts = rows[keep], counts[keep]
         if np.unique(rows).size != rows.size:
             raise ValueError("r_rows must be distinct")
         r_out = np.repeat(rows, counts)
-        node_out = np.full(r_out.size, -1, dtype=_I)
+        node_out = np.full(r_out.size, -1, dtype=_I, like=r_out)
         if not rows.size:
             return r_out, node_out
         start = np.cumsum(counts) - counts
-        todo = np.arange(rows.size)
+        todo = np.arange(rows.size, like=rows)
         width = min(self.P, max(64, 4 * int(counts.max())))
         while todo.size:  # a window after the pointer first; the rest of the order for rows it did not serve
             rr, c = rows[todo], counts[todo]
-            col = at[rr][:, None] + np.arange(width)[None, :]
+            col = at[rr][:, None] + np.arange(width, like=at)[None, :]
             inside_order = col < self.P
             o = np.where(inside_order, order[rr[:, None], np.minimum(col, self.P - 1)], -1).astype(_I)
             oc = np.maximum(o, 0)
             ok = (o >= 0) & (self.state[rr[:, None], oc] == OUT)
             if taken is not None:
-                ok &= ~np.asarray(taken, dtype=bool)[rr[:, None], oc]
+                ok &= ~asarray(taken, dtype=bool)[rr[:, None], oc]
             cs = np.cumsum(ok, axis=1)
             done = cs[:, -1] >= c
             last = at[rr] + width >= self.P  # the window reached the end of the order

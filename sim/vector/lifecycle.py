@@ -92,7 +92,7 @@ class VectorLifecycle:
     def _classify(self, E, people, n, met, applicable) -> np.ndarray:
         T, B, day = E.T, E.B, E.day
         ph = T.phases
-        cand = np.full(self.R, -1)
+        cand = np.full(self.R, -1, like=self.phase)
         open_ = E.running.copy()  # not decided yet
 
         def decide(mask, phase):
@@ -129,17 +129,17 @@ class VectorLifecycle:
         self.self_operation_day[first] = day
         B.event(np.flatnonzero(first), day, f"The group became self-operating on day {day}")
         w = ph.decline_window
-        past_w = self.members[np.arange(self.R), np.maximum(day - w, 0)]
+        past_w = self.members[np.arange(self.R, like=self.phase), np.maximum(day - w, 0)]
         decide((day >= w) & (n < (1.0 - ph.decline_drop) * past_w), "decline")
         decide(all_met & (self.self_operation_day >= 0), "self_operating")
         decide((self.self_operation_day >= 0) & (met >= applicable - 1), "mature")
         t = ph.trend_days
-        past = np.where(day >= t, self.members[np.arange(self.R), np.maximum(day - t, 0)],
+        past = np.where(day >= t, self.members[np.arange(self.R, like=self.phase), np.maximum(day - t, 0)],
                         np.where(day > 0, self.members[:, 0], n))
         grow = n > ph.growth_factor * past
         decide(grow, "growth")
         decide(n * ph.growth_factor < past, "decline")
-        decide(np.ones(self.R, bool), "mature")
+        decide(np.ones(self.R, bool, like=self.phase), "mature")
         self._today_first_so = first
         return cand
 

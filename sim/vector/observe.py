@@ -16,6 +16,7 @@ from sim.agents import member_name
 from sim.observe import CHANNELS, REASONS
 from sim.processes.lifecycle import INDICATORS, PHASES, TERMINAL
 from sim.roles import ROLES
+from sim.vector.backend import asarray, is_device_array
 from sim.vector.state import PERSON, READS, SPAMMER
 
 HEALTH = ("weekly_speaking_rate", "paid_conversion", "word_of_mouth_share", "disappointed_share", "rounds_7d",
@@ -47,6 +48,8 @@ def record(E) -> np.ndarray:
             log.joins.sum(axis=1), *log.joins.T, log.leaves.sum(axis=1), *log.leaves.T,
             *[life.health[h] for h in HEALTH],
             np.where(B.founder_present, B.energy, 0.0), B.quality, sats, log.founder_hours, log.cost, log.income]
+    if is_device_array(present):  # one copy to the host a day, not one per column
+        return np.asarray(np.stack([np.broadcast_to(asarray(c, np.float64), (B.R,)) for c in cols], axis=1))
     row = np.empty((B.R, len(cols)))
     for k, c in enumerate(cols):  # assignment broadcasts scalars and casts: cheaper than stacking
         row[:, k] = c

@@ -26,6 +26,8 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import special, stats
 
+from sim.vector.backend import asarray
+
 __all__ = [
     "Streams",
     "beta",
@@ -311,8 +313,8 @@ def poisson(lam, u) -> np.ndarray:
     scipy.stats.poisson.ppf(u, lam) except where u lies within rounding (~1e-16) of a CDF
     value, where the summed CDF may round to the other side.
     """
-    lam = np.asarray(lam, dtype=np.float64)
-    u = np.asarray(u, dtype=np.float64)
+    lam = asarray(lam, dtype=np.float64)
+    u = asarray(u, dtype=np.float64)
     shape = np.broadcast_shapes(lam.shape, u.shape)
     # Parameter work on lam's own shape (often smaller than u's), then broadcast. Elements
     # outside the direct range get P(X = 0) = 1, i.e. 0, and the large ones are redone below.
@@ -337,10 +339,10 @@ def binomial(n, p, u) -> np.ndarray:
     monotone in u), so the term-by-term search starts from a pmf that cannot underflow.
     Exact search while n * min(p, 1 - p) <= 30; above that scipy's binom.ppf.
     """
-    n = np.asarray(n)
+    n = asarray(n)
     n = n.astype(np.int64) if n.dtype.kind != "i" else n
-    p = np.asarray(p, dtype=np.float64)
-    u = np.asarray(u, dtype=np.float64)
+    p = asarray(p, dtype=np.float64)
+    u = asarray(u, dtype=np.float64)
     shape = np.broadcast_shapes(n.shape, p.shape, u.shape)
     # Parameter work on the parameters' own (broadcast) shape, often smaller than u's.
     live = (n > 0) & (p > 0) & (p < 1)
@@ -390,7 +392,7 @@ def pareto(alpha, u) -> np.ndarray:
 
     Written as expm1(-log1p(-u) / alpha), which keeps precision for small draws.
     """
-    return np.expm1(-np.log1p(-np.asarray(u, dtype=np.float64)) / alpha)
+    return np.expm1(-np.log1p(-asarray(u, dtype=np.float64)) / alpha)
 
 
 _CATEGORICAL_COUNT_MAX_K = 32  # up to this many categories: compare against the cumsum
@@ -406,8 +408,8 @@ def categorical(weights, u) -> np.ndarray:
     count over the categories (cost draws x K); many categories and many draws sharing a
     weights row: one binary search (searchsorted) per distinct row. Both give the same index.
     """
-    w = np.asarray(weights, dtype=np.float64)
-    u = np.asarray(u, dtype=np.float64)
+    w = asarray(weights, dtype=np.float64)
+    u = asarray(u, dtype=np.float64)
     if w.ndim == 0:
         raise ValueError("categorical: weights need a last axis of categories")
     K = w.shape[-1]
@@ -469,7 +471,7 @@ def categorical(weights, u) -> np.ndarray:
 
 def run_starts(lengths) -> np.ndarray:
     """Start of each run in a flat concatenation of runs of these lengths (exclusive cumsum)."""
-    n = np.asarray(lengths, dtype=np.int64)
+    n = asarray(lengths, dtype=np.int64)
     return np.concatenate(([0], np.cumsum(n)[:-1])) if n.size else n
 
 
@@ -479,20 +481,20 @@ def categorical_runs(weights, lengths, u) -> np.ndarray:
     each row, -1 for a row whose weights are all zero. With whole-number weights (message
     counts) the sums are exact, so this gives the index ``categorical`` gives on the same rows
     padded with zero-weight categories; otherwise it may differ by rounding."""
-    w = np.asarray(weights, dtype=np.float64)
-    n = np.asarray(lengths, dtype=np.int64)
+    w = asarray(weights, dtype=np.float64)
+    n = asarray(lengths, dtype=np.int64)
     starts = run_starts(n)
-    row = np.repeat(np.arange(n.size), n)
+    row = np.repeat(np.arange(n.size, like=n), n)
     c = np.cumsum(w)
     before = np.where(starts > 0, c[np.maximum(starts - 1, 0)] if c.size else 0.0, 0.0)
     local = c - before[row]
     total = np.where(n > 0, local[np.maximum(starts + n - 1, 0)] if c.size else 0.0, 0.0)
-    t = np.asarray(u, dtype=np.float64) * total
+    t = asarray(u, dtype=np.float64) * total
     idx = np.bincount(row, weights=local <= t[row], minlength=n.size).astype(np.int64)
     over = idx >= n
     if over.any():  # u * total rounded up to total: take the last positive category
-        pos = np.arange(row.size) - starts[row]
-        last = np.full(n.size, -1, np.int64)
+        pos = np.arange(row.size, like=row) - starts[row]
+        last = np.full(n.size, -1, np.int64, like=n)
         np.maximum.at(last, row[w > 0], pos[w > 0])
         idx[over] = last[over]
     idx[~(total > 0)] = -1

@@ -21,14 +21,14 @@ import numpy as np
 
 from sim.observe import CHANNELS, REASONS
 from sim.roles import ROLE_SPECS, ROLES
-from sim.vector.backend import ARRAYS
+from sim.vector.backend import ARRAYS, Lookup, asarray
 from sim.vector.ties import Ties
 
 FOUNDER, KOL, ACTIVE, LURKER, SPAMMER, VIP = range(6)
 assert [r.value for r in ROLES] == ["founder", "kol", "active", "lurker", "spammer", "vip"]
-PERSON = np.array([ROLE_SPECS[r].person for r in ROLES])
-TALKER = np.array([ROLE_SPECS[r].talker for r in ROLES])
-READS = np.array([ROLE_SPECS[r].reads for r in ROLES])
+PERSON = Lookup([ROLE_SPECS[r].person for r in ROLES])
+TALKER = Lookup([ROLE_SPECS[r].talker for r in ROLES])
+READS = Lookup([ROLE_SPECS[r].reads for r in ROLES])
 RATE_FIELDS = [ROLE_SPECS[r].rate_field for r in ROLES]
 
 CH = {c: i for i, c in enumerate(CHANNELS)}
@@ -42,7 +42,7 @@ def scatter_add(target: np.ndarray, index: tuple[np.ndarray, ...], values=1) -> 
     (a Python ``1`` added into the uint16 tie counts took the casting path, ~85× slower)."""
     if not index[0].size:
         return
-    values = np.asarray(values)
+    values = asarray(values)
     if values.dtype != target.dtype and (np.can_cast(values.dtype, target.dtype, "same_kind")
                                          or (values.dtype.kind in "biu" and target.dtype.kind in "iu")):
         values = values.astype(target.dtype)
@@ -150,7 +150,7 @@ class Batch:
         """A turning point for the communities ``rows`` (formatted at the end, with ``values``)."""
         rows = np.asarray(rows)
         if rows.size:
-            self.events.append((rows, day, template, np.zeros(rows.size) if values is None else np.asarray(values)))
+            self.events.append((rows, day, template, np.zeros(rows.size, like=rows) if values is None else np.asarray(values)))
 
     def grow(self, n: int) -> None:
         """Room for ``n`` slots per community: every per-member array is widened (new slots are
@@ -192,7 +192,7 @@ class Batch:
             return
         scatter_add(log.leaves, (r, reason), 1)
         self.kol_exits += np.bincount(r[self.role[r, s] == KOL], minlength=self.R)
-        self._archive(r, s, np.full(r.size, day), reason)
+        self._archive(r, s, np.full(r.size, day, like=r), reason)
         # Neighbours lose the weight they had with the leaver (the lost-ties hazard).
         nr, j, w = self.ties.drop(r, s)
         self.known.drop(r, s)
@@ -217,9 +217,9 @@ class Batch:
     def archive_present(self) -> None:
         """At the end: everyone still present joins the roster (leave day -1, no reason)."""
         r, s = np.nonzero(self.present)
-        self._archive(r, s, np.full(r.size, -1), np.full(r.size, -1))
+        self._archive(r, s, np.full(r.size, -1, like=r), np.full(r.size, -1, like=r))
 
     def set_role(self, r: np.ndarray, s: np.ndarray, role: int, day: int) -> None:
         if r.size:
             self.role[r, s] = role
-            self.roster.role_changes.append((r, self.uid[r, s], day, np.full(r.size, role)))
+            self.roster.role_changes.append((r, self.uid[r, s], day, np.full(r.size, role, like=r)))

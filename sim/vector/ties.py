@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.vector.backend import asarray
 from sim.vector.rng import run_starts
 
 
@@ -78,7 +79,7 @@ class Ties:
         (community, slot) and the interactions each tie carried, read before removing any."""
         i, j, w, pos = self.of(r, s)
         back = np.searchsorted(self._keys, self._key(r[i], j, s[i]))  # the same ties, seen from j
-        keep = np.ones(self._keys.size, bool)
+        keep = np.ones(self._keys.size, bool, like=self._keys)
         keep[pos] = False
         keep[back] = False
         np.add.at(self._ends, self._keys[back] // self.M, -1)
@@ -92,11 +93,11 @@ class Ties:
         other end's slot ``j``, its interactions ``w`` and its position in the table. Grouped by
         ``i`` in the order given, and by ``j`` ascending within a member."""
         keys, w = self.keys, self.w
-        base = self._key(np.asarray(r), np.asarray(s), 0)
+        base = self._key(asarray(r), asarray(s), 0)
         lo = np.searchsorted(keys, base)
         n = np.searchsorted(keys, base + self.M) - lo
-        i = np.repeat(np.arange(n.size), n)
-        pos = np.repeat(lo - run_starts(n), n) + np.arange(i.size)
+        i = np.repeat(np.arange(n.size, like=n), n)
+        pos = np.repeat(lo - run_starts(n), n) + np.arange(i.size, like=i)
         return i, keys[pos] - base[i], w[pos], pos
 
     def times(self, x: np.ndarray) -> np.ndarray:
@@ -114,4 +115,4 @@ class Ties:
         A leaver's ties are dropped with them (:meth:`drop`), so every tie joins two present
         members and a member's degree is the count of its tie ends, kept as the table changes."""
         self._merge()
-        return self._ends.reshape(self.R, self.M)[np.asarray(rows), :n].copy()
+        return self._ends.reshape(self.R, self.M)[asarray(rows), :n].copy()
