@@ -1,6 +1,6 @@
 """The vector engine against the Mesa engine: one run, batches, one large group, sweeps.
 
-    python benchmarks/bench_vector.py [--device cpu|cuda] [--batches 10,100,1000]
+    python benchmarks/bench_vector.py [--device cpu|cuda|torch-cpu] [--batches 10,100,1000]
                                       [--scale 1000,10000,100000] [--sweep-runs 1000]
                                       [--mesa-sweep-runs 20] [--resume-runs 200] [--days 365]
                                       [--timeout 300] [--parts abcde]
@@ -31,7 +31,9 @@ Prints one markdown table per part and writes them all to ``--out``:
 Every measurement runs in a fresh process, after a small warm-up run (imports), and is
 killed after ``--timeout`` seconds; its memory is the growth of the process's resident set
 from just before the simulation to its peak (``ru_maxrss``), plus
-``torch.cuda.max_memory_allocated`` on cuda. ``--device cuda`` passes through to the vector engine.
+``torch.cuda.max_memory_allocated`` on cuda. ``--device cuda`` (or ``torch-cpu``) runs the vector
+engine on the PyTorch back-end; part (b) then also runs numpy on batches up to ``--cpu-up-to``
+for the ratio. ``benchmarks/gpu_check.sh`` is the GPU machine's whole check.
 At its defaults the whole benchmark takes ~7 minutes on a 2-core CPU machine.
 """
 
@@ -51,6 +53,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from sim.params import ENGINE_DEVICES  # noqa: E402
 
 SINGLE = ["scenario=typical_group", "seeding.seed_users=499", "arrivals.cap=500"]
 AD_POLICY_ARMS = ("free", "quota_10", "quota_3", "quota_1", "ban")
@@ -166,19 +170,28 @@ def part_single(args) -> str:
 
 
 def part_batches(args) -> str:
+    side = args.device != "cpu"  # a device's rate beside numpy's on the same batch (up to --cpu-up-to)
     rows = ["| batch size | seconds | member-days | member-days/s | µs/member-day | peak RSS growth/community (KiB) |"
-            + (" GPU peak/community (KiB) |" if args.device == "cuda" else ""),
-            "|---:|---:|---:|---:|---:|---:|" + ("---:|" if args.device == "cuda" else "")]
+            + (" GPU peak/community (KiB) |" if args.device == "cuda" else "")
+            + (" numpy (cpu) member-days/s | device/numpy |" if side else ""),
+            "|---:|---:|---:|---:|---:|---:|" + ("---:|" if args.device == "cuda" else "") + ("---:|---:|" if side else "")]
     for b in args.batches:
         r = run_measurement({"engine": "vector", "overrides": SINGLE, "seeds": list(range(b)), "device": args.device,
                              "days": args.days}, args.timeout)
         if "error" in r:
-            rows.append(f"| {b} | {r['error']} | | | | |" + (" |" if args.device == "cuda" else ""))
+            rows.append(f"| {b} | {r['error']} | | | | |" + (" |" if args.device == "cuda" else "") + (" | |" if side else ""))
             continue
+        rate = r["member_days"] / r["seconds"]
         gpu = f" {_fmt(r.get('gpu_peak_mib', float('nan')) * 1024 / b, 0)} |" if args.device == "cuda" else ""
-        rows.append(f"| {b} | {_fmt(r['seconds'])} | {r['member_days']:,} | {_fmt(r['member_days'] / r['seconds'], 0)} | "
+        cpu = ""
+        if side:
+            c = (run_measurement({"engine": "vector", "overrides": SINGLE, "seeds": list(range(b)), "device": "cpu",
+                                  "days": args.days}, args.timeout) if b <= args.cpu_up_to else {"error": "not run"})
+            cpu = (f" {c['error']} | |" if "error" in c else
+                   f" {_fmt(c['member_days'] / c['seconds'], 0)} | {_fmt(rate / (c['member_days'] / c['seconds']))}× |")
+        rows.append(f"| {b} | {_fmt(r['seconds'])} | {r['member_days']:,} | {_fmt(rate, 0)} | "
                     f"{_fmt(r['seconds'] / max(1, r['member_days']) * 1e6, 3)} | "
-                    f"{_fmt(r['peak_rss_growth_mib'] * 1024 / b, 0)} |{gpu}")
+                    f"{_fmt(r['peak_rss_growth_mib'] * 1024 / b, 0)} |{gpu}{cpu}")
     return (f"### (b) Vector engine, batches of the run in (a) ({args.device}; seeds 0..B-1)\n\n" + "\n".join(rows)
             + "\n\nA member-day is one member present on one day actually simulated (sum of the daily `members` "
             "column over the batch's runs): groups that shrink or die early count less. Memory: growth of the "
@@ -274,7 +287,9 @@ def part_resume(args) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
+    ap.add_argument("--device", default="cpu", choices=ENGINE_DEVICES)
+    ap.add_argument("--cpu-up-to", type=int, default=1000,
+                    help="on a device, also run numpy on batches up to this size, for the ratio")
     ap.add_argument("--days", type=int, default=365)
     ap.add_argument("--batches", default="10,100,1000",
                     help="batch sizes for (b), comma-separated (1000 takes ~2 min and ~1 GB on a 2-core CPU; 10000 "

@@ -159,7 +159,7 @@ def test_torch_back_end_stays_on_the_device():
 def test_torch_back_end_lives_every_scenarios_days():
     from analysis.compose import scenario_catalog
 
-    _compare(list(scenario_catalog()), seeds=3, days=200)
+    _compare(list(scenario_catalog()), seeds=2, days=200)
 
 
 def test_cuda_without_a_gpu_says_so():
