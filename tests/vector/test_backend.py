@@ -123,8 +123,10 @@ def test_device_streams_are_the_numpy_numbers_bit_for_bit():
 
 
 # -- the engine on the back-end --------------------------------------------------------------------
-def _compare(scenarios, seeds, days, device="torch-cpu", rtol=1e-9):
-    params = [load_params([f"scenario={s}", f"seed={k}", f"days={days}"]) for s in scenarios for k in range(seeds)]
+def _compare(cases, seeds, days, device="torch-cpu", rtol=1e-9):
+    """``cases``: scenario names, or lists of overrides."""
+    cases = [[f"scenario={c}"] if isinstance(c, str) else c for c in cases]
+    params = [load_params([*c, f"seed={k}", f"days={days}"]) for c in cases for k in range(seeds)]
     want, got = simulate_batch(params), simulate_batch(params, device=device)
     for p, a, b in zip(params, want, got):
         ra, rb = list(a.rows), list(b.rows)
@@ -141,8 +143,9 @@ def _compare(scenarios, seeds, days, device="torch-cpu", rtol=1e-9):
 
 def test_torch_back_end_lives_numpys_days():
     """Same counters, same hash, PyTorch kernels: every daily row equals numpy's to rounding
-    (1e-9), members and turning points identically."""
-    _compare(["typical_group", "paid_community", "red_packet_group"], seeds=2, days=60)
+    (1e-9), members and turning points identically; a strategy switch on day 40 included."""
+    _compare(["typical_group", "paid_community", "red_packet_group",
+              ["timeline=application_and_ban", "switch_day=40"]], seeds=2, days=60)
 
 
 def test_torch_back_end_stays_on_the_device():
