@@ -19,7 +19,7 @@ meet a device array (an ``h2d`` copy, counted too).
 there so that the GPU code path is tested on machines without a GPU (tests/vector/test_backend.py).
 
 Semantics follow numpy where the two libraries differ: stable sorts, ``float64`` for
-integer division and float scalars (``default_float64``), reductions' result dtypes, int8
+integer division and float scalars, deterministic kernels (``numpy_semantics``), reductions' result dtypes, int8
 codes used as indices. Where the engine indexes with repeated positions it uses
 ``np.add.at`` (an accumulating ``index_put_``), never plain assignment, whose winner CUDA
 does not define.
@@ -40,8 +40,8 @@ from numpy.lib.mixins import NDArrayOperatorsMixin
 
 from sim.params import ENGINE_DEVICES
 
-__all__ = ["ARRAYS", "DEVICES", "Lookup", "TorchArray", "asarray", "zeros", "counts", "default_float64", "is_device_array", "to_device",
-           "to_host", "torch_device"]
+__all__ = ["ARRAYS", "DEVICES", "Lookup", "TorchArray", "asarray", "counts", "is_device_array", "numpy_semantics",
+           "to_device", "to_host", "torch_device", "trace", "zeros"]
 
 #: engine.device values: numpy on the CPU, PyTorch on a GPU, PyTorch on the CPU (tests).
 DEVICES = ENGINE_DEVICES
@@ -94,16 +94,25 @@ def torch_device(device: str):
 
 
 @contextlib.contextmanager
-def default_float64() -> Iterator[None]:
-    """numpy's float default for PyTorch while the engine runs: ``int_tensor / 7`` and
-    ``int_tensor * 0.5`` are float64, as in numpy (PyTorch's default is float32)."""
+def numpy_semantics() -> Iterator[None]:
+    """PyTorch settings while the engine runs, restored after:
+
+    - numpy's float default: ``int_tensor / 7`` and ``int_tensor * 0.5`` are float64 (PyTorch's
+      default is float32);
+    - deterministic algorithms, so the same seed gives the same run on a GPU too (CUDA's
+      accumulating ``index_put_`` otherwise adds in a varying order); ``warn_only``: an operation
+      without a deterministic kernel warns instead of stopping the run.
+    """
     torch = _torch()
-    old = torch.get_default_dtype()
+    dtype = torch.get_default_dtype()
+    det, warn = torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled()
     torch.set_default_dtype(torch.float64)
+    torch.use_deterministic_algorithms(True, warn_only=True)
     try:
         yield
     finally:
-        torch.set_default_dtype(old)
+        torch.set_default_dtype(dtype)
+        torch.use_deterministic_algorithms(det, warn_only=warn)
 
 
 # -- dtypes ---------------------------------------------------------------------------------------
@@ -708,6 +717,9 @@ def _bincount(dev, x, weights=None, minlength=0):
     torch = _torch()
     x = _tensor(x, dev).to(torch.int64)
     w = None if weights is None else _tensor(weights, dev).to(torch.float64)
+    if w is not None and x.is_cuda:  # CUDA's weighted bincount adds floats in a varying order
+        n = max(int(minlength), int(x.max()) + 1 if x.numel() else 0)
+        return TorchArray(torch.zeros(n, dtype=torch.float64, device=dev).index_put_((x,), w, accumulate=True))
     return TorchArray(torch.bincount(x, weights=w, minlength=int(minlength)))
 
 

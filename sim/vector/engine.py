@@ -302,7 +302,7 @@ def simulate_batch(params: Sequence[Params], device: str = "cpu") -> list:
         return []
     if device != "cpu":
         dev = backend.torch_device(device)
-        with backend.default_float64():
+        with backend.numpy_semantics():
             return _simulate(params, dev)
     return _simulate(params, None)
 

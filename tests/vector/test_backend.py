@@ -23,8 +23,8 @@ GPU = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device")
 
 @pytest.fixture(autouse=True)
 def numpy_float_default():
-    """The engine runs inside backend.default_float64() (numpy's float64 for int / int)."""
-    with backend.default_float64():
+    """The engine runs inside backend.numpy_semantics() (numpy's float64 for int / int)."""
+    with backend.numpy_semantics():
         yield
 
 
@@ -165,6 +165,12 @@ def test_torch_back_end_lives_every_scenarios_days():
     _compare(list(scenario_catalog()), seeds=2, days=200)
 
 
+def test_the_engine_leaves_pytorchs_settings_as_it_found_them():
+    before = (torch.get_default_dtype(), torch.are_deterministic_algorithms_enabled())
+    simulate_batch([load_params(["days=3"])], device="torch-cpu")
+    assert (torch.get_default_dtype(), torch.are_deterministic_algorithms_enabled()) == before
+
+
 def test_cuda_without_a_gpu_says_so():
     if torch.cuda.is_available():
         pytest.skip("this machine has a GPU")
@@ -178,6 +184,14 @@ def test_cuda_lives_numpys_days_to_rounding():
     """The GPU's exp and log may round differently in the last bit, so a run on it can part
     from numpy's at a knife-edge comparison; over 30 days of three scenarios it should not."""
     _compare(["typical_group", "paid_community", "red_packet_group"], seeds=2, days=30, device="cuda", rtol=1e-6)
+
+
+@GPU
+def test_cuda_same_seed_same_run():
+    """Deterministic kernels (backend.numpy_semantics): no run-to-run drift from float atomics."""
+    params = [load_params([f"seed={k}", "days=60"]) for k in range(3)]
+    a, b = simulate_batch(params, device="cuda"), simulate_batch(params, device="cuda")
+    assert [list(r.rows) for r in a] == [list(r.rows) for r in b]
 
 
 @GPU
