@@ -3,7 +3,7 @@
     python benchmarks/bench_vector.py [--device cpu|cuda|torch-cpu] [--batches 10,100,1000]
                                       [--scale 1000,10000,100000] [--sweep-runs 1000]
                                       [--mesa-sweep-runs 20] [--resume-runs 200] [--days 365]
-                                      [--timeout 300] [--parts abcde]
+                                      [--timeout 300] [--parts abcdef]
                                       [--out benchmarks/bench_vector.md]
 
 Prints one markdown table per part and writes them all to ``--out``:
@@ -26,7 +26,9 @@ Prints one markdown table per part and writes them all to ``--out``:
 (e) a what-if sweep from today's group: ``--resume-runs`` continuations (seeds 0..n-1) of one
     snapshot — typical_group of seed 7 on day 120, written by the Mesa engine — to ``--days``,
     one batch on the vector engine against ``--mesa-resume-runs`` of them on the Mesa engine,
-    one process each: milliseconds per continued run and the ratio.
+    one process each: milliseconds per continued run and the ratio;
+(f) the runs of (b) through the ensemble runner on every core (``$ENSEMBLE_WORKERS`` or one
+    worker per core): member-days per second on all workers, the issue's "on 2 CPU cores".
 
 Every measurement runs in a fresh process, after a small warm-up run (imports), and is
 killed after ``--timeout`` seconds; its memory is the growth of the process's resident set
@@ -34,7 +36,7 @@ from just before the simulation to its peak (``ru_maxrss``), plus
 ``torch.cuda.max_memory_allocated`` on cuda. ``--device cuda`` (or ``torch-cpu``) runs the vector
 engine on the PyTorch back-end; part (b) then also runs numpy on batches up to ``--cpu-up-to``
 for the ratio. ``benchmarks/gpu_check.sh`` is the GPU machine's whole check.
-At its defaults the whole benchmark takes ~7 minutes on a 2-core CPU machine.
+At its defaults the whole benchmark takes ~12 minutes on a 2-core CPU machine.
 """
 
 from __future__ import annotations
@@ -138,7 +140,7 @@ def run_measurement(spec: dict, timeout: float) -> dict:
     return json.loads(lines[-1])
 
 
-# -- the four parts --------------------------------------------------------------------------------
+# -- the parts --------------------------------------------------------------------------------
 def _fmt(x: float | None, digits: int = 2) -> str:
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return "–"
@@ -216,30 +218,54 @@ def part_scale(args) -> str:
             "`arrivals.promotion_per_day` = cap/50 so it grows towards the cap.\n\n" + "\n".join(rows) + "\n")
 
 
+_ENSEMBLE_CODE = ("import json, sys, time; sys.path.insert(0, %r)\n"
+                  "from analysis.ensemble import run_ensemble, default_workers\n"
+                  "def member_days(result): return {'member_days': sum(r['members'] for r in result.rows)}\n"
+                  "a = json.loads(sys.argv[1]); t = time.perf_counter()\n"
+                  "tab = run_ensemble(a['override_sets'], seeds=range(a['seeds']), engine=a['engine'],"
+                  " device=a['device'], measure=member_days)\n"
+                  "print(json.dumps({'seconds': time.perf_counter() - t, 'runs': len(tab), "
+                  "'member_days': int(tab['member_days'].sum()), "
+                  "'ok': int((tab['status'] == 'ok').sum()), 'workers': default_workers()}))\n") % str(ROOT)
+
+
+def run_ensemble_measurement(spec: dict, timeout: float) -> dict:
+    """``run_ensemble`` of spec's override sets × seeds on every worker, in a fresh process."""
+    try:
+        proc = subprocess.run([sys.executable, "-c", _ENSEMBLE_CODE, json.dumps(spec)], capture_output=True,
+                              text=True, timeout=timeout, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {timeout:g} s"}
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    if proc.returncode == 0 and lines:
+        return json.loads(lines[-1])
+    return {"error": f"failed: {(proc.stderr.strip().splitlines() or ['no output'])[-1][:200]}"}
+
+
+def part_all_cores(args) -> str:
+    """(f) The batches of (b) through the ensemble runner on every core (the issue's "2 cores")."""
+    rows = ["| runs | workers | seconds | member-days/s (all workers) |", "|---:|---:|---:|---:|"]
+    for b in args.batches:
+        r = run_ensemble_measurement({"override_sets": [[*SINGLE, f"days={args.days}"]], "seeds": b,
+                                      "engine": "vector", "device": args.device}, args.timeout * 2)
+        if "error" in r:
+            rows.append(f"| {b} | | {r['error']} | |")
+            continue
+        rows.append(f"| {r['runs']} | {r['workers']} | {_fmt(r['seconds'])} | {_fmt(r['member_days'] / r['seconds'], 0)} |")
+    return (f"### (f) The runs of (b) through run_ensemble on every core ({args.device}; batches of at most "
+            "`analysis.ensemble.VECTOR_BATCH`, one process per worker)\n\n" + "\n".join(rows)
+            + "\n\nWall time includes composing each run's configuration and the workers' start.\n")
+
+
 def part_sweep(args) -> str:
-    code = ("import json, sys, time; sys.path.insert(0, %r)\n"
-            "from analysis.ensemble import run_ensemble, default_workers\n"
-            "def member_days(result): return {'member_days': sum(r['members'] for r in result.rows)}\n"
-            "a = json.loads(sys.argv[1]); t = time.perf_counter()\n"
-            "tab = run_ensemble([[f'+experiment/arms/ad_policy={arm}', f'days={a[\"days\"]}'] for arm in a['arms']],"
-            " seeds=range(a['seeds']), engine=a['engine'], device=a['device'], measure=member_days)\n"
-            "print(json.dumps({'seconds': time.perf_counter() - t, 'runs': len(tab), "
-            "'member_days': int(tab['member_days'].sum()), "
-            "'ok': int((tab['status'] == 'ok').sum()), 'workers': default_workers()}))\n") % str(ROOT)
     rows = ["| engine | runs simulated | workers | seconds | runs/minute | member-days/s | failed | note |",
             "|---|---:|---:|---:|---:|---:|---:|---|"]
     arms = len(AD_POLICY_ARMS)
     for engine, runs in (("vector", args.sweep_runs), ("mesa", args.mesa_sweep_runs)):
         seeds = max(1, math.ceil(runs / arms))
-        spec = {"engine": engine, "arms": AD_POLICY_ARMS, "seeds": seeds, "device": args.device, "days": args.days}
-        try:
-            proc = subprocess.run([sys.executable, "-c", code, json.dumps(spec)], capture_output=True, text=True,
-                                  timeout=args.timeout * 2, cwd=ROOT)
-            lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
-            r = json.loads(lines[-1]) if proc.returncode == 0 and lines else {
-                "error": f"failed: {(proc.stderr.strip().splitlines() or ['no output'])[-1][:200]}"}
-        except subprocess.TimeoutExpired:
-            r = {"error": f"timed out after {args.timeout * 2:g} s"}
+        spec = {"override_sets": [[f"+experiment/arms/ad_policy={arm}", f"days={args.days}"] for arm in AD_POLICY_ARMS],
+                "seeds": seeds, "engine": engine, "device": args.device}
+        r = run_ensemble_measurement(spec, args.timeout * 2)
         if "error" in r:
             rows.append(f"| {engine} | {seeds * arms} | | {r['error']} | | | | |")
             continue
@@ -300,7 +326,7 @@ def main() -> None:
     ap.add_argument("--resume-runs", type=int, default=200, help="continued runs of the vector batch in (e)")
     ap.add_argument("--mesa-resume-runs", type=int, default=20, help="continued runs on the Mesa engine in (e)")
     ap.add_argument("--timeout", type=float, default=300, help="seconds before one measurement is given up")
-    ap.add_argument("--parts", default="abcde", help="which parts to run, e.g. 'ab'")
+    ap.add_argument("--parts", default="abcdef", help="which parts to run, e.g. 'ab'")
     ap.add_argument("--out", type=Path, default=None, help="also write the markdown here")
     ap.add_argument("--_measure", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -316,7 +342,8 @@ def main() -> None:
             f"ENSEMBLE_WORKERS={os.environ.get('ENSEMBLE_WORKERS', 'unset')})\n")
     print(head, flush=True)
     sections = [head]
-    parts = {"a": part_single, "b": part_batches, "c": part_scale, "d": part_sweep, "e": part_resume}
+    parts = {"a": part_single, "b": part_batches, "c": part_scale, "d": part_sweep, "e": part_resume,
+             "f": part_all_cores}
     for key in args.parts:
         started = time.perf_counter()
         text = parts[key](args) + f"\n_(part {key}: {time.perf_counter() - started:.0f} s)_\n"
