@@ -71,12 +71,19 @@ def _count(key: str, nbytes: int = 0) -> None:
         counts[key.replace(" @", " bytes @") if " @" in key else key + " bytes"] += nbytes
 
 
+_TORCH = None
+
+
 def _torch():
-    try:
-        import torch
-    except ImportError as exc:  # an optional extra: pip install -e ".[gpu]"
-        raise ImportError("engine.device=cuda|torch-cpu needs PyTorch: pip install -e \".[gpu]\"") from exc
-    return torch
+    """The torch module, imported on first use (an optional extra: pip install -e ".[gpu]")."""
+    global _TORCH
+    if _TORCH is None:
+        try:
+            import torch
+        except ImportError as exc:
+            raise ImportError("engine.device=cuda|torch-cpu needs PyTorch: pip install -e \".[gpu]\"") from exc
+        _TORCH = torch
+    return _TORCH
 
 
 def torch_device(device: str):
@@ -266,7 +273,7 @@ class TorchArray(NDArrayOperatorsMixin):
 
     # numpy's protocols
     def __array_ufunc__(self, ufunc, method, *inputs, out=None, **kwargs):
-        dev = _device_of(inputs + (out or ()))
+        dev = self.t.device  # numpy calls this on one of the operands: the engine's device
         name = ufunc.__name__
         fn = _UFUNCS.get(name) if method == "__call__" and not kwargs else None
         if method == "at" and name in _AT and isinstance(inputs[0], TorchArray):
@@ -291,7 +298,7 @@ class TorchArray(NDArrayOperatorsMixin):
         return _wrap(result)
 
     def __array_function__(self, func, types, args, kwargs):
-        dev = _device_of(args, kwargs)
+        dev = self.t.device
         impl = _FUNCTIONS.get(func.__name__)
         if impl is not None:
             result = impl(dev, *args, **kwargs)
@@ -341,23 +348,11 @@ def asarray(x, dtype=None):
 
 
 # -- moving values --------------------------------------------------------------------------------
-def _device_of(*groups):
-    for g in groups:
-        for x in (g.values() if isinstance(g, dict) else g):
-            if isinstance(x, TorchArray):
-                return x.t.device
-            if isinstance(x, (list, tuple)):
-                d = _device_of(x)
-                if d is not None:
-                    return d
-    return None
-
-
 def _tensor(x, dev):
     """Any array-like as a tensor on ``dev`` (numpy arrays are copied there: counted)."""
+    if type(x) is TorchArray:  # an engine's arrays all live on its one device
+        return x.t
     torch = _torch()
-    if isinstance(x, TorchArray):
-        return x.t if x.t.device == dev else x.t.to(dev)
     if isinstance(x, np.ndarray):
         _count("h2d", x.nbytes)
         if x.dtype == np.uint64:  # the hash words: reinterpreted as int64 (rng does the same)
@@ -373,7 +368,10 @@ def _tensor(x, dev):
 def _operand(x, dev, tensor: bool = False):
     """A ufunc argument: tensors for arrays, Python scalars as they are (PyTorch, like numpy 2,
     lets a Python scalar adopt the array's dtype), unless ``tensor``."""
-    if isinstance(x, (bool, int, float)) and not tensor:
+    t = type(x)
+    if t is TorchArray:
+        return x.t
+    if (t is float or t is int or t is bool) and not tensor:
         return x
     if isinstance(x, np.generic) or (isinstance(x, np.ndarray) and x.ndim == 0 and x.dtype.kind in "biuf"):
         if not tensor:
@@ -383,9 +381,15 @@ def _operand(x, dev, tensor: bool = False):
 
 def _index(key, dev):
     """A numpy index as a torch index: arrays to tensors, integer codes (int8 roles) to int64."""
-    torch = _torch()
-    if isinstance(key, tuple):
+    kind = type(key)
+    if kind is TorchArray:
+        k = key.t
+        return k if k.dtype is _torch().int64 or k.dtype is _TORCH.bool else k.to(_TORCH.int64)
+    if kind is tuple:
         return tuple(_index(k, dev) for k in key)
+    if kind is slice or kind is int or key is None or key is Ellipsis:
+        return key
+    torch = _torch()
     if isinstance(key, (TorchArray, np.ndarray)) or (isinstance(key, list) and key and not isinstance(key[0], slice)):
         t = _tensor(key, dev)
         if t.dtype != torch.bool and t.dtype != torch.int64:
