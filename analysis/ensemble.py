@@ -56,8 +56,12 @@ ENGINES = ("mesa", "vector")
 ENSEMBLE_ENGINE = "vector"
 #: The device of the vector engine's ensembles ("cuda" needs torch with a GPU).
 ENSEMBLE_DEVICE = "cpu"
-#: Most runs in one vector-engine batch.
+#: Most runs in one vector-engine batch on the CPU (near the best measured rate).
 VECTOR_BATCH = 256
+#: ... and on a GPU, where one process drives the device: a simulated day costs thousands of
+#: kernel launches whatever the batch size (docs/vector_engine.md), so a batch should fill the
+#: device (~1 MiB a community on the host; not yet measured on a GPU).
+GPU_BATCH = 4096
 FIRST_COLUMNS = ["run", "status", "error", "wall_seconds", "overrides"]
 
 Measure = Callable[[Any], dict[str, Any]]
@@ -231,6 +235,15 @@ def batches(n: int, workers: int, size: int = VECTOR_BATCH) -> list[range]:
     return [range(a, b) for a, b in zip(edges, edges[1:])]
 
 
+def vector_plan(device: str, workers: int | None, batch_size: int | None) -> tuple[int, int]:
+    """Workers and batch size of a vector-engine ensemble: on the CPU one worker per core and
+    batches of :data:`VECTOR_BATCH`; on a GPU one process with batches of :data:`GPU_BATCH`
+    (more processes would each hold a CUDA context on the same device). Given values win."""
+    on_gpu = device.startswith("cuda")
+    return (workers or (1 if on_gpu else default_workers()),
+            batch_size or (GPU_BATCH if on_gpu else VECTOR_BATCH))
+
+
 def default_workers() -> int:
     return int(os.environ.get("ENSEMBLE_WORKERS", os.cpu_count() or 1))
 
@@ -258,12 +271,11 @@ def run_ensemble(override_sets: Iterable[Sequence[str]], seeds: Iterable[int] | 
     engine = ENSEMBLE_ENGINE if engine is None else engine
     _check_engine(engine)
     jobs = jobs_for(override_sets, seeds)
-    workers = workers or default_workers()
     cache = None if cache_dir is None else str(Path(cache_dir))
     if engine == "vector":
-        rows = _vector_rows(jobs, workers, measure, cache, ENSEMBLE_DEVICE if device is None else device,
-                            batch_size or VECTOR_BATCH)
-    elif workers <= 1 or len(jobs) <= 1:
+        device = ENSEMBLE_DEVICE if device is None else device
+        rows = _vector_rows(jobs, *vector_plan(device, workers, batch_size), measure, cache, device)
+    elif (workers := workers or default_workers()) <= 1 or len(jobs) <= 1:
         rows = [_cached_run(j, engine, measure, cache) for j in jobs]
     else:
         from joblib import Parallel, delayed
@@ -273,8 +285,8 @@ def run_ensemble(override_sets: Iterable[Sequence[str]], seeds: Iterable[int] | 
     return table[[*FIRST_COLUMNS, *[c for c in table.columns if c not in FIRST_COLUMNS]]]
 
 
-def _vector_rows(jobs: list[tuple[str, ...]], workers: int, measure: Measure | None, cache: str | None,
-                 device: str, batch_size: int) -> list[dict]:
+def _vector_rows(jobs: list[tuple[str, ...]], workers: int, batch_size: int, measure: Measure | None,
+                 cache: str | None, device: str) -> list[dict]:
     rows: list[dict | None] = [None] * len(jobs)
     if cache is not None:
         for i, j in enumerate(jobs):

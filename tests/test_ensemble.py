@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.ensemble import jobs_for, ok_runs, run_ensemble
+from analysis.ensemble import GPU_BATCH, VECTOR_BATCH, default_workers, jobs_for, ok_runs, run_ensemble, vector_plan
 
 SHORT = ["days=20"]
 
@@ -50,3 +50,13 @@ def test_unknown_engine_is_refused() -> None:
 
 def final_members(result) -> dict:
     return {"last_day_members": result.rows[-1]["members"]}
+
+
+def test_a_gpu_ensemble_is_one_process_with_large_batches() -> None:
+    """One process drives a GPU (more would each hold a CUDA context on it), in batches large
+    enough to fill it; on the CPU, a worker per core; given values win."""
+    assert vector_plan("cuda", None, None) == (1, GPU_BATCH)
+    assert vector_plan("cpu", None, None) == (default_workers(), VECTOR_BATCH)
+    assert vector_plan("torch-cpu", None, None) == (default_workers(), VECTOR_BATCH)
+    assert vector_plan("cuda", 2, 100) == (2, 100)
+    assert GPU_BATCH > VECTOR_BATCH
