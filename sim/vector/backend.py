@@ -8,21 +8,22 @@ dispatch protocols route to PyTorch: ``__array_ufunc__`` (NEP 13: ``np.exp``, op
 device, and no line of ``sim/vector/day.py`` names a back-end. This is how Dask and CuPy
 arrays pass through numpy code; it keeps one engine instead of two that drift apart.
 
-What PyTorch lacks (SciPy's inverse incomplete beta and gamma, ``np.unique`` with
-``return_index`` …) *falls back to the host*: the arguments are copied to the CPU, numpy or
-SciPy computes, the result is copied back. Exact, and slow only where it happens; ``counts``
-tallies every fallback and host↔device copy by name, so a profile says what to port next.
-Arrays the engine creates on the host (``np.zeros(R)``) join the device the first time they
-meet a device array (an ``h2d`` copy, counted too).
+What PyTorch lacks (SciPy's inverse incomplete beta and gamma, ``np.pad`` …) *falls back to
+the host*: the arguments are copied to the CPU, numpy or SciPy computes, the result is copied
+back. Exact, and slow only where it happens; ``counts`` tallies every fallback and host↔device
+copy, so a profile says what to port next. An array the engine creates on the host
+(``np.zeros(R)`` without ``like=``) joins the device the first time it meets a device array
+(an ``h2d`` copy, counted too).
 
 ``engine.device=torch-cpu`` runs the PyTorch back-end on the CPU: slower than numpy, it is
 there so that the GPU code path is tested on machines without a GPU (tests/vector/test_backend.py).
 
-Semantics follow numpy where the two libraries differ: stable sorts, ``float64`` for
-integer division and float scalars, deterministic kernels (``numpy_semantics``), reductions' result dtypes, int8
-codes used as indices. Where the engine indexes with repeated positions it uses
-``np.add.at`` (an accumulating ``index_put_``), never plain assignment, whose winner CUDA
-does not define.
+Semantics follow numpy where the two libraries differ: stable sorts, ``float64`` for integer
+division and float scalars, reductions' result dtypes, int8 codes used as indices, and
+deterministic kernels (:func:`numpy_semantics`). One difference stays: when a plain assignment
+repeats a position, numpy keeps the last write and CUDA leaves the winner undefined. The
+engine's sums go through ``np.add.at``; a GPU run that parted from numpy's through such a write
+would show in the GPU tests (rows to 1e-6).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from numpy.lib.mixins import NDArrayOperatorsMixin
 from sim.params import ENGINE_DEVICES
 
 __all__ = ["ARRAYS", "DEVICES", "Lookup", "TorchArray", "asarray", "counts", "is_device_array", "numpy_semantics",
-           "to_device", "to_host", "torch_device", "trace", "zeros"]
+           "to_device", "to_host", "torch_device", "trace"]
 
 #: engine.device values: numpy on the CPU, PyTorch on a GPU, PyTorch on the CPU (tests).
 DEVICES = ENGINE_DEVICES
@@ -233,7 +234,7 @@ class TorchArray(NDArrayOperatorsMixin):
 
     # methods: numpy's functions (dispatched below)
     def astype(self, dtype, copy: bool = True) -> TorchArray:
-        return np.astype(self, dtype, copy=copy)
+        return _astype(self.t.device, self, dtype, copy=copy)
 
     def copy(self) -> TorchArray:
         return TorchArray(self.t.clone())
@@ -305,13 +306,6 @@ class TorchArray(NDArrayOperatorsMixin):
             if result is not NotImplemented:
                 return result
         return _fallback(func.__name__, func, args, dev, kwargs=kwargs)
-
-
-def zeros(shape, dtype=np.float64, like=None):
-    """``np.zeros`` on the device of ``like`` (a TorchArray), on the host otherwise."""
-    if isinstance(like, TorchArray):
-        return TorchArray(_torch().zeros(shape, dtype=_tdtype(dtype), device=like.t.device))
-    return np.zeros(shape, dtype)
 
 
 class Lookup:
@@ -401,8 +395,10 @@ def _index(key, dev):
 
 
 def _shares(key, t) -> bool:
+    """Does an index tensor share memory with ``t`` (``x[x] = …``, ``x[x[:3]] = …``)?"""
     keys = key if isinstance(key, tuple) else (key,)
-    return any(hasattr(k, "data_ptr") and k.numel() and k.data_ptr() == t.data_ptr() for k in keys)
+    mem = t.untyped_storage().data_ptr()
+    return any(hasattr(k, "untyped_storage") and k.numel() and k.untyped_storage().data_ptr() == mem for k in keys)
 
 
 def _wrap(x):
@@ -471,7 +467,7 @@ def to_device(obj, dev, seen: set | None = None) -> None:
     seen.add(id(obj))
     for name, value in list(vars(obj).items()):
         if isinstance(value, np.ndarray):
-            if value.dtype.kind in "biuf" and value.flags.writeable:
+            if value.dtype.kind in "biuf":  # read-only (shared) ones too: the device gets a copy
                 setattr(obj, name, TorchArray(_tensor(value, dev)))
         elif hasattr(value, "__dict__") and type(value).__module__.startswith(("sim.vector", "types")):
             to_device(value, dev, seen)
@@ -502,7 +498,7 @@ def _floating(f):
 
 
 def _integral_kept(f):
-    """floor, ceil, rint: integers stay integers of their dtype (numpy 2)."""
+    """floor, ceil: integers stay integers of their dtype (numpy 2)."""
     def g(x):
         return f(x) if x.is_floating_point() else x.clone()
     return g

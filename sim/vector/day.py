@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.vector import rng as vr
-from sim.vector.backend import asarray, zeros
+from sim.vector.backend import asarray
 from sim.vector.state import (
     ACTIVE,
     CH,
@@ -90,12 +90,12 @@ class DayLog:
     def __init__(self, R: int, N: int, n_channels: int, n_reasons: int, like=None) -> None:
         """``like``: an array of the batch, whose device the counters live on."""
         for name in self.COUNTS:
-            setattr(self, name, zeros(R, like=like))
-        self.joins = zeros((R, n_channels), like=like)
-        self.leaves = zeros((R, n_reasons), like=like)
-        self.valuable_by = zeros((R, N), np.int64, like)  # valuable posts per author today (threads)
-        self.ads_by = zeros((R, N), np.int64, like)
-        self.spoke = zeros((R, N), bool, like)
+            setattr(self, name, np.zeros(R, like=like))
+        self.joins = np.zeros((R, n_channels), like=like)
+        self.leaves = np.zeros((R, n_reasons), like=like)
+        self.valuable_by = np.zeros((R, N), np.int64, like=like)  # valuable posts per author today (threads)
+        self.ads_by = np.zeros((R, N), np.int64, like=like)
+        self.spoke = np.zeros((R, N), bool, like=like)
 
     @property
     def ads_visible(self) -> np.ndarray:

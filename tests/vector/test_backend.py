@@ -89,7 +89,11 @@ def test_in_place_writes_follow_numpy():
         np.add.at(a, np.array([0, 0, 3, 9]), 2)  # repeated positions add up
         np.maximum.at(a, np.array([1, 1]), np.array([7, 4]))
         a[a > 5] += 100
-        a[a[:3] % 10] = 0  # an index read from the target itself
+        a[a[:3] % 10] = 0  # an index computed from the target
+    np.testing.assert_array_equal(np.asarray(got), want)
+    want, got = np.arange(10)[::-1].copy(), dev(np.arange(10)[::-1].copy())
+    for a in (want, got):
+        a[a[:3]] = 1  # an index that is a view of the target itself
     np.testing.assert_array_equal(np.asarray(got), want)
     roles = np.array([0, 3, 5], np.int8)
     table = backend.Lookup([True, False, True, True, False, True])
