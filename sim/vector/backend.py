@@ -41,8 +41,8 @@ from numpy.lib.mixins import NDArrayOperatorsMixin
 
 from sim.params import ENGINE_DEVICES
 
-__all__ = ["ARRAYS", "DEVICES", "Lookup", "TorchArray", "asarray", "counts", "is_device_array", "numpy_semantics",
-           "to_device", "to_host", "torch_device", "trace"]
+__all__ = ["ARRAYS", "DEVICES", "Lookup", "TorchArray", "as_index", "as_tensor", "asarray", "counts",
+           "is_device_array", "numpy_semantics", "to_device", "to_host", "torch_device", "trace"]
 
 #: engine.device values: numpy on the CPU, PyTorch on a GPU, PyTorch on the CPU (tests).
 DEVICES = ENGINE_DEVICES
@@ -261,15 +261,15 @@ class TorchArray(NDArrayOperatorsMixin):
 
     # indexing
     def __getitem__(self, key) -> TorchArray:
-        return TorchArray(self.t[_index(key, self.t.device)])
+        return TorchArray(self.t[as_index(key, self.t.device)])
 
     def __setitem__(self, key, value) -> None:
-        key = _index(key, self.t.device)
+        key = as_index(key, self.t.device)
         if _shares(key, self.t):  # x[x] = … : PyTorch wants the index apart from the target
             key = tuple(k.clone() if hasattr(k, "data_ptr") else k for k in key) if isinstance(key, tuple) \
                 else key.clone()
         if isinstance(value, (TorchArray, np.ndarray)):
-            value = _tensor(value, self.t.device).to(self.t.dtype)
+            value = as_tensor(value, self.t.device).to(self.t.dtype)
         self.t[key] = value
 
     # numpy's protocols
@@ -283,7 +283,7 @@ class TorchArray(NDArrayOperatorsMixin):
             v = _operand(values, dev)
             v = (v.to(target.t.dtype) if hasattr(v, "to")
                  else _torch().full((), v, dtype=target.t.dtype, device=dev))
-            _AT[name](target.t, _index(index, dev), v)
+            _AT[name](target.t, as_index(index, dev), v)
             return None
         if method == "at":  # onto a host target (an array the engine made today): in place there
             _count(f"fallback:{name}.at")
@@ -321,7 +321,7 @@ class Lookup:
         if isinstance(codes, TorchArray):
             dev = codes.t.device
             if dev not in self._on:
-                self._on[dev] = _tensor(self.values, dev)
+                self._on[dev] = as_tensor(self.values, dev)
             return TorchArray(self._on[dev][codes.t.to(_torch().int64)])
         return self.values[codes]
 
@@ -342,7 +342,7 @@ def asarray(x, dtype=None):
 
 
 # -- moving values --------------------------------------------------------------------------------
-def _tensor(x, dev):
+def as_tensor(x, dev):
     """Any array-like as a tensor on ``dev`` (numpy arrays are copied there: counted)."""
     if type(x) is TorchArray:  # an engine's arrays all live on its one device
         return x.t
@@ -370,22 +370,22 @@ def _operand(x, dev, tensor: bool = False):
     if isinstance(x, np.generic) or (isinstance(x, np.ndarray) and x.ndim == 0 and x.dtype.kind in "biuf"):
         if not tensor:
             return x.item()
-    return _tensor(x, dev)
+    return as_tensor(x, dev)
 
 
-def _index(key, dev):
+def as_index(key, dev):
     """A numpy index as a torch index: arrays to tensors, integer codes (int8 roles) to int64."""
     kind = type(key)
     if kind is TorchArray:
         k = key.t
         return k if k.dtype is _torch().int64 or k.dtype is _TORCH.bool else k.to(_TORCH.int64)
     if kind is tuple:
-        return tuple(_index(k, dev) for k in key)
+        return tuple(as_index(k, dev) for k in key)
     if kind is slice or kind is int or key is None or key is Ellipsis:
         return key
     torch = _torch()
     if isinstance(key, (TorchArray, np.ndarray)) or (isinstance(key, list) and key and not isinstance(key[0], slice)):
-        t = _tensor(key, dev)
+        t = as_tensor(key, dev)
         if t.dtype != torch.bool and t.dtype != torch.int64:
             t = t.to(torch.int64)
         return t
@@ -437,7 +437,7 @@ def _host_out(out):
 
 def _to_dev(x, dev):
     if isinstance(x, np.ndarray) and x.dtype.kind in "biuf":
-        return TorchArray(_tensor(x, dev))
+        return TorchArray(as_tensor(x, dev))
     if isinstance(x, tuple):
         return tuple(_to_dev(v, dev) for v in x)
     if isinstance(x, list):
@@ -453,7 +453,7 @@ def _fallback(name: str, fn: Callable, args, dev, out=None, kwargs=None):
         host_out = result if isinstance(result, tuple) else (result,)
         for o, h in zip(out, host_out):
             if isinstance(o, TorchArray):
-                o.t.copy_(_tensor(h, dev))
+                o.t.copy_(as_tensor(h, dev))
         return out[0] if len(out) == 1 else out
     return _to_dev(result, dev)
 
@@ -468,7 +468,7 @@ def to_device(obj, dev, seen: set | None = None) -> None:
     for name, value in list(vars(obj).items()):
         if isinstance(value, np.ndarray):
             if value.dtype.kind in "biuf":  # read-only (shared) ones too: the device gets a copy
-                setattr(obj, name, TorchArray(_tensor(value, dev)))
+                setattr(obj, name, TorchArray(as_tensor(value, dev)))
         elif hasattr(value, "__dict__") and type(value).__module__.startswith(("sim.vector", "types")):
             to_device(value, dev, seen)
 
@@ -601,7 +601,7 @@ def _reduce(tfn_all, tfn_dim, cast_bool_float=False):
     def impl(dev, a, axis=None, dtype=None, out=None, keepdims=False, **kw):
         if out is not None or kw:
             return NotImplemented
-        t = _tensor(a, dev)
+        t = as_tensor(a, dev)
         if cast_bool_float and not t.is_floating_point():
             t = t.to(_torch().float64)
         if dtype is not None:
@@ -614,7 +614,7 @@ def _reduce(tfn_all, tfn_dim, cast_bool_float=False):
 
 def _where(dev, cond, x=None, y=None):
     torch = _torch()
-    c = _tensor(cond, dev)
+    c = as_tensor(cond, dev)
     if x is None:
         return tuple(TorchArray(i) for i in torch.nonzero(c, as_tuple=True))
     c = c if c.dtype == torch.bool else c != 0
@@ -625,17 +625,17 @@ def _where(dev, cond, x=None, y=None):
 
 
 def _nonzero(dev, a):
-    return tuple(TorchArray(i) for i in _torch().nonzero(_tensor(a, dev), as_tuple=True))
+    return tuple(TorchArray(i) for i in _torch().nonzero(as_tensor(a, dev), as_tuple=True))
 
 
 def _flatnonzero(dev, a):
-    return TorchArray(_torch().nonzero(_tensor(a, dev).reshape(-1), as_tuple=True)[0])
+    return TorchArray(_torch().nonzero(as_tensor(a, dev).reshape(-1), as_tuple=True)[0])
 
 
 def _like(fill):
     def impl(dev, a, dtype=None, order="K", subok=True, shape=None, **kw):
         torch = _torch()
-        t = _tensor(a, dev)
+        t = as_tensor(a, dev)
         dt = t.dtype if dtype is None else _tdtype(dtype)
         shape = t.shape if shape is None else shape
         if fill is None:
@@ -646,12 +646,12 @@ def _like(fill):
 
 def _full_like(dev, a, fill_value, dtype=None, **kw):
     torch = _torch()
-    t = _tensor(a, dev)
+    t = as_tensor(a, dev)
     return TorchArray(torch.full(t.shape, fill_value, dtype=t.dtype if dtype is None else _tdtype(dtype), device=dev))
 
 
 def _astype(dev, x, dtype, copy=True, **kw):
-    t = _tensor(x, dev)
+    t = as_tensor(x, dev)
     dt = _tdtype(dtype)
     return TorchArray(t.to(dt, copy=copy) if copy or t.dtype != dt else t)
 
@@ -659,7 +659,7 @@ def _astype(dev, x, dtype, copy=True, **kw):
 def _cumsum(dev, a, axis=None, dtype=None, out=None):
     if out is not None:
         return NotImplemented
-    t = _tensor(a, dev)
+    t = as_tensor(a, dev)
     if axis is None:
         t, axis = t.reshape(-1), 0
     return TorchArray(t.cumsum(axis, dtype=None if dtype is None else _tdtype(dtype)))
@@ -669,7 +669,7 @@ def _argmax(name):
     def impl(dev, a, axis=None, out=None, keepdims=False):
         if out is not None:
             return NotImplemented
-        t = _tensor(a, dev)
+        t = as_tensor(a, dev)
         if t.dtype == _torch().bool:
             t = t.to(_torch().uint8)
         return TorchArray(getattr(_torch(), name)(t, dim=axis, keepdim=keepdims))
@@ -679,13 +679,13 @@ def _argmax(name):
 def _argsort(dev, a, axis=-1, kind=None, order=None, stable=None):
     if order is not None:
         return NotImplemented
-    return TorchArray(_torch().argsort(_tensor(a, dev), dim=axis, stable=True))
+    return TorchArray(_torch().argsort(as_tensor(a, dev), dim=axis, stable=True))
 
 
 def _sort(dev, a, axis=-1, kind=None, order=None, stable=None):
     if order is not None:
         return NotImplemented
-    t = _tensor(a, dev)
+    t = as_tensor(a, dev)
     if axis is None:
         t, axis = t.reshape(-1), 0
     return TorchArray(_torch().sort(t, dim=axis, stable=True).values)
@@ -694,7 +694,7 @@ def _sort(dev, a, axis=-1, kind=None, order=None, stable=None):
 def _lexsort(dev, keys, axis=-1):
     """The last key is the primary one: stable sorts from the first key to the last."""
     torch = _torch()
-    keys = [_tensor(k, dev) for k in keys]
+    keys = [as_tensor(k, dev) for k in keys]
     if not keys:
         return NotImplemented
     idx = torch.argsort(keys[0], stable=True)
@@ -705,18 +705,18 @@ def _lexsort(dev, keys, axis=-1):
 
 def _searchsorted(dev, a, v, side="left", sorter=None):
     torch = _torch()
-    a = _tensor(a, dev)
-    v = _tensor(v, dev)
+    a = as_tensor(a, dev)
+    v = as_tensor(v, dev)
     dt = torch.promote_types(a.dtype, v.dtype)
-    s = None if sorter is None else _tensor(sorter, dev)
+    s = None if sorter is None else as_tensor(sorter, dev)
     return TorchArray(torch.searchsorted(a.to(dt).contiguous(), v.to(dt).contiguous(), right=side == "right",
                                          sorter=s))
 
 
 def _bincount(dev, x, weights=None, minlength=0):
     torch = _torch()
-    x = _tensor(x, dev).to(torch.int64)
-    w = None if weights is None else _tensor(weights, dev).to(torch.float64)
+    x = as_tensor(x, dev).to(torch.int64)
+    w = None if weights is None else as_tensor(weights, dev).to(torch.float64)
     if w is not None and x.is_cuda:  # CUDA's weighted bincount adds floats in a varying order
         n = max(int(minlength), int(x.max()) + 1 if x.numel() else 0)
         return TorchArray(torch.zeros(n, dtype=torch.float64, device=dev).index_put_((x,), w, accumulate=True))
@@ -727,7 +727,7 @@ def _concatenate(dev, arrays, axis=0, out=None, dtype=None, casting="same_kind")
     if out is not None:
         return NotImplemented
     torch = _torch()
-    ts = _common([_tensor(a, dev) for a in arrays])
+    ts = _common([as_tensor(a, dev) for a in arrays])
     if axis is None:
         ts, axis = [t.reshape(-1) for t in ts], 0
     t = torch.cat(ts, dim=axis)
@@ -737,16 +737,16 @@ def _concatenate(dev, arrays, axis=0, out=None, dtype=None, casting="same_kind")
 def _stack(dev, arrays, axis=0, out=None, dtype=None, casting="same_kind"):
     if out is not None:
         return NotImplemented
-    t = _torch().stack(_common([_tensor(a, dev) for a in arrays]), dim=axis)
+    t = _torch().stack(_common([as_tensor(a, dev) for a in arrays]), dim=axis)
     return TorchArray(t if dtype is None else t.to(_tdtype(dtype)))
 
 
 def _repeat(dev, a, repeats, axis=None):
     torch = _torch()
-    t = _tensor(a, dev)
+    t = as_tensor(a, dev)
     if axis is None:
         t, axis = t.reshape(-1), 0
-    rep = repeats if isinstance(repeats, int) else _tensor(repeats, dev).to(torch.int64)
+    rep = repeats if isinstance(repeats, int) else as_tensor(repeats, dev).to(torch.int64)
     return TorchArray(torch.repeat_interleave(t, rep, dim=axis))
 
 
@@ -754,7 +754,7 @@ def _clip(dev, a, a_min=None, a_max=None, out=None, **kw):
     if out is not None or kw:
         return NotImplemented
     torch = _torch()
-    t = _tensor(a, dev)
+    t = as_tensor(a, dev)
     lo = None if a_min is None else _operand(a_min, dev, tensor=True)
     hi = None if a_max is None else _operand(a_max, dev, tensor=True)
     dt = t.dtype
@@ -773,8 +773,8 @@ def _isin(dev, element, test_elements, assume_unique=False, invert=False, **kw):
     if kw:
         return NotImplemented
     torch = _torch()
-    e = _tensor(element, dev)
-    te = _tensor(test_elements, dev).to(e.dtype) if not isinstance(test_elements, (int, float)) else test_elements
+    e = as_tensor(element, dev)
+    te = as_tensor(test_elements, dev).to(e.dtype) if not isinstance(test_elements, (int, float)) else test_elements
     if isinstance(te, torch.Tensor) and te.numel() == 0:
         return TorchArray(torch.full(e.shape, invert, dtype=torch.bool, device=dev))
     return TorchArray(torch.isin(e, te, invert=invert))
@@ -783,57 +783,57 @@ def _isin(dev, element, test_elements, assume_unique=False, invert=False, **kw):
 def _count_nonzero(dev, a, axis=None, keepdims=False):
     if keepdims:
         return NotImplemented
-    return TorchArray(_torch().count_nonzero(_tensor(a, dev), dim=axis))
+    return TorchArray(_torch().count_nonzero(as_tensor(a, dev), dim=axis))
 
 
 def _broadcast_to(dev, array, shape, subok=False):
     shape = (shape,) if isinstance(shape, int) else tuple(int(n) for n in shape)
-    return TorchArray(_tensor(array, dev).expand(shape))
+    return TorchArray(as_tensor(array, dev).expand(shape))
 
 
 def _broadcast_arrays(dev, *args, subok=False):
-    return tuple(TorchArray(t) for t in _torch().broadcast_tensors(*(_tensor(a, dev) for a in args)))
+    return tuple(TorchArray(t) for t in _torch().broadcast_tensors(*(as_tensor(a, dev) for a in args)))
 
 
 def _ravel(dev, a, order="C"):
-    return TorchArray(_tensor(a, dev).reshape(-1))
+    return TorchArray(as_tensor(a, dev).reshape(-1))
 
 
 def _reshape(dev, a, shape=None, order="C", **kw):
     shape = kw.get("newshape", shape)
     shape = (shape,) if isinstance(shape, int) else tuple(int(n) for n in shape)
-    return TorchArray(_tensor(a, dev).reshape(shape))
+    return TorchArray(as_tensor(a, dev).reshape(shape))
 
 
 def _ravel_multi_index(dev, multi_index, dims, mode="raise", order="C"):
     torch = _torch()
     flat = torch.zeros((), dtype=torch.int64, device=dev)
     for i, n in zip(multi_index, dims):
-        flat = flat * int(n) + _tensor(i, dev).to(torch.int64)
+        flat = flat * int(n) + as_tensor(i, dev).to(torch.int64)
     return TorchArray(flat)
 
 
 def _copy(dev, a, order="K", subok=False):
-    return TorchArray(_tensor(a, dev).clone())
+    return TorchArray(as_tensor(a, dev).clone())
 
 
 def _round(dev, a, decimals=0, out=None):
     if out is not None:
         return NotImplemented
-    return TorchArray(_torch().round(_tensor(a, dev), decimals=decimals))  # half to even, as numpy
+    return TorchArray(_torch().round(as_tensor(a, dev), decimals=decimals))  # half to even, as numpy
 
 
 def _diff(dev, a, n=1, axis=-1, **kw):
     if kw:
         return NotImplemented
-    return TorchArray(_torch().diff(_tensor(a, dev), n=n, dim=axis))
+    return TorchArray(_torch().diff(as_tensor(a, dev), n=n, dim=axis))
 
 
 def _max_min(tall, tdim):
     def impl(dev, a, axis=None, out=None, keepdims=False, initial=None, where=None):
         if out is not None or initial is not None or where is not None:
             return NotImplemented
-        t = _tensor(a, dev)
+        t = as_tensor(a, dev)
         if axis is None and not keepdims:
             return TorchArray(tall(t))
         return TorchArray(tdim(t, dim=_axis(axis) if axis is not None else tuple(range(t.dim())), keepdim=keepdims))
@@ -844,10 +844,10 @@ def _insert(dev, arr, obj, values, axis=None):
     """1-D ``np.insert`` with an array of positions: values go before ``arr[obj]``, equal
     positions in the order given (numpy sorts the positions stably)."""
     torch = _torch()
-    a = _tensor(arr, dev)
+    a = as_tensor(arr, dev)
     if a.dim() != 1 or axis not in (None, 0) or isinstance(obj, (int, slice)):
         return NotImplemented
-    pos = _tensor(obj, dev).to(torch.int64).reshape(-1)
+    pos = as_tensor(obj, dev).to(torch.int64).reshape(-1)
     order = torch.argsort(pos, stable=True)
     at = pos[order] + torch.arange(pos.numel(), device=dev)
     out = torch.empty(a.numel() + pos.numel(), dtype=a.dtype, device=dev)
@@ -863,7 +863,7 @@ def _unique(dev, ar, return_index=False, return_inverse=False, return_counts=Fal
     if axis is not None or kw:
         return NotImplemented
     torch = _torch()
-    t = _tensor(ar, dev).reshape(-1)
+    t = as_tensor(ar, dev).reshape(-1)
     order = torch.argsort(t, stable=True)
     st = t[order]
     first = torch.ones(st.numel(), dtype=torch.bool, device=dev)
@@ -889,7 +889,7 @@ def _select(dev, condlist, choicelist, default=0):
     dt = choices[0].dtype
     for c in choices[1:]:
         dt = torch.promote_types(dt, c.dtype)
-    conds = [_tensor(c, dev) for c in condlist]
+    conds = [as_tensor(c, dev) for c in condlist]
     shape = torch.broadcast_shapes(*(c.shape for c in conds + choices))
     out = choices[-1].to(dt).expand(shape)
     for cond, choice in zip(reversed(conds), reversed(choices[:-1])):
@@ -913,7 +913,7 @@ def _creation(fill):
         if value is None:
             return TorchArray(torch.empty(shape, dtype=_tdtype(dtype), device=dev))
         if isinstance(value, (TorchArray, np.ndarray)):
-            return TorchArray(_tensor(value, dev).to(_tdtype(dtype)).expand(shape).clone())
+            return TorchArray(as_tensor(value, dev).to(_tdtype(dtype)).expand(shape).clone())
         return TorchArray(torch.full(shape, value, dtype=_tdtype(dtype), device=dev))
     return impl
 

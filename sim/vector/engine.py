@@ -16,14 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.network import edgelist_founder, read_edgelist
-from sim.params import (
-    ChurnMode,
-    InitialNetwork,
-    ParamError,
-    Params,
-    apply_change,
-    validate,
-)
+from sim.params import ChurnMode, InitialNetwork, ParamError, Params, apply_change, validate
 from sim.processes.timeline import describe_change
 from sim.vector import backend, resume
 from sim.vector import day as d
@@ -278,7 +271,7 @@ class Engine:
         for part in (self.B, self.T, self.F, self.life, self.log):
             if part is not None:
                 move(part, self.dev) if to_dev else move(part)
-        self.running = backend.TorchArray(backend._tensor(self.running, self.dev)) if to_dev else np.asarray(self.running)
+        self.running = backend.TorchArray(backend.as_tensor(self.running, self.dev)) if to_dev else np.asarray(self.running)
         self.S = vr.DeviceStreams(self.S.keys, self.dev) if to_dev else vr.Streams(self.S.keys)
         self.S.day = self.day
 

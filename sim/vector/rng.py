@@ -26,7 +26,7 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import special, stats
 
-from sim.vector.backend import asarray
+from sim.vector.backend import TorchArray, as_index, as_tensor, asarray
 
 __all__ = [
     "Streams",
@@ -539,32 +539,24 @@ class DeviceStreams(Streams):
     and additions, so the words are int64 tensors holding the same bits."""
 
     def __init__(self, keys: np.ndarray, dev) -> None:
-        from sim.vector.backend import _tensor
-
         super().__init__(keys)
         self.dev = dev
-        self._dkey = _tensor(self._key_words.view(np.int64), dev)
+        self._dkey = as_tensor(self._key_words.view(np.int64), dev)
         self._dday = None
         self._drange: dict[int, object] = {}
 
     def _tbase(self, stream: int, rows=None):
-        from sim.vector.backend import _index
-
         if self._dday is None or self._dday[0] != self.day:
             self._dday = (self.day, _tmix(self._dkey + _signed(_word(self.day, _DAY_SALT))))
-        words = self._dday[1] if rows is None else self._dday[1][_index(rows, self.dev)]
+        words = self._dday[1] if rows is None else self._dday[1][as_index(rows, self.dev)]
         return _tmix(words + _signed(_word(stream, _STREAM_SALT)))
 
     def _trange(self, n: int):
         if n not in self._drange:
-            from sim.vector.backend import _tensor
-
-            self._drange[n] = _tensor(_range_words(n).view(np.int64), self.dev)
+            self._drange[n] = as_tensor(_range_words(n).view(np.int64), self.dev)
         return self._drange[n]
 
     def uniform(self, stream: int, shape: int | tuple[int, ...] = ()):
-        from sim.vector.backend import TorchArray
-
         shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
         h = self._tbase(stream)
         for n in shape:
@@ -574,10 +566,8 @@ class DeviceStreams(Streams):
     def uniform_at(self, stream: int, rows, *index):
         import torch
 
-        from sim.vector.backend import TorchArray, _tensor
-
-        arrays = torch.broadcast_tensors(_tensor(np.asarray(rows) if isinstance(rows, list) else rows, self.dev)
-                                         .to(torch.int64), *(_tensor(i, self.dev) for i in index))
+        arrays = torch.broadcast_tensors(as_tensor(np.asarray(rows) if isinstance(rows, list) else rows, self.dev)
+                                         .to(torch.int64), *(as_tensor(i, self.dev) for i in index))
         h = self._tbase(stream, arrays[0].reshape(-1)).reshape(arrays[0].shape)
         for idx in arrays[1:]:
             if idx.is_floating_point() or bool((idx < 0).any()):
@@ -586,9 +576,7 @@ class DeviceStreams(Streams):
         return TorchArray(_tuniform(h))
 
     def uniform_of(self, stream: int, rows, slots, width: int, column: int | None = None):
-        from sim.vector.backend import TorchArray, _index
-
-        h = _tmix(self._tbase(stream, rows) + self._trange(int(width))[_index(slots, self.dev)])
+        h = _tmix(self._tbase(stream, rows) + self._trange(int(width))[as_index(slots, self.dev)])
         if column is not None:
             h = _tmix(h + self._trange(column + 1)[column])
         return TorchArray(_tuniform(h))

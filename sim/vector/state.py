@@ -150,7 +150,7 @@ class Batch:
         """A turning point for the communities ``rows`` (formatted at the end, with ``values``)."""
         rows = np.asarray(rows)
         if rows.size:
-            self.events.append((rows, day, template, np.zeros(rows.size, like=rows) if values is None else np.asarray(values)))
+            self.events.append((rows, day, template, np.zeros(rows.size) if values is None else np.asarray(values)))
 
     def grow(self, n: int) -> None:
         """Room for ``n`` slots per community: every per-member array is widened (new slots are
