@@ -16,7 +16,6 @@ from sim.agents import member_name
 from sim.observe import CHANNELS, REASONS
 from sim.processes.lifecycle import INDICATORS, PHASES, TERMINAL
 from sim.roles import ROLES
-from sim.vector.backend import asarray, is_device_array
 from sim.vector.state import PERSON, READS, SPAMMER
 
 HEALTH = ("weekly_speaking_rate", "paid_conversion", "word_of_mouth_share", "disappointed_share", "rounds_7d",
@@ -41,19 +40,17 @@ def record(E) -> np.ndarray:
     active_week = present & READS[B.role] & (B.last_visit_day >= day - 6)
     person = B.is_(PERSON)
     sats = np.where(person.any(axis=1), (B.satisfaction * person).sum(axis=1) / np.maximum(person.sum(axis=1), 1), 0.0)
-    cols = [np.full(B.R, day), life.phase, B.count(), (B.muted & present).sum(axis=1), *roles.T,
+    cols = [np.full(B.R, day, like=present), life.phase, B.count(), (B.muted & present).sum(axis=1), *roles.T,
             log.valuable, log.chat, log.ads_visible, log.content, log.ads_posted, log.ads_removed, log.speakers,
             active_today.sum(axis=1), active_week.sum(axis=1), log.rounds, log.rounds_without_owner,
             log.red_packets, log.revenue, log.new_vips, log.refused, log.turned_away_full,
             log.joins.sum(axis=1), *log.joins.T, log.leaves.sum(axis=1), *log.leaves.T,
             *[life.health[h] for h in HEALTH],
             np.where(B.founder_present, B.energy, 0.0), B.quality, sats, log.founder_hours, log.cost, log.income]
-    if is_device_array(present):  # one copy to the host a day, not one per column
-        return np.asarray(np.stack([np.broadcast_to(asarray(c, np.float64), (B.R,)) for c in cols], axis=1))
-    row = np.empty((B.R, len(cols)))
+    row = np.empty((B.R, len(cols)), like=present)  # on the batch's device: one copy to the host a day
     for k, c in enumerate(cols):  # assignment broadcasts scalars and casts: cheaper than stacking
         row[:, k] = c
-    return row
+    return np.asarray(row)
 
 
 def _row_dict(values: np.ndarray) -> dict[str, Any]:
