@@ -8,7 +8,10 @@
 #   2. the PyTorch back-end's tests on the GPU (tests/vector/test_backend.py, slow ones too):
 #      rows equal numpy's to rounding, an ensemble equal in distribution;
 #   3. the benchmark on cuda: batches of 100 / 1,000 / 10,000 communities (numpy beside them up
-#      to 1,000, for the ratio; GPU memory per community) and one open group of 1k / 10k / 100k.
+#      to 1,000, for the ratio; GPU memory per community);
+#   4. where the time goes: a batch of 1,000 for 30 days under cProfile and torch.profiler
+#      (benchmarks/profile_device.py: the day's processes, the kernels, the host fallbacks);
+#   5. one open group of 1k / 10k / 100k members for a year.
 # DEVICE=torch-cpu runs the same steps on a machine without a GPU (a rehearsal of the script).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +19,7 @@ OUT=${OUT:-gpu_check_out}
 DEVICE=${DEVICE:-cuda}
 BATCHES=${BATCHES:-100,1000,10000}
 SCALE=${SCALE:-1000,10000,100000}
+PROFILE_RUNS=${PROFILE_RUNS:-1000}
 PY=${PY:-python3}
 mkdir -p "$OUT"
 export PYTHONUNBUFFERED=1
@@ -31,12 +35,17 @@ fi
   nproc
 } 2>&1 | tee "$OUT/machine.txt"
 if [ "$DEVICE" = cuda ]; then
-  timeout 240 $PY -m pytest -q -p no:cacheprovider -o addopts="" -m "" tests/vector/test_backend.py 2>&1 \
+  timeout 180 $PY -m pytest -q -p no:cacheprovider -o addopts="" -m "" tests/vector/test_backend.py 2>&1 \
     | tee "$OUT/tests.txt"
 else  # the rehearsal: the GPU tests skip, the torch-cpu ones run
-  timeout 240 $PY -m pytest -q -p no:cacheprovider -o addopts="" -m "not slow" tests/vector/test_backend.py 2>&1 \
+  timeout 180 $PY -m pytest -q -p no:cacheprovider -o addopts="" -m "not slow" tests/vector/test_backend.py 2>&1 \
     | tee "$OUT/tests.txt"
 fi
-timeout 330 $PY benchmarks/bench_vector.py --device "$DEVICE" --parts bc --batches "$BATCHES" --scale "$SCALE" \
-  --timeout 150 --out "$OUT/bench_$DEVICE.md" 2>&1 | tee "$OUT/bench.log"
+# Each part writes its own table, so a part that runs out of time costs only itself.
+timeout 170 $PY benchmarks/bench_vector.py --device "$DEVICE" --parts b --batches "$BATCHES" --timeout 80 \
+  --out "$OUT/bench_batches_$DEVICE.md" 2>&1 | tee "$OUT/bench_batches.log"
+timeout 90 $PY benchmarks/profile_device.py --device "$DEVICE" --runs "$PROFILE_RUNS" --days 30 \
+  --out "$OUT/profile_$DEVICE.txt" 2>&1 | grep -v USDT | tee "$OUT/profile.log"
+timeout 130 $PY benchmarks/bench_vector.py --device "$DEVICE" --parts c --scale "$SCALE" --timeout 120 \
+  --out "$OUT/bench_scale_$DEVICE.md" 2>&1 | tee "$OUT/bench_scale.log"
 echo "done: $(ls "$OUT")"
