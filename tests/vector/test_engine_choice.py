@@ -33,12 +33,14 @@ def test_engine_key_composes() -> None:
     p = load_params(["engine=vector", "seed=3"])
     assert p.engine.name == "vector" and p.engine.device == "cpu" and p.seed == 3
     assert load_params(["engine=vector", "engine.device=cuda"]).engine.device == "cuda"
+    assert load_params(["engine=vector", "engine.device=torch-cpu"]).engine.device == "torch-cpu"
 
 
 @pytest.mark.parametrize("overrides, fragment", [
     (["engine.name=gpu"], "engine.name = 'gpu': allowed mesa, vector"),
-    (["engine=vector", "engine.device=tpu"], "engine.device = 'tpu': allowed cpu, cuda"),
+    (["engine=vector", "engine.device=tpu"], "engine.device = 'tpu': allowed cpu, cuda, torch-cpu"),
     (["engine.device=cuda"], "engine.device = 'cuda' needs engine.name = vector"),
+    (["engine.device=torch-cpu"], "engine.device = 'torch-cpu' needs engine.name = vector"),
 ])
 def test_a_bad_engine_names_the_key(overrides, fragment) -> None:
     with pytest.raises(ParamError, match=fragment.replace(".", r"\.")):
