@@ -42,7 +42,7 @@ from numpy.lib.mixins import NDArrayOperatorsMixin
 from sim.params import ENGINE_DEVICES
 
 __all__ = ["ARRAYS", "DEVICES", "Lookup", "TorchArray", "as_index", "as_tensor", "asarray", "counts",
-           "is_device_array", "numpy_semantics", "to_device", "to_host", "torch_device", "trace"]
+           "numpy_semantics", "to_device", "to_host", "torch_device", "trace"]
 
 #: engine.device values: numpy on the CPU, PyTorch on a GPU, PyTorch on the CPU (tests).
 DEVICES = ENGINE_DEVICES
@@ -326,10 +326,6 @@ class Lookup:
         return self.values[codes]
 
 
-def is_device_array(x) -> bool:
-    return isinstance(x, TorchArray)
-
-
 #: What the engine's arrays may be (``isinstance`` checks).
 ARRAYS = (np.ndarray, TorchArray)
 
@@ -384,7 +380,7 @@ def as_index(key, dev):
     if kind is slice or kind is int or key is None or key is Ellipsis:
         return key
     torch = _torch()
-    if isinstance(key, (TorchArray, np.ndarray)) or (isinstance(key, list) and key and not isinstance(key[0], slice)):
+    if isinstance(key, np.ndarray) or (isinstance(key, list) and key and not isinstance(key[0], slice)):
         t = as_tensor(key, dev)
         if t.dtype != torch.bool and t.dtype != torch.int64:
             t = t.to(torch.int64)
@@ -556,28 +552,21 @@ _UFUNCS = _LazyTable(_build_ufuncs)
 
 
 def _add_at(t, index, values) -> None:
-    t.index_put_(index if isinstance(index, tuple) else (index,), values.expand(_shape_of(t, index)),
-                 accumulate=True)
+    t.index_put_(index if isinstance(index, tuple) else (index,), values, accumulate=True)  # values broadcast
 
 
 def _max_at(t, index, values) -> None:
-    flat = _flat_index(t, index)
+    flat = _flat_positions(index if isinstance(index, tuple) else (index,), t.shape, t.device).reshape(-1)
     t.view(-1).scatter_reduce_(0, flat, values.expand(flat.shape).reshape(-1), reduce="amax")
 
 
-def _shape_of(t, index):
-    return t[index].shape
-
-
-def _flat_index(t, index):
+def _flat_positions(index, dims, dev):
+    """Row-major flat positions of a tuple of index arrays into an array of shape ``dims``."""
     torch = _torch()
-    index = index if isinstance(index, tuple) else (index,)
-    if len(index) == 1:
-        return index[0].reshape(-1)
-    flat = torch.zeros((), dtype=torch.int64, device=t.device)
-    for i, n in zip(index, t.shape):
-        flat = flat * n + i
-    return flat.reshape(-1)
+    flat = torch.zeros((), dtype=torch.int64, device=dev)
+    for i, n in zip(index, dims):
+        flat = flat * int(n) + as_tensor(i, dev).to(torch.int64)
+    return flat
 
 
 _AT = {"add": _add_at, "maximum": _max_at}
@@ -633,21 +622,17 @@ def _flatnonzero(dev, a):
 
 
 def _like(fill):
-    def impl(dev, a, dtype=None, order="K", subok=True, shape=None, **kw):
+    """np.zeros_like / ones_like / empty_like (fill None) / full_like (fill "full": its value next)."""
+    def impl(dev, a, *args, dtype=None, order="K", subok=True, shape=None, **kw):
         torch = _torch()
+        value = args[0] if fill == "full" else fill
         t = as_tensor(a, dev)
         dt = t.dtype if dtype is None else _tdtype(dtype)
         shape = t.shape if shape is None else shape
-        if fill is None:
+        if value is None:
             return TorchArray(torch.empty(shape, dtype=dt, device=dev))
-        return TorchArray(torch.full(shape, fill, dtype=dt, device=dev))
+        return TorchArray(torch.full(shape, value, dtype=dt, device=dev))
     return impl
-
-
-def _full_like(dev, a, fill_value, dtype=None, **kw):
-    torch = _torch()
-    t = as_tensor(a, dev)
-    return TorchArray(torch.full(t.shape, fill_value, dtype=t.dtype if dtype is None else _tdtype(dtype), device=dev))
 
 
 def _astype(dev, x, dtype, copy=True, **kw):
@@ -806,11 +791,7 @@ def _reshape(dev, a, shape=None, order="C", **kw):
 
 
 def _ravel_multi_index(dev, multi_index, dims, mode="raise", order="C"):
-    torch = _torch()
-    flat = torch.zeros((), dtype=torch.int64, device=dev)
-    for i, n in zip(multi_index, dims):
-        flat = flat * int(n) + as_tensor(i, dev).to(torch.int64)
-    return TorchArray(flat)
+    return TorchArray(_flat_positions(multi_index, dims, dev))
 
 
 def _copy(dev, a, order="K", subok=False):
@@ -827,17 +808,6 @@ def _diff(dev, a, n=1, axis=-1, **kw):
     if kw:
         return NotImplemented
     return TorchArray(_torch().diff(as_tensor(a, dev), n=n, dim=axis))
-
-
-def _max_min(tall, tdim):
-    def impl(dev, a, axis=None, out=None, keepdims=False, initial=None, where=None):
-        if out is not None or initial is not None or where is not None:
-            return NotImplemented
-        t = as_tensor(a, dev)
-        if axis is None and not keepdims:
-            return TorchArray(tall(t))
-        return TorchArray(tdim(t, dim=_axis(axis) if axis is not None else tuple(range(t.dim())), keepdim=keepdims))
-    return impl
 
 
 def _insert(dev, arr, obj, values, axis=None):
@@ -932,13 +902,13 @@ def _build_functions() -> dict[str, Callable]:
     torch = _torch()
     return {
         "where": _where, "nonzero": _nonzero, "flatnonzero": _flatnonzero,
-        "zeros_like": _like(0), "ones_like": _like(1), "empty_like": _like(None), "full_like": _full_like,
+        "zeros_like": _like(0), "ones_like": _like(1), "empty_like": _like(None), "full_like": _like("full"),
         "astype": _astype, "copy": _copy,
         "sum": _reduce(torch.sum, torch.sum), "prod": _reduce(torch.prod, lambda t, dim, keepdim: _prod(t, dim, keepdim)),
         "mean": _reduce(torch.mean, torch.mean, cast_bool_float=True),
         "any": _reduce(torch.any, torch.any), "all": _reduce(torch.all, torch.all),
-        "max": _max_min(torch.max, torch.amax), "amax": _max_min(torch.max, torch.amax),
-        "min": _max_min(torch.min, torch.amin), "amin": _max_min(torch.min, torch.amin),
+        "max": _reduce(torch.max, torch.amax), "amax": _reduce(torch.max, torch.amax),
+        "min": _reduce(torch.min, torch.amin), "amin": _reduce(torch.min, torch.amin),
         "cumsum": _cumsum, "argmax": _argmax("argmax"), "argmin": _argmax("argmin"),
         "argsort": _argsort, "sort": _sort, "lexsort": _lexsort, "searchsorted": _searchsorted,
         "bincount": _bincount, "concatenate": _concatenate, "stack": _stack, "repeat": _repeat, "clip": _clip,

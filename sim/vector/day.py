@@ -15,22 +15,8 @@ import numpy as np
 
 from sim.vector import rng as vr
 from sim.vector.backend import asarray
-from sim.vector.state import (
-    ACTIVE,
-    CH,
-    FOUNDER,
-    KOL,
-    LURKER,
-    NEVER,
-    PERSON,
-    RATE_FIELDS,
-    READS,
-    SPAMMER,
-    TALKER,
-    VIP,
-    WHY,
-    scatter_add,
-)
+from sim.vector.state import (ACTIVE, CH, FOUNDER, KOL, LURKER, NEVER, PERSON, RATE_FIELDS, READS, SPAMMER,
+                              TALKER, VIP, WHY, scatter_add)
 from sim.vector.streams import St
 
 

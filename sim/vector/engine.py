@@ -91,7 +91,7 @@ class Engine:
     def _new_log(self) -> d.DayLog:
         from sim.observe import CHANNELS
 
-        return d.DayLog(self.T.R, self.N, len(CHANNELS), len(REASONS), like=getattr(self, "running", None))
+        return d.DayLog(self.T.R, self.N, len(CHANNELS), len(REASONS), like=self.running)
 
     # -- day 0 ---------------------------------------------------------------------------------
     def found(self) -> None:

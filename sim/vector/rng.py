@@ -566,8 +566,8 @@ class DeviceStreams(Streams):
     def uniform_at(self, stream: int, rows, *index):
         import torch
 
-        arrays = torch.broadcast_tensors(as_tensor(np.asarray(rows) if isinstance(rows, list) else rows, self.dev)
-                                         .to(torch.int64), *(as_tensor(i, self.dev) for i in index))
+        arrays = torch.broadcast_tensors(as_tensor(rows, self.dev).to(torch.int64),
+                                         *(as_tensor(i, self.dev) for i in index))
         h = self._tbase(stream, arrays[0].reshape(-1)).reshape(arrays[0].shape)
         for idx in arrays[1:]:
             if idx.is_floating_point() or bool((idx < 0).any()):
