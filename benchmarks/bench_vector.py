@@ -128,7 +128,11 @@ def measure(spec: dict) -> dict:
 
 def run_measurement(spec: dict, timeout: float) -> dict:
     """``measure(spec)`` in a fresh process; ``{"error": ...}`` when it fails or times out."""
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--_measure", json.dumps(spec)]
+    return _json_of([sys.executable, str(Path(__file__).resolve()), "--_measure", json.dumps(spec)], timeout)
+
+
+def _json_of(cmd: list[str], timeout: float) -> dict:
+    """The last JSON line a command prints; ``{"error": ...}`` when it fails or times out."""
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
     except subprocess.TimeoutExpired:
@@ -219,27 +223,20 @@ def part_scale(args) -> str:
 
 
 _ENSEMBLE_CODE = ("import json, sys, time; sys.path.insert(0, %r)\n"
-                  "from analysis.ensemble import run_ensemble, default_workers\n"
+                  "from analysis.ensemble import default_workers, run_ensemble, vector_plan\n"
                   "def member_days(result): return {'member_days': sum(r['members'] for r in result.rows)}\n"
                   "a = json.loads(sys.argv[1]); t = time.perf_counter()\n"
                   "tab = run_ensemble(a['override_sets'], seeds=range(a['seeds']), engine=a['engine'],"
                   " device=a['device'], measure=member_days)\n"
                   "print(json.dumps({'seconds': time.perf_counter() - t, 'runs': len(tab), "
                   "'member_days': int(tab['member_days'].sum()), "
-                  "'ok': int((tab['status'] == 'ok').sum()), 'workers': default_workers()}))\n") % str(ROOT)
+                  "'ok': int((tab['status'] == 'ok').sum()), 'workers': vector_plan(a['device'], None, None)[0]"
+                  " if a['engine'] == 'vector' else default_workers()}))\n") % str(ROOT)
 
 
 def run_ensemble_measurement(spec: dict, timeout: float) -> dict:
-    """``run_ensemble`` of spec's override sets × seeds on every worker, in a fresh process."""
-    try:
-        proc = subprocess.run([sys.executable, "-c", _ENSEMBLE_CODE, json.dumps(spec)], capture_output=True,
-                              text=True, timeout=timeout, cwd=ROOT)
-    except subprocess.TimeoutExpired:
-        return {"error": f"timed out after {timeout:g} s"}
-    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
-    if proc.returncode == 0 and lines:
-        return json.loads(lines[-1])
-    return {"error": f"failed: {(proc.stderr.strip().splitlines() or ['no output'])[-1][:200]}"}
+    """``run_ensemble`` of spec's override sets × seeds in a fresh process, on the workers it chooses."""
+    return _json_of([sys.executable, "-c", _ENSEMBLE_CODE, json.dumps(spec)], timeout)
 
 
 def part_all_cores(args) -> str:
@@ -252,8 +249,8 @@ def part_all_cores(args) -> str:
             rows.append(f"| {b} | | {r['error']} | |")
             continue
         rows.append(f"| {r['runs']} | {r['workers']} | {_fmt(r['seconds'])} | {_fmt(r['member_days'] / r['seconds'], 0)} |")
-    return (f"### (f) The runs of (b) through run_ensemble on every core ({args.device}; batches of at most "
-            "`analysis.ensemble.VECTOR_BATCH`, one process per worker)\n\n" + "\n".join(rows)
+    return (f"### (f) The runs of (b) through run_ensemble ({args.device}; workers and batch size from "
+            "`analysis.ensemble.vector_plan`: on the CPU one process per core, batches of at most 256)\n\n" + "\n".join(rows)
             + "\n\nWall time includes composing each run's configuration and the workers' start.\n")
 
 
