@@ -12,13 +12,14 @@ the others go on. With ``cache_dir`` the ensemble is resumable: each finished ru
 there (atomically) under a hash of its settings, and a re-run reads it instead of
 simulating again.
 
-The engine is chosen here and nowhere else:
+The runner's ``engine`` is set on every job's Params (``params.engine``) and the runs go
+through the one way to run, ``sim.run``; the runner only schedules them:
 
 - ``"mesa"``: the readable agent-based reference (sim/model.py), one run per joblib task;
-- ``"vector"``: the batched numpy engine (sim/vector/, ``simulate_batch``): the jobs are
-  composed to Params in the workers and simulated in batches (up to :data:`VECTOR_BATCH`
-  runs, at least one batch per worker, one joblib process per batch); ``wall_seconds`` is
-  the batch's time over its size. A batch that raises loses nothing: it is split in halves
+- ``"vector"``: the batched numpy engine (sim/vector/): the jobs are composed to Params in
+  the workers and given to ``sim.run`` as lists (up to :data:`VECTOR_BATCH` runs, at least
+  one batch per worker, one joblib process per batch); ``wall_seconds`` is the batch's time
+  over its size. A batch that raises loses nothing: it is split in halves
   and rerun until every failing run is found alone and recorded (a run's result does not
   depend on its batch, sim/vector/rng.py, so the reruns give the same rows).
 
@@ -37,6 +38,7 @@ start from a snapshot or a description run on either engine.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -118,6 +120,13 @@ def _values(result: Any, measure: Measure | None) -> dict[str, Any]:
     return values
 
 
+def _on(engine: str, params: Any, device: str = "cpu") -> Any:
+    """``params`` to be run on the runner's engine (its own ``engine`` key is not read)."""
+    from sim.params import Engine
+
+    return dataclasses.replace(params, engine=Engine(name=engine, device=device))
+
+
 def run_one(overrides: Sequence[str], engine: str | None = None, measure: Measure | None = None,
             device: str | None = None) -> dict[str, Any]:
     """Simulate one run; returns its tidy row (a failure becomes ``status = failed``).
@@ -126,13 +135,13 @@ def run_one(overrides: Sequence[str], engine: str | None = None, measure: Measur
     if engine == "vector":
         return run_batch([tuple(overrides)], measure, device)[0]
     from analysis.compose import load_params
-    from sim import simulate
+    from sim import run
 
     logging.getLogger("MESA").setLevel(logging.WARNING)
     started = time.perf_counter()
     try:
         _check_engine(engine)
-        result = simulate(load_params(list(overrides)))
+        result = run(_on(engine, load_params(list(overrides))))
         values = _values(result, measure)
     except Exception as exc:  # noqa: BLE001 - recorded in the table, the ensemble goes on
         return _failed(overrides, exc, time.perf_counter() - started)
@@ -152,31 +161,31 @@ def run_batch(jobs: Sequence[Sequence[str]], measure: Measure | None = None,
     for i, overrides in enumerate(jobs):
         started = time.perf_counter()
         try:
-            composed.append((i, tuple(overrides), load_params(list(overrides))))
+            composed.append((i, tuple(overrides), _on("vector", load_params(list(overrides)), device)))
         except Exception as exc:  # noqa: BLE001 - recorded, the batch goes on
             rows[i] = _failed(overrides, exc, time.perf_counter() - started)
-    for i, row in _simulate_batch(composed, measure, device):
+    for i, row in _simulate_batch(composed, measure):
         rows[i] = row
     return rows  # type: ignore[return-value]
 
 
-def _simulate_batch(batch: list[tuple[int, tuple[str, ...], Any]], measure: Measure | None,
-                    device: str) -> list[tuple[int, dict[str, Any]]]:
+def _simulate_batch(batch: list[tuple[int, tuple[str, ...], Any]],
+                    measure: Measure | None) -> list[tuple[int, dict[str, Any]]]:
     if not batch:
         return []
-    from sim.vector import simulate_batch
+    from sim import run
 
     started = time.perf_counter()
     try:
-        results = simulate_batch([p for _, _, p in batch], device=device)
+        results = run([p for _, _, p in batch])
         if len(results) != len(batch):
-            raise RuntimeError(f"simulate_batch returned {len(results)} results for {len(batch)} runs")
+            raise RuntimeError(f"sim.run returned {len(results)} results for {len(batch)} runs")
     except Exception as exc:  # noqa: BLE001 - find the failing run(s), keep the others
         if len(batch) == 1:
             i, overrides, _ = batch[0]
             return [(i, _failed(overrides, exc, time.perf_counter() - started))]
         half = len(batch) // 2
-        return _simulate_batch(batch[:half], measure, device) + _simulate_batch(batch[half:], measure, device)
+        return _simulate_batch(batch[:half], measure) + _simulate_batch(batch[half:], measure)
     seconds = (time.perf_counter() - started) / len(batch)
     out = []
     for (i, overrides, _), result in zip(batch, results):

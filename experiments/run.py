@@ -7,10 +7,10 @@
 Outputs land in Hydra's run folder (``hydra.run.dir=...`` to choose); see
 experiments/outputs.py for the file contract.
 
-``engine=vector`` runs the group on the batched array engine (sim/vector/, a batch of one;
-``engine.device=cuda`` on a GPU): the same files, except snapshot.pkl, which only the Mesa
-engine writes (the vector engine has no model object to pickle; ``snapshot=true`` or
-``snapshot_day`` with it stops before the run). A sweep's ``engine=vector`` jobs (the presets')
+Both engines run through ``sim.run``. ``engine=vector`` runs the group on the batched array
+engine (sim/vector/, a batch of one; ``engine.device=cuda`` on a GPU): the same files, except
+snapshot.pkl, which only the Mesa engine writes (the vector engine has no model object to
+pickle; ``snapshot=true`` or ``snapshot_day`` with it stops before the run). A sweep's ``engine=vector`` jobs (the presets')
 are simulated as batches first by the default launcher (hydra_plugins/community_batched_launcher/).
 """
 
@@ -31,11 +31,12 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
+import sim
 from analysis.compose import register_configs, to_params
 from experiments import callbacks
 from experiments.jobs import SWEEP_PID_ENV, run_job, sweep_owner_tag, take_prepared
 from experiments.outputs import write_run
-from sim import ParamError, Result, simulate, snapshot
+from sim import ParamError, Result, snapshot
 
 register_configs()
 # Hydra sets the root logger to INFO; Mesa would then log every step.
@@ -48,8 +49,9 @@ def _progress_wanted(enabled: bool) -> bool:
 
 
 def simulate_with_progress(params, show: bool, on_day=None) -> Result:
+    """``sim.run`` with a progress bar (Mesa engine: the bar reads the model each day)."""
     if not show:
-        return simulate(params, on_day=on_day)
+        return sim.run(params, on_day=on_day)
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("day {task.completed:.0f}"),
@@ -60,18 +62,12 @@ def simulate_with_progress(params, show: bool, on_day=None) -> Result:
             if on_day is not None:
                 on_day(m)
 
-        return simulate(params, on_day=tick)
-
-
-def simulate_vector(params) -> Result:
-    """One group on the vector engine (a batch of one); ParamError for settings it lacks."""
-    from sim.vector import simulate_batch
-
-    return simulate_batch([params], device=params.engine.device)[0]
+        return sim.run(params, on_day=tick)
 
 
 def run_once(cfg: DictConfig, out_dir: Path, show_progress: bool, sweeping: bool = False) -> dict:
-    """Validate, simulate, write every output. Returns the run outcomes."""
+    """Validate, simulate (on the engine ``params.engine`` names: ``sim.run``), write every
+    output. Returns the run outcomes."""
     # hydra/launcher=batched simulated the sweep's jobs ahead, as batches (hydra_plugins/),
     # from this same config: its parameters come with the result.
     prepared = take_prepared(HydraConfig.get().job.num) if sweeping else None
@@ -80,15 +76,13 @@ def run_once(cfg: DictConfig, out_dir: Path, show_progress: bool, sweeping: bool
         logging.getLogger(__name__).warning("%s", warning)
     if getattr(params, "debug_fail", False):  # the test suite's failure switch (analysis/compose.py)
         raise RuntimeError("debug_fail=true: this job fails on purpose")
-    if params.engine.name == "vector":
-        result = prepared[1] if prepared is not None else simulate_vector(params)
-        if not sweeping:
-            logging.getLogger(__name__).info("engine=vector: no snapshot.pkl (use engine=mesa to continue this "
-                                             "group later)")
-        report = _report(result) if params.report else None
-        write_run(result, out_dir, OmegaConf.to_yaml(cfg, resolve=True), report, None)
-        return result.outcomes
-    want_snapshot = params.snapshot if params.snapshot is not None else not sweeping
+    # Only the Mesa engine has a model object to pickle and to show day by day (to_params
+    # refuses snapshot settings with engine=vector).
+    on_mesa = params.engine.name == "mesa"
+    if not on_mesa and not sweeping:
+        logging.getLogger(__name__).info("engine=vector: no snapshot.pkl (use engine=mesa to continue this "
+                                         "group later)")
+    want_snapshot = on_mesa and (params.snapshot if params.snapshot is not None else not sweeping)
     saved: list[bytes] = []
 
     def keep_snapshot(m) -> None:  # the group at the end of day snapshot_day
@@ -96,7 +90,7 @@ def run_once(cfg: DictConfig, out_dir: Path, show_progress: bool, sweeping: bool
             saved.append(snapshot.dumps(m))
 
     hook = keep_snapshot if want_snapshot and params.snapshot_day != -1 else None
-    result = simulate_with_progress(params, show_progress, hook)
+    result = prepared[1] if prepared is not None else simulate_with_progress(params, show_progress and on_mesa, hook)
     if want_snapshot and params.snapshot_day == -1:
         saved.append(snapshot.dumps(result.model))
     report = _report(result) if params.report else None

@@ -53,14 +53,15 @@ log = logging.getLogger(__name__)
 
 
 def _prepare(configs: list[DictConfig]) -> set[int]:
-    """Simulate, as one batch per device, the vector-engine jobs of ``configs`` that are not
-    finished and compose; returns the job numbers whose results wait in ``PREPARED``."""
-    from sim.vector import simulate_batch
+    """Simulate together (``sim.run`` of a list: one vector-engine batch per device) the
+    vector-engine jobs of ``configs`` that are not finished and compose; returns the job
+    numbers whose results wait in ``PREPARED``."""
+    from sim import run
 
     todo: list[tuple[int, Any]] = []
     for config in configs:
         if OmegaConf.select(config, "engine.name") != "vector":
-            continue  # the Mesa engine: the job simulates itself
+            continue  # the Mesa engine runs one group per call: the job simulates itself
         HydraConfig.instance().set_config(config)  # resolves the job's folder (sweep.subdir)
         out_dir = Path(str(config.hydra.sweep.dir)) / str(config.hydra.sweep.subdir)
         if is_done(out_dir, list(config.hydra.overrides.task)):
@@ -69,16 +70,16 @@ def _prepare(configs: list[DictConfig]) -> set[int]:
             todo.append((int(config.hydra.job.num), to_params(task_config(config))))
         except Exception as exc:  # noqa: BLE001 - the job composes again and fails alone, recorded
             log.warning(f"job #{config.hydra.job.num} runs alone: {type(exc).__name__}: {exc}")
-    for device in sorted({p.engine.device for _, p in todo}):
-        batch = [(num, p) for num, p in todo if p.engine.device == device]
-        try:
-            results = simulate_batch([p for _, p in batch], device=device)
-        except Exception as exc:  # noqa: BLE001 - each job then simulates alone; a failing one fails alone
-            log.warning(f"a batch of {len(batch)} jobs failed as a whole ({type(exc).__name__}: {exc}); "
-                        "its jobs run one by one")
-            continue
-        for (num, params), result in zip(batch, results):
-            PREPARED[num] = (params, result)
+    if not todo:
+        return set(PREPARED)
+    try:
+        results = run([p for _, p in todo])
+    except Exception as exc:  # noqa: BLE001 - each job then simulates alone; a failing one fails alone
+        log.warning(f"a batch of {len(todo)} jobs failed as a whole ({type(exc).__name__}: {exc}); "
+                    "its jobs run one by one")
+        return set(PREPARED)
+    for (num, params), result in zip(todo, results):
+        PREPARED[num] = (params, result)
     return set(PREPARED)
 
 

@@ -19,7 +19,7 @@ import pytest
 from analysis import ensemble
 from analysis.compose import load_params
 from analysis.ensemble import ENSEMBLE_ENGINE, ENGINES, batches, run_ensemble
-from sim import ParamError, simulate
+from sim import CommunityModel, ParamError, run, simulate
 from sim.params import Params, validate
 from tests.conftest import make_params
 
@@ -59,15 +59,52 @@ def test_validate_checks_the_engine_of_plain_params() -> None:
 
 def test_the_engine_is_no_model_parameter() -> None:
     """Not in the parameter table or a snapshot's keys, not changeable by a timeline, and the
-    Mesa model ignores it: the same run either way."""
+    Mesa model ignores it: the same run either way (the engine is chosen by ``sim.run``)."""
     from sim.params import apply_change, describe
 
     assert not [r for r in describe() if r["key"].startswith("engine")]
     with pytest.raises(ParamError, match="unknown key engine.name"):
         apply_change(Params(), {"engine.name": "vector"})
-    a = simulate(make_params(days=30, seed=4))
-    b = simulate(make_params(days=30, seed=4, engine={"name": "vector"}))
-    assert a.rows == b.rows and a.outcomes == b.outcomes
+
+    def mesa_rows(p: Params) -> list[dict]:
+        model = CommunityModel(p)
+        while model.running:
+            model.step()
+        return model.observer.rows
+
+    assert mesa_rows(make_params(days=30, seed=4)) == mesa_rows(make_params(days=30, seed=4, engine={"name": "vector"}))
+
+
+def test_run_honours_the_engine() -> None:
+    """``sim.run`` (``sim.simulate`` is the same function) runs the engine ``params.engine``
+    names: the Mesa model, or the vector engine's result exactly as ``simulate_batch`` gives it.
+    A list runs each group on its own engine, in order, the vector ones as one batch."""
+    from sim.vector import simulate_batch
+
+    on_mesa, on_vector = make_params(days=30, seed=4), make_params(days=30, seed=4, engine={"name": "vector"})
+    mesa, vector = run(on_mesa), run(on_vector)
+    assert simulate is run
+    assert mesa.model is not None and vector.model is None
+    direct = simulate_batch([on_vector])[0]
+    assert list(vector.rows) == list(direct.rows) and vector.outcomes == direct.outcomes
+    assert list(vector.member_rows()) == list(direct.member_rows()) and vector.events == direct.events
+    assert list(vector.rows) != mesa.rows, "the engines draw different numbers: the vector engine did not run"
+    other = make_params(days=30, seed=5, engine={"name": "vector"})
+    mixed = run([on_vector, on_mesa, other])
+    assert [r.model is None for r in mixed] == [True, False, True]
+    assert list(mixed[0].rows) == list(vector.rows) and mixed[1].rows == mesa.rows
+    assert list(mixed[2].rows) == list(run(other).rows)
+    with pytest.raises(ValueError, match="on_day"):
+        run(on_vector, on_day=lambda model: None)
+
+
+def test_importing_sim_loads_no_vector_engine() -> None:
+    """A Mesa run (the classroom page, the main job) does not pay for the vector engine's imports."""
+    code = "import sys, sim; print(sorted(m for m in sys.modules if m.startswith('sim.vector')))"
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
 
 
 def test_ensemble_default_engine_is_the_one_constant() -> None:
