@@ -66,6 +66,7 @@ class CommunityModel(mesa.Model):
         costs.account(self)
         self.lifecycle.update(self)
         self.observer.record(self)
+        self.running = not self.lifecycle.ended  # a group dead on day 0 (no one but the founder) lives no day 1
 
     # -- the day ---------------------------------------------------------------------------
     def step(self) -> None:

@@ -246,6 +246,7 @@ class Engine:
             d.account(self)
             self.life.update(self)
             self._record()
+            self.running &= ~self.life.ended  # as CommunityModel: a group dead on day 0 lives no day 1
         if self.dev is not None:  # founded on the host; the days are lived on the device
             self._move(backend.to_device)
         while self.running.any():
