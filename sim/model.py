@@ -29,6 +29,7 @@ from sim.processes import (
     visiting,
 )
 from sim.roles import Role
+from sim.start import found_from_description
 
 
 class CommunityModel(mesa.Model):
@@ -62,7 +63,10 @@ class CommunityModel(mesa.Model):
         self.observer = Observer()
         self.log = conversation.DayLog()
         self.said_yesterday = self.log.said  # who said how much yesterday: ties answer it today
-        arrivals.found_group(self)
+        if self.p.start.description:  # the group as its owner describes it today (sim/start.py)
+            found_from_description(self)
+        else:
+            arrivals.found_group(self)
         costs.account(self)
         self.lifecycle.update(self)
         self.observer.record(self)

@@ -29,6 +29,7 @@ import yaml
 
 from sim import network
 from sim.params import InitialNetwork, ParamError
+from sim.processes import arrivals
 from sim.roles import Role
 
 if TYPE_CHECKING:
@@ -76,9 +77,8 @@ def _draw(model: CommunityModel, value: Any, where: str, key: str, lo: float, hi
 
 
 def found_from_description(model: CommunityModel) -> None:
-    """Day 0: the described founder and members, with their tenure, and their ties."""
-    from sim.processes.arrivals import _FOUNDER_TRAITS, _beta, _candidate, _create
-
+    """Day 0: the described founder and members, with their tenure, their ties and their
+    places in the latent network."""
     path = Path(model.p.start.description)
     doc = read_description(path)
     where = str(path)
@@ -86,7 +86,8 @@ def found_from_description(model: CommunityModel) -> None:
     fdoc = doc.get("founder") or {}
     if not isinstance(fdoc, dict) or set(fdoc) - _FOUNDER_KEYS:
         raise DescriptionError(f"{where}: founder: expected a mapping with {', '.join(sorted(_FOUNDER_KEYS))}")
-    founder = _create(model, Role.founder, "seed", {**_FOUNDER_TRAITS, "expertise": p.founder.expertise}, satisfaction=1.0)
+    founder = arrivals.create(model, Role.founder, "seed", {**arrivals.FOUNDER_TRAITS, "expertise": p.founder.expertise},
+                              satisfaction=1.0)
     founder.label = "founder"
     _set_tenure(founder, _draw(model, fdoc.get("tenure_days", 0), f"{where}: founder", "tenure_days", 0, 100000, True))
     founder.energy = float(_draw(model, fdoc.get("energy", p.founder.energy), f"{where}: founder", "energy", 0, 1))
@@ -115,13 +116,13 @@ def found_from_description(model: CommunityModel) -> None:
                                    f"under arrivals.cap = {p.arrivals.cap}")
         source = _SOURCE.get(role, "friends")
         for _ in range(count):
-            traits = _candidate(model, source)
+            traits = arrivals.candidate(model, source)
             if "fit" in entry:
-                traits["fit"] = _beta(model, _draw(model, entry["fit"], here, "fit", 0, 1))
+                traits["fit"] = arrivals.beta(model, _draw(model, entry["fit"], here, "fit", 0, 1))
             if "expertise" in entry:
-                traits["expertise"] = _beta(model, _draw(model, entry["expertise"], here, "expertise", 0, 1))
+                traits["expertise"] = arrivals.beta(model, _draw(model, entry["expertise"], here, "expertise", 0, 1))
             s = _draw(model, entry.get("satisfaction", p.seeding.initial_satisfaction), here, "satisfaction", 0, 1)
-            m = _create(model, role, "seed", traits, satisfaction=float(s))
+            m = arrivals.create(model, role, "seed", traits, satisfaction=float(s))
             _set_tenure(m, _draw(model, entry.get("tenure_days", 0), here, "tenure_days", 0, 100000, True))
             if role is Role.vip:
                 m.vip_since = 0  # a paid period starts today
@@ -145,6 +146,7 @@ def found_from_description(model: CommunityModel) -> None:
     else:
         mesh = p.network.mesh_degree if p.network.initial is InitialNetwork.mesh else 0
         network.wire_seed_users(model, founder, [m for m in members if m.role is not Role.spammer], mesh)
+    arrivals.place_in_latent_network(model)
 
 
 def _set_tenure(m: Member, tenure: int) -> None:

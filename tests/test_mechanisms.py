@@ -208,7 +208,7 @@ def test_edgelist_members_and_cascade_core(engine, tmp_path):
 
 
 def _newcomer_needs(engine: str, day: int, shift_day: int, n: int = 4000) -> list[float]:
-    """Needs of ``n`` newcomers drawn on ``day`` (arrivals._candidate / the vector traits)."""
+    """Needs of ``n`` newcomers drawn on ``day`` (arrivals.candidate / the vector traits)."""
     import numpy as np
 
     p = make_params(needs={"shift_day": shift_day, "shift_share": 0.5, "shift_size": 0.7})
@@ -217,7 +217,7 @@ def _newcomer_needs(engine: str, day: int, shift_day: int, n: int = 4000) -> lis
 
         model = CommunityModel(p)
         model.day = day
-        return [arrivals._candidate(model, "friends")["need"] for _ in range(n)]
+        return [arrivals.candidate(model, "friends")["need"] for _ in range(n)]
     from sim.vector import day as vd
     from sim.vector.engine import Engine
 

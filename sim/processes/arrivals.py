@@ -23,19 +23,20 @@ if TYPE_CHECKING:
     from sim.model import CommunityModel
 
 #: The founder is the group's purpose: full fit and need, pays nothing, posts at the base rate (structural).
-_FOUNDER_TRAITS = {"fit": 1.0, "need": 1.0, "willingness_to_pay": 0.0, "propensity": 1.0}
+FOUNDER_TRAITS = {"fit": 1.0, "need": 1.0, "willingness_to_pay": 0.0, "propensity": 1.0}
 
 _RECRUIT_SOURCE = {SeedStrategy.kols_first: "friends", SeedStrategy.friends: "friends",
                    SeedStrategy.random: "random", SeedStrategy.paid_ads: "paid_ads"}
 
 
-def _beta(model: CommunityModel, mean: float) -> float:
+def beta(model: CommunityModel, mean: float) -> float:
+    """A trait drawn from a Beta with this mean and ``traits.concentration``."""
     mean = min(max(mean, 0.01), 0.99)  # a Beta needs 0 < mean < 1 (structural)
     k = model.p.traits.concentration
     return float(model.rng.beta(mean * k, (1 - mean) * k))
 
 
-def _candidate(model: CommunityModel, source: str, fit: float | None = None) -> dict:
+def candidate(model: CommunityModel, source: str, fit: float | None = None) -> dict:
     """Traits of a candidate from ``source`` (kols, friends, random, paid_ads, spam)."""
     t = model.p.traits
     fit_mean = getattr(t, f"{source}_fit")
@@ -43,18 +44,19 @@ def _candidate(model: CommunityModel, source: str, fit: float | None = None) -> 
     rng = model.rng
     shape = model.p.conversation.propensity_shape
     traits = {
-        "fit": _beta(model, fit_mean) if fit is None else fit,
-        "expertise": _beta(model, expertise_mean) if expertise_mean > 0 else 0.0,
-        "need": _beta(model, t.need_mean),
-        "willingness_to_pay": _beta(model, t.willingness_mean),
+        "fit": beta(model, fit_mean) if fit is None else fit,
+        "expertise": beta(model, expertise_mean) if expertise_mean > 0 else 0.0,
+        "need": beta(model, t.need_mean),
+        "willingness_to_pay": beta(model, t.willingness_mean),
         "propensity": float(rng.gamma(shape, 1.0 / shape)),
     }
     traits["need"] = needs.expire_for_newcomer(model, traits["need"])
     return traits
 
 
-def _create(model: CommunityModel, role: Role, channel: str, traits: dict,
-            satisfaction: float | None = None) -> Member:
+def create(model: CommunityModel, role: Role, channel: str, traits: dict,
+           satisfaction: float | None = None) -> Member:
+    """A new member (or the founder) with these traits, enrolled, counted among the day's joins."""
     s = model.p.arrivals.initial_satisfaction if satisfaction is None else satisfaction
     if role is Role.founder:
         m = Founder(model, channel=channel, satisfaction=s, **traits)
@@ -67,26 +69,19 @@ def _create(model: CommunityModel, role: Role, channel: str, traits: dict,
 
 def found_group(model: CommunityModel) -> None:
     """Day 0: the founder and the seed users (bypass the threshold: the founder picks them).
+    (A group described as it is today is founded by sim/start.py, with this module's helpers.)
 
     With ``friends.enabled`` everyone takes a node of the latent network (sim/friends.py):
     where depends on the seeding strategy. Day-0 group ties are the ``network.initial``
     wiring only (star or mesh); latent friendships become group ties for later joiners."""
     p = model.p
-    if p.start.description:
-        from sim.start import found_from_description
-
-        found_from_description(model)
-        model.friends = latent.build(model, len(model.roster))
-        latent.place_existing(model)
-        return
     if p.network.initial is InitialNetwork.edgelist:
         _found_from_edgelist(model)
-        model.friends = latent.build(model, len(model.roster))
-        latent.place_existing(model)
+        place_in_latent_network(model)
         return
     model.friends = fr = latent.build(model, p.seeding.seed_users + 1)
-    founder = _create(model, Role.founder, "seed", {**_FOUNDER_TRAITS, "expertise": p.founder.expertise},
-                      satisfaction=1.0)
+    founder = create(model, Role.founder, "seed", {**FOUNDER_TRAITS, "expertise": p.founder.expertise},
+                     satisfaction=1.0)
     model.founder = founder
     if fr is not None:
         fr.start_walk(fr.degree_weighted_node(model.rng))
@@ -97,7 +92,7 @@ def found_group(model: CommunityModel) -> None:
     for i in range(p.seeding.seed_users):
         source = "kols" if i < n_kols else _RECRUIT_SOURCE[strategy]
         role = Role.kol if i < n_kols else (Role.active if model.rng.random() < p.seeding.active_share else Role.lurker)
-        m = _create(model, role, "seed", _candidate(model, source), satisfaction=p.seeding.initial_satisfaction)
+        m = create(model, role, "seed", candidate(model, source), satisfaction=p.seeding.initial_satisfaction)
         if fr is not None:
             node = fr.next_hub(model.rng, _NONE) if source == "kols" else _recruit_node(model, source, _NONE)
             if node >= 0:
@@ -105,6 +100,13 @@ def found_group(model: CommunityModel) -> None:
         seeds.append(m)
     mesh = p.network.mesh_degree if p.network.initial is InitialNetwork.mesh else 0
     network.wire_seed_users(model, founder, seeds, mesh)
+
+
+def place_in_latent_network(model: CommunityModel) -> None:
+    """A group founded with all its members (an edge list, a description): the latent network
+    (sim/friends.py) is built around them, each taking a node."""
+    model.friends = latent.build(model, len(model.roster))
+    latent.place_existing(model)
 
 
 #: No node is reserved (day 0: each placement joins at once).
@@ -127,13 +129,13 @@ def _found_from_edgelist(model: CommunityModel) -> None:
     by_label = {}
     for label in sorted(g.nodes, key=str):
         if label == founder_label:
-            m = _create(model, Role.founder, "edgelist", {**_FOUNDER_TRAITS, "expertise": model.p.founder.expertise},
-                        satisfaction=1.0)
+            m = create(model, Role.founder, "edgelist", {**FOUNDER_TRAITS, "expertise": model.p.founder.expertise},
+                       satisfaction=1.0)
             model.founder = m
         else:
             role = Role.active if model.rng.random() < model.p.arrivals.active_at_join else Role.lurker
-            m = _create(model, role, "edgelist", _candidate(model, "friends"),
-                        satisfaction=model.p.seeding.initial_satisfaction)
+            m = create(model, role, "edgelist", candidate(model, "friends"),
+                       satisfaction=model.p.seeding.initial_satisfaction)
         m.label = str(label)
         by_label[label] = m
     for u, v in g.edges:
@@ -171,7 +173,7 @@ def _candidates_today(model: CommunityModel) -> list[tuple[str, dict, Member | N
         channel = "paid_ads" if source == "paid_ads" else "founder"
         for _ in range(rng.poisson(p.seeding.recruits_per_day)):
             node = claim(_recruit_node(model, source, taken)) if fr is not None else -1
-            out.append((channel, _candidate(model, source), None, node))
+            out.append((channel, candidate(model, source), None, node))
     a = p.arrivals
     sd = p.traits.invite_fit_sd
     for m in model.members:
@@ -184,7 +186,7 @@ def _candidates_today(model: CommunityModel) -> list[tuple[str, dict, Member | N
                     continue  # everyone they know has been asked: the neighbourhood is exhausted
                 node = claim(outside[int(rng.integers(len(outside)))])
             fit = min(1.0, max(0.0, m.fit + rng.normal(0.0, sd)))
-            out.append(("word_of_mouth", _candidate(model, "friends", fit=fit), m, node))
+            out.append(("word_of_mouth", candidate(model, "friends", fit=fit), m, node))
     if fr is not None:  # outsiders who heard of the group from friends inside (seed 001 L125)
         for node in fr.exposed_today(rng, p.friends.exposure_rate):
             if node in taken:
@@ -194,14 +196,14 @@ def _candidates_today(model: CommunityModel) -> list[tuple[str, dict, Member | N
             if teller.satisfaction < a.invite_satisfaction or teller.muted or not teller.spec.person:
                 continue  # an unhappy friend does not recommend the group
             fit = min(1.0, max(0.0, teller.fit + rng.normal(0.0, sd)))
-            out.append(("word_of_mouth", _candidate(model, "friends", fit=fit), teller, claim(node)))
+            out.append(("word_of_mouth", candidate(model, "friends", fit=fit), teller, claim(node)))
     campaign = a.promotion_start_day <= model.day < a.promotion_start_day + a.promotion_days
     n_promo = rng.poisson(a.promotion_per_day) if campaign else 0
     for _ in range(n_promo):
         node = claim(fr.random_outside(rng, taken)) if fr is not None else -1
-        out.append(("promotion", _candidate(model, "random", fit=_beta(model, a.promotion_fit)), None, node))
+        out.append(("promotion", candidate(model, "random", fit=beta(model, a.promotion_fit)), None, node))
     n_spam = rng.poisson(a.spam_base + a.spam_per_100_members * len(model.members) / 100.0)
-    out += [("spam", _candidate(model, "spam"), None, -1) for _ in range(n_spam)]
+    out += [("spam", candidate(model, "spam"), None, -1) for _ in range(n_spam)]
     return out
 
 
@@ -223,10 +225,10 @@ def admit_newcomers(model: CommunityModel) -> None:
             log.turned_away_full += 1
             continue
         if channel == "spam":
-            _create(model, Role.spammer, channel, traits)
+            create(model, Role.spammer, channel, traits)
             continue
         role = Role.active if model.rng.random() < p.arrivals.active_at_join else Role.lurker
-        m = _create(model, role, channel, traits)
+        m = create(model, role, channel, traits)
         log.revenue += p.entry.fee
         friends_inside = fr.join(node, m) if node >= 0 else []
         for f in friends_inside:

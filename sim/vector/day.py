@@ -60,7 +60,7 @@ def on_rhythm(day: int, per_week: np.ndarray) -> np.ndarray:
 
 
 def beta_mean(mean, k, u) -> np.ndarray:
-    """arrivals._beta: a Beta draw with the given mean and concentration."""
+    """arrivals.beta: a Beta draw with the given mean and concentration."""
     mean = np.clip(mean, 0.01, 0.99)
     return vr.beta(mean * k, (1 - mean) * k, u)
 
@@ -171,7 +171,7 @@ TRAIT_UNIFORMS = 11
 
 
 def traits(E, r, source, fit, u) -> dict[str, np.ndarray]:
-    """arrivals._candidate for candidates in communities r from ``source`` codes; ``fit`` NaN =
+    """arrivals.candidate for candidates in communities r from ``source`` codes; ``fit`` NaN =
     draw it from the source. ``u``: (K, TRAIT_UNIFORMS) uniforms. Called for those who join
     only: Beta inverses are the costliest draws, and most candidates of a full group are
     turned away."""
@@ -210,7 +210,7 @@ def _expire_for_newcomer(E, r, need, u) -> np.ndarray:
 
 
 def create(E, r, s, role, channel, tr, satisfaction) -> None:
-    """arrivals._create: members take slots (r, s)."""
+    """arrivals.create: members take slots (r, s)."""
     B, day = E.B, E.day
     B.present[r, s] = True
     B.role[r, s] = role
