@@ -34,11 +34,6 @@ def factors(table: pd.DataFrame) -> list[str]:
     return [k for k in keys if k in table and k not in NON_FACTORS and table[k].nunique(dropna=True) > 1]
 
 
-def _short(key: str, keys: list[str]) -> str:
-    tail = key.replace("/", ".").split(".")[-1]
-    return tail if sum(k.replace("/", ".").split(".")[-1] == tail for k in keys) == 1 else key
-
-
 def fmt_value(v) -> str:
     if isinstance(v, float) and v.is_integer():
         return str(int(v))

@@ -140,12 +140,6 @@ def km_median(lifespans, alive_at_end) -> float:
     return float(below[0]) if len(below) else math.inf
 
 
-def survival_at(lifespans, alive_at_end, day: float) -> float:
-    """Kaplan–Meier share of groups still alive on ``day``."""
-    days, alive = kaplan_meier(lifespans, alive_at_end)
-    return float(alive[np.searchsorted(days, day, side="right") - 1])
-
-
 def rmst(lifespans, alive_at_end, horizon: float) -> float:
     """Restricted mean survival time: the area under the Kaplan–Meier curve up to ``horizon``
     — the mean lifespan that respects groups still alive at the end (never above the horizon)."""
