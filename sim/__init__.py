@@ -24,7 +24,7 @@ from sim.params import ENGINE_NAMES, ParamError, Params, validate
 
 __all__ = ["CommunityModel", "ParamError", "Params", "Result", "run", "simulate", "validate"]
 
-OnDay = Callable[[CommunityModel], None]
+OnDay = Callable[["CommunityModel"], None]  # the Mesa engine's day hook
 
 
 @dataclass

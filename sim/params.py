@@ -444,7 +444,8 @@ class Engine:
     on ``device`` cpu (numpy), cuda (PyTorch on a GPU: ``pip install -e ".[gpu]"``) or
     torch-cpu (the PyTorch back-end on the CPU: slower than numpy, for checking the GPU code
     path without a GPU). Chosen with ``engine=mesa|vector`` (configs/engine/) and
-    ``engine.device=cpu|cuda|torch-cpu``; ensembles choose theirs in analysis/ensemble.py."""
+    ``engine.device=cpu|cuda|torch-cpu``, and honoured by ``sim.run``; the ensemble runner
+    sets its own on every run (analysis/ensemble.py)."""
 
     name: str = "mesa"  # one of ENGINE_NAMES
     device: str = "cpu"  # one of ENGINE_DEVICES (the vector engine only)
