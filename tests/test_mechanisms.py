@@ -26,6 +26,11 @@ def simulate(engine: str, **groups) -> Result:
     return run(make_params(engine={"name": engine}, **groups))
 
 
+def simulate_seeds(engine: str, seeds, **groups) -> list[Result]:
+    """One run per seed, in one call (the vector engine simulates them as one batch)."""
+    return run([make_params(engine={"name": engine}, seed=seed, **groups) for seed in seeds])
+
+
 def test_ban_leaves_no_visible_ads_once_moderation_catches_up(engine):
     r = simulate(engine, days=120, ads={"policy": AdPolicy.ban}, moderation={"capacity_per_day": 50.0}, **SPAMMY)
     assert sum(row["ads_posted"] for row in r.rows) > 50, "spammers did post"
@@ -69,19 +74,17 @@ def test_cap_is_never_exceeded(engine):
     assert sum(row["turned_away_full"] for row in r.rows) > 0
 
 
-def _recruited_fit(engine: str, threshold: EntryThreshold, cutoff: float, seed: int) -> list[float]:
-    r = simulate(engine, seed=seed, days=60, arrivals={"promotion_per_day": 4.0, "promotion_fit": 0.25},
-                 entry={"threshold": threshold, "fit_cutoff": cutoff})
-    return [m["fit"] for m in r.member_rows() if m["channel"] in ("promotion", "word_of_mouth", "founder")]
+def _recruited_fit(engine: str, threshold: EntryThreshold, cutoff: float, seeds) -> list[float]:
+    runs = simulate_seeds(engine, seeds, days=60, arrivals={"promotion_per_day": 4.0, "promotion_fit": 0.25},
+                          entry={"threshold": threshold, "fit_cutoff": cutoff})
+    return [m["fit"] for r in runs for m in r.member_rows() if m["channel"] in ("promotion", "word_of_mouth", "founder")]
 
 
 def test_entry_threshold_lowers_low_fit_arrivals(engine):
     """Over 5 seeds: an application review (cutoff 0.5) admits fewer low-fit (< 0.3) newcomers
     and raises mean fit by at least 0.15 over an open door."""
-    open_fits, app_fits = [], []
-    for seed in range(5):
-        open_fits += _recruited_fit(engine, EntryThreshold.open, 0.0, seed)
-        app_fits += _recruited_fit(engine, EntryThreshold.application, 0.5, seed)
+    open_fits = _recruited_fit(engine, EntryThreshold.open, 0.0, range(5))
+    app_fits = _recruited_fit(engine, EntryThreshold.application, 0.5, range(5))
     low = lambda fits: sum(f < 0.3 for f in fits) / len(fits)
     assert statistics.mean(app_fits) > statistics.mean(open_fits) + 0.15
     assert low(app_fits) < 0.5 * low(open_fits)
@@ -120,9 +123,9 @@ def test_low_quality_influx_drives_kols_out(engine):
     (a reason only KOLs leave for)."""
     def kol_exits(promotion: float) -> int:
         total = 0
-        for seed in range(4):
-            r = simulate(engine, seed=seed, days=150, seeding={"strategy": SeedStrategy.kols_first},
-                         arrivals={"promotion_per_day": promotion, "promotion_fit": 0.15, "promotion_start_day": 40})
+        for r in simulate_seeds(engine, range(4), days=150, seeding={"strategy": SeedStrategy.kols_first},
+                                arrivals={"promotion_per_day": promotion, "promotion_fit": 0.15,
+                                          "promotion_start_day": 40}):
             left = [m for m in r.member_rows() if m["leave_reason"] == "quality_fell"]
             assert all(m["final_role"] == "kol" for m in left)
             assert len(left) == sum(row["leaves_quality_fell"] for row in r.rows)
@@ -258,8 +261,7 @@ def test_zombie_purge_spares_paying_vips(engine):
     every, silent_days, days = 30, 20, 365  # VIPs seldom fall silent: a short zombie spell, a year
     ov = ["scenario=healthy_learning_group", f"days={days}", f"churn.zombie_days={silent_days}"]
     protected = purged = purged_vips = 0
-    for seed in range(4):
-        result = run(load_params([*ov, f"seed={seed}", f"engine={engine}"]))
+    for result in run([load_params([*ov, f"seed={seed}", f"engine={engine}"]) for seed in range(4)]):
         for m in result.member_rows():
             if m["leave_reason"] == "purged":
                 purged += 1
