@@ -10,8 +10,9 @@ experiments/outputs.py for the file contract.
 Both engines run through ``sim.run``. ``engine=vector`` runs the group on the batched array
 engine (sim/vector/, a batch of one; ``engine.device=cuda`` on a GPU): the same files, except
 snapshot.pkl, which only the Mesa engine writes (the vector engine has no model object to
-pickle; ``snapshot=true`` or ``snapshot_day`` with it stops before the run). A sweep's ``engine=vector`` jobs (the presets')
-are simulated as batches first by the default launcher (hydra_plugins/community_batched_launcher/).
+pickle; ``snapshot=true`` or ``snapshot_day`` with it stops before the run). A sweep's
+``engine=vector`` jobs (the presets') are simulated as batches first by the default launcher
+(hydra_plugins/community_batched_launcher/).
 """
 
 from __future__ import annotations
