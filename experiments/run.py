@@ -152,13 +152,19 @@ def main(cfg: DictConfig) -> dict | None:
             callbacks.preflight(to_params(cfg))
         except (ParamError, callbacks.PreflightError) as e:
             _remove_if_only_hydra(out_dir)
-            sys.exit(f"Configuration error: {e}")
+            _refuse(e)
     outcomes = run_job(out_dir, overrides,
                        lambda: run_once(cfg, out_dir, _progress_wanted(cfg.progress) and not sweeping, sweeping),
                        swallow_errors=sweeping)
     if outcomes is not None and not sweeping:
         print(_summary(outcomes, out_dir))
     return outcomes
+
+
+def _refuse(error: Exception) -> None:
+    """An input error: one line, exit status 2 (nothing ran)."""
+    print(f"Configuration error: {error}", file=sys.stderr)
+    sys.exit(2)
 
 
 def _terminate(signum, frame):  # noqa: ARG001 - signal handler signature
@@ -170,6 +176,10 @@ def _terminate(signum, frame):  # noqa: ARG001 - signal handler signature
 if __name__ == "__main__":
     os.environ[SWEEP_PID_ENV] = sweep_owner_tag()  # sweep workers exit when this process is gone
     signal.signal(signal.SIGTERM, _terminate)
+    try:  # before Hydra composes: it would fail with a traceback
+        callbacks.check_group_values(sys.argv[1:], Path(__file__).resolve().parent.parent / "configs")
+    except callbacks.PreflightError as e:
+        _refuse(e)
     main()
     # A sweep with unfinished jobs exits 1 (the callback logged how many and where).
     sys.exit(1 if callbacks.LAST_SWEEP_PROBLEMS else 0)

@@ -70,7 +70,10 @@ class SnapshotError(ParamError):
 
 
 def _param_keys(p: Params) -> list[str]:
-    return sorted(key for key, _, _ in _walk(p))
+    """The model's parameter keys (not a run's settings, such as the main job's ``switch_day``:
+    a snapshot written by one front end continues under another)."""
+    model_fields = {f.name for f in dataclasses.fields(Params)}
+    return sorted(key for key, _, _ in _walk(p) if key.split(".")[0] in model_fields)
 
 
 class _ModelPickler(pickle.Pickler):
@@ -157,7 +160,8 @@ def load(path: str | Path) -> tuple[CommunityModel, dict]:
 
 def check_continuation(params: Params, model: CommunityModel, header: dict) -> None:
     """SnapshotError unless ``params`` can continue the snapshot's group (same parameter keys,
-    a later horizon, timeline changes after its day, a group still alive)."""
+    room for its members under the cap, a later horizon, timeline changes after its day, a
+    group still alive)."""
     where = f"start.snapshot = {params.start.snapshot}"
     keys = set(_param_keys(params))
     old = set(header["param_keys"])
@@ -168,6 +172,10 @@ def check_continuation(params: Params, model: CommunityModel, header: dict) -> N
     day = model.day
     if model.lifecycle.ended:
         raise SnapshotError(f"{where}: the group died on day {model.lifecycle.dead_day}: nothing to continue")
+    present = len(model.agents)
+    if params.arrivals.cap < present:
+        raise SnapshotError(f"{where}: arrivals.cap = {params.arrivals.cap} is below the snapshot's {present} members "
+                            f"(founder included): allowed at least {present}")
     if params.days <= day:
         raise SnapshotError(f"{where}: the snapshot is of day {day}; days = {params.days} must be later "
                             f"(days counts the group's age: allowed [{day + 1}, 36500])")

@@ -46,13 +46,16 @@ class DescriptionError(ParamError):
 
 
 def read_description(path: str | Path) -> dict[str, Any]:
-    where = str(path)
+    where = f"start.description = {path}"
     try:
         doc = yaml.safe_load(Path(path).read_text())
     except OSError as e:
-        raise DescriptionError(f"start.description = {where}: cannot be read ({e.strerror or e})") from None
+        raise DescriptionError(f"{where}: cannot be read ({e.strerror or e})") from None
     except yaml.YAMLError as e:
-        raise DescriptionError(f"start.description = {where}: not YAML ({e})") from None
+        mark = getattr(e, "problem_mark", None)
+        at = f"line {mark.line + 1}: " if mark is not None else ""
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise DescriptionError(f"{where}: not YAML ({at}{problem})") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("members"), list) or not doc["members"]:
         raise DescriptionError(f"{where}: expected a mapping with a non-empty 'members:' list")
     unknown = set(doc) - _TOP_KEYS
@@ -81,7 +84,7 @@ def found_from_description(model: CommunityModel) -> None:
 
     path = Path(model.p.start.description)
     doc = read_description(path)
-    where = str(path)
+    where = f"start.description = {path}"
     p = model.p
     fdoc = doc.get("founder") or {}
     if not isinstance(fdoc, dict) or set(fdoc) - _FOUNDER_KEYS:
@@ -139,7 +142,7 @@ def found_from_description(model: CommunityModel) -> None:
         for u, v in g.edges:
             missing = [x for x in (u, v) if str(x) not in by_label]
             if missing:
-                raise DescriptionError(f"{edges}: {missing[0]!r} is not a member of {where} "
+                raise DescriptionError(f"{edges}: {missing[0]!r} is not a member of {path} "
                                        "(labels: founder, <role><n> such as lurker12, or a member's name)")
             network.tie(model.network, by_label[str(u)], by_label[str(v)], known=True)
     else:
