@@ -109,8 +109,8 @@ SCREENED_LEVERS = ("seed_users", "fit_cutoff", "spammer_pass", "ad_quota", "post
 OUTCOMES: tuple[Outcome, ...] = (
     Outcome("lifespan_days", "Lifespan", "days", definition="days until the group became an ad group or died; "
             "groups alive at the horizon are censored (ranked by Kaplan–Meier, not by the plain mean)"),
-    Outcome("revenue", "Revenue", "yuan", definition="entry fees and VIP payments over the run, in the "
-            "currency of entry.fee and monetisation.price (yuan in the seed articles)"),
+    Outcome("revenue", "Income from fees and VIP", "yuan", definition="entry fees and VIP payments over the run, "
+            "in the currency of entry.fee and monetisation.price (yuan in the seed articles)"),
     Outcome("peak_members", "Peak members", "members"),
     Outcome("weekly_speaking_rate", "Weekly speaking rate", "share of members",
             definition="mean over the group's first 180 days (phases.outcome_age_days) of the share of people who "
@@ -139,9 +139,12 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("costs_total", "Costs", "yuan", higher_is_better=False,
             definition="moderation team, KOL privileges and bought members (promotion, paid-ads seeding) "
                        "over the run, at the rates of Params.costs"),
-    Outcome("income_total", "Income", "yuan",
-            definition="entry fees + VIP payments (revenue) + ad slots sold under a quota (the flash market)"),
-    Outcome("net_revenue", "Net revenue", "yuan", definition="income − costs over the run"),
+    Outcome("income_ad_slots", "Income from ad slots", "yuan",
+            definition="ads allowed under a quota sold as flash-market slots (seed 001 L99) at costs.ad_slot_price "
+                       "each: an assumed price (analysis/money.py)"),
+    Outcome("income_total", "Income (all sources)", "yuan",
+            definition="fees and VIP + ad slots over the run"),
+    Outcome("net_revenue", "Net (income − costs)", "yuan", definition="income from all sources − costs over the run"),
 )
 
 #: What a single run's report shows, in order (outcomes of one run, not of an ensemble).

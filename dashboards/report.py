@@ -14,6 +14,7 @@ from typing import Any
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from analysis.money import hours_words, money_words
 from analysis.registry import RUN_SUMMARY
 from analysis.stats import rolling_mean
 from dashboards.formatting import fmt_outcome
@@ -173,6 +174,8 @@ def build_report(result: Result) -> str:
         f"<h1>{html.escape(o['scenario'])} <small>seed {o['seed']}, {o['days_run'] - 1} days</small></h1>",
         f"<p>{html.escape(p.scenario.description)}</p>",
         f"<p><b>Strategy:</b> {html.escape(strategy)}</p>",
+        f"<p><b>Money:</b> {html.escape(money_words(o, p.costs.ad_slot_price))}. "
+        f"<b>Founder time:</b> {html.escape(hours_words(o))}.</p>",
         f"<div class='cols'><div><h2>Outcome</h2><table>{outcome_rows}</table></div>",
         f"<div><h2>Turning points</h2><ul>{events}</ul></div></div>",
         f"<p>Phases: {phases}</p>", plot], _CSS)

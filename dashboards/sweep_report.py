@@ -58,6 +58,8 @@ from analysis.recommend import (
 from analysis.recommend import (
     robustness as run_robustness,
 )
+from analysis.money import AD_SLOTS, ad_slot_assumption, hours_words, money_words, with_money
+from analysis.money import KEYS as MONEY_KEYS
 from analysis.registry import OUTCOMES, Outcome, lever
 from analysis.registry import outcome as registered_outcome
 from analysis.stats import ALPHA, kaplan_meier, numeric
@@ -221,8 +223,9 @@ def tradeoff_figure(t: TradeOff, order: list[str], names: dict[str, str]) -> go.
     for s in order:
         x, xlo, xhi, y, ylo, yhi = t.points[s]
         eff = s in t.efficient
+        mark = " ★ efficient" if eff else (" (an ad group: not efficient)" if s in t.ad_groups else "")
         fig.add_trace(go.Scatter(
-            x=[x], y=[y], mode="markers", name=names[s] + (" ★ efficient" if eff else ""),
+            x=[x], y=[y], mode="markers", name=names[s] + mark,
             marker={"size": 16 if eff else 11, "color": cmap[s], "symbol": "star" if eff else "circle-open",
                         "line": {"width": 2, "color": cmap[s]}},
             error_x={"type": "data", "symmetric": False, "array": [xhi - x], "arrayminus": [x - xlo], "color": cmap[s], "thickness": 1},
@@ -352,6 +355,39 @@ def answer_sentences(rec: Recommendation, keys: list[str], bases: list[BaseResul
     return lines
 
 
+def costs_sentence(ok: pd.DataFrame, order: list[str], names: dict[str, str], ad_slot_price: float | None) -> str:
+    """What each option costs, in words: founder hours (a day, a week, in total) and money by
+    source, means over each strategy's runs; empty when the runs do not report them."""
+    if not any(k in ok for k in MONEY_KEYS):
+        return ""
+    parts, slots = [], False
+    for s in order:
+        runs = ok[ok.strategy == s]
+        means = {k: float(np.nanmean(numeric(runs[k]))) for k in MONEY_KEYS if k in runs and runs[k].notna().any()}
+        slots |= bool(means.get("income_total", 0) > means.get("revenue", 0))
+        parts.append(f"<b>{html.escape(names[s])}</b>: {html.escape(hours_words(means))}; "
+                     f"{html.escape(money_words(means))}")
+    price = (f" Ad slots at an assumed ¥{ad_slot_price:g} each (costs.ad_slot_price)."
+             if slots and ad_slot_price is not None else "")
+    return "What each option costs (mean per group over the run): " + "; ".join(parts) + "." + price
+
+
+def _ad_slot_assumption(ok: pd.DataFrame, order: list[str], names: dict[str, str], price: float | None) -> str:
+    """The ad-slot price, stated wherever ad-slot income is part of a strategy's money."""
+    if price is None or AD_SLOTS not in ok or "income_total" not in ok:
+        return ""
+    shares = {}
+    for s in order:
+        runs = ok[ok.strategy == s]
+        slots, income = np.nanmean(numeric(runs[AD_SLOTS])), np.nanmean(numeric(runs["income_total"]))
+        if slots > 0 and income > 0:
+            shares[s] = slots / income
+    if not shares:
+        return ""
+    top = max(shares, key=shares.get)
+    return ad_slot_assumption(price, shares[top], names[top])
+
+
 def _context_html(ok: pd.DataFrame, table: pd.DataFrame, keys: list[str], question: str | None,
                   assumptions: list[str] | None, bases: list[BaseResult] | None) -> str:
     """The base scenario and its story, horizon, seeds, assumptions, what the model is trusted for."""
@@ -372,6 +408,10 @@ def _context_html(ok: pd.DataFrame, table: pd.DataFrame, keys: list[str], questi
     assume = [html.escape(a) for a in (assumptions or [])]
     if fixed:
         assume.append("every strategy shares the rest of the base: " + html.escape("; ".join(fixed)))
+    ads = _ad_slot_assumption(ok, natural_order(ok, keys), short_names(natural_order(ok, keys), keys),
+                              ((cfg or {}).get("costs") or {}).get("ad_slot_price"))
+    if ads:
+        assume.append(html.escape(ads))
     burn = _burnout(ok, cfg)
     if burn:
         assume.append(burn)
@@ -586,7 +626,7 @@ def build_report(
     table = table.copy()
     keys = factors(table)
     table["strategy"] = label_strategies(table, keys)
-    ok = table[table.status == "ok"]
+    ok = with_money(table[table.status == "ok"].copy())
     if primary.key not in ok:
         ok = ok.assign(**{primary.key: math.nan})
     present = [o for o in OUTCOMES if o.key in ok and pd.Series(numeric(ok[o.key])).notna().any()]
@@ -610,14 +650,20 @@ def build_report(
         parts.append("<h2>Answer</h2><div class='summary'><p>No job finished successfully, so there is nothing "
                      "to compare yet.</p></div>")
     else:
+        price = ((_job_config(ok)[0] or {}).get("costs") or {}).get("ad_slot_price")
+        money = costs_sentence(ok, order, names, price)
         parts.append("<h2>Answer</h2><div class='summary'>"
-                     + "".join(f"<p>{s}</p>" for s in answer_sentences(rec, keys, bases)) + "</div>")
+                     + "".join(f"<p>{s}</p>" for s in [*answer_sentences(rec, keys, bases), money] if s) + "</div>")
     parts.append(_context_html(ok, table, keys, question, assumptions, bases))
     figs: list[go.Figure] = []
     if rec is not None:
         if rec.tradeoffs and len(order) > 1:
+            ad_groups = sorted({s for t in rec.tradeoffs for s in t.ad_groups}, key=order.index)
+            never = (f" {_join([html.escape(names[s]) for s in ad_groups], 'and')} earn"
+                     f"{'s' if len(ad_groups) == 1 else ''} as an ad group (most runs became one, selling ad slots): "
+                     "never marked efficient." if ad_groups else "")
             parts.append("<h2>Trade-offs</h2><p>Each strategy with 95 % intervals; ★ marks the efficient strategies "
-                         "(no other strategy is better on both axes). Pick among the stars by what you value.</p>")
+                         f"(no other strategy is better on both axes). Pick among the stars by what you value.{never}</p>")
             for t in rec.tradeoffs:
                 figs.append(tradeoff_figure(t, order, names))
                 parts.append(("fig", len(figs) - 1))

@@ -32,6 +32,7 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from analysis.compose import register_configs, to_params
+from analysis.money import hours_words, money_words
 from experiments import callbacks
 from experiments.jobs import SWEEP_PID_ENV, run_job, sweep_owner_tag, take_prepared
 from experiments.outputs import write_run
@@ -110,7 +111,7 @@ def _report(result: Result) -> str:
     return build_report(result)
 
 
-def _summary(outcomes: dict, out_dir: Path) -> str:
+def _summary(outcomes: dict, out_dir: Path, ad_slot_price: float) -> str:
     o = outcomes
     life = f"{o['lifespan_days']} days" + (" (still alive at the horizon)" if o["censored"] else "")
     lines = [
@@ -119,8 +120,9 @@ def _summary(outcomes: dict, out_dir: Path) -> str:
         f"weekly speaking rate {o['weekly_speaking_rate']:.0%}, top-20% message share {o['top20_message_share']:.0%}",
         f"  self-operating: {'day ' + str(o['self_operation_day']) if o['reached_self_operation'] else 'never'}"
         f"{'' if o.get('self_operation_reachable', True) else ' (not reachable without a paid tier)'}; "
-        f"ad group: {'day ' + str(o['ad_group_day']) if o['became_ad_group'] else 'never'}; "
-        f"revenue ¥{o['revenue']:,.0f}",
+        f"ad group: {'day ' + str(o['ad_group_day']) if o['became_ad_group'] else 'never'}",
+        f"  money: {money_words(o, ad_slot_price)}",
+        f"  time: {hours_words(o)}",
         f"report: {out_dir / 'report.html'}" if (out_dir / "report.html").exists() else f"results: {out_dir}",
     ]
     if (out_dir / "snapshot.pkl").exists():
@@ -157,7 +159,7 @@ def main(cfg: DictConfig) -> dict | None:
                        lambda: run_once(cfg, out_dir, _progress_wanted(cfg.progress) and not sweeping, sweeping),
                        swallow_errors=sweeping)
     if outcomes is not None and not sweeping:
-        print(_summary(outcomes, out_dir))
+        print(_summary(outcomes, out_dir, float(cfg.costs.ad_slot_price)))
     return outcomes
 
 
