@@ -26,9 +26,16 @@ class Lever:
     options: tuple[str, ...] = ()  # a choice lever: the strategy piece's options, in natural order
     step: float = 1.0  # slider step on the classroom page
     option_labels: tuple[str, ...] = ()  # how a report names each option (default: the option, '_' as ' ')
+    named_values: tuple[tuple[float, str], ...] = ()  # numbers with a meaning of their own: (-1, "never")
+    value_format: str = ""  # a number in words, e.g. "day {}" (default: the number and the unit)
 
     def value_label(self, value) -> str:
-        """The option or value as a reader sees it: 'no rule', '14 posts/week'."""
+        """The option or value as a reader sees it: 'no rule', '14 posts/week', 'never', 'day 30'."""
+        for number, name in self.named_values:
+            if _as_number(value) == number:
+                return name
+        if self.value_format and _as_number(value) is not None:
+            return self.value_format.format(f"{_as_number(value):g}")
         if self.is_choice and str(value) in self.options and self.option_labels:
             return self.option_labels[self.options.index(str(value))]
         if self.is_choice:
@@ -49,6 +56,15 @@ class Lever:
     @property
     def is_choice(self) -> bool:
         return bool(self.options)
+
+
+def _as_number(value) -> float | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
 
 
 @dataclass(frozen=True)
@@ -96,10 +112,17 @@ ARMS: tuple[Lever, ...] = (
 )
 
 
+#: Run settings a sweep varies that say *when* (analysis/compose.py RunConfig).
+TIMING: tuple[Lever, ...] = (
+    Lever("switch_day", "switch_day", "Switch", "day", -1, 36500, integer=True,
+          named_values=((-1, "never"), (0, "today")), value_format="on day {}"),
+)
+
+
 def lever(key: str) -> Lever | None:
-    """The lever (or arm) a swept override key sets; None for an unregistered key."""
+    """The lever (or arm, or timing) a swept override key sets; None for an unregistered key."""
     key = key.lstrip("+")
-    return LEVER_BY_KEY.get(key) or next((a for a in ARMS if a.key == key), None)
+    return LEVER_BY_KEY.get(key) or next((a for a in (*ARMS, *TIMING) if a.key == key), None)
 
 #: The numeric levers of the Morris screening (analysis/sensitivity.py), in this order.
 SCREENED_LEVERS = ("seed_users", "fit_cutoff", "spammer_pass", "ad_quota", "posts_per_week", "moderation",
