@@ -76,6 +76,32 @@ def starting_group(start: Mapping[str, Any], rows: Sequence[Mapping[str, Any]] |
     return f"{group_name(start)}{when}{group}"
 
 
+def start_day(start: Mapping[str, Any]) -> int | None:
+    """The day of the starting state: 0 for a described group, the snapshot's day for a
+    continued one; None for a group founded by the run (its day 0 is no state it was given)."""
+    if start.get("description"):
+        return 0
+    if start.get("snapshot"):
+        from sim.snapshot import SnapshotError, read_header
+
+        try:
+            return int(read_header(start["snapshot"])[0]["day"])
+        except SnapshotError:
+            return None
+    return None
+
+
+def peaks_after_start(rows: Sequence[Mapping[str, Any]], start: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Peak members and daily active on the days simulated after the starting state, with that
+    state's day; None for a new group (its outcomes' peaks are its own)."""
+    day = start_day(start)
+    after = [r for r in rows if day is not None and int(r["day"]) > day]
+    if not after:
+        return None
+    return {"start_day": day, "peak_members": max(int(r["members"]) for r in after),
+            "peak_daily_active": max(int(r["daily_active"]) for r in after)}
+
+
 def _flat(obj: Any, prefix: str = "") -> dict[str, Any]:
     if isinstance(obj, Mapping):
         out: dict[str, Any] = {}

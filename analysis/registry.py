@@ -128,13 +128,17 @@ def lever(key: str) -> Lever | None:
 SCREENED_LEVERS = ("seed_users", "fit_cutoff", "spammer_pass", "ad_quota", "posts_per_week", "moderation",
                    "kol_incentive", "promotion", "zombie_days")
 
+PEAK = ("the largest value on any day of the run's rows, day 0 included: for a described group or a continued "
+        "snapshot that is the starting state (and a snapshot's earlier days); the run report also gives the peak "
+        "after the start")
+
 # The outcomes a strategist reads first, in display order.
 OUTCOMES: tuple[Outcome, ...] = (
     Outcome("lifespan_days", "Lifespan", "days", definition="days until the group became an ad group or died; "
             "groups alive at the horizon are censored (ranked by Kaplan–Meier, not by the plain mean)"),
     Outcome("revenue", "Income from fees and VIP", "yuan", definition="entry fees and VIP payments over the run, "
             "in the currency of entry.fee and monetisation.price (yuan in the seed articles)"),
-    Outcome("peak_members", "Peak members", "members"),
+    Outcome("peak_members", "Peak members", "members", definition=PEAK),
     Outcome("weekly_speaking_rate", "Weekly speaking rate", "share of members",
             definition="mean over the group's first 180 days (phases.outcome_age_days) of the share of people who "
                        "spoke in the last 7 days; days after it died or became an ad group count as 0"),
@@ -175,8 +179,8 @@ RUN_SUMMARY: tuple[Outcome, ...] = (
     Outcome("final_phase", "Final phase"),
     OUTCOMES[0],
     Outcome("censored", "Still alive at the horizon", "yes/no"),
-    Outcome("peak_members", "Peak members", "members"),
-    Outcome("peak_daily_active", "Peak daily active", "members"),
+    next(o for o in OUTCOMES if o.key == "peak_members"),
+    Outcome("peak_daily_active", "Peak daily active", "members", definition=PEAK),
     Outcome("self_operation_day", "Self-operating from", "day"),
     Outcome("ad_group_day", "Ad group from", "day", higher_is_better=False),
     *(o for o in OUTCOMES if o.key in ("weekly_speaking_rate", "top20_message_share", "organic_join_share",

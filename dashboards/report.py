@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from analysis.money import hours_words, money_words
-from analysis.provenance import changed_settings, starting_group
+from analysis.provenance import changed_settings, peaks_after_start, starting_group
 from analysis.registry import RUN_SUMMARY
 from analysis.stats import rolling_mean
 from dashboards.formatting import fmt_outcome
@@ -171,6 +171,10 @@ def build_report(result: Result) -> str:
     p = result.params
     plot = figure_writer()(build_figure(result))
     shown = {oc.key: fmt_outcome(oc, o.get(oc.key)) for oc in RUN_SUMMARY}
+    peaks = peaks_after_start(result.rows, dataclasses.asdict(p.start))
+    if peaks:
+        for key in ("peak_members", "peak_daily_active"):
+            shown[key] = f"{peaks[key]} after the start ({o[key]} with the starting state of day {peaks['start_day']})"
     if not o.get("self_operation_reachable", True):
         shown["self_operation_day"] = ("never: it needs a paid tier (health indicator 3, paid conversion, "
                                        "cannot be met without VIPs)")

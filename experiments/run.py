@@ -16,6 +16,7 @@ are simulated as batches first by the default launcher (hydra_plugins/community_
 
 from __future__ import annotations
 
+import csv
 import logging
 import os
 import shutil
@@ -33,6 +34,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from analysis.compose import register_configs, to_params
 from analysis.money import hours_words, money_words
+from analysis.provenance import peaks_after_start
 from experiments import callbacks
 from experiments.jobs import SWEEP_PID_ENV, run_job, sweep_owner_tag, take_prepared
 from experiments.outputs import write_run
@@ -111,12 +113,14 @@ def _report(result: Result) -> str:
     return build_report(result)
 
 
-def _summary(outcomes: dict, out_dir: Path, ad_slot_price: float) -> str:
+def _summary(outcomes: dict, out_dir: Path, ad_slot_price: float, peaks: dict | None = None) -> str:
     o = outcomes
     life = f"{o['lifespan_days']} days" + (" (still alive at the horizon)" if o["censored"] else "")
+    after = f" (on the days after the starting state of day {peaks['start_day']})" if peaks else ""
+    peaks = peaks or o
     lines = [
         f"scenario {o['scenario']}, seed {o['seed']}: final phase {o['final_phase']}, life {life}",
-        f"  peak members {o['peak_members']}, peak daily active {o['peak_daily_active']}, "
+        f"  peak members {peaks['peak_members']}, peak daily active {peaks['peak_daily_active']}{after}, "
         f"weekly speaking rate {o['weekly_speaking_rate']:.0%}, top-20% message share {o['top20_message_share']:.0%}",
         f"  self-operating: {'day ' + str(o['self_operation_day']) if o['reached_self_operation'] else 'never'}"
         f"{'' if o.get('self_operation_reachable', True) else ' (not reachable without a paid tier)'}; "
@@ -159,7 +163,9 @@ def main(cfg: DictConfig) -> dict | None:
                        lambda: run_once(cfg, out_dir, _progress_wanted(cfg.progress) and not sweeping, sweeping),
                        swallow_errors=sweeping)
     if outcomes is not None and not sweeping:
-        print(_summary(outcomes, out_dir, float(cfg.costs.ad_slot_price)))
+        rows = out_dir / "timeseries.csv"
+        peaks = peaks_after_start(list(csv.DictReader(rows.open())), cfg.start) if rows.exists() else None
+        print(_summary(outcomes, out_dir, float(cfg.costs.ad_slot_price), peaks))
     return outcomes
 
 

@@ -29,6 +29,7 @@ from sim.processes import (
     visiting,
 )
 from sim.roles import Role
+from sim.start import phase_of_age
 
 
 class CommunityModel(mesa.Model):
@@ -66,6 +67,8 @@ class CommunityModel(mesa.Model):
         costs.account(self)
         self.lifecycle.update(self)
         self.observer.record(self)
+        if self.p.start.description:  # day 0 is today for a group with a past: the phase of its age
+            self.observer.rows[0]["phase"] = phase_of_age(self)
 
     # -- the day ---------------------------------------------------------------------------
     def step(self) -> None:

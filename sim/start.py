@@ -150,6 +150,15 @@ def found_from_description(model: CommunityModel) -> None:
         network.wire_seed_users(model, founder, [m for m in members if m.role is not Role.spammer], mesh)
 
 
+def phase_of_age(model: CommunityModel) -> str:
+    """The described group's phase on day 0, by its age (the longest tenure, usually the
+    founder's): still ``launch`` if younger than ``phases.launch_days``, else ``mature`` —
+    with no history of its size the classifier can tell neither growth nor decline (its verdict
+    for a steady size). Only day 0's label: the lifecycle classifies every later day itself."""
+    age = max((-m.join_day for m in model.roster), default=0)
+    return "launch" if age < model.p.phases.launch_days else "mature"
+
+
 def _set_tenure(m: Member, tenure: int) -> None:
     """The member joined ``tenure`` days before day 0 (silence is counted from today)."""
     m.join_day = -int(tenure)

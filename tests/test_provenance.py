@@ -104,6 +104,9 @@ def test_the_run_report_describes_the_described_group_in_plain_words(tmp_path: P
     assert "ads.quota_per_day = 10 (default" in page
     assert "(seed 001)" not in page and "source article 001" in page and "indicator ③" not in page
     assert "random seed 0" in page
+    o = result.outcomes
+    after = max(r["daily_active"] for r in result.rows[1:])
+    assert f"{after} after the start ({o['peak_daily_active']} with the starting state of day 0)" in page
     names = set(re.findall(r'"name":"([^"]*)"', page))
     assert {"lurkers", "spammers", "KOLs"} <= names
     assert not any("_" in n or n in ("kol", "lurker", "spammer") for n in names), names  # legends: no code names
@@ -116,3 +119,32 @@ def test_changed_settings_and_starting_group_read_the_configuration(tmp_path: Pa
     p.ads.quota_per_day = 7
     assert changed_settings(dataclasses.asdict(p)) == ["ads.quota_per_day = 7 (default 3)"]
     assert starting_group({"description": "", "snapshot": ""}, []) is None
+
+
+def test_a_described_groups_day_0_has_the_phase_of_its_age(tmp_path: Path) -> None:
+    """An old group starts mature (past its launch) on both engines; a week-old one in launch.
+    Only day 0's label: the days simulated are classified as before."""
+    from sim import simulate
+    from sim.params import Start
+    from sim.vector import simulate_batch
+    from tests.conftest import make_params
+
+    old, young = tmp_path / "old.yaml", tmp_path / "young.yaml"
+    old.write_text(GROUP)
+    young.write_text("founder: {tenure_days: 7}\nmembers:\n  - {role: lurker, count: 20, tenure_days: [1, 7]}\n")
+    for path, phase in ((old, "mature"), (young, "launch")):
+        p = make_params(days=20, start=Start(description=str(path)))
+        assert simulate(p).rows[0]["phase"] == phase
+        assert simulate_batch([p])[0].rows[0]["phase"] == phase
+
+
+def test_peaks_after_the_start_leave_the_starting_state_out(tmp_path: Path) -> None:
+    from analysis.provenance import peaks_after_start
+
+    rows = [{"day": 0, "members": 300, "daily_active": 275}, {"day": 1, "members": 290, "daily_active": 80},
+            {"day": 2, "members": 295, "daily_active": 90}]
+    desc = tmp_path / "g.yaml"
+    desc.write_text(GROUP)
+    assert peaks_after_start(rows, {"description": str(desc)}) == {"start_day": 0, "peak_members": 295,
+                                                                    "peak_daily_active": 90}
+    assert peaks_after_start(rows, {"description": "", "snapshot": ""}) is None  # a new group: its own peaks
