@@ -2,7 +2,7 @@
 
 It tells the story top to bottom: who is in the group (members by role, lifecycle
 phases as shaded bands, turning points marked), what they say (messages by type),
-whether the group is healthy (the five indicators against their targets, seed 001) and
+whether the group is healthy (the five indicators against their targets, source article 001) and
 why people left (leave reasons).
 """
 
@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from analysis.money import hours_words, money_words
-from analysis.provenance import changed_settings, peaks_after_start, starting_group
+from analysis.provenance import changed_settings, group_name, peaks_after_start, starting_group
 from analysis.registry import RUN_SUMMARY
 from analysis.stats import rolling_mean
 from dashboards.formatting import fmt_outcome
@@ -189,6 +189,8 @@ def build_report(result: Result) -> str:
     phases = " ".join(f'<span class="chip" style="background:{PHASE_COLORS[ph]}">{PHASE_LABELS[ph]}</span>'
                       for ph in PHASES)
     start = starting_group(dataclasses.asdict(p.start), result.rows)
+    group = group_name(dataclasses.asdict(p.start))
+    strategy_of = f"the strategy of scenario {o['scenario']}, " if group else ""
     story = (f"<p><b>Starting group:</b> {html.escape(start)}. The scenario <code>{html.escape(p.scenario.name)}"
              "</code> gives the strategy and the model's settings; its founding story does not apply.</p>"
              if start else f"<p>{html.escape(p.scenario.description)}</p>")
@@ -196,7 +198,8 @@ def build_report(result: Result) -> str:
     assumptions = (f"<p><b>Settings that differ from the model's defaults:</b> {html.escape('; '.join(changed))}.</p>"
                    if changed else "")
     return html_page(f"{o['scenario']} — community lifecycle report", [
-        f"<h1>{html.escape(o['scenario'])} <small>random seed {o['seed']}, {o['days_run'] - 1} days</small></h1>",
+        f"<h1>{html.escape(group or o['scenario'])} <small>{html.escape(strategy_of)}random seed {o['seed']}, "
+        f"{o['days_run'] - 1} days</small></h1>",
         story,
         f"<p><b>Strategy:</b> {html.escape(strategy)}</p>",
         f"<p><b>Money:</b> {html.escape(money_words(o, p.costs.ad_slot_price))}. "

@@ -104,6 +104,7 @@ def test_the_run_report_describes_the_described_group_in_plain_words(tmp_path: P
     assert "ads.quota_per_day = 10 (default" in page
     assert "(seed 001)" not in page and "source article 001" in page and "indicator ③" not in page
     assert "random seed 0" in page
+    assert "<h1>the group described in mygroup.yaml <small>the strategy of scenario default" in page
     o = result.outcomes
     after = max(r["daily_active"] for r in result.rows[1:])
     assert f"{after} after the start ({o['peak_daily_active']} with the starting state of day 0)" in page
