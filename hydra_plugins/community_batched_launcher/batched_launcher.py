@@ -107,13 +107,17 @@ def input_errors(configs: list[DictConfig]) -> list[str]:
     day), so that one bad arm stops the sweep before any job runs, not ten jobs into it."""
     from sim import ParamError
 
-    errors = []
+    errors, checked = [], set()
     for config in configs:
+        task = list(config.hydra.overrides.task)
+        arm = tuple(o for o in task if not o.startswith("seed="))  # a replicate seed changes no range
+        if arm in checked:
+            continue
+        checked.add(arm)
         try:
             to_params(task_config(config))
         except ParamError as exc:
-            overrides = " ".join(filter_overrides(list(config.hydra.overrides.task)))
-            errors.append(f"job #{config.hydra.job.num} ({overrides}): {exc}")
+            errors.append(f"job #{config.hydra.job.num} ({' '.join(filter_overrides(task))}): {exc}")
     return errors
 
 
