@@ -434,7 +434,7 @@ def _context_html(ok: pd.DataFrame, table: pd.DataFrame, keys: list[str], questi
     if fixed:
         until = " (until the timeline changes it)" if cfg and cfg.get("timeline") else ""
         assume.append(f"every strategy shares the rest of the base{until}: " + html.escape("; ".join(fixed)))
-    changed = changed_settings(cfg, skip=[k.lstrip("+") for k in keys]) if cfg else []
+    changed = _shared_changes(ok, keys) if cfg else []
     if changed:
         assume.append("settings that differ from the model's defaults (all strategies): " + html.escape("; ".join(changed)))
     ads = _ad_slot_assumption(ok, natural_order(ok, keys), short_names(natural_order(ok, keys), keys),
@@ -505,6 +505,19 @@ def _job_config(ok: pd.DataFrame) -> tuple[dict, dict]:
         except (OSError, yaml.YAMLError, KeyError, TypeError):
             continue
     return {}, {}
+
+
+def _shared_changes(ok: pd.DataFrame, keys: list[str]) -> list[str]:
+    """The settings that differ from the model's defaults in every strategy alike (one job's
+    config per strategy: an arm that sets several keys at once varies them, not the base)."""
+    shared: list[str] | None = None
+    for _, runs in ok.groupby("strategy", sort=False) if "strategy" in ok else []:
+        cfg, _ = _job_config(runs)
+        if not cfg:
+            continue
+        mine = changed_settings(cfg, skip=[k.lstrip("+") for k in keys])
+        shared = mine if shared is None else [c for c in shared if c in mine]
+    return shared or []
 
 
 def _burnout(ok: pd.DataFrame, cfg: dict) -> str:

@@ -149,3 +149,22 @@ def test_peaks_after_the_start_leave_the_starting_state_out(tmp_path: Path) -> N
     assert peaks_after_start(rows, {"description": str(desc)}) == {"start_day": 0, "peak_members": 295,
                                                                     "peak_daily_active": 90}
     assert peaks_after_start(rows, {"description": "", "snapshot": ""}) is None  # a new group: its own peaks
+
+
+def test_only_settings_all_strategies_share_are_listed_as_the_base(tmp_path: Path) -> None:
+    """An arm that sets several keys (``+experiment/arms/ad_policy=quota_10``) varies them: they
+    are not 'all strategies' assumptions."""
+    rows = []
+    for arm, quota in (("quota_10", 10), ("quota_1", 1)):
+        job = tmp_path / arm
+        (job / ".hydra").mkdir(parents=True)
+        (job / ".hydra" / "config.yaml").write_text(yaml.safe_dump(
+            {"days": 365, "ads": {"quota_per_day": quota}, "founder": {"fade_days": 120}}))
+        (job / ".hydra" / "hydra.yaml").write_text(yaml.safe_dump({"hydra": {"runtime": {"choices": {}}}}))
+        for seed in range(4):
+            rows.append({"job": len(rows), "status": "ok", "error": None, "job_dir": str(job), "seed": seed,
+                         "overrides": f"+experiment/arms/ad_policy={arm} seed={seed}",
+                         "experiment/arms/ad_policy": arm, "lifespan_days": 100 + 50 * quota + seed,
+                         "censored": False, "became_ad_group": True})
+    page = build_report(pd.DataFrame(rows), tmp_path).read_text(encoding="utf-8")
+    assert "founder.fade_days = 120 (default 0)" in page and "ads.quota_per_day = " not in page
