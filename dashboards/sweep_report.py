@@ -4,11 +4,15 @@ Input is the table of :mod:`experiments.collect` (one row per job). A *strategy*
 combination of the swept settings other than the replicate seed; its replicate runs form an
 ensemble. The page is written for an operator who never saw Hydra; top to bottom:
 
+0. the question: the preset's, or the sweep's own (from its arms, in words) when the command
+   changed what the preset set;
 1. **Answer** in words and units (analysis/recommend.py): the winning strategies (a tie is
    called a tie), their lead in days over the reference strategy with an interval, the share
-   of groups alive at 6 and 12 months, and whether the answer holds under other base scenarios;
-2. **Context**: the base scenario and its story, horizon, seeds, the assumptions the answer
-   rests on, what the model is and is not trusted for (the validation's known gaps);
+   of groups alive at 6 and 12 months, whether the answer holds under other base scenarios,
+   and what each option costs in founder hours and money (analysis/money.py);
+2. **Context**, read from the runs' configuration (analysis/provenance.py): the starting
+   group, horizon, seeds, the timeline, the assumptions the answer rests on, the preset's
+   notes, what the model is and is not trusted for (the validation's known gaps);
 3. **Trade-offs** (when the runs report the cost model's outcomes): lifespan against net
    revenue and founder hours, efficient (Pareto) strategies marked;
 4. **Robustness**: the same comparison under the preset's ``robustness_bases``;
