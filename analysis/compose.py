@@ -68,8 +68,8 @@ def to_params(cfg: DictConfig) -> RunConfig:
     """Typed, range-checked parameters from a composed config (raises ParamError)."""
     _reject_unknown_keys(cfg, schema())
     params = OmegaConf.to_object(cfg)
-    params.start.snapshot = _find(params.start.snapshot)
-    params.start.description = _find(params.start.description)
+    params.start.snapshot = find_start_file(params.start.snapshot)
+    params.start.description = find_start_file(params.start.description)
     today = _today(params)
     for change in params.timeline:
         change.set, label = expand_pieces(change.set)
@@ -96,7 +96,7 @@ def _today(params: Params) -> int:
         return 1  # the snapshot's own check says what is wrong with it
 
 
-def _find(path: str) -> str:
+def find_start_file(path: str) -> str:
     """A relative start file: from the working folder, else from the repository (the shipped
     examples/ work from anywhere)."""
     if not path or Path(path).is_absolute() or Path(path).exists():

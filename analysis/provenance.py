@@ -18,6 +18,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from analysis.compose import RunConfig, find_start_file
+
 #: Members by role as a day's row counts them, in the order a page lists them.
 ROLE_COLUMNS = (("members_kol", "KOL", "KOLs"), ("members_active", "active member", "active members"),
                 ("members_lurker", "lurker", "lurkers"), ("members_spammer", "spammer", "spammers"),
@@ -50,7 +52,8 @@ def starting_group(start: Mapping[str, Any], rows: Sequence[Mapping[str, Any]] |
     """The group the run started from, or None for a group the scenario founds on day 0.
     ``start``: the config's ``start`` section; ``rows``: the run's daily rows (its first
     state: day 0 of a described group, the snapshot's day of a continued one)."""
-    description, snapshot = start.get("description") or "", start.get("snapshot") or ""
+    description = find_start_file(start.get("description") or "")
+    snapshot = find_start_file(start.get("snapshot") or "")
     if not (description or snapshot):
         return None
     if description:
@@ -85,7 +88,7 @@ def start_day(start: Mapping[str, Any]) -> int | None:
         from sim.snapshot import SnapshotError, read_header
 
         try:
-            return int(read_header(start["snapshot"])[0]["day"])
+            return int(read_header(find_start_file(start["snapshot"]))[0]["day"])
         except SnapshotError:
             return None
     return None
@@ -114,8 +117,6 @@ def _flat(obj: Any, prefix: str = "") -> dict[str, Any]:
 def changed_settings(config: Mapping[str, Any], skip: Sequence[str] = ()) -> list[str]:
     """``key = value (default d)`` for each setting of a resolved config that differs from the
     model's defaults (``Params()``), except where a group starts, run settings and ``skip``."""
-    from analysis.compose import RunConfig
-
     defaults = _flat(_plain(dataclasses.asdict(RunConfig())))
     out = []
     for key, value in _flat(dict(config)).items():
