@@ -34,7 +34,10 @@ def with_money(outcomes: Any) -> Any:
 
 
 def yuan(v: float) -> str:
-    return "–" if v is None or (isinstance(v, float) and math.isnan(v)) else f"¥{v:,.0f}"
+    """'¥5,470', '−¥1,349' (a loss), '–' (not reported)."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "–"
+    return f"{'−' if round(v) < 0 else ''}¥{abs(v):,.0f}"
 
 
 def money_words(o: Mapping[str, Any], ad_slot_price: float | None = None) -> str:

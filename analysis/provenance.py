@@ -119,7 +119,7 @@ def changed_settings(config: Mapping[str, Any], skip: Sequence[str] = ()) -> lis
     model's defaults (``Params()``), except where a group starts, run settings and ``skip``."""
     defaults = _flat(_plain(dataclasses.asdict(RunConfig())))
     out = []
-    for key, value in _flat(dict(config)).items():
+    for key, value in _flat(_plain(dict(config))).items():
         if key.startswith(_NOT_ASSUMPTIONS) or key in skip or key not in defaults:
             continue
         if not _same(value, defaults[key]):

@@ -172,6 +172,8 @@ def build_report(result: Result) -> str:
     plot = figure_writer()(build_figure(result))
     shown = {oc.key: fmt_outcome(oc, o.get(oc.key)) for oc in RUN_SUMMARY}
     peaks = peaks_after_start(result.rows, dataclasses.asdict(p.start))
+    history = (f" Both count the whole life: the snapshot's days 0–{peaks['start_day']} are included."
+               if peaks and peaks["start_day"] else "")
     if peaks:
         for key in ("peak_members", "peak_daily_active"):
             shown[key] = f"{peaks[key]} after the start ({o[key]} with the starting state of day {peaks['start_day']})"
@@ -203,7 +205,7 @@ def build_report(result: Result) -> str:
         story,
         f"<p><b>Strategy:</b> {html.escape(strategy)}</p>",
         f"<p><b>Money:</b> {html.escape(money_words(o, p.costs.ad_slot_price))}. "
-        f"<b>Founder time:</b> {html.escape(hours_words(o))}.</p>",
+        f"<b>Founder time:</b> {html.escape(hours_words(o))}.{html.escape(history)}</p>",
         assumptions,
         f"<div class='cols'><div><h2>Outcome</h2><table>{outcome_rows}</table></div>",
         f"<div><h2>Turning points</h2><ul>{events}</ul></div></div>",

@@ -126,7 +126,8 @@ def _summary(outcomes: dict, out_dir: Path, ad_slot_price: float, peaks: dict | 
         f"{'' if o.get('self_operation_reachable', True) else ' (not reachable without a paid tier)'}; "
         f"ad group: {'day ' + str(o['ad_group_day']) if o['became_ad_group'] else 'never'}",
         f"  money: {money_words(o, ad_slot_price)}",
-        f"  time: {hours_words(o)}",
+        f"  time: {hours_words(o)}" + (f" (money and time count the whole life, the snapshot's days 0–"
+                                        f"{peaks['start_day']} included)" if after and peaks["start_day"] else ""),
         f"report: {out_dir / 'report.html'}" if (out_dir / "report.html").exists() else f"results: {out_dir}",
     ]
     if (out_dir / "snapshot.pkl").exists():

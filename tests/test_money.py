@@ -88,3 +88,11 @@ def test_the_run_report_says_money_and_hours_in_words() -> None:
     o = result.outcomes
     assert f"net ¥{o['net_revenue']:,.0f}" in page and "<b>Founder time:</b> founder" in page
     assert f"{o['founder_hours_per_day'] * 7:.1f} h a week" in page
+
+
+def test_a_loss_reads_as_one() -> None:
+    from analysis.money import money_words, yuan
+
+    assert yuan(-1349.4) == "−¥1,349" and yuan(0.2) == "¥0" and yuan(float("nan")) == "–"
+    words = money_words({"revenue": 1746.0, "income_total": 2046.0, "costs_total": 3395.0, "net_revenue": -1349.0})
+    assert words == "income ¥2,046 (fees and VIP ¥1,746; ad slots ¥300), costs ¥3,395, net −¥1,349"

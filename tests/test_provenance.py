@@ -116,9 +116,13 @@ def test_the_run_report_describes_the_described_group_in_plain_words(tmp_path: P
 def test_changed_settings_and_starting_group_read_the_configuration(tmp_path: Path) -> None:
     from analysis.compose import RunConfig
 
+    from sim.params import AdPolicy
+
     p = RunConfig()
     p.ads.quota_per_day = 7
     assert changed_settings(dataclasses.asdict(p)) == ["ads.quota_per_day = 7 (default 3)"]
+    p.ads.policy = AdPolicy.ban
+    assert "ads.policy = ban (default quota)" in changed_settings(dataclasses.asdict(p))
     assert starting_group({"description": "", "snapshot": ""}, []) is None
 
 
