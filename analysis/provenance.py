@@ -3,7 +3,8 @@ or a scenario's text written for other settings.
 
 * :func:`starting_group` — the group the runs started from: a new group founded by the
   scenario, the group of a description file (members by role, the founder's tenure), or a
-  snapshot continued (its day, members by role).
+  snapshot continued (its day, members by role); :func:`group_name` in a few words.
+* :func:`peaks_after_start` — peaks on the days simulated, without the starting state.
 * :func:`changed_settings` — the settings that differ from the model's defaults, as dotted
   keys with both values (the assumptions a page lists).
 * :func:`timeline_words` — what a timeline changes, and when.
@@ -24,9 +25,11 @@ from analysis.compose import RunConfig, find_start_file
 ROLE_COLUMNS = (("members_kol", "KOL", "KOLs"), ("members_active", "active member", "active members"),
                 ("members_lurker", "lurker", "lurkers"), ("members_spammer", "spammer", "spammers"),
                 ("members_vip", "VIP", "VIPs"))
-#: Settings that are not assumptions about the group or the strategy.
-_NOT_ASSUMPTIONS = ("scenario.", "start.", "engine.", "progress", "report", "snapshot", "snapshot_day", "seed", "days",
-                    "timeline", "switch_day", "debug_fail")
+#: Settings that are not assumptions about the group or the strategy: whole sections ...
+_NOT_ASSUMPTION_SECTIONS = ("scenario.", "start.", "engine.")
+#: ... and single keys (run settings, the seed, the horizon, the timeline: said elsewhere).
+_NOT_ASSUMPTION_KEYS = {"progress", "report", "snapshot", "snapshot_day", "seed", "days", "timeline", "switch_day",
+                        "debug_fail"}
 
 
 def members_by_role(row: Mapping[str, Any]) -> str:
@@ -120,7 +123,7 @@ def changed_settings(config: Mapping[str, Any], skip: Sequence[str] = ()) -> lis
     defaults = _flat(_plain(dataclasses.asdict(RunConfig())))
     out = []
     for key, value in _flat(_plain(dict(config))).items():
-        if key.startswith(_NOT_ASSUMPTIONS) or key in skip or key not in defaults:
+        if key.startswith(_NOT_ASSUMPTION_SECTIONS) or key in _NOT_ASSUMPTION_KEYS or key in skip or key not in defaults:
             continue
         if not _same(value, defaults[key]):
             out.append(f"{key} = {_text(value)} (default {_text(defaults[key])})")

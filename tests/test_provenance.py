@@ -122,7 +122,11 @@ def test_changed_settings_and_starting_group_read_the_configuration(tmp_path: Pa
     p.ads.quota_per_day = 7
     assert changed_settings(dataclasses.asdict(p)) == ["ads.quota_per_day = 7 (default 3)"]
     p.ads.policy = AdPolicy.ban
-    assert "ads.policy = ban (default quota)" in changed_settings(dataclasses.asdict(p))
+    p.seeding.seed_users += 5  # a section whose name starts like a run setting ("seed")
+    p.seed, p.days = 9, 30  # run settings: said elsewhere, not assumptions
+    changed = changed_settings(dataclasses.asdict(p))
+    assert "ads.policy = ban (default quota)" in changed
+    assert any(c.startswith("seeding.seed_users = ") for c in changed) and not any(c.startswith(("seed ", "days ")) for c in changed)
     assert starting_group({"description": "", "snapshot": ""}, []) is None
 
 
