@@ -171,7 +171,8 @@ OUTCOMES: tuple[Outcome, ...] = (
                        "each: an assumed price (analysis/money.py)"),
     Outcome("income_total", "Income (all sources)", "yuan",
             definition="fees and VIP + ad slots over the run"),
-    Outcome("net_revenue", "Net (income − costs)", "yuan", definition="income from all sources − costs over the run"),
+    Outcome("net_revenue", "Net (income − costs)", "yuan",
+            definition="income from all sources − costs over the run"),
 )
 
 #: What a single run's report shows, in order (outcomes of one run, not of an ensemble).

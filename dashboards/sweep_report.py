@@ -440,7 +440,8 @@ def _context_html(ok: pd.DataFrame, table: pd.DataFrame, keys: list[str], questi
         assume.append(f"every strategy shares the rest of the base{until}: " + html.escape("; ".join(fixed)))
     changed = _shared_changes(ok, keys) if cfg else []
     if changed:
-        assume.append("settings that differ from the model's defaults (all strategies): " + html.escape("; ".join(changed)))
+        assume.append("settings that differ from the model's defaults (all strategies): "
+                      + html.escape("; ".join(changed)))
     ads = _ad_slot_assumption(ok, natural_order(ok, keys), short_names(natural_order(ok, keys), keys),
                               ((cfg or {}).get("costs") or {}).get("ad_slot_price"))
     if ads:
@@ -760,7 +761,8 @@ def build_report(
                      f"{'s' if len(ad_groups) == 1 else ''} as an ad group (most runs became one, selling ad slots): "
                      "never marked efficient." if ad_groups else "")
             parts.append("<h2>Trade-offs</h2><p>Each strategy with 95 % intervals; ★ marks the efficient strategies "
-                         f"(no other strategy is better on both axes). Pick among the stars by what you value.{never}</p>")
+                         "(no other strategy is better on both axes). Pick among the stars by what you value."
+                         f"{never}</p>")
             for t in rec.tradeoffs:
                 figs.append(tradeoff_figure(t, order, names))
                 parts.append(("fig", len(figs) - 1))
