@@ -103,7 +103,8 @@ def _project_getattr(obj: Any, name: str) -> Any:
 
 
 class _AllowListUnpickler(pickle.Unpickler):
-    """Builds only allow-listed classes; any other global is refused before it is imported."""
+    """Builds only allow-listed classes: any other global is refused (before its module is
+    imported, unless it is one of the project's own ``sim`` modules)."""
 
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) == ("builtins", "getattr"):
