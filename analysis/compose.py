@@ -32,7 +32,8 @@ class RunConfig(Params):
     """What the main job reads: the model's Params plus run settings."""
 
     progress: bool = True  # progress bar on a terminal (silent under CI / non-TTY)
-    # The day a timeline preset (configs/timeline/) switches strategy: a swept number; -1 = never.
+    # The day a timeline preset (configs/timeline/) switches strategy: a swept number; -1 = never,
+    # 0 = today (the first day the run simulates: TODAY).
     switch_day: int = -1
     # Write snapshot.pkl (the whole group, to continue it with start.snapshot=<path>):
     # null = single runs do, sweep jobs do not; true/false = always/never. engine=vector writes
@@ -67,15 +68,35 @@ def to_params(cfg: DictConfig) -> RunConfig:
     """Typed, range-checked parameters from a composed config (raises ParamError)."""
     _reject_unknown_keys(cfg, schema())
     params = OmegaConf.to_object(cfg)
-    params.start.snapshot = _find(params.start.snapshot)
-    params.start.description = _find(params.start.description)
+    params.start.snapshot = find_start_file(params.start.snapshot)
+    params.start.description = find_start_file(params.start.description)
+    today = _today(params)
     for change in params.timeline:
         change.set, label = expand_pieces(change.set)
         change.label = change.label or label
+        if change.day == TODAY:
+            change.day = today
     return _check_run_settings(validate(params))
 
 
-def _find(path: str) -> str:
+#: A timeline change (or ``switch_day``) on day 0 is "today": the first day the run simulates,
+#: day 1 of a new group or the day after a snapshot's (the starting state is day 0 / the
+#: snapshot's day, which no change can alter).
+TODAY = 0
+
+
+def _today(params: Params) -> int:
+    if not params.start.snapshot:
+        return 1
+    from sim.snapshot import SnapshotError, read_header
+
+    try:
+        return int(read_header(params.start.snapshot)[0]["day"]) + 1
+    except SnapshotError:
+        return 1  # the snapshot's own check says what is wrong with it
+
+
+def find_start_file(path: str) -> str:
     """A relative start file: from the working folder, else from the repository (the shipped
     examples/ work from anywhere)."""
     if not path or Path(path).is_absolute() or Path(path).exists():
@@ -85,8 +106,9 @@ def _find(path: str) -> str:
 
 
 def _check_run_settings(p: RunConfig) -> RunConfig:
-    if not (p.switch_day == -1 or 1 <= p.switch_day <= p.days):
-        raise ParamError(f"switch_day = {p.switch_day} is out of range: allowed [1, {p.days}] (days) or -1 (never)")
+    if not (p.switch_day == -1 or TODAY <= p.switch_day <= p.days):
+        raise ParamError(f"switch_day = {p.switch_day} is out of range: allowed [{TODAY}, {p.days}] (days; "
+                         f"{TODAY} = today) or -1 (never)")
     if not (p.snapshot_day == -1 or 1 <= p.snapshot_day <= p.days):
         raise ParamError(f"snapshot_day = {p.snapshot_day} is out of range: allowed [1, {p.days}] (days) "
                          "or -1 (the last day)")
@@ -100,6 +122,10 @@ def _check_run_settings(p: RunConfig) -> RunConfig:
         from sim.snapshot import continue_from
 
         continue_from(p)
+    if p.start.description:  # likewise a description that cannot be founded (~15 ms for 300 members)
+        from sim.model import CommunityModel
+
+        CommunityModel(p)
     return p
 
 

@@ -9,7 +9,9 @@ what, and whether it holds elsewhere. The words are drawn by dashboards/sweep_re
 * Every other strategy is either indistinguishable from the reference or lies between.
 * Survival at 6 and 12 months (Kaplan–Meier, Greenwood interval on the log(-log) scale).
 * Trade-offs: the primary outcome against money and founder time, with the efficient (Pareto)
-  strategies — those no other strategy beats on both axes.
+  strategies — those no other strategy beats on both axes. A strategy that earns by being an
+  ad group (most of its runs became one, and it sold ad slots) is never efficient, nor does it
+  beat anyone: an ad market is not a community that pays.
 * Robustness: the same strategies under other base scenarios (small ensembles through
   :func:`analysis.ensemble.run_ensemble`), and whether the best one stays in the top group.
 """
@@ -34,6 +36,7 @@ from analysis.compare import (
     ranked_strategies,
     summary,
 )
+from analysis.money import AD_GROUP_MAJORITY, AD_SLOTS, with_money
 from analysis.registry import Outcome
 from analysis.registry import outcome as registered_outcome
 
@@ -80,6 +83,7 @@ class TradeOff:
     y: Outcome
     points: dict[str, tuple[float, float, float, float, float, float]]  # x, x_lo, x_hi, y, y_lo, y_hi
     efficient: list[str]
+    ad_groups: list[str] = field(default_factory=list)  # earn by being an ad group: never efficient
 
 
 @dataclass
@@ -126,19 +130,31 @@ def _effect(ok: pd.DataFrame, a: str, b: str, outcome: Outcome, end: float) -> t
     return stats.mean_difference_ci(ra[outcome.key], rb[outcome.key])
 
 
+def earns_as_ad_group(runs: pd.DataFrame) -> bool:
+    """Most of these runs became ad groups and they sold ad slots: the income is the ad market's."""
+    if "became_ad_group" not in runs or AD_SLOTS not in runs or not len(runs):
+        return False
+    became = pd.Series(stats.numeric(runs["became_ad_group"])).mean()
+    slots = pd.Series(stats.numeric(runs[AD_SLOTS])).mean()
+    return bool(became >= AD_GROUP_MAJORITY and slots > 0)
+
+
 def tradeoff(ok: pd.DataFrame, y: Outcome, x: Outcome, order: Sequence[str], end: float | None) -> TradeOff | None:
-    """``y`` against ``x`` per strategy (means with intervals) and the efficient strategies;
-    None when the runs do not report ``x``."""
+    """``y`` against ``x`` per strategy (means with intervals) and the efficient strategies
+    (never one that earns as an ad group); None when the runs do not report ``x``."""
     if x.key not in ok or not pd.Series(stats.numeric(ok[x.key])).notna().any():
         return None
+    ok = with_money(ok.copy())
     points = {}
     for name in order:
         runs = ok[ok.strategy == name]
         xv = summary(runs, x)
         yv = summary(runs, y, end)
         points[name] = (*xv, *yv)
-    eff = pareto_efficient({k: (v[0], v[3]) for k, v in points.items()}, x.higher_is_better, y.higher_is_better)
-    return TradeOff(x, y, points, [s for s in order if s in eff])
+    ad_groups = [s for s in order if earns_as_ad_group(ok[ok.strategy == s])]
+    eff = pareto_efficient({k: (v[0], v[3]) for k, v in points.items() if k not in ad_groups},
+                           x.higher_is_better, y.higher_is_better)
+    return TradeOff(x, y, points, [s for s in order if s in eff], ad_groups)
 
 
 def recommend(ok: pd.DataFrame, outcome: Outcome, keys: list[str], *,

@@ -26,9 +26,16 @@ class Lever:
     options: tuple[str, ...] = ()  # a choice lever: the strategy piece's options, in natural order
     step: float = 1.0  # slider step on the classroom page
     option_labels: tuple[str, ...] = ()  # how a report names each option (default: the option, '_' as ' ')
+    named_values: tuple[tuple[float, str], ...] = ()  # numbers with a meaning of their own: (-1, "never")
+    value_format: str = ""  # a number in words, e.g. "day {}" (default: the number and the unit)
 
     def value_label(self, value) -> str:
-        """The option or value as a reader sees it: 'no rule', '14 posts/week'."""
+        """The option or value as a reader sees it: 'no rule', '14 posts/week', 'never', 'day 30'."""
+        for number, name in self.named_values:
+            if _as_number(value) == number:
+                return name
+        if self.value_format and _as_number(value) is not None:
+            return self.value_format.format(f"{_as_number(value):g}")
         if self.is_choice and str(value) in self.options and self.option_labels:
             return self.option_labels[self.options.index(str(value))]
         if self.is_choice:
@@ -49,6 +56,15 @@ class Lever:
     @property
     def is_choice(self) -> bool:
         return bool(self.options)
+
+
+def _as_number(value) -> float | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
 
 
 @dataclass(frozen=True)
@@ -96,22 +112,33 @@ ARMS: tuple[Lever, ...] = (
 )
 
 
+#: Run settings a sweep varies that say *when* (analysis/compose.py RunConfig).
+TIMING: tuple[Lever, ...] = (
+    Lever("switch_day", "switch_day", "Switch", "day", -1, 36500, integer=True,
+          named_values=((-1, "never"), (0, "today")), value_format="on day {}"),
+)
+
+
 def lever(key: str) -> Lever | None:
-    """The lever (or arm) a swept override key sets; None for an unregistered key."""
+    """The lever (or arm, or timing) a swept override key sets; None for an unregistered key."""
     key = key.lstrip("+")
-    return LEVER_BY_KEY.get(key) or next((a for a in ARMS if a.key == key), None)
+    return LEVER_BY_KEY.get(key) or next((a for a in (*ARMS, *TIMING) if a.key == key), None)
 
 #: The numeric levers of the Morris screening (analysis/sensitivity.py), in this order.
 SCREENED_LEVERS = ("seed_users", "fit_cutoff", "spammer_pass", "ad_quota", "posts_per_week", "moderation",
                    "kol_incentive", "promotion", "zombie_days")
 
+PEAK = ("the largest value on any day of the run's rows, day 0 included: for a described group or a continued "
+        "snapshot that is the starting state (and a snapshot's earlier days); the run report also gives the peak "
+        "after the start")
+
 # The outcomes a strategist reads first, in display order.
 OUTCOMES: tuple[Outcome, ...] = (
     Outcome("lifespan_days", "Lifespan", "days", definition="days until the group became an ad group or died; "
             "groups alive at the horizon are censored (ranked by Kaplan–Meier, not by the plain mean)"),
-    Outcome("revenue", "Revenue", "yuan", definition="entry fees and VIP payments over the run, in the "
-            "currency of entry.fee and monetisation.price (yuan in the seed articles)"),
-    Outcome("peak_members", "Peak members", "members"),
+    Outcome("revenue", "Income from fees and VIP", "yuan", definition="entry fees and VIP payments over the run, "
+            "in the currency of entry.fee and monetisation.price (yuan in the seed articles)"),
+    Outcome("peak_members", "Peak members", "members", definition=PEAK),
     Outcome("weekly_speaking_rate", "Weekly speaking rate", "share of members",
             definition="mean over the group's first 180 days (phases.outcome_age_days) of the share of people who "
                        "spoke in the last 7 days; days after it died or became an ad group count as 0"),
@@ -139,9 +166,13 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("costs_total", "Costs", "yuan", higher_is_better=False,
             definition="moderation team, KOL privileges and bought members (promotion, paid-ads seeding) "
                        "over the run, at the rates of Params.costs"),
-    Outcome("income_total", "Income", "yuan",
-            definition="entry fees + VIP payments (revenue) + ad slots sold under a quota (the flash market)"),
-    Outcome("net_revenue", "Net revenue", "yuan", definition="income − costs over the run"),
+    Outcome("income_ad_slots", "Income from ad slots", "yuan",
+            definition="ads allowed under a quota sold as flash-market slots (seed 001 L99) at costs.ad_slot_price "
+                       "each: an assumed price (analysis/money.py)"),
+    Outcome("income_total", "Income (all sources)", "yuan",
+            definition="fees and VIP + ad slots over the run"),
+    Outcome("net_revenue", "Net (income − costs)", "yuan",
+            definition="income from all sources − costs over the run"),
 )
 
 #: What a single run's report shows, in order (outcomes of one run, not of an ensemble).
@@ -149,8 +180,8 @@ RUN_SUMMARY: tuple[Outcome, ...] = (
     Outcome("final_phase", "Final phase"),
     OUTCOMES[0],
     Outcome("censored", "Still alive at the horizon", "yes/no"),
-    Outcome("peak_members", "Peak members", "members"),
-    Outcome("peak_daily_active", "Peak daily active", "members"),
+    next(o for o in OUTCOMES if o.key == "peak_members"),
+    Outcome("peak_daily_active", "Peak daily active", "members", definition=PEAK),
     Outcome("self_operation_day", "Self-operating from", "day"),
     Outcome("ad_group_day", "Ad group from", "day", higher_is_better=False),
     *(o for o in OUTCOMES if o.key in ("weekly_speaking_rate", "top20_message_share", "organic_join_share",

@@ -19,9 +19,10 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from analysis.calibration.fit import SERIES, SERIES_LABELS, SMOOTH_DAYS
+from analysis.calibration.verdict import WORDS
 from dashboards.page import CSS, figure_writer, html_page
 
-_CSS = CSS + ".warn{color:#9a6700}"
+_CSS = CSS + ".warn{color:#9a6700}.verdict{background:#f7fbff;border-left:4px solid #3b82f6;padding:.3em 1em}"
 BAND = "#1f77b4"
 ALT = "#d62728"
 
@@ -75,7 +76,8 @@ def posterior_figure(result: dict, post, table) -> go.Figure:
         mid = (edges[:-1] + edges[1:]) / 2
         fig.add_trace(go.Bar(x=mid, y=prior, marker_color="#bbb", name="prior (round 1 draws)", showlegend=j == 0,
                              legendgroup="prior"), r, c)
-        fig.add_trace(go.Bar(x=mid, y=postd, marker_color=BAND, opacity=0.7, name="posterior (adjusted)",
+        fig.add_trace(go.Bar(x=mid, y=postd, marker_color=BAND, opacity=0.7,
+                             name="posterior" + (" (regression-adjusted)" if post.adjusted else " (plain rejection)"),
                              showlegend=j == 0, legendgroup="post"), r, c)
         s = result["posterior"][path]
         for q, dash in (("q05", "dot"), ("median", "solid"), ("q95", "dot")):
@@ -95,20 +97,32 @@ def _posterior_table(result: dict) -> str:
             f"{rows}</table>")
 
 
-def _stats_table(result: dict, table) -> str:
-    """Observed statistics next to the table's spread (which ones the data were matched on)."""
-    from analysis.r4ds import SHAPE_KEYS
-
+def _stats_table(result: dict) -> str:
+    """Observed statistics next to the simulations' spread: *used* (the data had it, the fit
+    read it) and *matched* (its real value lies inside the simulations' 5–95 % range)."""
     rows = []
-    for j, k in enumerate(SHAPE_KEYS):
-        v = result["observed_stats"][k]
-        col = table.s[:, j]
-        col = col[np.isfinite(col)]
-        spread = f"{np.percentile(col, 5):.3g} – {np.percentile(col, 95):.3g}" if col.size else "–"
-        used = "yes" if k in result["stats_used"] else "no (not in the data)"
-        rows.append(f"<tr><td>{k}</td><td>{v:.3g}</td><td>{spread}</td><td>{used}</td></tr>")
+    for k, v in result["observed_stats"].items():
+        spread = result["stat_ranges"].get(k)
+        used = k in result["stats_used"]
+        match = ("yes" if k in result["matched"] else "<b class='warn'>no: outside the range</b>") if used else "–"
+        rows.append(f"<tr><td>{k}</td><td>{v:.3g}</td><td>{f'{spread[0]:.3g} – {spread[1]:.3g}' if spread else '–'}"
+                    f"</td><td>{'yes' if used else 'no (not in the data)'}</td><td>{match}</td></tr>")
     return ("<table><tr><th>shape statistic (analysis/r4ds.py shape_stats)</th><th>data</th>"
-            "<th>simulations, 5–95%</th><th>matched</th></tr>" + "".join(rows) + "</table>")
+            "<th>simulations, 5–95%</th><th>used</th><th>matched (inside 5–95%)</th></tr>"
+            + "".join(rows) + "</table>")
+
+
+def verdict_html(v: dict) -> str:
+    """The overall verdict and its reasons, first on the page (fit and what-if alike)."""
+    reasons = "".join(f"<li>{html.escape(r)}</li>" for r in v["reasons"])
+    return (f"<div class='verdict'><p><b>Verdict — {html.escape(WORDS[v['verdict']])}.</b></p>"
+            + (f"<ul>{reasons}</ul>" if reasons else "") + "</div>")
+
+
+def _adjustment(result: dict) -> str:
+    """The same words wherever the adjustment is named (header, legend): done, or skipped."""
+    return ("regression-adjusted" if result.get("adjusted", True)
+            else "not regression-adjusted (too few accepted particles: plain rejection, see the warning)")
 
 
 def _predictive_table(result: dict) -> str:
@@ -130,12 +144,12 @@ def build_fit_report(result: dict, post, table, pred, obs) -> str:
     warn = "".join(f"<li class='warn'>{html.escape(w)}</li>" for w in result["warnings"] + result["notes"])
     holdout = result["fit_days"] < result["days"]
     return html_page(f"Calibration: {result['name']}", [
-        f"<h1>The model fitted to {html.escape(result['data'])}</h1>",
+        f"<h1>The model fitted to {html.escape(result['data'])}</h1>", verdict_html(result["verdict"]),
         f"<p>{result['days']} days ({html.escape(result['start'])} to {html.escape(result['end'])}; "
         f"{html.escape(result['gaps'])}); fitted on the first {result['fit_days']}. {result['table_rows']} simulated "
         f"groups (cap {result['setup']['cap']} members, base <code>{html.escape(' '.join(result['setup']['base']))}</code>, "
-        f"{result['rounds']} rounds of sequential reference-table ABC), {result['accepted']} accepted and "
-        f"regression-adjusted; {result['fit_seconds']:.0f} s. Only the shape is fitted (scale-free statistics), "
+        f"{result['rounds']} rounds of sequential reference-table ABC), {result['accepted']} accepted, "
+        f"{_adjustment(result)}; {result['fit_seconds']:.0f} s. Only the shape is fitted (scale-free statistics), "
         f"so simulated series are rescaled to the real group's size. Preset: <code>experiment={html.escape(result['name'])}"
         f"</code>. Generated {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.</p>",
         f"<ul>{warn}</ul>" if warn else "",
@@ -143,7 +157,7 @@ def build_fit_report(result: dict, post, table, pred, obs) -> str:
         "<h2>Posterior predictive" + (" and out-of-sample check" if holdout else "") + "</h2>",
         _predictive_table(result), fig1,
         "<h2>Posterior against prior</h2>", fig2,
-        "<h2>What was matched</h2>", _stats_table(result, table),
+        "<h2>What was matched</h2>", _stats_table(result),
         "<p class='src'>Method and caveats: docs/calibration.md, 'Fit the model to your own group'.</p>"], _CSS)
 
 
@@ -177,6 +191,10 @@ def predictive_png(pred, obs, result: dict, path: str) -> None:
     plt.close(fig)
 
 
+def _real(v: float | None) -> str:
+    return "–" if v is None else f"{v:.4g}"
+
+
 def build_counterfactual_report(cf) -> str:
     """Both arms' bands (members, posters, messages) and the outcome-difference table."""
     fig = make_subplots(rows=1, cols=3, subplot_titles=[SERIES_LABELS[c] for c in ("members", "posters", "messages")])
@@ -189,18 +207,23 @@ def build_counterfactual_report(cf) -> str:
     fig.update_layout(height=480, legend={"orientation": "h", "y": -0.2},
                       title=f"{SMOOTH_DAYS}-day means, rescaled to the real group's size; {cf.pairs} paired runs")
     rows = "".join(
-        f"<tr><td>{html.escape(r['outcome'])}</td><td>{r['baseline']:.4g}</td><td>{r['changed']:.4g}</td>"
-        f"<td><b>{r['difference']:+.4g}</b> [{r['low']:+.4g}, {r['high']:+.4g}]</td>"
+        f"<tr><td>{html.escape(r['outcome'])}</td><td>{_real(r.get('real'))}</td><td>{r['baseline']:.4g}</td>"
+        f"<td>{r['changed']:.4g}</td><td><b>{r['difference']:+.4g}</b> [{r['low']:+.4g}, {r['high']:+.4g}]</td>"
         f"<td>{r['share_higher']:.0%} [{r['share_low']:.0%}, {r['share_high']:.0%}]</td></tr>" for r in cf.rows)
+    warn = "".join(f"<li class='warn'>{html.escape(w)}</li>" for w in cf.warnings)
     return html_page(f"What if: {cf.change_text}", [
         f"<h1>What if <code>{html.escape(cf.change_text)}</code> from day {cf.day}?</h1>",
+        verdict_html(cf.verdict) if cf.verdict else "",
+        f"<p>Carried over from the fit:</p><ul>{warn}</ul>" if warn else "",
         f"<p>The fitted group ({html.escape(cf.source)}) rerun {cf.pairs} times — {cf.draws} posterior draws × "
         f"{cf.seeds} seeds — once as fitted and once with the change from the morning of day {cf.day}; each pair "
         "shares its parameters and seed, so the days before the change are identical and the difference is the "
         "change's effect under that draw. Counts are in the real group's units (each pair rescaled by its "
-        "as-fitted run's mean level before the change). Intervals: 95% percentile bootstrap of the mean paired difference; the share of "
+        "as-fitted run's mean level before the change to the real group's over the same days); the real group's own "
+        "values are listed for scale (it had no change). Intervals: 95% percentile bootstrap of the mean paired difference; the share of "
         f"pairs where the change gives more, with its Wilson 95% interval. {cf.failed} failed runs.</p>",
-        "<table><tr><th>outcome</th><th>as fitted (mean)</th><th>changed (mean)</th><th>difference [95%]</th>"
+        "<table><tr><th>outcome</th><th>the real group</th><th>as fitted (mean)</th><th>changed (mean)</th>"
+        "<th>difference [95%]</th>"
         f"<th>share of pairs higher with the change</th></tr>{rows}</table>",
         figure_writer()(fig),
         "<p class='src'>Uncertainty shown combines the posterior (which group this is) and chance (seeds). "

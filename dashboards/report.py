@@ -2,18 +2,21 @@
 
 It tells the story top to bottom: who is in the group (members by role, lifecycle
 phases as shaded bands, turning points marked), what they say (messages by type),
-whether the group is healthy (the five indicators against their targets, seed 001) and
+whether the group is healthy (the five indicators against their targets, source article 001) and
 why people left (leave reasons).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from typing import Any
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from analysis.money import hours_words, money_words
+from analysis.provenance import changed_settings, group_name, peaks_after_start, starting_group
 from analysis.registry import RUN_SUMMARY
 from analysis.stats import rolling_mean
 from dashboards.formatting import fmt_outcome
@@ -28,6 +31,16 @@ PHASE_COLORS = {"launch": "#f0f0f0", "growth": "#d9f0d3", "self_operating": "#a6
 REASON_COLORS = dict(zip(REASONS, ("#8c8c8c", "#6baed6", "#d95f02", "#9e9ac8", "#e6ab02", "#b15928",
                                    "#e31a1c", "#525252", "#1f78b4", "#fdbf6f", "#6a3d9a", "#66c2a5")))
 
+#: What a reader sees for each code name (legends, chips, the turning-point list).
+REASON_LABELS = {"bored": "bored", "overloaded": "too many messages", "annoyed_by_ads": "annoyed by ads",
+                 "need_gone": "no longer needed it", "kol_left": "a KOL they followed left",
+                 "quality_fell": "quality fell", "kicked": "kicked (spam)", "purged": "purged as silent",
+                 "cascade": "friends left (cascade)", "moved_on": "moved on", "burnout": "founder burnt out",
+                 "friend_left": "a friend left"}
+PHASE_LABELS = {"launch": "launch", "growth": "growth", "self_operating": "self-operating", "mature": "mature",
+                "decline": "decline", "ad_group": "ad group", "dead": "dead"}
+ROLE_LABELS = {"founder": "founder", "kol": "KOLs", "active": "active members", "lurker": "lurkers",
+               "spammer": "spammers", "vip": "VIPs"}
 
 #: Phases shorter than this (days) are shaded but not labelled, so labels never overlap.
 MIN_LABELLED_SPAN = 25
@@ -74,7 +87,7 @@ def _add_members(fig: go.Figure, result: Result, row: int | None) -> None:
     days = [r["day"] for r in result.rows]
     kw = {"row": row, "col": 1} if row else {}
     for role in ROLES:
-        fig.add_trace(go.Scatter(x=days, y=[r[f"members_{role}"] for r in result.rows], name=role,
+        fig.add_trace(go.Scatter(x=days, y=[r[f"members_{role}"] for r in result.rows], name=ROLE_LABELS.get(role, role),
                                  stackgroup="members", line={"width": 0.5, "color": ROLE_COLORS[role]},
                                  legendgroup="roles", legendgrouptitle_text="members by role"), **kw)
     if result.events:
@@ -94,7 +107,7 @@ def _add_phase_bands(fig: go.Figure, rows: list[dict[str, Any]], subplots: bool)
         fig.add_vrect(x0=start - 0.5, x1=end + 0.5, fillcolor=PHASE_COLORS[phase], opacity=0.4, layer="below",
                       line_width=0, **where)
         if end - start >= MIN_LABELLED_SPAN:
-            fig.add_annotation(x=(start + end) / 2, y=1.0, yref="y domain", yanchor="bottom", text=phase,
+            fig.add_annotation(x=(start + end) / 2, y=1.0, yref="y domain", yanchor="bottom", text=PHASE_LABELS[phase],
                                showarrow=False, font={"size": 10}, **label_at)
 
 
@@ -105,7 +118,7 @@ def build_figure(result: Result) -> go.Figure:
     fig = make_subplots(rows=4, cols=1, shared_xaxes=True, vertical_spacing=0.06,
                         subplot_titles=("Members by role (bands: lifecycle phase; ◆ turning points)",
                                         "Messages per day by type (7-day average)",
-                                        "Health indicators against their targets (seed 001)",
+                                        "Health indicators against their targets (source article 001)",
                                         "Leaves per day by reason (7-day sum)"))
     _add_members(fig, result, row=1)
     for kind, col in (("valuable", "msgs_valuable"), ("content", "msgs_content"), ("chat", "msgs_chat"),
@@ -129,7 +142,7 @@ def build_figure(result: Result) -> go.Figure:
     for reason in REASONS:
         series = [r[f"leaves_{reason}"] for r in rows]
         if any(series):
-            fig.add_trace(go.Bar(x=days, y=[v * 7 for v in rolling_mean(series)], name=reason,
+            fig.add_trace(go.Bar(x=days, y=[v * 7 for v in rolling_mean(series)], name=REASON_LABELS.get(reason, reason),
                                  marker_color=REASON_COLORS[reason], legendgroup="leaves",
                                  legendgrouptitle_text="leave reasons"), row=4, col=1)
     _add_phase_bands(fig, rows, subplots=True)
@@ -158,8 +171,15 @@ def build_report(result: Result) -> str:
     p = result.params
     plot = figure_writer()(build_figure(result))
     shown = {oc.key: fmt_outcome(oc, o.get(oc.key)) for oc in RUN_SUMMARY}
+    peaks = peaks_after_start(result.rows, dataclasses.asdict(p.start))
+    history = (f" Both count the whole life: the snapshot's days 0–{peaks['start_day']} are included."
+               if peaks and peaks["start_day"] else "")
+    if peaks:
+        for key in ("peak_members", "peak_daily_active"):
+            shown[key] = f"{peaks[key]} after the start ({o[key]} with the starting state of day {peaks['start_day']})"
     if not o.get("self_operation_reachable", True):
-        shown["self_operation_day"] = "not reachable: indicator ③ (paid conversion) needs a paid tier"
+        shown["self_operation_day"] = ("never: it needs a paid tier (health indicator 3, paid conversion, "
+                                       "cannot be met without VIPs)")
     outcome_rows = "".join(
         f"<tr><th title='{html.escape(oc.definition, quote=True)}'>{html.escape(oc.label)}</th>"
         f"<td>{html.escape(shown[oc.key])}</td></tr>" for oc in RUN_SUMMARY)
@@ -168,11 +188,25 @@ def build_report(result: Result) -> str:
                 + (f" ({p.ads.quota_per_day}/day)" if p.ads.policy.value == "quota" else "")
                 + f", {p.cadence.posts_per_week:g} posts/week, moderation {p.moderation.capacity_per_day:g}/day"
                 + (", VIP tier" if p.monetisation.enabled else "") + (", zombie purge" if p.churn.zombie_purge else ""))
-    phases = " ".join(f'<span class="chip" style="background:{PHASE_COLORS[ph]}">{ph}</span>' for ph in PHASES)
+    phases = " ".join(f'<span class="chip" style="background:{PHASE_COLORS[ph]}">{PHASE_LABELS[ph]}</span>'
+                      for ph in PHASES)
+    start = starting_group(dataclasses.asdict(p.start), result.rows)
+    group = group_name(dataclasses.asdict(p.start))
+    strategy_of = f"the strategy of scenario {o['scenario']}, " if group else ""
+    story = (f"<p><b>Starting group:</b> {html.escape(start)}. The scenario <code>{html.escape(p.scenario.name)}"
+             "</code> gives the strategy and the model's settings; its founding story does not apply.</p>"
+             if start else f"<p>{html.escape(p.scenario.description)}</p>")
+    changed = changed_settings(dataclasses.asdict(p))
+    assumptions = (f"<p><b>Settings that differ from the model's defaults:</b> {html.escape('; '.join(changed))}.</p>"
+                   if changed else "")
     return html_page(f"{o['scenario']} — community lifecycle report", [
-        f"<h1>{html.escape(o['scenario'])} <small>seed {o['seed']}, {o['days_run'] - 1} days</small></h1>",
-        f"<p>{html.escape(p.scenario.description)}</p>",
+        f"<h1>{html.escape(group or o['scenario'])} <small>{html.escape(strategy_of)}random seed {o['seed']}, "
+        f"{o['days_run'] - 1} days</small></h1>",
+        story,
         f"<p><b>Strategy:</b> {html.escape(strategy)}</p>",
+        f"<p><b>Money:</b> {html.escape(money_words(o, p.costs.ad_slot_price))}. "
+        f"<b>Founder time:</b> {html.escape(hours_words(o))}.{html.escape(history)}</p>",
+        assumptions,
         f"<div class='cols'><div><h2>Outcome</h2><table>{outcome_rows}</table></div>",
         f"<div><h2>Turning points</h2><ul>{events}</ul></div></div>",
         f"<p>Phases: {phases}</p>", plot], _CSS)

@@ -4,11 +4,15 @@ Input is the table of :mod:`experiments.collect` (one row per job). A *strategy*
 combination of the swept settings other than the replicate seed; its replicate runs form an
 ensemble. The page is written for an operator who never saw Hydra; top to bottom:
 
+0. the question: the preset's, or the sweep's own (from its arms, in words) when the command
+   changed what the preset set;
 1. **Answer** in words and units (analysis/recommend.py): the winning strategies (a tie is
    called a tie), their lead in days over the reference strategy with an interval, the share
-   of groups alive at 6 and 12 months, and whether the answer holds under other base scenarios;
-2. **Context**: the base scenario and its story, horizon, seeds, the assumptions the answer
-   rests on, what the model is and is not trusted for (the validation's known gaps);
+   of groups alive at 6 and 12 months, whether the answer holds under other base scenarios,
+   and what each option costs in founder hours and money (analysis/money.py);
+2. **Context**, read from the runs' configuration (analysis/provenance.py): the starting
+   group, horizon, seeds, the timeline, the assumptions the answer rests on, the preset's
+   notes, what the model is and is not trusted for (the validation's known gaps);
 3. **Trade-offs** (when the runs report the cost model's outcomes): lifespan against net
    revenue and founder hours, efficient (Pareto) strategies marked;
 4. **Robustness**: the same comparison under the preset's ``robustness_bases``;
@@ -58,6 +62,9 @@ from analysis.recommend import (
 from analysis.recommend import (
     robustness as run_robustness,
 )
+from analysis.provenance import changed_settings, group_name, preset_departures, starting_group, timeline_words
+from analysis.money import AD_SLOTS, ad_slot_assumption, hours_words, money_words, with_money
+from analysis.money import KEYS as MONEY_KEYS
 from analysis.registry import OUTCOMES, Outcome, lever
 from analysis.registry import outcome as registered_outcome
 from analysis.stats import ALPHA, kaplan_meier, numeric
@@ -221,8 +228,9 @@ def tradeoff_figure(t: TradeOff, order: list[str], names: dict[str, str]) -> go.
     for s in order:
         x, xlo, xhi, y, ylo, yhi = t.points[s]
         eff = s in t.efficient
+        mark = " ★ efficient" if eff else (" (an ad group: not efficient)" if s in t.ad_groups else "")
         fig.add_trace(go.Scatter(
-            x=[x], y=[y], mode="markers", name=names[s] + (" ★ efficient" if eff else ""),
+            x=[x], y=[y], mode="markers", name=names[s] + mark,
             marker={"size": 16 if eff else 11, "color": cmap[s], "symbol": "star" if eff else "circle-open",
                         "line": {"width": 2, "color": cmap[s]}},
             error_x={"type": "data", "symmetric": False, "array": [xhi - x], "arrayminus": [x - xlo], "color": cmap[s], "thickness": 1},
@@ -336,7 +344,19 @@ def answer_sentences(rec: Recommendation, keys: list[str], bases: list[BaseResul
             parts.append(f"at {MONTHS[d]}: " + " vs ".join(cells))
     if parts:
         lines.append("Share of groups still alive (Kaplan–Meier, 95 % CI) " + "; ".join(parts) + ".")
-    if bases:
+    if bases and rec.tie:  # no winner here: say what the other bases show, not that "the answer holds"
+        text = []
+        for x in bases:
+            other = x.recommendation
+            if other is None:
+                text.append(f"{html.escape(x.name)} could not be run ({html.escape(x.error or 'no finished run')})")
+            elif other.tie:
+                text.append(f"with {html.escape(x.name)} it is a tie too")
+            else:
+                text.append(f"with {html.escape(x.name)}, <b>{html.escape(short_names(other.order, keys)[other.best])}"
+                            "</b> comes out best")
+        lines.append("Robustness (same strategies, other base scenarios, fewer seeds): " + "; ".join(text) + ".")
+    elif bases:
         held = [x.name for x in bases if x.holds(rec.best)]
         changed = [x for x in bases if x.holds(rec.best) is False]
         text = []
@@ -352,13 +372,55 @@ def answer_sentences(rec: Recommendation, keys: list[str], bases: list[BaseResul
     return lines
 
 
+def costs_sentence(ok: pd.DataFrame, order: list[str], names: dict[str, str], ad_slot_price: float | None) -> str:
+    """What each option costs, in words: founder hours (a day, a week, in total) and money by
+    source, means over each strategy's runs; empty when the runs do not report them."""
+    if not any(k in ok for k in MONEY_KEYS):
+        return ""
+    parts, slots = [], False
+    for s in order:
+        runs = ok[ok.strategy == s]
+        means = {k: float(np.nanmean(numeric(runs[k]))) for k in MONEY_KEYS if k in runs and runs[k].notna().any()}
+        slots |= bool(means.get("income_total", 0) > means.get("revenue", 0))
+        parts.append(f"<b>{html.escape(names[s])}</b>: {html.escape(hours_words(means))}; "
+                     f"{html.escape(money_words(means))}")
+    price = (f" Ad slots at an assumed ¥{ad_slot_price:g} each (costs.ad_slot_price)."
+             if slots and ad_slot_price is not None else "")
+    return "What each option costs (mean per group over the run): " + "; ".join(parts) + "." + price
+
+
+def _ad_slot_assumption(ok: pd.DataFrame, order: list[str], names: dict[str, str], price: float | None) -> str:
+    """The ad-slot price, stated wherever ad-slot income is part of a strategy's money."""
+    if price is None or AD_SLOTS not in ok or "income_total" not in ok:
+        return ""
+    shares = {}
+    for s in order:
+        runs = ok[ok.strategy == s]
+        slots, income = np.nanmean(numeric(runs[AD_SLOTS])), np.nanmean(numeric(runs["income_total"]))
+        if slots > 0 and income > 0:
+            shares[s] = slots / income
+    if not shares:
+        return ""
+    top = max(shares, key=shares.get)
+    return ad_slot_assumption(price, shares[top], names[top])
+
+
 def _context_html(ok: pd.DataFrame, table: pd.DataFrame, keys: list[str], question: str | None,
-                  assumptions: list[str] | None, bases: list[BaseResult] | None) -> str:
-    """The base scenario and its story, horizon, seeds, assumptions, what the model is trusted for."""
+                  assumptions: list[str] | None, bases: list[BaseResult] | None,
+                  departures: list[str] | None = None) -> str:
+    """What was run, from the configuration: the starting group, the strategy base, horizon,
+    seeds, the timeline, the settings that differ from the defaults; then the preset's own
+    assumptions (flagged when this sweep changed what the preset set) and what the model is
+    trusted for."""
     cfg, choices = _job_config(ok)
     items = []
     scen = (cfg.get("scenario") or {}) if cfg else {}
-    if scen:
+    start = starting_group(cfg.get("start") or {}, _first_rows(ok)) if cfg else None
+    if start:
+        items.append(f"<b>Starting group:</b> {html.escape(start)}. <b>Strategy base:</b> the settings of scenario "
+                     f"<code>{html.escape(str(scen.get('name')))}</code> (its founding story does not apply: the "
+                     "group did not start from scratch).")
+    elif scen:
         items.append(f"<b>Base scenario:</b> <code>{html.escape(str(scen.get('name')))}</code> — "
                      f"{html.escape(str(scen.get('description', '')).strip())}")
     days = cfg.get("days") if cfg else None
@@ -367,20 +429,75 @@ def _context_html(ok: pd.DataFrame, table: pd.DataFrame, keys: list[str], questi
     items.append(f"<b>Horizon:</b> {days if days is not None else '?'} days; <b>seeds:</b> {per} per strategy "
                  f"({len(seeds)} strategies, {len(table)} jobs). Swept: "
                  + (", ".join(html.escape(_label_of(k)[0]) for k in keys) or "nothing (replicates only)") + ".")
+    if cfg and cfg.get("timeline"):
+        when = "on the switch day" if "switch_day" in keys else None
+        items.append(f"<b>Timeline:</b> {html.escape(timeline_words(cfg['timeline'], when))}.")
     fixed = [f"{lever(k).label}: {lever(k).value_label(v)}" for k, v in (choices or {}).items()
              if lever(k) and k not in keys and not any(lever(x) and lever(x).label == lever(k).label for x in keys)]
-    assume = [html.escape(a) for a in (assumptions or [])]
+    assume = []
     if fixed:
-        assume.append("every strategy shares the rest of the base: " + html.escape("; ".join(fixed)))
+        until = " (until the timeline changes it)" if cfg and cfg.get("timeline") else ""
+        assume.append(f"every strategy shares the rest of the base{until}: " + html.escape("; ".join(fixed)))
+    changed = _shared_changes(ok, keys) if cfg else []
+    if changed:
+        assume.append("settings that differ from the model's defaults (all strategies): "
+                      + html.escape("; ".join(changed)))
+    ads = _ad_slot_assumption(ok, natural_order(ok, keys), short_names(natural_order(ok, keys), keys),
+                              ((cfg or {}).get("costs") or {}).get("ad_slot_price"))
+    if ads:
+        assume.append(html.escape(ads))
     burn = _burnout(ok, cfg)
     if burn:
         assume.append(burn)
     if assume:
         items.append("<b>The answer rests on:</b><ul>" + "".join(f"<li>{a}</li>" for a in assume) + "</ul>")
+    if assumptions:
+        head = ("<b>The preset's notes</b> (written for the preset as shipped; this sweep changed "
+                f"<code>{html.escape(' '.join(departures))}</code>, so they may not describe it):"
+                if departures else "<b>The preset's notes:</b>")
+        items.append(head + "<ul>" + "".join(f"<li>{html.escape(a)}</li>" for a in assumptions) + "</ul>")
     items.append("<b>The model is trusted for</b> (validation, README): " + html.escape("; ".join(TRUSTED_FOR))
                  + ". <b>Not yet for</b> (known gaps, docs/calibration.md): "
                  + html.escape("; ".join(GAP_TOPICS.values())) + ".")
     return "<div class='context'><h3>Context</h3>" + "".join(f"<p>{i}</p>" for i in items) + "</div>"
+
+
+def _first_rows(ok: pd.DataFrame) -> list[dict]:
+    """A finished job's daily rows (its starting state is among them)."""
+    for d in (ok.get("job_dir") if "job_dir" in ok else pd.Series(dtype=str)).dropna()[:5]:
+        try:
+            return pd.read_csv(Path(d) / "timeseries.csv").to_dict("records")
+        except (OSError, ValueError):
+            continue
+    return []
+
+
+def sweep_command(sweep_dir: Path, ok: pd.DataFrame) -> tuple[list[str], str | None]:
+    """The sweep's command-line overrides and its preset (``experiment=``), from
+    ``multirun.yaml`` or a job's ``.hydra/hydra.yaml``."""
+    dirs = (ok.get("job_dir") if "job_dir" in ok else pd.Series(dtype=str)).dropna()[:1]
+    for path in [sweep_dir / "multirun.yaml", *(Path(d) / ".hydra" / "hydra.yaml" for d in dirs)]:
+        try:
+            hyd = yaml.safe_load(path.read_text())["hydra"]
+            return list(hyd["overrides"]["task"] or []), (hyd["runtime"]["choices"] or {}).get("experiment")
+        except (OSError, yaml.YAMLError, KeyError, TypeError):
+            continue
+    return [], None
+
+
+def sweep_question(rec: Recommendation | None, ok: pd.DataFrame, keys: list[str], outcome: Outcome) -> str:
+    """The question this sweep asks, from its arms: 'Switch: never, today or on day 30 — which
+    keeps the group described in mygroup.yaml alive longest?'"""
+    cfg, _ = _job_config(ok)
+    group = (group_name(cfg.get("start") or {}) if cfg else None) or "the group"
+    aim = f"keeps {group} alive longest" if outcome.key == LIFESPAN else \
+        f"gives {group} the best {outcome.label.lower()}"
+    order = rec.order if rec else natural_order(ok, keys)
+    if len(keys) == 1:
+        options = f"{factor_title(keys)}: {_join(list(short_names(order, keys).values()))}"
+    else:
+        options = _join(order)
+    return f"{options} — which {aim}?"
 
 
 def _job_config(ok: pd.DataFrame) -> tuple[dict, dict]:
@@ -393,6 +510,19 @@ def _job_config(ok: pd.DataFrame) -> tuple[dict, dict]:
         except (OSError, yaml.YAMLError, KeyError, TypeError):
             continue
     return {}, {}
+
+
+def _shared_changes(ok: pd.DataFrame, keys: list[str]) -> list[str]:
+    """The settings that differ from the model's defaults in every strategy alike (one job's
+    config per strategy: an arm that sets several keys at once varies them, not the base)."""
+    shared: list[str] | None = None
+    for _, runs in ok.groupby("strategy", sort=False) if "strategy" in ok else []:
+        cfg, _ = _job_config(runs)
+        if not cfg:
+            continue
+        mine = changed_settings(cfg, skip=[k.lstrip("+") for k in keys])
+        shared = mine if shared is None else [c for c in shared if c in mine]
+    return shared or []
 
 
 def _burnout(ok: pd.DataFrame, cfg: dict) -> str:
@@ -586,7 +716,7 @@ def build_report(
     table = table.copy()
     keys = factors(table)
     table["strategy"] = label_strategies(table, keys)
-    ok = table[table.status == "ok"]
+    ok = with_money(table[table.status == "ok"].copy())
     if primary.key not in ok:
         ok = ok.assign(**{primary.key: math.nan})
     present = [o for o in OUTCOMES if o.key in ok and pd.Series(numeric(ok[o.key])).notna().any()]
@@ -603,21 +733,36 @@ def build_report(
 
     counts = table.status.value_counts()
     status_line = ", ".join(f"{n} {s}" for s, n in counts.items())
-    parts = [
-        f"<h1>{html.escape(question)}</h1>" if question else "<h1>Which strategy works best?</h1>",
-    ]
+    overrides, preset = sweep_command(sweep_dir, ok)
+    departures = preset_departures(overrides, preset)
+    own = sweep_question(rec, ok, keys, primary) if len(order) > 1 else None
+    if question and not departures:
+        parts = [f"<h1>{html.escape(question)}</h1>"]
+    else:
+        parts = [f"<h1>{html.escape(own or question or 'Which strategy works best?')}</h1>"]
+        if question:
+            parts.append(f"<p class='small'>The preset <code>{html.escape(str(preset))}</code> asks “"
+                         f"{html.escape(question)}” of its own settings; this sweep changed <code>"
+                         f"{html.escape(' '.join(departures))}</code>, so this page asks the sweep's own question.</p>")
     if rec is None:
         parts.append("<h2>Answer</h2><div class='summary'><p>No job finished successfully, so there is nothing "
                      "to compare yet.</p></div>")
     else:
+        price = ((_job_config(ok)[0] or {}).get("costs") or {}).get("ad_slot_price")
+        money = costs_sentence(ok, order, names, price)
         parts.append("<h2>Answer</h2><div class='summary'>"
-                     + "".join(f"<p>{s}</p>" for s in answer_sentences(rec, keys, bases)) + "</div>")
-    parts.append(_context_html(ok, table, keys, question, assumptions, bases))
+                     + "".join(f"<p>{s}</p>" for s in [*answer_sentences(rec, keys, bases), money] if s) + "</div>")
+    parts.append(_context_html(ok, table, keys, question, assumptions, bases, departures))
     figs: list[go.Figure] = []
     if rec is not None:
         if rec.tradeoffs and len(order) > 1:
+            ad_groups = sorted({s for t in rec.tradeoffs for s in t.ad_groups}, key=order.index)
+            never = (f" {_join([html.escape(names[s]) for s in ad_groups], 'and')} earn"
+                     f"{'s' if len(ad_groups) == 1 else ''} as an ad group (most runs became one, selling ad slots): "
+                     "never marked efficient." if ad_groups else "")
             parts.append("<h2>Trade-offs</h2><p>Each strategy with 95 % intervals; ★ marks the efficient strategies "
-                         "(no other strategy is better on both axes). Pick among the stars by what you value.</p>")
+                         "(no other strategy is better on both axes). Pick among the stars by what you value."
+                         f"{never}</p>")
             for t in rec.tradeoffs:
                 figs.append(tradeoff_figure(t, order, names))
                 parts.append(("fig", len(figs) - 1))

@@ -47,6 +47,7 @@ from omegaconf import MISSING, DictConfig, OmegaConf
 
 from analysis.calibration import abc
 from analysis.calibration.data import DataError, Observed, read_daily
+from analysis.calibration.verdict import WORDS, budget_warning, matched, stat_ranges, verdict
 from analysis.calibration.fit import (
     SERIES,
     ModelSimulator,
@@ -81,12 +82,34 @@ class ParamBound:
 
 
 @dataclass
+class Columns:
+    """Which column of the file holds each standard series (``columns.members=Members``;
+    ``a+b`` sums columns); empty: found by its usual names (analysis/calibration/data.py)."""
+
+    date: str = ""
+    members: str = ""
+    daily_active: str = ""
+    posters: str = ""
+    messages: str = ""
+    weekly_active: str = ""
+    weekly_posters: str = ""
+    joins: str = ""
+    leaves: str = ""
+
+
+def column_mapping(cfg: Any) -> dict[str, str]:
+    """The columns the user mapped (the rest are found by their usual names)."""
+    given = OmegaConf.to_container(cfg.columns) if OmegaConf.is_config(cfg.columns) else dict(cfg.columns)
+    return {k: str(v) for k, v in given.items() if v}
+
+
+@dataclass
 class CalibrateConfig:
     """What a fit reads. Sizes are in runs (one simulated group over the data's length)."""
 
     data: str = MISSING  # the daily CSV (one row per day)
     name: str = ""  # preset name fitted_<name>; default: the data file's name
-    columns: dict[str, str] = field(default_factory=dict)  # standard name -> file column (or a+b)
+    columns: Columns = field(default_factory=Columns)  # standard name -> file column (or a+b)
     holdout: float = 0.0  # share of the last days held out for the out-of-sample check, [0, 0.5]
     budget: int = 400  # runs in the reference table, all rounds together
     rounds: int = 2  # sequential rounds (1 = plain rejection from the prior)
@@ -131,8 +154,7 @@ def check(cfg: Any) -> tuple[Observed, abc.Space, list[str]]:
             raise InputError(f"{key} = {getattr(cfg, key)}: must be at least {lo}")
     if not 0 < cfg.accept <= 1:
         raise InputError(f"accept = {cfg.accept}: allowed (0, 1]")
-    obs = read_daily(cfg.data, OmegaConf.to_container(cfg.columns) if OmegaConf.is_config(cfg.columns)
-                     else dict(cfg.columns), cfg.min_days)
+    obs = read_daily(cfg.data, column_mapping(cfg), cfg.min_days)
     if cfg.holdout and obs.head(1 - cfg.holdout).days < cfg.min_days:
         raise InputError(f"holdout = {cfg.holdout} leaves {obs.head(1 - cfg.holdout).days} days to fit; "
                          f"at least min_days = {cfg.min_days}")
@@ -168,7 +190,7 @@ def fingerprint(cfg: Any, data_path: str, space: abc.Space, fit_days: int) -> di
     keys = ("holdout", "budget", "rounds", "chunk", "accept", "min_accept", "margin", "seed", "engine", "cap",
             "min_days")
     return {"data_sha256": digest, "fit_days": fit_days, "space": [b.__dict__ for b in space.bounds],
-            "base": list(cfg.base), "columns": dict(cfg.columns), "stats": list(SHAPE_KEYS),
+            "base": list(cfg.base), "columns": column_mapping(cfg), "stats": list(SHAPE_KEYS),
             **{k: getattr(cfg, k) for k in keys}}
 
 
@@ -185,6 +207,9 @@ def run_fit(cfg: Any, out_dir: Path) -> dict[str, Any]:
     s_obs = observed_summary(fit_obs)
     for note in notes:
         log.info("%s", note)
+    too_small = budget_warning(int(cfg.budget), len(space.bounds))
+    if too_small:
+        log.warning("%s", too_small)
     log.info("fitting %d parameters to %s (%d days, %d fitted, %s); checkpoints in %s", len(space.bounds), cfg.data,
              obs.days, fit_obs.days, obs.gap_text(), checkpoint)
     fit = abc.run_sequential(ModelSimulator(space, setup, fit_obs.days, fit_obs.mask), space, s_obs,
@@ -195,21 +220,29 @@ def run_fit(cfg: Any, out_dir: Path) -> dict[str, Any]:
     post = fit.posterior
     pred = predictive(post, setup, obs, fit_obs.days, cfg.ppc_draws, cfg.seed)
     summary = post.summary()
+    observed = dict(zip(SHAPE_KEYS, map(float, s_obs)))
+    ranges = stat_ranges(SHAPE_KEYS, fit.table.s)
     result = {
         "name": name, "data": str(cfg.data), "data_sha256": fp["data_sha256"], "days": obs.days,
         "fit_days": fit_obs.days, "start": obs.start, "end": obs.end, "gaps": obs.gap_text(),
         "setup": {"base": list(setup.base), "cap": setup.cap, "engine": setup.engine},
-        "space": fp["space"], "notes": notes, "posterior": summary, "warnings": post.warnings,
-        "observed_stats": dict(zip(SHAPE_KEYS, map(float, s_obs))), "stats_used": post.stat_names,
+        "space": fp["space"], "notes": notes, "posterior": summary,
+        "warnings": [*([too_small] if too_small else []), *post.warnings], "budget_warning": too_small,
+        "adjusted": post.adjusted, "observed_stats": observed, "stats_used": post.stat_names,
+        "stat_ranges": ranges, "matched": matched(observed, ranges, post.stat_names),
         "accepted": len(post.samples), "table_rows_in_final_box": post.table_rows, "table_rows": len(fit.table.theta),
         "simulated_now": fit.simulated, "rounds": cfg.rounds, "boxes": [b.tolist() for b in fit.boxes],
         "predictive": {"runs": pred.runs, "failed": pred.failed, "inside_90": pred.inside_90,
                        "inside_50": pred.inside_50, "level_error": pred.level_error,
                        "checked_on": "held-out days" if cfg.holdout else "all days (in-sample)"},
         "real_level": {c: mean_level(obs.frame[c], fit_obs.days) for c in SERIES},
+        # The real daily series (gaps as null): the what-if rescales to the real level before its day.
+        "real_series": {c: [None if np.isnan(v) else float(v) for v in obs.frame[c].to_numpy(dtype=float)]
+                        for c in SERIES},
         "fit_seconds": round(fit_seconds, 1), "total_seconds": None, "seed": cfg.seed,
         "config": OmegaConf.to_container(cfg) if OmegaConf.is_config(cfg) else None,
     }
+    result["verdict"] = verdict(result)
     _write_outputs(out_dir, name, result, fit, pred, obs, setup, cfg)
     result["total_seconds"] = round(time.perf_counter() - started, 1)
     write_json(out_dir / "posterior.json", result)
@@ -235,7 +268,9 @@ def _write_outputs(out_dir: Path, name: str, result: dict, fit: abc.Fit, pred, o
               f"fit on the first {result['fit_days']} days; {len(fit.table.theta)} simulations at cap {setup.cap}, "
               f"{cfg.rounds} rounds, seed {cfg.seed}. Method: docs/calibration.md",
               "(Fit the model to your own group). Only the shape is fitted: the group is simulated at this cap.",
-              *(f"Warning: {w}" for w in post.warnings)]
+              f"Verdict: {result['verdict']['verdict']}" + (f" ({'; '.join(result['verdict']['reasons'])})"
+                                                           if result["verdict"]["reasons"] else ""),
+              *(f"Warning: {w}" for w in result["warnings"])]
     text = preset_text(name, result["posterior"], setup, obs.days, header)
     write_atomic(out_dir / "experiment" / f"{name}.yaml", text)
     if cfg.install_preset:
@@ -245,7 +280,9 @@ def _write_outputs(out_dir: Path, name: str, result: dict, fit: abc.Fit, pred, o
 
 
 def _summary(result: dict, out_dir: Path, installed: bool) -> str:
-    lines = [f"fitted {len(result['posterior'])} parameters to {result['data']} in {result['fit_seconds']:.0f} s "
+    v = result["verdict"]
+    lines = [f"verdict: {WORDS[v['verdict']]}" + (f" ({'; '.join(v['reasons'])})" if v["reasons"] else ""),
+             f"fitted {len(result['posterior'])} parameters to {result['data']} in {result['fit_seconds']:.0f} s "
              f"({result['table_rows']} runs, {result['simulated_now']} simulated now, {result['accepted']} accepted):"]
     for path, s in result["posterior"].items():
         lines.append(f"  {path:36s} {s['median']:.4g}  50% [{s['q25']:.4g}, {s['q75']:.4g}]  "

@@ -80,6 +80,21 @@ def check_edgelist(params: Any) -> int | None:
         raise PreflightError(str(exc)) from None
 
 
+def check_group_values(overrides: list[str], config_dir: Path) -> None:
+    """A config group (``timeline=``, ``scenario=``, ``strategy/ad_policy=``) takes the name of
+    one of its files. Hydra reads an inline value (``timeline=[{day: 30, set: ...}]``) as a
+    list of file names and fails deep in its defaults list with a TypeError traceback."""
+    for override in overrides:
+        key, eq, value = override.lstrip("+~").partition("=")
+        folder = config_dir / key
+        if not eq or not value.lstrip().startswith(("[", "{")) or not key or not folder.is_dir():
+            continue
+        options = ", ".join(sorted(p.stem for p in folder.glob("*.yaml")))
+        example = f"; e.g. {folder.relative_to(config_dir.parent) / 'application_review.yaml'}" if key == "timeline" else ""
+        raise PreflightError(f"{key}={value}: {key}= names a file of configs/{key}/ ({options}), not an inline "
+                             f"value: write the value in a new file there and pass its name{example}")
+
+
 def estimate_memory(params: Any, members: int | None = None) -> int:
     """Rough peak memory of one run in bytes: the largest group it can hold, times the
     measured cost of a member (every member ever stays in the roster)."""
@@ -223,7 +238,7 @@ class Preflight(Callback):
         try:
             warnings = preflight(to_params(task_config(config)))
         except (ParamError, PreflightError) as exc:
-            _stop(f"Configuration error: {exc}")
+            _stop(f"Configuration error: {exc}", code=2)
         for line in warnings:
             print(line, file=sys.stderr, flush=True)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ from omegaconf import MISSING, DictConfig
 from analysis.calibration.abc import Bound, Posterior, Space
 from analysis.calibration.counterfactual import parse_change, run_counterfactual
 from analysis.calibration.fit import SimSetup
+from analysis.calibration.verdict import WORDS
 from analysis.compose import CONFIG_DIR
 from analysis.files import read_json, write_atomic, write_json
 from dashboards.calibration_report import build_counterfactual_report
@@ -68,6 +69,9 @@ class FitSource:
     real_level: dict[str, float] | None
     label: str
     preset_file: Path | None = None
+    real_series: dict[str, list] | None = None  # the fitted data, day by day (real-scale numbers)
+    verdict: dict | None = None  # the fit's verdict and warnings, carried into the what-if
+    warnings: list[str] = field(default_factory=list)
 
 
 def load_fit(fit: str, workers: int) -> FitSource:
@@ -86,7 +90,9 @@ def load_fit(fit: str, workers: int) -> FitSource:
                          np.vstack([np.zeros(len(space.bounds)), np.ones(len(space.bounds))]))
         s = result["setup"]
         return FitSource(post, SimSetup(tuple(s["base"]), int(s["cap"]), s["engine"], workers), int(result["days"]),
-                         result.get("real_level"), f"{fit} (posterior of {result['data']})")
+                         result.get("real_level"), f"{fit} (posterior of {result['data']})",
+                         real_series=result.get("real_series"), verdict=result.get("verdict"),
+                         warnings=list(result.get("warnings") or []))
     path = Path(fit) if fit.endswith(".yaml") else CONFIG_DIR / "experiment" / f"{fit}.yaml"
     if not path.is_file():
         raise InputError(f"fit = {fit}: neither a calibrate run folder nor a preset ({path} not found)")
@@ -146,15 +152,22 @@ def main(cfg: DictConfig) -> None:
     seeds = np.random.default_rng([cfg.seed, 3]).integers(0, 2**31 - 1, size=cfg.seeds).tolist()
     cf = run_counterfactual(src.post, None, src.setup, src.days, change, int(cfg.day),
                             int(cfg.draws) if src.post is not None else 1, seeds, search,
-                            src.real_level or {}, seed=int(cfg.seed), source=src.label)
+                            src.real_level or {}, seed=int(cfg.seed), source=src.label, real_series=src.real_series)
+    cf.verdict, cf.warnings = src.verdict, src.warnings
     write_atomic(out_dir / "differences.csv", cf.table().to_csv(index=False))
     write_json(out_dir / "counterfactual.json", {"change": change, "day": cf.day, "fit": str(cfg.fit),
-                                                 "pairs": cf.pairs, "failed": cf.failed, "rows": cf.rows})
+                                                 "pairs": cf.pairs, "failed": cf.failed, "rows": cf.rows,
+                                                 "verdict": cf.verdict, "warnings": cf.warnings})
     write_atomic(out_dir / "counterfactual.html", build_counterfactual_report(cf))
     print(f"what if {cf.change_text} from day {cf.day}: {cf.pairs} paired runs ({cf.failed} failed)")
+    if cf.verdict:
+        print(f"the fit's verdict: {WORDS[cf.verdict['verdict']]}")
+    for w in cf.warnings:
+        print(f"warning (from the fit): {w}")
     for r in cf.rows:
+        real = f"  (the real group: {r['real']:.4g})" if r.get("real") is not None else ""
         print(f"  {r['outcome']:42s} {r['baseline']:10.4g} -> {r['changed']:10.4g}  diff {r['difference']:+.4g} "
-              f"[{r['low']:+.4g}, {r['high']:+.4g}]  higher in {r['share_higher']:.0%} of pairs")
+              f"[{r['low']:+.4g}, {r['high']:+.4g}]  higher in {r['share_higher']:.0%} of pairs{real}")
     print(f"report: {out_dir / 'counterfactual.html'}")
 
 

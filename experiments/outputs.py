@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.files import write_atomic, write_json
+from analysis.money import with_money
 from sim import Result
 from sim.observe import MEMBER_COLUMNS
 
@@ -53,4 +54,4 @@ def write_run(result: Result, out_dir: Path, config_yaml: str, report_html: str 
         write_atomic(out_dir / "report.html", report_html)
     if snapshot is not None:
         write_atomic(out_dir / "snapshot.pkl", snapshot)
-    write_json(out_dir / "metrics.json", result.outcomes)
+    write_json(out_dir / "metrics.json", with_money(dict(result.outcomes)))

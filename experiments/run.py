@@ -17,6 +17,7 @@ pickle; ``snapshot=true`` or ``snapshot_day`` with it stops before the run). A s
 
 from __future__ import annotations
 
+import csv
 import logging
 import os
 import shutil
@@ -34,6 +35,8 @@ from omegaconf import DictConfig, OmegaConf
 
 import sim
 from analysis.compose import register_configs, to_params
+from analysis.money import hours_words, money_words
+from analysis.provenance import peaks_after_start
 from experiments import callbacks
 from experiments.jobs import SWEEP_PID_ENV, run_job, sweep_owner_tag, take_prepared
 from experiments.outputs import write_run
@@ -105,17 +108,21 @@ def _report(result: Result) -> str:
     return build_report(result)
 
 
-def _summary(outcomes: dict, out_dir: Path) -> str:
+def _summary(outcomes: dict, out_dir: Path, ad_slot_price: float, peaks: dict | None = None) -> str:
     o = outcomes
     life = f"{o['lifespan_days']} days" + (" (still alive at the horizon)" if o["censored"] else "")
+    after = f" (on the days after the starting state of day {peaks['start_day']})" if peaks else ""
+    peaks = peaks or o
     lines = [
         f"scenario {o['scenario']}, seed {o['seed']}: final phase {o['final_phase']}, life {life}",
-        f"  peak members {o['peak_members']}, peak daily active {o['peak_daily_active']}, "
+        f"  peak members {peaks['peak_members']}, peak daily active {peaks['peak_daily_active']}{after}, "
         f"weekly speaking rate {o['weekly_speaking_rate']:.0%}, top-20% message share {o['top20_message_share']:.0%}",
         f"  self-operating: {'day ' + str(o['self_operation_day']) if o['reached_self_operation'] else 'never'}"
         f"{'' if o.get('self_operation_reachable', True) else ' (not reachable without a paid tier)'}; "
-        f"ad group: {'day ' + str(o['ad_group_day']) if o['became_ad_group'] else 'never'}; "
-        f"revenue ¥{o['revenue']:,.0f}",
+        f"ad group: {'day ' + str(o['ad_group_day']) if o['became_ad_group'] else 'never'}",
+        f"  money: {money_words(o, ad_slot_price)}",
+        f"  time: {hours_words(o)}" + (f" (money and time count the whole life, the snapshot's days 0–"
+                                        f"{peaks['start_day']} included)" if after and peaks["start_day"] else ""),
         f"report: {out_dir / 'report.html'}" if (out_dir / "report.html").exists() else f"results: {out_dir}",
     ]
     if (out_dir / "snapshot.pkl").exists():
@@ -147,13 +154,21 @@ def main(cfg: DictConfig) -> dict | None:
             callbacks.preflight(to_params(cfg))
         except (ParamError, callbacks.PreflightError) as e:
             _remove_if_only_hydra(out_dir)
-            sys.exit(f"Configuration error: {e}")
+            _refuse(e)
     outcomes = run_job(out_dir, overrides,
                        lambda: run_once(cfg, out_dir, _progress_wanted(cfg.progress) and not sweeping, sweeping),
                        swallow_errors=sweeping)
     if outcomes is not None and not sweeping:
-        print(_summary(outcomes, out_dir))
+        rows = out_dir / "timeseries.csv"
+        peaks = peaks_after_start(list(csv.DictReader(rows.open())), cfg.start) if rows.exists() else None
+        print(_summary(outcomes, out_dir, float(cfg.costs.ad_slot_price), peaks))
     return outcomes
+
+
+def _refuse(error: Exception) -> None:
+    """An input error: one line, exit status 2 (nothing ran)."""
+    print(f"Configuration error: {error}", file=sys.stderr)
+    sys.exit(2)
 
 
 def _terminate(signum, frame):  # noqa: ARG001 - signal handler signature
@@ -165,6 +180,10 @@ def _terminate(signum, frame):  # noqa: ARG001 - signal handler signature
 if __name__ == "__main__":
     os.environ[SWEEP_PID_ENV] = sweep_owner_tag()  # sweep workers exit when this process is gone
     signal.signal(signal.SIGTERM, _terminate)
+    try:  # before Hydra composes: it would fail with a traceback
+        callbacks.check_group_values(sys.argv[1:], Path(__file__).resolve().parent.parent / "configs")
+    except callbacks.PreflightError as e:
+        _refuse(e)
     main()
     # A sweep with unfinished jobs exits 1 (the callback logged how many and where).
     sys.exit(1 if callbacks.LAST_SWEEP_PROBLEMS else 0)

@@ -29,7 +29,7 @@ from sim.processes import (
     visiting,
 )
 from sim.roles import Role
-from sim.start import found_from_description
+from sim.start import found_from_description, phase_of_age
 
 
 class CommunityModel(mesa.Model):
@@ -70,6 +70,8 @@ class CommunityModel(mesa.Model):
         costs.account(self)
         self.lifecycle.update(self)
         self.observer.record(self)
+        if self.p.start.description:  # day 0 is today for a group with a past: the phase of its age
+            self.observer.rows[0]["phase"] = phase_of_age(self)
         self.running = not self.lifecycle.ended  # a group dead on day 0 (no one but the founder) lives no day 1
 
     # -- the day ---------------------------------------------------------------------------

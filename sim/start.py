@@ -47,13 +47,16 @@ class DescriptionError(ParamError):
 
 
 def read_description(path: str | Path) -> dict[str, Any]:
-    where = str(path)
+    where = f"start.description = {path}"
     try:
         doc = yaml.safe_load(Path(path).read_text())
     except OSError as e:
-        raise DescriptionError(f"start.description = {where}: cannot be read ({e.strerror or e})") from None
+        raise DescriptionError(f"{where}: cannot be read ({e.strerror or e})") from None
     except yaml.YAMLError as e:
-        raise DescriptionError(f"start.description = {where}: not YAML ({e})") from None
+        mark = getattr(e, "problem_mark", None)
+        at = f"line {mark.line + 1}: " if mark is not None else ""
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise DescriptionError(f"{where}: not YAML ({at}{problem})") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("members"), list) or not doc["members"]:
         raise DescriptionError(f"{where}: expected a mapping with a non-empty 'members:' list")
     unknown = set(doc) - _TOP_KEYS
@@ -81,7 +84,7 @@ def found_from_description(model: CommunityModel) -> None:
     places in the latent network."""
     path = Path(model.p.start.description)
     doc = read_description(path)
-    where = str(path)
+    where = f"start.description = {path}"
     p = model.p
     fdoc = doc.get("founder") or {}
     if not isinstance(fdoc, dict) or set(fdoc) - _FOUNDER_KEYS:
@@ -140,13 +143,22 @@ def found_from_description(model: CommunityModel) -> None:
         for u, v in g.edges:
             missing = [x for x in (u, v) if str(x) not in by_label]
             if missing:
-                raise DescriptionError(f"{edges}: {missing[0]!r} is not a member of {where} "
+                raise DescriptionError(f"{edges}: {missing[0]!r} is not a member of {path} "
                                        "(labels: founder, <role><n> such as lurker12, or a member's name)")
             network.tie(model.network, by_label[str(u)], by_label[str(v)], known=True)
     else:
         mesh = p.network.mesh_degree if p.network.initial is InitialNetwork.mesh else 0
         network.wire_seed_users(model, founder, [m for m in members if m.role is not Role.spammer], mesh)
     arrivals.place_in_latent_network(model)
+
+
+def phase_of_age(model: CommunityModel) -> str:
+    """The described group's phase on day 0, by its age (the longest tenure, usually the
+    founder's): still ``launch`` if younger than ``phases.launch_days``, else ``mature`` —
+    with no history of its size the classifier can tell neither growth nor decline (its verdict
+    for a steady size). Only day 0's label: the lifecycle classifies every later day itself."""
+    age = max((-m.join_day for m in model.roster), default=0)
+    return "launch" if age < model.p.phases.launch_days else "mature"
 
 
 def _set_tenure(m: Member, tenure: int) -> None:

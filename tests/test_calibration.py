@@ -301,6 +301,7 @@ def test_fit_and_what_if_from_the_command_line(tmp_path) -> None:
                  "experiment/fitted_synthetic.yaml"):
         assert (fit_dir / name).is_file(), name
     assert "Held-out" in (fit_dir / "calibration_report.html").read_text() or "held-out" in proc.stdout
+    assert "verdict: Poor" in proc.stdout and "budget = 24 runs is below the minimum of 200" in proc.stdout
     rerun = subprocess.run(run[:-2] + [f"hydra.run.dir={tmp_path / 'fit2'}", "progress=false"], cwd=ROOT,
                            capture_output=True, text=True, timeout=600)
     assert rerun.returncode == 0 and "0 simulated now" in rerun.stdout, "a rerun resumes from the checkpoints"
@@ -310,3 +311,6 @@ def test_fit_and_what_if_from_the_command_line(tmp_path) -> None:
     assert cf.returncode == 0, cf.stderr[-2000:]
     table = pd.read_csv(tmp_path / "cf" / "differences.csv")
     assert len(table) == 5 and (table["pairs"] == 2).all()
+    assert "the fit's verdict: Poor" in cf.stdout and "warning (from the fit): budget = 24 runs" in cf.stdout
+    end = table.set_index("outcome").loc["members at the end", "real"]
+    assert end == pytest.approx(frame["members"].iloc[-7:].mean())  # the real group's scale, next to the model's

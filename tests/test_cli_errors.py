@@ -144,3 +144,84 @@ def test_rerun_into_a_used_folder_names_only_what_it_wrote(tmp_path: Path) -> No
     assert second.returncode == 0, second.stderr
     assert "report.html" not in second.stdout
     assert not (out / "report.html").exists(), "the old scenario's report is gone"
+
+
+# -- starting states, timelines and sweeps: the same one line, exit status 2, no folder ------
+
+def refused(proc: subprocess.CompletedProcess) -> str:
+    """An input error as the main job reports it: one line, exit status 2."""
+    line = one_clear_line(proc)
+    assert proc.returncode == 2, (proc.returncode, line)
+    assert line.startswith("Configuration error: ")
+    return line
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("members:\n  - {role: lurker, count: -3}\n", "members[0]: count = -3: expected a whole number >= 0"),
+    ("members:\n  - {role: lurker, count: 2, tenure_days: -5}\n", "tenure_days = -5 is out of range"),
+    ("members: [ {role: lurker, count: 3\n", "not YAML (line 2"),
+    ("founder: {energy: 2}\nmembers:\n  - {role: lurker, count: 2}\n", "founder: energy = 2 is out of range"),
+])
+def test_a_bad_description_is_one_line_and_no_folder(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "mygroup.yaml"
+    path.write_text(text)
+    out = tmp_path / "out"
+    line = refused(run_main(f"start.description={path}", "days=20", f"hydra.run.dir={out}", cwd=tmp_path))
+    assert f"start.description = {path}" in line and message in line
+    assert not out.exists()
+
+
+def test_an_inline_timeline_is_one_line_naming_the_files(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    line = refused(run_main("timeline=[{day:10,set:{ads.policy:ban}}]", "days=20", f"hydra.run.dir={out}",
+                            cwd=tmp_path))
+    assert "timeline= names a file of configs/timeline/" in line and "application_review" in line
+    assert not out.exists()
+
+
+@pytest.fixture(scope="module")
+def day30_snapshot(tmp_path_factory) -> tuple[Path, int]:
+    """A typical group's snapshot on day 30, and its members that day (founder included)."""
+    from analysis.files import write_atomic
+    from sim import Params, simulate, snapshot
+
+    result = simulate(Params(seed=3, days=30))
+    path = tmp_path_factory.mktemp("snap") / "snapshot.pkl"
+    write_atomic(path, snapshot.dumps(result.model))
+    return path, len(result.model.agents)
+
+
+def test_a_cap_below_a_snapshots_members_is_refused(tmp_path: Path, day30_snapshot) -> None:
+    path, members = day30_snapshot
+    out = tmp_path / "out"
+    line = refused(run_main(f"start.snapshot={path}", f"arrivals.cap={members - 1}", "days=40",
+                            f"hydra.run.dir={out}", cwd=tmp_path))
+    assert f"arrivals.cap = {members - 1} is below the snapshot's {members} members" in line
+    assert f"allowed at least {members}" in line and not out.exists()
+
+
+@pytest.mark.parametrize("start", ["new", "snapshot"])
+def test_switch_day_0_is_today(tmp_path: Path, day30_snapshot, start: str) -> None:
+    """``switch_day=0``: the switch on the first day the run simulates (day 1, or the day
+    after the snapshot's), not an error."""
+    path, _ = day30_snapshot
+    first = 1 if start == "new" else 31
+    out = tmp_path / "out"
+    proc = run_main("timeline=application_review", "switch_day=0", "days=40", "report=false", "snapshot=false",
+                    *([f"start.snapshot={path}"] if start == "snapshot" else []), f"hydra.run.dir={out}", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert f"{first},Strategy change: strategy/entry=application" in (out / "events.csv").read_text()
+
+
+def test_a_bad_arm_stops_the_sweep_before_any_job(tmp_path: Path, day30_snapshot) -> None:
+    """A switch day before the snapshot's day (the past) in one arm of a sweep: refused before
+    the first job, one line naming the job, no folder; ``0`` (today) in the same sweep is fine."""
+    path, _ = day30_snapshot
+    sweep = tmp_path / "sweep"
+    proc = subprocess.run([sys.executable, str(RUN), "-m", f"start.snapshot={path}", "days=40", "report=false",
+                           "timeline=application_review", "switch_day=-1,0,10", "seed=0,1",
+                           f"hydra.sweep.dir={sweep}"], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "CI": "true", "HYDRA_FULL_ERROR": "0"})
+    line = refused(proc)
+    assert "switch_day=10" in line and "not after the snapshot's day 30" in line and "no job was run" in line
+    assert not sweep.exists()

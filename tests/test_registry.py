@@ -29,7 +29,10 @@ def test_choice_levers_list_every_option_of_their_piece() -> None:
 
 
 def test_every_outcome_is_reported_by_a_run() -> None:
-    outcomes = simulate(Params(days=20, seed=1)).outcomes
+    """In its metrics.json: the model's outcomes and the money derived from them (analysis/money.py)."""
+    from analysis.money import with_money
+
+    outcomes = with_money(dict(simulate(Params(days=20, seed=1)).outcomes))
     missing = [o.key for o in OUTCOMES if o.key not in outcomes]
     assert not missing
 

@@ -4,6 +4,8 @@ group starts with the members, tenure and ties its owner described."""
 from __future__ import annotations
 
 import dataclasses
+import json
+import os
 import pickle
 
 import pytest
@@ -12,6 +14,7 @@ from sim import CommunityModel, simulate, snapshot
 from sim.params import AdPolicy, ParamError, Start
 from sim.roles import Role
 from sim.start import DescriptionError
+from sim.vector import simulate_batch
 from tests.conftest import make_params
 
 BUSY = {"arrivals": {"promotion_per_day": 2.0}}  # newcomers every day: new agent ids after the snapshot
@@ -22,6 +25,13 @@ def _snapshot_at(params, day: int, path):
     simulate(params, on_day=lambda m: taken.append(snapshot.dumps(m)) if m.day == day else None)
     path.write_bytes(taken[0])
     return path
+
+
+def _with_header(path, to, **changes):
+    """A copy of snapshot ``path`` whose header line has ``changes``."""
+    magic, header, payload = path.read_bytes().split(b"\n", 2)
+    to.write_bytes(b"\n".join([magic, json.dumps({**json.loads(header), **changes}).encode(), payload]))
+    return to
 
 
 def _members(result):
@@ -57,13 +67,11 @@ def test_a_snapshot_that_cannot_be_continued_is_refused(tmp_path):
     path = _snapshot_at(params, 60, tmp_path / "snapshot.pkl")
     with pytest.raises(ParamError, match=r"snapshot is of day 60; days = 50 must be later"):
         simulate(dataclasses.replace(params, days=50, start=Start(snapshot=str(path))))
-    envelope = pickle.loads(path.read_bytes())
-    old = tmp_path / "old.pkl"
-    old.write_bytes(pickle.dumps({**envelope, "version": 0}))
-    with pytest.raises(ParamError, match="format version 0, this model reads version"):
+    old = _with_header(path, tmp_path / "old.pkl", version=1)
+    with pytest.raises(ParamError, match="format version 1, this model reads version"):
         simulate(dataclasses.replace(params, start=Start(snapshot=str(old))))
-    other = tmp_path / "other.pkl"
-    other.write_bytes(pickle.dumps({**envelope, "param_keys": [*envelope["param_keys"], "ads.removed_key"]}))
+    header = json.loads(path.read_bytes().split(b"\n")[1])
+    other = _with_header(path, tmp_path / "other.pkl", param_keys=[*header["param_keys"], "ads.removed_key"])
     with pytest.raises(ParamError, match="made with other parameters .*ads.removed_key"):
         simulate(dataclasses.replace(params, start=Start(snapshot=str(other))))
     junk = tmp_path / "junk.pkl"
@@ -72,6 +80,55 @@ def test_a_snapshot_that_cannot_be_continued_is_refused(tmp_path):
         simulate(dataclasses.replace(params, start=Start(snapshot=str(junk))))
     with pytest.raises(ParamError, match="continue a saved group with sim.simulate"):
         CommunityModel(dataclasses.replace(params, start=Start(snapshot=str(path))))
+
+
+class _Touch:
+    """A pickle that runs ``touch <path>`` when a plain ``pickle.loads`` opens it."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return os.system, (f"touch {self.path}",)
+
+
+class _Escape:
+    """A pickle that reaches a function's globals through ``getattr`` (the way out of a naive allow-list)."""
+
+    def __reduce__(self):
+        return getattr, (CommunityModel, "__init__")
+
+
+def test_a_crafted_snapshot_is_refused_and_nothing_of_it_runs(tmp_path):
+    params = make_params(seed=1, days=30)
+    good = _snapshot_at(params, 10, tmp_path / "snapshot.pkl")
+    touched = tmp_path / "PWNED"
+    pickle.loads(pickle.dumps(_Touch(touched)))  # the crafted pickle does run code when opened plainly
+    assert touched.exists()
+    touched.unlink()
+    magic, header, _ = good.read_bytes().split(b"\n", 2)
+    crafted = {
+        "bare pickle (an old snapshot's format)": pickle.dumps(_Touch(touched)),
+        "with a snapshot's header": b"\n".join([magic, header, pickle.dumps(_Touch(touched))]),
+        "inside a group's state": b"\n".join([magic, header, pickle.dumps({"model": _Touch(touched)})]),
+        "getattr to a function": b"\n".join([magic, header, pickle.dumps(_Escape())]),
+    }
+    for name, data in crafted.items():
+        path = tmp_path / "crafted.pkl"
+        path.write_bytes(data)
+        for engine in (simulate, lambda p: simulate_batch([p])):
+            with pytest.raises(ParamError, match=r"start.snapshot = .*crafted.pkl: .*(not a snapshot|format version 1)"):
+                engine(make_params(seed=1, days=30, start=Start(snapshot=str(path))))
+            assert not touched.exists(), f"{name}: the crafted file ran code"
+    with pytest.raises(ParamError, match=r"format version 1 .*does not open .*rerun the earlier run"):
+        snapshot.load(_old_format(good, tmp_path / "v1.pkl"))
+
+
+def _old_format(path, to):
+    """A snapshot as version 1 wrote it: a bare pickle of an envelope."""
+    model, header = snapshot.load(path)
+    to.write_bytes(pickle.dumps({**header, "version": 1, "model": model}))
+    return to
 
 
 DESCRIPTION = """
@@ -122,3 +179,17 @@ def test_a_bad_description_names_file_and_entry(tmp_path, text, message):
     with pytest.raises(DescriptionError) as err:
         CommunityModel(make_params(days=10, start=Start(description=str(path))))
     assert str(path) in str(err.value) and message in str(err.value)
+
+
+def test_the_main_jobs_snapshot_continues_as_the_uninterrupted_run(tmp_path):
+    """End to end: experiments/run.py writes the snapshot (its config is a RunConfig, stored as
+    plain Params) and ``start.snapshot=`` continues it, row for row."""
+    from tests.test_cli_errors import run_main
+
+    whole, cont = tmp_path / "whole", tmp_path / "cont"
+    proc = run_main("days=60", "snapshot_day=30", "report=false", f"hydra.run.dir={whole}", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    proc = run_main("days=60", f"start.snapshot={whole / 'snapshot.pkl'}", "report=false", f"hydra.run.dir={cont}",
+                    cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert (cont / "timeseries.csv").read_text() == (whole / "timeseries.csv").read_text()

@@ -157,7 +157,8 @@ def weighted_quantile(x: np.ndarray, w: np.ndarray, q: Sequence[float]) -> np.nd
 
 @dataclass
 class Posterior:
-    """The accepted, regression-adjusted particles (natural units) with their kernel weights."""
+    """The accepted particles (natural units), regression-adjusted when there were enough
+    (``adjusted``), with their kernel weights."""
 
     space: Space
     samples: np.ndarray  # (n, k), adjusted
@@ -168,6 +169,7 @@ class Posterior:
     table_rows: int  # rows of the table the acceptance chose from
     box: np.ndarray  # final truncation box (unit cube)
     warnings: list[str] = field(default_factory=list)
+    adjusted: bool = False  # the regression adjustment was done (else plain rejection: ``warnings`` say why)
 
     def interval(self, j: int, level: float) -> tuple[float, float]:
         a = (1 - level) / 2
@@ -240,6 +242,7 @@ def accept_and_adjust(space: Space, theta: np.ndarray, s: np.ndarray, s_obs: np.
     box = full_box(len(space.bounds)) if box is None else box
     post = Posterior(space, adjusted, raw, w, d[idx], [n for n, u in zip(names, use) if u], len(theta), box)
     post.warnings = notes + edge_warnings(space, space.to_unit(adjusted), w, box)
+    post.adjusted = adjusted is not raw
     return post
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -75,7 +75,9 @@ class Counterfactual:
     pairs: int
     failed: int
     bands: dict[str, dict[str, np.ndarray]]  # arm → series → (5, days)
-    rows: list[dict]
+    rows: list[dict]  # per outcome: both arms, the difference, and the real group's own value ("real")
+    verdict: dict | None = None  # the fit's verdict (analysis/calibration/verdict.py), carried over
+    warnings: list[str] = field(default_factory=list)  # the fit's warnings, carried over
 
     def table(self) -> pd.DataFrame:
         return pd.DataFrame(self.rows)
@@ -87,17 +89,30 @@ def _outcomes(frame: pd.DataFrame, row: pd.Series, day: int) -> list[float]:
             float(after["messages"].mean()), float(row["lifespan_days"]), float(bool(row["censored"]))]
 
 
+def real_values(real_series: dict[str, list] | None, day: int) -> list[float | None]:
+    """The real group's own value of each outcome (None where it has none: lifespan, alive)."""
+    if not real_series:
+        return [None] * len(OUTCOMES)
+    x = {c: np.array([np.nan if v is None else v for v in real_series[c]], dtype=float) for c in real_series}
+    mean = lambda a: float(np.nanmean(a)) if np.isfinite(a).any() else None  # noqa: E731
+    return [mean(x["members"][-SMOOTH_DAYS:]), mean(x["posters"][day:]), mean(x["messages"][day:]), None, None]
+
+
 def run_counterfactual(post: Posterior | None, theta_fixed: np.ndarray | None, setup: SimSetup, days: int,
                        change: dict[str, str], day: int, draws: int, seeds: Sequence[int], search_folder: Path,
-                       real_level: dict[str, float], seed: int = 0, source: str = "", base_extra: Sequence[str] = ()
-                       ) -> Counterfactual:
+                       real_level: dict[str, float], seed: int = 0, source: str = "", base_extra: Sequence[str] = (),
+                       real_series: dict[str, list] | None = None) -> Counterfactual:
     """Both arms over ``days`` rows. ``post`` gives the draws (weighted resampling); without a
-    posterior (a preset), ``theta_fixed`` is used for every draw. ``real_level`` rescales counts
-    to the real group's size (each pair by its as-fitted run's mean level before the change before the change); an
-    empty ``real_level`` keeps the model's own units. ``search_folder`` receives the timeline
+    posterior (a preset), ``theta_fixed`` is used for every draw. Counts are rescaled to the real
+    group's size: each pair by its as-fitted run's mean level before the change, against the real
+    group's mean level over the same days (``real_series``, the fit's data) or, without it, over
+    the fitted days (``real_level``); neither keeps the model's own units. ``search_folder`` receives the timeline
     config; a preset outside configs/ must already sit in ``search_folder/experiment/``."""
     if not 1 <= day < days:
         raise ValueError(f"day = {day}: allowed [1, {days - 1}] (the fitted group's horizon is {days} days)")
+    if real_series:  # the real level over the same days as the run's: before the change
+        real_level = {c: mean_level(np.array([np.nan if v is None else v for v in real_series[c]], dtype=float), day)
+                      for c in SERIES if c in real_series}
     rng = np.random.default_rng([seed, 7])
     if post is not None:
         theta = post.draw(rng, draws)
@@ -133,6 +148,7 @@ def run_counterfactual(post: Posterior | None, theta_fixed: np.ndarray | None, s
     base_out = np.array([_outcomes(g, base_tab.iloc[i], day) for (i, _, _), g in zip(pairs, scaled["baseline"])])
     alt_out = np.array([_outcomes(g, alt_tab.iloc[i], day) for (i, _, _), g in zip(pairs, scaled["changed"])])
     rows = []
+    real = real_values(real_series, day)
     for j, name in enumerate(OUTCOMES):
         d = alt_out[:, j] - base_out[:, j]
         mean, lo, hi = bootstrap_ci(d, seed=seed)
@@ -140,7 +156,7 @@ def run_counterfactual(post: Posterior | None, theta_fixed: np.ndarray | None, s
         wl, wh = wilson(higher, len(d))
         rows.append({"outcome": name, "baseline": float(base_out[:, j].mean()), "changed": float(alt_out[:, j].mean()),
                      "difference": mean, "low": lo, "high": hi, "share_higher": higher / len(d), "share_low": wl,
-                     "share_high": wh, "pairs": len(d)})
+                     "share_high": wh, "pairs": len(d), "real": real[j]})
     text = ", ".join(f"{k}={v}" for k, v in change.items())
     return Counterfactual(day, days, text, source, draws, len(seeds), len(pairs),
                           len(thetas) * 2 - 2 * len(pairs), bands, rows)

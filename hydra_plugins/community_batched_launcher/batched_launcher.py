@@ -8,8 +8,9 @@ Every job is still a Hydra job — its own folder, ``status.json``, outputs, res
 callbacks, through Hydra's ``run_job`` as the joblib launcher does — but the simulations are
 not run one per job. The jobs are cut into chunks (at least one per worker, at most
 ``batch_size`` jobs: ``analysis.ensemble.batches``). The workers first compose every job's
-configuration (all of them before any job runs, so a bad override stops the sweep early; the
-sweeper then need not compose them too: ``batched_sweeper.py``), Hydra's expensive part once
+configuration (all of them before any job runs, so a bad override or a value out of range
+stops the sweep early with one line and exit status 2; the sweeper then need not compose them
+too: ``batched_sweeper.py``), Hydra's expensive part once
 per combination of config groups (``job_configs.py``). Then each worker, for its
 chunk, simulates the ``engine=vector`` jobs not finished yet (``experiments.jobs.is_done``) as
 one batch and runs each job, whose task finds its result
@@ -101,6 +102,38 @@ def compose_chunk(jobs: list[tuple[int, Sequence[str]]], hydra_context: HydraCon
     return configs
 
 
+def input_errors(configs: list[DictConfig]) -> list[str]:
+    """In a worker: each composed job's parameters checked as the job will check them (a
+    ParamError is an input error: ``switch_day`` past the horizon, a switch before a snapshot's
+    day), so that one bad arm stops the sweep before any job runs, not ten jobs into it."""
+    from sim import ParamError
+
+    errors, checked = [], set()
+    for config in configs:
+        task = list(config.hydra.overrides.task)
+        arm = tuple(o for o in task if not o.startswith("seed="))  # a replicate seed changes no range
+        if arm in checked:
+            continue
+        checked.add(arm)
+        try:
+            to_params(task_config(config))
+        except ParamError as exc:
+            errors.append(f"job #{config.hydra.job.num} ({' '.join(filter_overrides(task))}): {exc}")
+    return errors
+
+
+def _refuse(sweep_dir: Path, errors: list[str]) -> None:
+    """One line, exit status 2; the sweep folder goes if it holds only what was written at the start."""
+    import shutil
+    import sys
+
+    more = f" (and {len(errors) - 1} more job(s) with input errors)" if len(errors) > 1 else ""
+    print(f"Configuration error: {errors[0]}{more}; no job was run", file=sys.stderr)
+    if sweep_dir.is_dir() and {p.name for p in sweep_dir.iterdir()} <= {"multirun.yaml", "sweep.json"}:
+        shutil.rmtree(sweep_dir, ignore_errors=True)
+    raise SystemExit(2)
+
+
 def execute_chunk(configs: list[DictConfig], hydra_context: HydraContext, task_function: TaskFunction,
                   singleton_state: dict[Any, Any]) -> tuple[list[JobReturn], int, float, float]:
     """In a worker: simulate the chunk's composed jobs as a batch, run each job. Returns the
@@ -164,6 +197,9 @@ class BatchedLauncher(Launcher):
             composed = parallel(delayed(compose_chunk)(chunk, self.hydra_context, self.config, state) for chunk in chunks)
         else:  # Optuna: its typed sweeper node does not pickle (so no cache, nor a worker's copy); few jobs at a time
             composed = [compose_chunk(chunk, self.hydra_context, self.config, state, cached=False) for chunk in chunks]
+        errors = [e for chunk in parallel(delayed(input_errors)(configs) for configs in composed) for e in chunk]
+        if errors:
+            _refuse(Path(str(self.config.hydra.sweep.dir)), errors)
         composing = time.perf_counter() - tic
         done = parallel(delayed(execute_chunk)(configs, self.hydra_context, self.task_function, state)
                         for configs in composed)
