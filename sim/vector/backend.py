@@ -18,12 +18,23 @@ copy, so a profile says what to port next. An array the engine creates on the ho
 ``engine.device=torch-cpu`` runs the PyTorch back-end on the CPU: slower than numpy, it is
 there so that the GPU code path is tested on machines without a GPU (tests/vector/test_backend.py).
 
-Semantics follow numpy where the two libraries differ: stable sorts, ``float64`` for integer
-division and float scalars, reductions' result dtypes, int8 codes used as indices, and
-deterministic kernels (:func:`numpy_semantics`). One difference stays: when a plain assignment
-repeats a position, numpy keeps the last write and CUDA leaves the winner undefined. The
-engine's sums go through ``np.add.at``; a GPU run that parted from numpy's through such a write
-would show in the GPU tests (rows to 1e-6).
+Semantics follow numpy where the two libraries differ: stable sorts, reductions' result
+dtypes, int8 codes used as indices, and numpy 2's dtype rules (NEP 50: ``int / int`` and
+``int * 0.5`` are float64, a numpy scalar keeps its dtype), computed here (:func:`_promote`)
+rather than by setting PyTorch's default dtype, which is process-wide. One difference stays:
+when a plain assignment repeats a position, numpy keeps the last write and CUDA leaves the
+winner undefined. The engine's sums go through ``np.add.at``; a GPU run that parted from
+numpy's through such a write would show in the GPU tests (rows to 1e-6).
+
+No write is lost on the way (the traps a review found, each with a test): a device array has
+numpy's methods of a vetted list (:data:`_METHODS`), and ``sort``, ``put``, ``fill`` work in
+place; another ndarray method is refused rather than run on a copy. ``np.copyto``, ``np.put``
+and ``np.putmask`` write into the tensor, the other in-place functions through a host copy
+written back (:data:`_WRITES_FIRST_ARGUMENT`), and a fallback hands numpy read-only copies,
+so an in-place function nobody listed raises. ``out=`` is filled and returned, ufuncs take
+``where=``, ``dtype=`` and ``casting=`` on the device under numpy's casting rule, and
+``np.asarray`` of a device array is a copy on ``torch-cpu`` too (there ``.numpy()`` would
+share the tensor's memory and hide, on the CPU, a lost write that a GPU would drop).
 """
 
 from __future__ import annotations
@@ -189,7 +200,11 @@ class TorchArray(NDArrayOperatorsMixin):
 
     @property
     def T(self) -> TorchArray:
-        return TorchArray(self.t.permute(*reversed(range(self.t.dim()))))
+        return self.transpose()
+
+    @property
+    def nbytes(self) -> int:
+        return self.t.numel() * self.t.element_size()
 
     @property
     def device(self):
@@ -255,9 +270,15 @@ class TorchArray(NDArrayOperatorsMixin):
     def ravel(self) -> TorchArray:
         return TorchArray(self.t.reshape(-1))
 
+    def transpose(self, *axes) -> TorchArray:
+        """``a.transpose(1, 0)``, ``a.transpose((1, 0))`` or ``a.transpose()``, as numpy."""
+        if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
+            axes = axes[0]
+        return _transpose(self.t.device, self, axes or None)
+
     # methods that write in place: on the tensor itself
     def fill(self, value) -> None:
-        self.t.fill_(value)
+        self.t.fill_(value.t if isinstance(value, TorchArray) else value)
 
     def sort(self, axis: int = -1, kind=None, order=None, stable=None) -> None:
         """In place, stable whatever ``kind`` (as :func:`_sort`)."""
@@ -411,6 +432,8 @@ def _promote(ops, dev, divide: bool = False, tensors: bool = False) -> list:
     the tensors are cast to it, and PyTorch's default dtype is never read. Python scalars
     stay scalars (they adopt the tensors' dtype, as in numpy), unless ``tensors``."""
     torch = _torch()
+    if not tensors and _same_dtype(ops, divide, torch.Tensor):
+        return ops
     want = np.result_type(*(_ndtype(o.dtype) if isinstance(o, torch.Tensor) else o for o in ops))
     if divide and want.kind in "biu":
         want = np.dtype(np.float64)
@@ -425,6 +448,29 @@ def _promote(ops, dev, divide: bool = False, tensors: bool = False) -> list:
         else:
             out.append(o.item() if isinstance(o, np.generic) else o)
     return out
+
+
+def _same_dtype(ops, divide: bool, tensor_type) -> bool:
+    """The common case, decided without numpy: tensors of one dtype with Python ints (not for
+    bool tensors) or Python floats (only for float tensors) compute in that dtype, integer
+    division aside."""
+    dtype, floats, ints = None, False, False
+    for o in ops:
+        kind = type(o)
+        if kind is tensor_type:
+            if dtype is None:
+                dtype = o.dtype
+            elif o.dtype is not dtype:
+                return False
+        elif kind is float:
+            floats = True
+        elif kind is int:
+            ints = True
+        else:
+            return False
+    if dtype is None or dtype.is_floating_point:
+        return dtype is not None
+    return not (floats or divide or (ints and dtype is _TORCH.bool))
 
 
 def as_index(key, dev):
@@ -593,7 +639,7 @@ def _call_ufunc(ufunc, inputs, out, kwargs, dev):
     fn = _UFUNCS.get(name)
     dtype, where, casting = kwargs.get("dtype"), kwargs.get("where", True), kwargs.get("casting", "same_kind")
     if (fn is None or ufunc.nout != 1 or (dtype is not None and name in _NOT_TYPED)
-            or any(k not in _UFUNC_KEYWORDS or (_UFUNC_KEYWORDS[k] is not None and v != _UFUNC_KEYWORDS[k])
+            or kwargs and any(k not in _UFUNC_KEYWORDS or (_UFUNC_KEYWORDS[k] is not None and v != _UFUNC_KEYWORDS[k])
                    for k, v in kwargs.items())):
         return _fallback(name, ufunc, inputs, dev, kwargs, out)
     if where is not True and out is None:
@@ -791,7 +837,7 @@ def _where(dev, cond, x=None, y=None):
     if x is None:
         return tuple(TorchArray(i) for i in torch.nonzero(c, as_tuple=True))
     c = c if c.dtype == torch.bool else c != 0
-    x, y = _promote([_operand(x, dev), _operand(y, dev)], dev, tensors=True)
+    x, y = _promote([_operand(x, dev), _operand(y, dev)], dev)  # a scalar next to a tensor adopts its dtype
     return TorchArray(torch.where(c, x, y))
 
 
@@ -947,6 +993,11 @@ def _broadcast_to(dev, array, shape, subok=False):
 
 def _broadcast_arrays(dev, *args, subok=False):
     return tuple(TorchArray(t) for t in _torch().broadcast_tensors(*(as_tensor(a, dev) for a in args)))
+
+
+def _transpose(dev, a, axes=None):
+    t = as_tensor(a, dev)
+    return TorchArray(t.permute(*(reversed(range(t.dim())) if axes is None else (int(i) for i in axes))))
 
 
 def _ravel(dev, a, order="C"):
@@ -1147,7 +1198,7 @@ def _build_functions() -> dict[str, Callable]:
         "argsort": _argsort, "sort": _sort, "lexsort": _lexsort, "searchsorted": _searchsorted,
         "bincount": _bincount, "concatenate": _concatenate, "stack": _stack, "repeat": _repeat, "clip": _clip,
         "isin": _isin, "unique": _unique, "count_nonzero": _count_nonzero, "broadcast_to": _broadcast_to,
-        "broadcast_arrays": _broadcast_arrays, "ravel": _ravel, "reshape": _reshape,
+        "broadcast_arrays": _broadcast_arrays, "ravel": _ravel, "reshape": _reshape, "transpose": _transpose,
         "ravel_multi_index": _ravel_multi_index, "round": _round, "around": _round, "diff": _diff,
         "insert": _insert, "select": _select,
         "zeros": _creation(0), "ones": _creation(1), "empty": _creation(None), "full": _creation("full"),

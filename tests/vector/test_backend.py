@@ -74,6 +74,8 @@ CASES = {
     "float32-times-numpy-float64": lambda np_, x, f, m: f.astype(np_.float32) * np_.float64(0.1),
     "ufunc-dtype": lambda np_, x, f, m: np_.add((x * 30).astype(np_.int8), 100, dtype=np_.int16),
     "method-mean-axis": lambda np_, x, f, m: x.reshape(2, 5).mean(axis=1),
+    "transpose": lambda np_, x, f, m: np_.broadcast_to(f[:, None], (10, 3)).transpose([1, 0]) + x,
+    "transpose-T": lambda np_, x, f, m: x.reshape(2, 5).T.ravel(),
 }
 
 
@@ -114,6 +116,7 @@ def test_in_place_methods_write_into_the_device_array():
     np.testing.assert_array_equal(np.asarray(got), want)
     got.fill(2.0)
     assert np.asarray(got).tolist() == [2.0] * 10
+    assert got.nbytes == f.nbytes
 
 
 @pytest.mark.parametrize("name", ["partition", "resize", "setflags", "setfield", "byteswap", "argpartition"])
@@ -233,7 +236,8 @@ def test_the_engine_never_sets_pytorchs_global_state_on_the_cpu(monkeypatch):
     monkeypatch.setattr(torch, "set_default_dtype", refuse)
     monkeypatch.setattr(torch, "use_deterministic_algorithms", refuse)
     assert torch.get_default_dtype() == torch.float32
-    want, got = simulate_batch([load_params(["days=20"])]), simulate_batch([load_params(["days=20"])], device="torch-cpu")
+    params = [load_params(["days=20"])]
+    want, got = simulate_batch(params), simulate_batch(params, device="torch-cpu")
     assert len(list(want[0].rows)) == len(list(got[0].rows))
 
 
