@@ -267,6 +267,16 @@ def test_device_streams_are_the_numpy_numbers_bit_for_bit():
         np.testing.assert_array_equal(np.asarray(got), want)
 
 
+def test_categorical_with_many_categories_shared_rows_on_the_device():
+    """rng.categorical's binary-search branch (40 categories, 300 draws per weights row) uses
+    ``a.transpose(perm)``: one of the methods a device array must have now that none is forwarded."""
+    from sim.vector.rng import categorical
+
+    w = np.random.default_rng(0).random((2, 1, 40))
+    u = np.random.default_rng(1).random((2, 300))
+    np.testing.assert_array_equal(np.asarray(categorical(dev(w), dev(u))), categorical(w, u))
+
+
 # -- the engine on the back-end --------------------------------------------------------------------
 def _compare(cases, seeds, days, device="torch-cpu", rtol=1e-9):
     """``cases``: scenario names, or lists of overrides."""
