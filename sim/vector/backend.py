@@ -18,17 +18,29 @@ copy, so a profile says what to port next. An array the engine creates on the ho
 ``engine.device=torch-cpu`` runs the PyTorch back-end on the CPU: slower than numpy, it is
 there so that the GPU code path is tested on machines without a GPU (tests/vector/test_backend.py).
 
-Semantics follow numpy where the two libraries differ: stable sorts, ``float64`` for integer
-division and float scalars, reductions' result dtypes, int8 codes used as indices, and
-deterministic kernels (:func:`numpy_semantics`). One difference stays: when a plain assignment
-repeats a position, numpy keeps the last write and CUDA leaves the winner undefined. The
-engine's sums go through ``np.add.at``; a GPU run that parted from numpy's through such a write
-would show in the GPU tests (rows to 1e-6).
+Semantics follow numpy where the two libraries differ: stable sorts, reductions' result
+dtypes, int8 codes used as indices, and numpy 2's dtype rules (NEP 50: ``int / int`` and
+``int * 0.5`` are float64, a numpy scalar keeps its dtype), computed here (:func:`_promote`)
+rather than by setting PyTorch's default dtype, which is process-wide. One difference stays:
+when a plain assignment repeats a position, numpy keeps the last write and CUDA leaves the
+winner undefined. The engine's sums go through ``np.add.at``; a GPU run that parted from
+numpy's through such a write would show in the GPU tests (rows to 1e-6).
+
+No write is lost on the way (the traps a review found, each with a test): a device array has
+numpy's methods of a vetted list (:data:`_METHODS`), and ``sort``, ``put``, ``fill`` work in
+place; another ndarray method is refused rather than run on a copy. ``np.copyto``, ``np.put``
+and ``np.putmask`` write into the tensor, the other in-place functions through a host copy
+written back (:data:`_WRITES_FIRST_ARGUMENT`), and a fallback hands numpy read-only copies,
+so an in-place function nobody listed raises. ``out=`` is filled and returned, ufuncs take
+``where=``, ``dtype=`` and ``casting=`` on the device under numpy's casting rule, and
+``np.asarray`` of a device array is a copy on ``torch-cpu`` too (there ``.numpy()`` would
+share the tensor's memory and hide, on the CPU, a lost write that a GPU would drop).
 """
 
 from __future__ import annotations
 
 import contextlib
+import inspect
 import operator
 import sys
 from collections import Counter
@@ -42,7 +54,7 @@ from numpy.lib.mixins import NDArrayOperatorsMixin
 from sim.params import ENGINE_DEVICES
 
 __all__ = ["ARRAYS", "DEVICES", "Lookup", "TorchArray", "as_index", "as_tensor", "asarray", "counts",
-           "numpy_semantics", "to_device", "to_host", "torch_device", "trace"]
+           "deterministic_kernels", "to_device", "to_host", "torch_device", "trace"]
 
 #: engine.device values: numpy on the CPU, PyTorch on a GPU, PyTorch on the CPU (tests).
 DEVICES = ENGINE_DEVICES
@@ -102,24 +114,25 @@ def torch_device(device: str):
 
 
 @contextlib.contextmanager
-def numpy_semantics() -> Iterator[None]:
-    """PyTorch settings while the engine runs, restored after:
+def deterministic_kernels(dev) -> Iterator[None]:
+    """PyTorch's deterministic algorithms while a batch lives on a GPU, as they were after.
 
-    - numpy's float default: ``int_tensor / 7`` and ``int_tensor * 0.5`` are float64 (PyTorch's
-      default is float32);
-    - deterministic algorithms, so the same seed gives the same run on a GPU too (CUDA's
-      accumulating ``index_put_`` otherwise adds in a varying order); ``warn_only``: an operation
-      without a deterministic kernel warns instead of stopping the run.
-    """
+    The same seed must give the same run, and CUDA's accumulating ``index_put_``
+    (``np.add.at``) otherwise adds floats in a varying order. PyTorch has this switch only
+    process-wide, so it is on only on CUDA and only while the batch runs; CPU kernels are
+    deterministic already, so ``torch-cpu`` leaves every PyTorch setting untouched.
+    ``warn_only``: an operation without a deterministic kernel warns instead of stopping the
+    run. PyTorch's default dtype is never set: every operation here names numpy's dtype
+    (:func:`_promote`), so other users of torch in the process are unaffected."""
     torch = _torch()
-    dtype = torch.get_default_dtype()
+    if dev.type != "cuda":
+        yield
+        return
     det, warn = torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled()
-    torch.set_default_dtype(torch.float64)
     torch.use_deterministic_algorithms(True, warn_only=True)
     try:
         yield
     finally:
-        torch.set_default_dtype(dtype)
         torch.use_deterministic_algorithms(det, warn_only=warn)
 
 
@@ -187,7 +200,11 @@ class TorchArray(NDArrayOperatorsMixin):
 
     @property
     def T(self) -> TorchArray:
-        return TorchArray(self.t.permute(*reversed(range(self.t.dim()))))
+        return self.transpose()
+
+    @property
+    def nbytes(self) -> int:
+        return self.t.numel() * self.t.element_size()
 
     @property
     def device(self):
@@ -222,8 +239,12 @@ class TorchArray(NDArrayOperatorsMixin):
         return f"TorchArray({self.t!r})"
 
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        """A host copy, always: on ``torch-cpu`` ``.numpy()`` would share the tensor's memory, and
+        a write into it would change the device array there but not on a GPU."""
+        if copy is False:
+            raise ValueError("a device array reaches numpy only as a copy (np.asarray(a, copy=False) cannot be)")
         _count("d2h", self.t.numel() * self.t.element_size())
-        a = self.t.detach().cpu().numpy()
+        a = self.t.detach().to("cpu", copy=True).numpy()
         return a if dtype is None else a.astype(dtype, copy=False)
 
     def tolist(self) -> list:
@@ -232,7 +253,7 @@ class TorchArray(NDArrayOperatorsMixin):
     def item(self):
         return self.t.item()
 
-    # methods: numpy's functions (dispatched below)
+    # methods that return a new array (more: _METHODS below)
     def astype(self, dtype, copy: bool = True) -> TorchArray:
         return _astype(self.t.device, self, dtype, copy=copy)
 
@@ -249,15 +270,31 @@ class TorchArray(NDArrayOperatorsMixin):
     def ravel(self) -> TorchArray:
         return TorchArray(self.t.reshape(-1))
 
+    def transpose(self, *axes) -> TorchArray:
+        """``a.transpose(1, 0)``, ``a.transpose((1, 0))`` or ``a.transpose()``, as numpy."""
+        if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
+            axes = axes[0]
+        return _transpose(self.t.device, self, axes or None)
+
+    # methods that write in place: on the tensor itself
     def fill(self, value) -> None:
-        self.t.fill_(value)
+        self.t.fill_(value.t if isinstance(value, TorchArray) else value)
+
+    def sort(self, axis: int = -1, kind=None, order=None, stable=None) -> None:
+        """In place, stable whatever ``kind`` (as :func:`_sort`)."""
+        self.t.copy_(np.sort(self, axis=axis, kind=kind, order=order).t)
+
+    def put(self, indices, values, mode: str = "raise") -> None:
+        np.put(self, indices, values, mode=mode)
 
     def __getattr__(self, name: str):
-        # sum, any, all, max, min, mean, prod, cumsum, argmax, argsort, nonzero, clip, repeat …
-        if name.startswith("__") or not hasattr(np, name):
-            raise AttributeError(name)
-        fn = getattr(np, name)
-        return lambda *a, **k: fn(self, *a, **k)
+        # Only for names the class lacks. ndarray's other methods are refused, not forwarded:
+        # forwarding ``a.partition(k)`` to ``np.partition(a, k)`` would change a copy and return it.
+        if not name.startswith("__") and hasattr(np.ndarray, name):
+            raise AttributeError(f"a device array has no method {name!r}: only numpy's methods in "
+                                 f"backend._METHODS and the in-place fill, sort and put run on the device "
+                                 f"(call np.{name}(...) or add the method there, in place on the tensor if it writes)")
+        raise AttributeError(name)
 
     # indexing
     def __getitem__(self, key) -> TorchArray:
@@ -275,37 +312,50 @@ class TorchArray(NDArrayOperatorsMixin):
     # numpy's protocols
     def __array_ufunc__(self, ufunc, method, *inputs, out=None, **kwargs):
         dev = self.t.device  # numpy calls this on one of the operands: the engine's device
-        name = ufunc.__name__
-        fn = _UFUNCS.get(name) if method == "__call__" and not kwargs else None
-        if method == "at" and name in _AT and isinstance(inputs[0], TorchArray):
-            target, index = inputs[0], inputs[1]
-            values = inputs[2] if len(inputs) > 2 else 1
-            v = _operand(values, dev)
-            v = (v.to(target.t.dtype) if hasattr(v, "to")
-                 else _torch().full((), v, dtype=target.t.dtype, device=dev))
-            _AT[name](target.t, as_index(index, dev), v)
-            return None
-        if method == "at":  # onto a host target (an array the engine made today): in place there
-            _count(f"fallback:{name}.at")
-            ufunc.at(*_host(inputs))
-            return None
-        if fn is None:
-            return _fallback(f"{name}.{method}" if method != "__call__" else name,
-                             lambda *a: getattr(ufunc, method)(*a, out=_host_out(out), **kwargs), inputs, dev,
-                             out)
-        result = fn(*(_operand(x, dev) for x in inputs))
-        if out is not None:
-            return _write_out(out[0], result)
-        return _wrap(result)
+        if method == "__call__":
+            return _call_ufunc(ufunc, inputs, out, kwargs, dev)
+        if method == "at":
+            return _ufunc_at(ufunc, inputs, dev)
+        return _fallback(f"{ufunc.__name__}.{method}", getattr(ufunc, method), inputs, dev, kwargs, out)
 
     def __array_function__(self, func, types, args, kwargs):
         dev = self.t.device
-        impl = _FUNCTIONS.get(func.__name__)
-        if impl is not None:
-            result = impl(dev, *args, **kwargs)
-            if result is not NotImplemented:
-                return result
-        return _fallback(func.__name__, func, args, dev, kwargs=kwargs)
+        name = func.__name__
+        args, kwargs, out = _without_out(func, args, kwargs)
+        impl = _FUNCTIONS.get(name)
+        result = NotImplemented if impl is None else impl(dev, *args, **kwargs)
+        if result is NotImplemented:
+            if name in _WRITES_FIRST_ARGUMENT:
+                return _on_host_copy(name, func, args, kwargs, dev)
+            return _fallback(name, func, args, dev, kwargs, None if out is None else (out,))
+        if out is None:
+            return result
+        if isinstance(out, TorchArray) and out.dtype == result.dtype and out.shape == result.shape:
+            out.t.copy_(result.t)
+            return out
+        # another dtype or shape: numpy's own casting and broadcasting rules decide, on the host
+        return _fallback(name, func, args, dev, kwargs, (out,))
+
+
+#: numpy's array methods a device array has: each is numpy's function of the same name (with
+#: the array first), implemented on the device in _FUNCTIONS and returning a new array. A
+#: method that writes into the array (``sort``, ``put``, ``fill``) is written out in the class.
+_METHODS = ("all", "any", "argmax", "argmin", "argsort", "clip", "cumsum", "max", "mean", "min", "nonzero",
+            "prod", "repeat", "round", "sum")
+
+
+def _method(name: str):
+    fn = getattr(np, name)
+
+    def method(self, *args, **kwargs):
+        return fn(self, *args, **kwargs)
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"``np.{name}(a, ...)`` on the device."
+    return method
+
+
+for _name in _METHODS:
+    setattr(TorchArray, _name, _method(_name))
 
 
 class Lookup:
@@ -339,7 +389,8 @@ def asarray(x, dtype=None):
 
 # -- moving values --------------------------------------------------------------------------------
 def as_tensor(x, dev):
-    """Any array-like as a tensor on ``dev`` (numpy arrays are copied there: counted)."""
+    """Any array-like as a tensor on ``dev`` (numpy arrays are copied there: counted), in
+    numpy's dtype (a Python float is float64 whatever PyTorch's default dtype)."""
     if type(x) is TorchArray:  # an engine's arrays all live on its one device
         return x.t
     torch = _torch()
@@ -348,28 +399,82 @@ def as_tensor(x, dev):
         if x.dtype == np.uint64:  # the hash words: reinterpreted as int64 (rng does the same)
             x = x.view(np.int64)
         return torch.tensor(x, device=dev)  # a copy, as on a GPU (from_numpy would share the host memory)
+    if isinstance(x, torch.Tensor):
+        return x.to(dev)
     if isinstance(x, np.generic):
         return torch.tensor(x.item(), dtype=_tdtype(x.dtype), device=dev)
-    if isinstance(x, (list, tuple)):
-        return torch.as_tensor(np.asarray(x), device=dev)
-    return torch.as_tensor(x, device=dev)
+    if isinstance(x, (bool, int, float)):
+        return torch.tensor(x, dtype=_tdtype(type(x)), device=dev)
+    return torch.as_tensor(np.asarray(x), device=dev)  # lists and tuples
 
 
 def _operand(x, dev, tensor: bool = False):
-    """A ufunc argument: tensors for arrays, Python scalars as they are (PyTorch, like numpy 2,
-    lets a Python scalar adopt the array's dtype), unless ``tensor``."""
+    """A ufunc argument for :func:`_promote`: a tensor for an array, a Python scalar as it is, a
+    numpy scalar (or 0-d array) as a numpy scalar; a tensor whatever it was if ``tensor``."""
     t = type(x)
     if t is TorchArray:
         return x.t
-    if (t is float or t is int or t is bool) and not tensor:
+    if tensor:
+        return as_tensor(x, dev)
+    if t is float or t is int or t is bool or isinstance(x, np.generic):
         return x
-    if isinstance(x, np.generic) or (isinstance(x, np.ndarray) and x.ndim == 0 and x.dtype.kind in "biuf"):
-        if not tensor:
-            return x.item()
+    if isinstance(x, np.ndarray) and x.ndim == 0 and x.dtype.kind in "biuf":
+        return x[()]
     return as_tensor(x, dev)
 
 
+def _promote(ops, dev, divide: bool = False, tensors: bool = False) -> list:
+    """Operands (from :func:`_operand`) cast to the dtype numpy 2 computes in (NEP 50): arrays
+    and numpy scalars keep their dtype, Python scalars adopt the arrays'; integer division is
+    float64. PyTorch's own promotion differs twice: its default dtype decides ``int * 0.5``
+    and ``int / int`` (float32 unless changed process-wide), and it lets 0-d tensors adopt
+    the other operand's dtype as if they were Python scalars. So the dtype is computed here,
+    the tensors are cast to it, and PyTorch's default dtype is never read. Python scalars
+    stay scalars (they adopt the tensors' dtype, as in numpy), unless ``tensors``."""
+    torch = _torch()
+    if not tensors and _same_dtype(ops, divide, torch.Tensor):
+        return ops
+    want = np.result_type(*(_ndtype(o.dtype) if isinstance(o, torch.Tensor) else o for o in ops))
+    if divide and want.kind in "biu":
+        want = np.dtype(np.float64)
+    tw = _tdtype(want)
+    tensors = tensors or not any(isinstance(o, torch.Tensor) for o in ops)
+    out = []
+    for o in ops:
+        if isinstance(o, torch.Tensor):
+            out.append(o if o.dtype is tw else o.to(tw))
+        elif tensors:
+            out.append(torch.tensor(o.item() if isinstance(o, np.generic) else o, dtype=tw, device=dev))
+        else:
+            out.append(o.item() if isinstance(o, np.generic) else o)
+    return out
+
+
+def _same_dtype(ops, divide: bool, tensor_type) -> bool:
+    """The common case, decided without numpy: tensors of one dtype with Python ints (not for
+    bool tensors) or Python floats (only for float tensors) compute in that dtype, integer
+    division aside."""
+    dtype, floats, ints = None, False, False
+    for o in ops:
+        kind = type(o)
+        if kind is tensor_type:
+            if dtype is None:
+                dtype = o.dtype
+            elif o.dtype is not dtype:
+                return False
+        elif kind is float:
+            floats = True
+        elif kind is int:
+            ints = True
+        else:
+            return False
+    if dtype is None or dtype.is_floating_point:
+        return dtype is not None
+    return not (floats or divide or (ints and dtype is _TORCH.bool))
+
+
 def as_index(key, dev):
+    """A numpy index as a torch index: arrays to tensors, integer codes (int8 roles) to int64."""
     """A numpy index as a torch index: arrays to tensors, integer codes (int8 roles) to int64."""
     kind = type(key)
     if kind is TorchArray:
@@ -395,63 +500,6 @@ def _shares(key, t) -> bool:
     keys = key if isinstance(key, tuple) else (key,)
     mem = t.untyped_storage().data_ptr()
     return any(hasattr(k, "untyped_storage") and k.numel() and k.untyped_storage().data_ptr() == mem for k in keys)
-
-
-def _wrap(x):
-    torch = _torch()
-    if isinstance(x, torch.Tensor):
-        return TorchArray(x)
-    if isinstance(x, tuple):
-        return tuple(_wrap(v) for v in x)
-    if isinstance(x, list):
-        return [_wrap(v) for v in x]
-    return x
-
-
-def _write_out(out, result):
-    if isinstance(out, TorchArray):
-        out.t.copy_(result if not isinstance(result, (bool, int, float)) else out.t.new_tensor(result))
-        return out
-    out[...] = result.cpu().numpy()
-    return out
-
-
-def _host(x):
-    if isinstance(x, TorchArray):
-        return np.asarray(x)
-    if isinstance(x, (list, tuple)):
-        return type(x)(_host(v) for v in x)
-    if isinstance(x, dict):
-        return {k: _host(v) for k, v in x.items()}
-    return x
-
-
-def _host_out(out):
-    return None if out is None else tuple(np.empty(o.shape, o.dtype) if isinstance(o, TorchArray) else o
-                                          for o in out)
-
-
-def _to_dev(x, dev):
-    if isinstance(x, np.ndarray) and x.dtype.kind in "biuf":
-        return TorchArray(as_tensor(x, dev))
-    if isinstance(x, tuple):
-        return tuple(_to_dev(v, dev) for v in x)
-    if isinstance(x, list):
-        return [_to_dev(v, dev) for v in x]
-    return x
-
-
-def _fallback(name: str, fn: Callable, args, dev, out=None, kwargs=None):
-    """Compute on the host with numpy/SciPy and move the result back to ``dev`` (counted)."""
-    _count(f"fallback:{name}")
-    result = fn(*_host(tuple(args)), **_host(kwargs or {}))
-    if out is not None:
-        host_out = result if isinstance(result, tuple) else (result,)
-        for o, h in zip(out, host_out):
-            if isinstance(o, TorchArray):
-                o.t.copy_(as_tensor(h, dev))
-        return out[0] if len(out) == 1 else out
-    return _to_dev(result, dev)
 
 
 def to_device(obj, dev, seen: set | None = None) -> None:
@@ -483,7 +531,181 @@ def to_host(obj, seen: set | None = None) -> None:
             to_host(value, seen)
 
 
+def _host(x, readonly: bool = False):
+    """Device arrays (also inside lists, tuples, dicts) as host copies; ``readonly`` ones for a
+    fallback, so that a numpy function writing into one raises instead of changing a copy."""
+    if isinstance(x, TorchArray):
+        a = np.asarray(x)
+        if readonly:
+            a.flags.writeable = False
+        return a
+    if isinstance(x, (list, tuple)):
+        return type(x)(_host(v, readonly) for v in x)
+    if isinstance(x, dict):
+        return {k: _host(v, readonly) for k, v in x.items()}
+    return x
+
+
+def _to_dev(x, dev):
+    if isinstance(x, np.ndarray) and x.dtype.kind in "biuf":
+        return TorchArray(as_tensor(x, dev))
+    if isinstance(x, tuple):
+        return tuple(_to_dev(v, dev) for v in x)
+    if isinstance(x, list):
+        return [_to_dev(v, dev) for v in x]
+    return x
+
+
+def _fallback(name: str, fn: Callable, args, dev, kwargs=None, out=None):
+    """Compute on the host with numpy/SciPy and move the result back to ``dev`` (counted).
+
+    The host copies of device arguments are read-only: a numpy function that writes into an
+    argument raises rather than change a copy the device never sees (in-place functions go
+    through :func:`_on_host_copy`). ``out`` (a tuple) is handed over as host copies of its
+    arrays, current contents included (``where=`` keeps them), and written back into them."""
+    _count(f"fallback:{name}")
+    kwargs = _host(dict(kwargs or {}), readonly=True)
+    if out is not None:
+        host_out = tuple(_host(o) for o in out)
+        kwargs["out"] = host_out[0] if len(host_out) == 1 else host_out
+    try:
+        result = fn(*_host(tuple(args), readonly=True), **kwargs)
+    except ValueError as exc:
+        if "read-only" not in str(exc):
+            raise
+        raise TypeError(f"np.{name} writes into an argument: on a device array that would change a host copy "
+                        f"only (give it a device version in backend._FUNCTIONS, or list it in "
+                        f"backend._WRITES_FIRST_ARGUMENT)") from exc
+    if out is None:
+        return _to_dev(result, dev)
+    for o, h in zip(out, host_out):
+        if isinstance(o, TorchArray):
+            o.t.copy_(as_tensor(h, dev))
+    return out[0] if len(out) == 1 else out
+
+
+def _on_host_copy(name: str, func: Callable, args, kwargs, dev):
+    """A numpy function that writes into its first argument (``np.place``, ``np.fill_diagonal``
+    …) and has no device version: run on a host copy of that argument, which is then written
+    back into the tensor. Exact, and counted as a fallback."""
+    _count(f"fallback:{name}")
+    target, rest, kwargs = args[0], _host(tuple(args[1:]), readonly=True), _host(kwargs, readonly=True)
+    if not isinstance(target, TorchArray):  # a host array written with device values: in place there
+        return func(target, *rest, **kwargs)
+    host = _host(target)
+    result = func(host, *rest, **kwargs)
+    target.t.copy_(as_tensor(host, dev))
+    return result
+
+
+def _without_out(func: Callable, args: tuple, kwargs: dict) -> tuple[tuple, dict, Any]:
+    """``(args, kwargs, out)``: a numpy function's call with its ``out`` argument taken out,
+    given by keyword or by position (``np.cumsum(a, 0, None, out)``), so that no function
+    implementation sees it and none can lose it."""
+    if "out" in kwargs:
+        kwargs = dict(kwargs)
+        return args, kwargs, kwargs.pop("out")
+    if func not in _PARAMETERS:
+        try:
+            _PARAMETERS[func] = list(inspect.signature(func).parameters)
+        except (TypeError, ValueError):
+            _PARAMETERS[func] = []
+    names = _PARAMETERS[func]
+    if "out" not in names or len(args) <= names.index("out"):
+        return args, kwargs, None
+    at = names.index("out")
+    return args[:at], {**kwargs, **dict(zip(names[at + 1:], args[at + 1:]))}, args[at]
+
+
+_PARAMETERS: dict[Callable, list[str]] = {}
+
+
 # -- ufuncs ---------------------------------------------------------------------------------------
+#: The keywords a ufunc call takes on the device (other values of ``order`` and ``subok``, and
+#: ``signature``, go to the host).
+_UFUNC_KEYWORDS = {"where": None, "dtype": None, "casting": None, "order": "K", "subok": True}
+#: ufuncs whose output is boolean or whose loop dtype is not their output dtype: ``dtype=``
+#: is left to numpy for them.
+_NOT_TYPED = frozenset(("less", "less_equal", "greater", "greater_equal", "equal", "not_equal", "logical_and",
+                        "logical_or", "logical_xor", "logical_not", "isnan", "isfinite", "isinf", "true_divide",
+                        "divide"))
+
+
+def _call_ufunc(ufunc, inputs, out, kwargs, dev):
+    """``ufunc(*inputs, out=…, where=…, dtype=…, casting=…)`` on the device, numpy's dtypes and
+    casting rules included. A ufunc PyTorch lacks (SciPy's inverses), one with several
+    outputs, or other keywords compute on the host (counted), ``out`` written back."""
+    name = ufunc.__name__
+    fn = _UFUNCS.get(name)
+    dtype, where, casting = kwargs.get("dtype"), kwargs.get("where", True), kwargs.get("casting", "same_kind")
+    if (fn is None or ufunc.nout != 1 or (dtype is not None and name in _NOT_TYPED)
+            or kwargs and any(k not in _UFUNC_KEYWORDS or (_UFUNC_KEYWORDS[k] is not None and v != _UFUNC_KEYWORDS[k])
+                   for k, v in kwargs.items())):
+        return _fallback(name, ufunc, inputs, dev, kwargs, out)
+    if where is not True and out is None:
+        raise TypeError(f"np.{name}(..., where=...) without out=: numpy leaves the unselected entries "
+                        f"uninitialised; pass out=")
+    ops = [_operand(x, dev) for x in inputs]
+    if dtype is None:
+        ops = _promote(ops, dev, divide=name in ("true_divide", "divide"))
+    else:
+        ops = _cast(ops, np.dtype(dtype), casting, dev, name)
+    result = fn(*ops)
+    if out is None:
+        return TorchArray(result)
+    return _write_out(name, out[0], result, casting, where, dev)
+
+
+def _cast(ops, want: np.dtype, casting: str, dev, name: str) -> list:
+    """A ufunc's operands cast to its ``dtype=`` (numpy's loop dtype), under ``casting``."""
+    torch = _torch()
+    for o in ops:
+        have = _ndtype(o.dtype) if isinstance(o, torch.Tensor) else np.result_type(o)
+        if not isinstance(o, (bool, int, float)) and not np.can_cast(have, want, casting):
+            raise TypeError(f"np.{name}: cannot cast an input from {have} to dtype={want} with casting={casting!r}")
+    tw = _tdtype(want)
+    return [o.to(tw) if isinstance(o, torch.Tensor) else torch.tensor(o.item() if isinstance(o, np.generic) else o,
+                                                                      dtype=tw, device=dev) for o in ops]
+
+
+def _write_out(name: str, out, result, casting: str, where, dev):
+    """A ufunc's result into ``out``, in place, under numpy's casting rule (``a += 0.5`` on an
+    integer array raises, as in numpy) and ``where=`` (unselected entries keep their values)."""
+    torch = _torch()
+    have, want = _ndtype(result.dtype), out.dtype
+    if have != want and not np.can_cast(have, want, casting):
+        raise TypeError(f"np.{name}: cannot cast the result from {have} to the out= array's {want} "
+                        f"with casting={casting!r} (numpy's rule)")
+    if not isinstance(out, TorchArray):  # a host array as out: written on the host
+        np.copyto(out, np.asarray(TorchArray(result)), casting="unsafe", where=_host(where))
+        return out
+    if where is True:
+        out.t.copy_(result)
+    else:
+        out.t.copy_(torch.where(as_tensor(where, dev).to(torch.bool), result.to(out.t.dtype), out.t))
+    return out
+
+
+def _ufunc_at(ufunc, inputs, dev):
+    """``ufunc.at(target, index, values)``, where repeated positions all count (unlike
+    ``target[index] += values``). A device target is written on the device (``_AT``), or for
+    other ufuncs and values that numpy would compute in a wider dtype (floats added into
+    integers), through a host copy written back (exact, counted); a host target stays there."""
+    name = ufunc.__name__
+    target, index, rest = inputs[0], inputs[1], inputs[2:]
+    if not isinstance(target, TorchArray):
+        _count(f"fallback:{name}.at")
+        ufunc.at(target, *_host((index, *rest)))
+        return None
+    scatter = _AT.get(name)
+    values = _operand(rest[0], dev, tensor=True) if rest and scatter else None
+    if values is None or not np.can_cast(_ndtype(values.dtype), target.dtype, "same_kind"):
+        _on_host_copy(f"{name}.at", ufunc.at, inputs, {}, dev)
+        return None
+    scatter(target.t, as_index(index, dev), values.to(target.t.dtype))
+    return None
+
+
 def _floating(f):
     """A float-only function (exp, log …) on any dtype: integers become float64, as in numpy."""
     def g(x):
@@ -501,12 +723,12 @@ def _integral_kept(f):
 
 
 def _binary_tensor(name: str):
-    """A torch function that wants two tensors (minimum, logical_and …) given numpy-style operands."""
+    """A torch function that wants two tensors (minimum, logical_and …) given promoted operands
+    (:func:`_promote`): a Python scalar becomes a tensor of the other operand's dtype."""
     def g(a, b):
         torch = _torch()
-        dev = a.device if isinstance(a, torch.Tensor) else b.device
-        a = a if isinstance(a, torch.Tensor) else torch.tensor(a, device=dev)
-        b = b if isinstance(b, torch.Tensor) else torch.tensor(b, device=dev)
+        a = a if isinstance(a, torch.Tensor) else torch.tensor(a, dtype=b.dtype, device=b.device)
+        b = b if isinstance(b, torch.Tensor) else torch.tensor(b, dtype=a.dtype, device=a.device)
         return getattr(torch, name)(a, b)
     return g
 
@@ -555,9 +777,16 @@ def _add_at(t, index, values) -> None:
     t.index_put_(index if isinstance(index, tuple) else (index,), values, accumulate=True)  # values broadcast
 
 
-def _max_at(t, index, values) -> None:
-    flat = _flat_positions(index if isinstance(index, tuple) else (index,), t.shape, t.device).reshape(-1)
-    t.view(-1).scatter_reduce_(0, flat, values.expand(flat.shape).reshape(-1), reduce="amax")
+def _subtract_at(t, index, values) -> None:
+    _add_at(t, index, -values)
+
+
+def _scatter_at(reduce: str):
+    """``np.maximum.at`` / ``np.minimum.at``: a scatter-reduce over flat positions."""
+    def at(t, index, values) -> None:
+        flat = _flat_positions(index if isinstance(index, tuple) else (index,), t.shape, t.device).reshape(-1)
+        t.view(-1).scatter_reduce_(0, flat, values.expand(flat.shape).reshape(-1), reduce=reduce)
+    return at
 
 
 def _flat_positions(index, dims, dev):
@@ -569,7 +798,8 @@ def _flat_positions(index, dims, dev):
     return flat
 
 
-_AT = {"add": _add_at, "maximum": _max_at}
+#: ``ufunc.at`` on the device (the others through a host copy: :func:`_ufunc_at`).
+_AT = {"add": _add_at, "subtract": _subtract_at, "maximum": _scatter_at("amax"), "minimum": _scatter_at("amin")}
 
 
 # -- functions ------------------------------------------------------------------------------------
@@ -587,8 +817,8 @@ def _axis(axis):
 
 
 def _reduce(tfn_all, tfn_dim, cast_bool_float=False):
-    def impl(dev, a, axis=None, dtype=None, out=None, keepdims=False, **kw):
-        if out is not None or kw:
+    def impl(dev, a, axis=None, dtype=None, keepdims=False, **kw):
+        if kw:  # initial=, where=
             return NotImplemented
         t = as_tensor(a, dev)
         if cast_bool_float and not t.is_floating_point():
@@ -607,9 +837,7 @@ def _where(dev, cond, x=None, y=None):
     if x is None:
         return tuple(TorchArray(i) for i in torch.nonzero(c, as_tuple=True))
     c = c if c.dtype == torch.bool else c != 0
-    x, y = _operand(x, dev), _operand(y, dev)
-    if not isinstance(x, torch.Tensor) and not isinstance(y, torch.Tensor):
-        x = torch.tensor(x, device=dev)
+    x, y = _promote([_operand(x, dev), _operand(y, dev)], dev)  # a scalar next to a tensor adopts its dtype
     return TorchArray(torch.where(c, x, y))
 
 
@@ -641,9 +869,7 @@ def _astype(dev, x, dtype, copy=True, **kw):
     return TorchArray(t.to(dt, copy=copy) if copy or t.dtype != dt else t)
 
 
-def _cumsum(dev, a, axis=None, dtype=None, out=None):
-    if out is not None:
-        return NotImplemented
+def _cumsum(dev, a, axis=None, dtype=None):
     t = as_tensor(a, dev)
     if axis is None:
         t, axis = t.reshape(-1), 0
@@ -651,9 +877,7 @@ def _cumsum(dev, a, axis=None, dtype=None, out=None):
 
 
 def _argmax(name):
-    def impl(dev, a, axis=None, out=None, keepdims=False):
-        if out is not None:
-            return NotImplemented
+    def impl(dev, a, axis=None, keepdims=False):
         t = as_tensor(a, dev)
         if t.dtype == _torch().bool:
             t = t.to(_torch().uint8)
@@ -708,9 +932,7 @@ def _bincount(dev, x, weights=None, minlength=0):
     return TorchArray(torch.bincount(x, weights=w, minlength=int(minlength)))
 
 
-def _concatenate(dev, arrays, axis=0, out=None, dtype=None, casting="same_kind"):
-    if out is not None:
-        return NotImplemented
+def _concatenate(dev, arrays, axis=0, dtype=None, casting="same_kind"):
     torch = _torch()
     ts = _common([as_tensor(a, dev) for a in arrays])
     if axis is None:
@@ -719,9 +941,7 @@ def _concatenate(dev, arrays, axis=0, out=None, dtype=None, casting="same_kind")
     return TorchArray(t if dtype is None else t.to(_tdtype(dtype)))
 
 
-def _stack(dev, arrays, axis=0, out=None, dtype=None, casting="same_kind"):
-    if out is not None:
-        return NotImplemented
+def _stack(dev, arrays, axis=0, dtype=None, casting="same_kind"):
     t = _torch().stack(_common([as_tensor(a, dev) for a in arrays]), dim=axis)
     return TorchArray(t if dtype is None else t.to(_tdtype(dtype)))
 
@@ -735,22 +955,17 @@ def _repeat(dev, a, repeats, axis=None):
     return TorchArray(torch.repeat_interleave(t, rep, dim=axis))
 
 
-def _clip(dev, a, a_min=None, a_max=None, out=None, **kw):
-    if out is not None or kw:
+def _clip(dev, a, a_min=None, a_max=None, **kw):
+    """Bounds that are scalars or arrays, in numpy's dtype (``np.clip(ints, 0, 2.5)`` is float64)."""
+    if kw:  # min=, max=, numpy's newer names
         return NotImplemented
     torch = _torch()
-    t = as_tensor(a, dev)
-    lo = None if a_min is None else _operand(a_min, dev, tensor=True)
-    hi = None if a_max is None else _operand(a_max, dev, tensor=True)
-    dt = t.dtype
-    for b in (lo, hi):
-        if b is not None:
-            dt = torch.promote_types(dt, b.dtype) if b.dim() else torch.result_type(t, b.item())
-    t = t.to(dt)
-    if lo is not None:
-        t = torch.maximum(t, lo.to(dt))
-    if hi is not None:
-        t = torch.minimum(t, hi.to(dt))
+    bounds = [b for b in (a_min, a_max) if b is not None]
+    t, *bounds = _promote([as_tensor(a, dev), *(_operand(b, dev) for b in bounds)], dev, tensors=True)
+    if a_min is not None:
+        t = torch.maximum(t, bounds.pop(0))
+    if a_max is not None:
+        t = torch.minimum(t, bounds.pop(0))
     return TorchArray(t)
 
 
@@ -780,6 +995,11 @@ def _broadcast_arrays(dev, *args, subok=False):
     return tuple(TorchArray(t) for t in _torch().broadcast_tensors(*(as_tensor(a, dev) for a in args)))
 
 
+def _transpose(dev, a, axes=None):
+    t = as_tensor(a, dev)
+    return TorchArray(t.permute(*(reversed(range(t.dim())) if axes is None else (int(i) for i in axes))))
+
+
 def _ravel(dev, a, order="C"):
     return TorchArray(as_tensor(a, dev).reshape(-1))
 
@@ -798,9 +1018,7 @@ def _copy(dev, a, order="K", subok=False):
     return TorchArray(as_tensor(a, dev).clone())
 
 
-def _round(dev, a, decimals=0, out=None):
-    if out is not None:
-        return NotImplemented
+def _round(dev, a, decimals=0):
     return TorchArray(_torch().round(as_tensor(a, dev), decimals=decimals))  # half to even, as numpy
 
 
@@ -898,6 +1116,73 @@ def _arange(dev, start, stop=None, step=None, dtype=None, **kw):
                                    else stop, 1 if step is None else step, dtype=dt, device=dev))
 
 
+# numpy functions that write into their first argument: on the device tensor itself (those
+# below), or through a host copy written back (:func:`_on_host_copy`) for the rest of
+# _WRITES_FIRST_ARGUMENT. None of them may go through a plain fallback, which would write into
+# a host copy and drop it.
+_WRITES_FIRST_ARGUMENT = frozenset(("copyto", "put", "putmask", "place", "fill_diagonal", "put_along_axis"))
+
+
+def _copyto(dev, dst, src, casting="same_kind", where=True):
+    """``np.copyto`` into a device array: broadcast, under numpy's casting rule, ``where=`` kept."""
+    if not isinstance(dst, TorchArray):
+        return NotImplemented
+    torch = _torch()
+    s = _operand(src, dev)
+    have = _ndtype(s.dtype) if isinstance(s, torch.Tensor) else np.result_type(dst.dtype, s)
+    if not np.can_cast(have, dst.dtype, casting):
+        raise TypeError(f"np.copyto: cannot cast from {have} to {dst.dtype} with casting={casting!r}")
+    s = s.to(dst.t.dtype) if isinstance(s, torch.Tensor) else torch.tensor(
+        s.item() if isinstance(s, np.generic) else s, dtype=dst.t.dtype, device=dev)
+    if where is True:
+        dst.t.copy_(s)
+    else:
+        dst.t.copy_(torch.where(as_tensor(where, dev).to(torch.bool), s, dst.t))
+    return None
+
+
+def _put(dev, a, ind, v, mode="raise"):
+    """``np.put`` into a device array: flat positions, values cycled, cast unsafely (numpy's
+    rules); a position given twice keeps its last value, as numpy's loop does."""
+    if not isinstance(a, TorchArray) or mode != "raise" or not a.t.is_contiguous():
+        return NotImplemented
+    torch = _torch()
+    flat = a.t.view(-1)
+    pos = as_tensor(ind, dev).to(torch.int64).reshape(-1)
+    values = _operand(v, dev, tensor=True).to(a.t.dtype).reshape(-1)
+    if pos.numel() == 0 or values.numel() == 0:
+        return None
+    n = flat.numel()
+    if bool(((pos < -n) | (pos >= n)).any()):
+        raise IndexError(f"np.put: an index is out of bounds for size {n}")
+    values = values[torch.arange(pos.numel(), device=dev) % values.numel()]
+    pos = torch.where(pos < 0, pos + n, pos)
+    order = torch.argsort(pos, stable=True)
+    pos, values = pos[order], values[order]
+    last = torch.ones(pos.numel(), dtype=torch.bool, device=dev)
+    last[:-1] = pos[1:] != pos[:-1]
+    flat[pos[last]] = values[last]
+    return None
+
+
+def _putmask(dev, a, mask, values):
+    """``np.putmask`` on a device array: ``a.flat[n] = values[n % len(values)]`` where the mask
+    holds (the position in the array, not the count of masked entries as ``np.place``)."""
+    if not isinstance(a, TorchArray):
+        return NotImplemented
+    torch = _torch()
+    m = as_tensor(mask, dev).to(torch.bool)
+    if m.shape != a.t.shape:
+        raise ValueError("putmask: mask and data must be the same size")
+    v = _operand(values, dev, tensor=True).to(a.t.dtype).reshape(-1)
+    if v.numel() == 0:
+        return None
+    if v.numel() != a.t.numel():
+        v = v[torch.arange(a.t.numel(), device=dev) % v.numel()]
+    a.t.copy_(torch.where(m, v.reshape(a.t.shape), a.t))
+    return None
+
+
 def _build_functions() -> dict[str, Callable]:
     torch = _torch()
     return {
@@ -913,11 +1198,11 @@ def _build_functions() -> dict[str, Callable]:
         "argsort": _argsort, "sort": _sort, "lexsort": _lexsort, "searchsorted": _searchsorted,
         "bincount": _bincount, "concatenate": _concatenate, "stack": _stack, "repeat": _repeat, "clip": _clip,
         "isin": _isin, "unique": _unique, "count_nonzero": _count_nonzero, "broadcast_to": _broadcast_to,
-        "broadcast_arrays": _broadcast_arrays, "ravel": _ravel, "reshape": _reshape,
+        "broadcast_arrays": _broadcast_arrays, "ravel": _ravel, "reshape": _reshape, "transpose": _transpose,
         "ravel_multi_index": _ravel_multi_index, "round": _round, "around": _round, "diff": _diff,
         "insert": _insert, "select": _select,
         "zeros": _creation(0), "ones": _creation(1), "empty": _creation(None), "full": _creation("full"),
-        "arange": _arange,
+        "arange": _arange, "copyto": _copyto, "put": _put, "putmask": _putmask,
     }
 
 

@@ -296,7 +296,7 @@ def simulate_batch(params: Sequence[Params], device: str = "cpu") -> list:
         return []
     if device != "cpu":
         dev = backend.torch_device(device)
-        with backend.numpy_semantics():
+        with backend.deterministic_kernels(dev):
             return _simulate(params, dev)
     return _simulate(params, None)
 
