@@ -19,14 +19,14 @@ from analysis.stats import rolling_mean
 from dashboards.formatting import fmt_outcome
 from dashboards.page import figure_writer, html_page
 from sim import Result
-from sim.observe import PHASES, REASONS
+from sim.events import of_kind
 from sim.roles import ROLE_COLORS, ROLES
+from sim.vocab import LEAVE_REASON, MESSAGE_TYPE, PHASE, PHASES
 
-MESSAGE_COLORS = {"valuable": "#1b9e77", "content": "#7570b3", "chat": "#a6cee3", "ad": "#d95f02"}
-PHASE_COLORS = {"launch": "#f0f0f0", "growth": "#d9f0d3", "self_operating": "#a6dba0", "mature": "#c2e699",
-                "decline": "#fee391", "ad_group": "#fdae6b", "dead": "#bdbdbd"}
-REASON_COLORS = dict(zip(REASONS, ("#8c8c8c", "#6baed6", "#d95f02", "#9e9ac8", "#e6ab02", "#b15928",
-                                   "#e31a1c", "#525252", "#1f78b4", "#fdbf6f", "#6a3d9a", "#66c2a5")))
+# Colours and legends come from the model's vocabulary (sim/vocab.py), read when a report is
+# drawn: a new leave reason or phase brings its own, nothing here counts them.
+MESSAGE_COLORS = {kind: MESSAGE_TYPE.colors[kind] for kind in ("valuable", "content", "chat", "ad")}  # stacking order
+PHASE_COLORS = PHASE.colors
 
 
 #: Phases shorter than this (days) are shaded but not labelled, so labels never overlap.
@@ -50,10 +50,8 @@ def members_figure(result: Result, height: int = 420) -> go.Figure:
     _add_phase_bands(fig, result.rows, subplots=False)
     by_day = {r["day"]: r["members"] for r in result.rows}
     first: dict[str, tuple[int, str]] = {}  # the first event of each headline kind
-    for day, text in result.events:
-        kind = next((k for k in HEADLINE_EVENTS if k in text), None)
-        if kind is not None and kind not in first:
-            first[kind] = (day, text)
+    for e in of_kind(result.events, *HEADLINE_EVENTS):
+        first.setdefault(e.kind, (e.day, e.text))
     for i, (day, text) in enumerate(sorted(first.values())[:MAX_HEADLINES]):
         fig.add_annotation(x=day, y=by_day.get(day, 0), text=text if "day" in text else f"day {day}: {text}", showarrow=True, arrowhead=0,
                            ax=60, ay=-25 - 28 * i, font={"size": 11}, bgcolor="rgba(255,255,255,0.85)")
@@ -65,8 +63,8 @@ def members_figure(result: Result, height: int = 420) -> go.Figure:
 
 
 #: Turning points worth a label on the summary chart (the rest stay as hover diamonds).
-HEADLINE_EVENTS = ("burnt out", "ad group", "died", "self-operating", "left the group", "left: quality fell",
-                   "Need shift")
+HEADLINE_EVENTS = ("founder_burnt_out", "ad_group", "died", "self_operating", "founder_left", "founder_quit",
+                   "kol_left", "need_shift")
 MAX_HEADLINES = 5
 
 
@@ -126,11 +124,11 @@ def build_figure(result: Result) -> go.Figure:
                                  line={"color": color, "dash": "dash", "width": 1}, hoverinfo="skip"), row=3, col=1)
     fig.add_trace(go.Scatter(x=days, y=[min(1.0, r["rounds_7d"] / 5) for r in rows], name="① rounds without owner (÷5)",
                              line={"color": "#666", "dash": "dot"}, legendgroup="health"), row=3, col=1)
-    for reason in REASONS:
-        series = [r[f"leaves_{reason}"] for r in rows]
+    for reason in LEAVE_REASON:
+        series = [r[f"leaves_{reason.name}"] for r in rows]
         if any(series):
-            fig.add_trace(go.Bar(x=days, y=[v * 7 for v in rolling_mean(series)], name=reason,
-                                 marker_color=REASON_COLORS[reason], legendgroup="leaves",
+            fig.add_trace(go.Bar(x=days, y=[v * 7 for v in rolling_mean(series)], name=reason.label,
+                                 marker_color=reason.color or None, legendgroup="leaves",
                                  legendgrouptitle_text="leave reasons"), row=4, col=1)
     _add_phase_bands(fig, rows, subplots=True)
     fig.update_layout(height=1150, template="plotly_white", barmode="stack", hovermode="x unified",

@@ -10,11 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sim.model import CommunityModel
+from sim.events import Event
 from sim.observe import member_rows
 from sim.params import ParamError, Params, validate
+
+if TYPE_CHECKING:
+    from sim.model import CommunityModel
+
+
+def __getattr__(name: str) -> Any:
+    """``sim.CommunityModel`` on first use: importing ``sim`` (and the vector engine) loads no Mesa."""
+    if name == "CommunityModel":
+        from sim.model import CommunityModel
+
+        return CommunityModel
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")
 
 __all__ = ["CommunityModel", "ParamError", "Params", "Result", "simulate", "validate"]
 
@@ -27,7 +39,7 @@ class Result:
     model: CommunityModel | None
     rows: list[dict[str, Any]]
     outcomes: dict[str, Any]
-    events: list[tuple[int, str]]
+    events: list[Event]  #: turning points: (day, text) pairs with a kind (sim.events)
     params: Params
     #: members.csv rows, set by the vector engine (which has no ``model``); None: read ``model.roster``.
     members: Sequence[dict[str, Any]] | None = None
@@ -43,6 +55,8 @@ class Result:
 
 def simulate(params: Params | None = None, on_day: Callable[[CommunityModel], None] | None = None) -> Result:
     """Run one group until it dies or the horizon; ``on_day`` is called after every day."""
+    from sim.model import CommunityModel
+
     p = params if params is not None else Params()
     if p.start.snapshot:
         from sim.snapshot import continue_from

@@ -26,7 +26,7 @@ from sim.model import CommunityModel
 from sim.params import ParamError, Params, _walk, validate
 
 #: Bump when the model's state changes shape: older snapshots are refused, not misread.
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2  # 2: turning points are sim.events.Event (issue 29)
 _FORMAT = "community-lifecycle snapshot"
 
 

@@ -105,9 +105,10 @@ class VectorLifecycle:
         dies = decide((people < 1) | (self.silent_days >= ph.dead_after_silent_days), "dead")
         self.dead_day[dies] = day
         empty = dies & (people < 1)
-        rows = np.flatnonzero(empty)
-        B.event("died", rows, day, founder=B.founder_present[rows],
-                spammers=(B.present & (B.role == SPAMMER)).sum(axis=1)[rows])
+        if empty.any():  # say who is left
+            rows = np.flatnonzero(empty)
+            B.event("died", rows, day, founder=B.founder_present[rows],
+                    spammers=(B.present & (B.role == SPAMMER)).sum(axis=1)[rows])
         rows = np.flatnonzero(dies & ~empty)
         B.event("died", rows, day, silent_days=self.silent_days[rows])
         decide(self.phase == PH["ad_group"], "ad_group")
