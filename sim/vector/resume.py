@@ -39,7 +39,10 @@ _ROLE = {r: i for i, r in enumerate(ROLES)}
 
 def starting_models(params: Sequence[Params]) -> list[CommunityModel | None]:
     """Per run, the Mesa model of its starting state (None: founded from scratch). A snapshot
-    file is unpickled once per call and checked against each run's ``Params``."""
+    file is unpickled once per call and checked against each run's ``Params``. The Mesa engine
+    is loaded only for these: a batch founded from scratch never imports it."""
+    if not any(p.start.snapshot or p.start.description for p in params):
+        return [None] * len(params)
     from sim.model import CommunityModel
     from sim.snapshot import check_continuation, load
 
