@@ -7,6 +7,7 @@ import pytest
 
 from analysis.compose import load_params
 from sim import Params, simulate
+from sim.events import of_kind
 from sim.model import CommunityModel
 from sim.processes.conversation import DayLog
 from sim.roles import Role
@@ -37,7 +38,7 @@ def test_a_near_silent_group_is_not_an_ad_group_it_is_falling_silent() -> None:
     _feed(model, 7, ads=1, chat=1)  # 14 messages a week, half of them ads
     assert model.lifecycle.ad_group_day is None and model.phase != "ad_group"
     assert model.lifecycle.silent_day is not None
-    assert any("fell nearly silent" in e for _, e in model.events)
+    assert [e.text for e in of_kind(model.events, "silent")][0].startswith("The group fell nearly silent")
     _feed(model, 7, ads=6, chat=5)  # a group that talks, drowned in ads
     assert model.phase == "ad_group"
 
@@ -49,7 +50,7 @@ def test_dead_with_spammers_left_does_not_say_nobody_left() -> None:
     for m in others[1:]:
         model.remove_member(m, "bored")
     _feed(model, 1, ads=0, chat=0)  # judged before anyone new could arrive
-    death = [e for _, e in model.events if "died" in e]
+    death = [e.text for e in of_kind(model.events, "died")]
     assert death and "nobody left" not in death[0]
     assert "the founder" in death[0] and "spammer" in death[0]
 
