@@ -19,7 +19,7 @@ import numpy as np
 from sim.outcomes import outcomes as run_outcomes
 from sim.outcomes import was_kol_by
 from sim.roles import ROLES
-from sim.state import MEMBER_COLUMNS  # noqa: F401  (re-exported)
+from sim.state import MEMBER_COLUMNS, member_row  # noqa: F401  (MEMBER_COLUMNS: re-exported)
 from sim.vocab import CHANNELS, INDICATORS, MESSAGE_TYPES, PHASES, REASONS, TERMINAL  # noqa: F401  (re-exported)
 
 if TYPE_CHECKING:
@@ -27,15 +27,11 @@ if TYPE_CHECKING:
 
 
 def member_rows(model: CommunityModel) -> list[dict[str, Any]]:
-    """The Mesa model's roster as MEMBER_COLUMNS rows (the vector engine builds its own)."""
-    return [{
-        "id": m.unique_id, "name": m.name, "label": getattr(m, "label", ""), "final_role": m.role,
-        "role_history": ";".join(f"{d}:{r}" for d, r in m.role_history), "join_day": m.join_day,
-        "channel": m.channel, "leave_day": "" if m.leave_day is None else m.leave_day,
-        "leave_reason": m.leave_reason or "", "fit": round(m.fit, 4), "expertise": round(m.expertise, 4),
-        "messages_total": m.messages_total, "satisfaction": round(m.satisfaction, 4),
-        "last_post_day": m.last_post_day,
-    } for m in model.roster]
+    """The Mesa model's roster as members.csv rows (``sim.state.member_row``)."""
+    return [member_row(m.unique_id, label=m.label, role=m.role, history=m.role_history,
+                       join_day=m.join_day, channel=m.channel, leave_day=m.leave_day, leave_reason=m.leave_reason,
+                       fit=m.fit, expertise=m.expertise, messages_total=m.messages_total,
+                       satisfaction=m.satisfaction, last_post_day=m.last_post_day) for m in model.roster]
 
 
 class Observer:

@@ -15,6 +15,7 @@ code sets it, and the tests check it does).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,6 +79,8 @@ MEMBER_FIELDS: tuple[Field, ...] = (
     Field("role", _I8, ARRIVAL, False, "role now (sim.roles.ROLES; vector: its index)", blank=_LURKER),
     Field("join_role", _I8, ARRIVAL, False, "role on joining (role history's first entry)", mesa=None, blank=_LURKER),
     Field("channel", _I8, ARRIVAL, False, "how they came (sim.vocab.CHANNELS; vector: its index)"),
+    Field("label", object, "", False, "name in a described or edge-list start ('': none; vector: Engine.labels)",
+          vector=False),
     # -- traits (sim/processes/arrivals.py) --------------------------------------------------------
     Field("fit", _F, ARRIVAL, True, "interest fit with the group's positioning, 0..1"),
     Field("expertise", _F, ARRIVAL, True, "value of this member's posts, 0..1"),
@@ -124,9 +127,23 @@ MEMBER_FIELDS: tuple[Field, ...] = (
     Field("leave_reason", object, None, False, "why they left (sim.vocab.REASONS)", vector=False),
 )
 
-#: members.csv: one row per member who ever joined (both engines build exactly these keys).
+#: members.csv: one row per member who ever joined (both engines build it with :func:`member_row`).
 MEMBER_COLUMNS = ("id", "name", "label", "final_role", "role_history", "join_day", "channel", "leave_day",
                   "leave_reason", "fit", "expertise", "messages_total", "satisfaction", "last_post_day")
+
+
+def member_row(uid: int, *, label: str, role: str, history: Sequence[tuple[int, str]], join_day: int, channel: str,
+               leave_day: int | None, leave_reason: str | None, fit: float, expertise: float, messages_total: int,
+               satisfaction: float, last_post_day: int) -> dict[str, Any]:
+    """One member's row of members.csv (:data:`MEMBER_COLUMNS`): ``history`` the (day, role)
+    changes from joining on; traits rounded to 4 decimals; "" for what has not happened."""
+    return {
+        "id": uid, "name": member_name(uid), "label": label, "final_role": role,
+        "role_history": ";".join(f"{d}:{r}" for d, r in history), "join_day": join_day, "channel": channel,
+        "leave_day": "" if leave_day is None else leave_day, "leave_reason": leave_reason or "",
+        "fit": round(fit, 4), "expertise": round(expertise, 4), "messages_total": messages_total,
+        "satisfaction": round(satisfaction, 4), "last_post_day": last_post_day,
+    }
 
 FIELDS: dict[str, Field] = {f.name: f for f in MEMBER_FIELDS}
 #: The vector engine's per-member columns.

@@ -16,7 +16,7 @@ import numpy as np
 from sim.state import RESET_FIELDS
 from sim.vector import rng as vr
 from sim.vector.backend import asarray
-from sim.vector.state import (ACTIVE, CH, FOUNDER, KOL, LURKER, NEVER, PERSON, RATE_FIELDS, READS, SPAMMER,
+from sim.vector.state import (ACTIVE, CH, FOUNDER, KOL, LURKER, PERSON, RATE_FIELDS, READS, SPAMMER,
                               TALKER, VIP, WHY, scatter_add)
 from sim.vector.streams import St
 

@@ -26,9 +26,9 @@ from sim.vector.friends import LatentNetworks
 from sim.vector.lifecycle import VectorLifecycle
 from sim.vector.observe import LazyMembers, LazyRows, outcomes, record
 from sim.vector.params import ParamTable
-from sim.vector.state import ACTIVE, CH, FOUNDER, KOL, LURKER, REASONS, Batch
+from sim.vector.state import ACTIVE, CH, FOUNDER, KOL, LURKER, Batch
 from sim.vector.streams import St
-from sim.vocab import CHANNELS
+from sim.vocab import CHANNELS, REASONS
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel

@@ -15,7 +15,7 @@ import numpy as np
 from sim.outcomes import MEMBER_TABLE
 from sim.outcomes import outcomes as run_outcomes
 from sim.roles import ROLES
-from sim.state import member_name
+from sim.state import member_row
 from sim.vector.state import PERSON, READS
 from sim.vocab import CHANNELS, INDICATORS, PHASES, REASONS
 
@@ -98,7 +98,7 @@ def outcomes(p, values: np.ndarray, roster: dict[str, np.ndarray], r: int, event
 
 def members(roster: dict[str, np.ndarray], role_changes, r: int,
             labels: dict[int, str] | None = None) -> list[dict[str, Any]]:
-    """members.csv rows of community ``r`` (sim.observe.MEMBER_COLUMNS); ``labels``: uid ->
+    """members.csv rows of community ``r`` (``sim.state.member_row``); ``labels``: uid ->
     node label of an edge-list start."""
     labels = labels or {}
     mine = np.flatnonzero(roster["r"] == r)
@@ -112,16 +112,13 @@ def members(roster: dict[str, np.ndarray], role_changes, r: int,
         uid = int(roster["uid"][i])
         hist = [(int(roster["join_day"][i]), int(roster["join_role"][i])), *history.get(uid, [])]
         leave = int(roster["leave_day"][i])
-        rows.append({
-            "id": uid, "name": member_name(uid), "label": labels.get(uid, ""), "final_role": ROLES[int(roster["role"][i])].value,
-            "role_history": ";".join(f"{d}:{ROLES[ro].value}" for d, ro in hist),
-            "join_day": int(roster["join_day"][i]), "channel": CHANNELS[int(roster["channel"][i])],
-            "leave_day": "" if leave < 0 else leave,
-            "leave_reason": "" if leave < 0 else REASONS[int(roster["reason"][i])],
-            "fit": round(float(roster["fit"][i]), 4), "expertise": round(float(roster["expertise"][i]), 4),
-            "messages_total": int(roster["messages_total"][i]), "satisfaction": round(float(roster["satisfaction"][i]), 4),
-            "last_post_day": int(roster["last_post_day"][i]),
-        })
+        rows.append(member_row(
+            uid, label=labels.get(uid, ""), role=ROLES[int(roster["role"][i])].value,
+            history=[(d, ROLES[ro].value) for d, ro in hist], join_day=int(roster["join_day"][i]),
+            channel=CHANNELS[int(roster["channel"][i])], leave_day=None if leave < 0 else leave,
+            leave_reason=None if leave < 0 else REASONS[int(roster["reason"][i])], fit=float(roster["fit"][i]),
+            expertise=float(roster["expertise"][i]), messages_total=int(roster["messages_total"][i]),
+            satisfaction=float(roster["satisfaction"][i]), last_post_day=int(roster["last_post_day"][i])))
     return rows
 
 

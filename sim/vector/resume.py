@@ -138,7 +138,7 @@ def _place_one(E, r: int, model: CommunityModel) -> None:
     B.vips_ever[r] = model.vips_ever
     B.next_uid[r] = max(m.unique_id for m in model.roster) + 1
     B.past_events[r] = list(model.events)
-    labels = {m.unique_id: m.label for m in model.roster if getattr(m, "label", "")}
+    labels = {m.unique_id: m.label for m in model.roster if m.label}
     if labels:
         E.labels[r] = labels
     _place_lifecycle(E.life, r, model)

@@ -1,8 +1,9 @@
 """The batch's state: R communities × N member slots as arrays (the vector engine's ``model``).
 
 Where the Mesa engine has one ``Member`` object per person, the vector engine has one column
-per attribute, shape ``(R, N)``: row ``r`` is community ``r``, column ``i`` a *slot* a member
-occupies while present and a newcomer reuses once they left (``present``). The role is an
+per field of a member's state (``sim.state.MEMBER_FIELDS``), shape ``(R, N)``: row ``r`` is
+community ``r``, column ``i`` a *slot* a member occupies while present and a newcomer reuses
+once they left (``present``). The role is an
 integer code (:data:`FOUNDER` … :data:`VIP`, the order of ``sim.roles.ROLES``); what a role
 does is the boolean tables :data:`PERSON`, :data:`TALKER`, :data:`READS` (``sim.roles.ROLE_SPECS``).
 The founder always sits in slot 0.
@@ -20,10 +21,10 @@ from __future__ import annotations
 import numpy as np
 
 from sim.roles import ROLE_SPECS, ROLES
-from sim.state import NEVER, VECTOR_FIELDS  # noqa: F401  (NEVER: re-exported)
+from sim.state import VECTOR_FIELDS
 from sim.vector.backend import ARRAYS, Lookup, asarray
 from sim.vector.ties import Ties
-from sim.vocab import CHANNEL, LEAVE_REASON, REASONS  # noqa: F401  (REASONS: re-exported)
+from sim.vocab import CHANNEL, LEAVE_REASON
 
 FOUNDER, KOL, ACTIVE, LURKER, SPAMMER, VIP = range(6)
 assert [r.value for r in ROLES] == ["founder", "kol", "active", "lurker", "spammer", "vip"]
