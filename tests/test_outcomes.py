@@ -105,3 +105,22 @@ def test_speaking_rate_counts_a_dead_groups_silence() -> None:
     alive = [r["weekly_speaking_rate"] for r in rows if 1 <= r["day"] <= 180 and r["phase"] not in ("dead", "ad_group")]
     assert o["weekly_speaking_rate"] == pytest.approx(sum(alive) / 180)
     assert o["weekly_speaking_rate"] < sum(alive) / len(alive)  # not the survivors' mean
+
+
+@pytest.mark.parametrize("scenario", ["typical_group", "red_packet_group"])
+def test_the_outcomes_of_a_run_are_the_same_from_either_engines_record(scenario: str) -> None:
+    """One function computes the outcomes (sim/outcomes.py): a finished Mesa run copied into
+    the vector engine's arrays (sim/vector/resume.py) gives the vector engine's record of the
+    same run, and the same outcomes to the last bit."""
+    from sim.vector import resume
+    from sim.vector.engine import Engine
+    from sim.vector.observe import outcomes
+
+    p = load_params([f"scenario={scenario}", "seed=2", "days=90"])
+    result = simulate(p)
+    E = Engine([p], [result.model])
+    resume.place(E, [result.model])
+    E.B.archive_present()
+    values = E.rows[: result.model.day + 1, 0]
+    got = outcomes(p, values, E.B.roster.table(), 0, E._events()[0], bool(E.life.reachable[0]), int(E.B.vips_ever[0]))
+    assert got == result.outcomes
