@@ -93,7 +93,8 @@ MEMBER_FIELDS: tuple[Field, ...] = (
     # -- day stamps --------------------------------------------------------------------------------
     Field("join_day", _I, JOIN_DAY, True, "day they joined"),
     Field("last_post_day", _I, JOIN_DAY, True, "last day they wrote (silence is counted from joining)"),
-    Field("last_spoke_day", _I, NEVER, False, "last day of a real message (Mesa: the lifecycle's speakers window)", mesa=None),
+    Field("last_spoke_day", _I, NEVER, False, "last day of a real message (Mesa: the lifecycle's speakers window)",
+          mesa=None),
     Field("last_visit_day", _I, JOIN_DAY, True, "last day they opened the group"),
     Field("notified_day", _I, NEVER, True, "last day their post got replies"),
     Field("answered_day", _I, NEVER, True, "last day a tie answered them (visiting.talk_chance)"),
@@ -113,7 +114,8 @@ MEMBER_FIELDS: tuple[Field, ...] = (
     Field("messages_today", _I, 0, True, "messages written today"),
     Field("messages_total", _I, 0, True, "messages written so far"),
     Field("staleness", _F, 0.0, True, "days of reading since things were last new (reading.novelty)"),
-    Field("kol_by_age", _B, ARRIVAL, False, "was a KOL on a day <= phases.outcome_age_days (Mesa: role history)", mesa=None),
+    Field("kol_by_age", _B, ARRIVAL, False, "was a KOL on a day <= phases.outcome_age_days (Mesa: role history)",
+          mesa=None),
     Field("node", _I, -1, False, "node in the latent friendship network; -1: none (vector: LatentNetworks)",
           vector=False),
     # Yesterday's reading, for churn reasons and the VIP decision (Mesa: the Reading itself).
