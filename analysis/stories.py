@@ -23,6 +23,7 @@ import pandas as pd
 from analysis.ensemble import ok_runs, run_ensemble
 from analysis.facts import Run as FactRun
 from analysis.facts import first_role, founder_leave_day, founder_of, kol_story, late_to_peak_posters, posting_at_end
+from sim.events import of_kind
 
 #: Daily columns a story reads.
 ROW_KEYS = ("day", "phase", "members", "members_spammer", "members_kol", "speakers", "weekly_speaking_rate",
@@ -48,7 +49,7 @@ def story_trace(result) -> dict[str, Any]:
         "rows": [{k: r.get(k) for k in ROW_KEYS} for r in result.rows],
         "events": [text for _, text in result.events],
         "founder_leave_day": founder_leave_day(founder),
-        "founder_burnt_out": any("burnt out" in text for _, text in result.events),
+        "founder_burnt_out": bool(of_kind(result.events, "founder_burnt_out")),
         "core_size": len(core),
         "core_silent_share": (sum(end - m["last_post_day"] >= SILENT_DAYS for m in core) / len(core)) if core else None,
         "cap": p.arrivals.cap,

@@ -22,25 +22,14 @@ from analysis.stats import rolling_mean
 from dashboards.formatting import fmt_outcome
 from dashboards.page import figure_writer, html_page
 from sim import Result
-from sim.observe import PHASES, REASONS
-from sim.roles import ROLE_COLORS, ROLES
+from sim.events import of_kind
+from sim.roles import ROLE_COLORS, ROLE_LABELS, ROLES
+from sim.vocab import LEAVE_REASON, MESSAGE_TYPE, PHASE, PHASES
 
-MESSAGE_COLORS = {"valuable": "#1b9e77", "content": "#7570b3", "chat": "#a6cee3", "ad": "#d95f02"}
-PHASE_COLORS = {"launch": "#f0f0f0", "growth": "#d9f0d3", "self_operating": "#a6dba0", "mature": "#c2e699",
-                "decline": "#fee391", "ad_group": "#fdae6b", "dead": "#bdbdbd"}
-REASON_COLORS = dict(zip(REASONS, ("#8c8c8c", "#6baed6", "#d95f02", "#9e9ac8", "#e6ab02", "#b15928",
-                                   "#e31a1c", "#525252", "#1f78b4", "#fdbf6f", "#6a3d9a", "#66c2a5")))
-
-#: What a reader sees for each code name (legends, chips, the turning-point list).
-REASON_LABELS = {"bored": "bored", "overloaded": "too many messages", "annoyed_by_ads": "annoyed by ads",
-                 "need_gone": "no longer needed it", "kol_left": "a KOL they followed left",
-                 "quality_fell": "quality fell", "kicked": "kicked (spam)", "purged": "purged as silent",
-                 "cascade": "friends left (cascade)", "moved_on": "moved on", "burnout": "founder burnt out",
-                 "friend_left": "a friend left"}
-PHASE_LABELS = {"launch": "launch", "growth": "growth", "self_operating": "self-operating", "mature": "mature",
-                "decline": "decline", "ad_group": "ad group", "dead": "dead"}
-ROLE_LABELS = {"founder": "founder", "kol": "KOLs", "active": "active members", "lurker": "lurkers",
-               "spammer": "spammers", "vip": "VIPs"}
+# Colours and legends come from the model's vocabulary (sim/vocab.py), read when a report is
+# drawn: a new leave reason or phase brings its own, nothing here counts them.
+MESSAGE_COLORS = {kind: MESSAGE_TYPE.colors[kind] for kind in ("valuable", "content", "chat", "ad")}  # stacking order
+PHASE_COLORS = PHASE.colors
 
 #: Phases shorter than this (days) are shaded but not labelled, so labels never overlap.
 MIN_LABELLED_SPAN = 25
@@ -63,10 +52,8 @@ def members_figure(result: Result, height: int = 420) -> go.Figure:
     _add_phase_bands(fig, result.rows, subplots=False)
     by_day = {r["day"]: r["members"] for r in result.rows}
     first: dict[str, tuple[int, str]] = {}  # the first event of each headline kind
-    for day, text in result.events:
-        kind = next((k for k in HEADLINE_EVENTS if k in text), None)
-        if kind is not None and kind not in first:
-            first[kind] = (day, text)
+    for e in of_kind(result.events, *HEADLINE_EVENTS):
+        first.setdefault(e.kind, (e.day, e.text))
     for i, (day, text) in enumerate(sorted(first.values())[:MAX_HEADLINES]):
         fig.add_annotation(x=day, y=by_day.get(day, 0), text=text if "day" in text else f"day {day}: {text}", showarrow=True, arrowhead=0,
                            ax=60, ay=-25 - 28 * i, font={"size": 11}, bgcolor="rgba(255,255,255,0.85)")
@@ -78,8 +65,8 @@ def members_figure(result: Result, height: int = 420) -> go.Figure:
 
 
 #: Turning points worth a label on the summary chart (the rest stay as hover diamonds).
-HEADLINE_EVENTS = ("burnt out", "ad group", "died", "self-operating", "left the group", "left: quality fell",
-                   "Need shift")
+HEADLINE_EVENTS = ("founder_burnt_out", "ad_group", "died", "self_operating", "founder_left", "founder_quit",
+                   "kol_left", "need_shift")
 MAX_HEADLINES = 5
 
 
@@ -87,7 +74,7 @@ def _add_members(fig: go.Figure, result: Result, row: int | None) -> None:
     days = [r["day"] for r in result.rows]
     kw = {"row": row, "col": 1} if row else {}
     for role in ROLES:
-        fig.add_trace(go.Scatter(x=days, y=[r[f"members_{role}"] for r in result.rows], name=ROLE_LABELS.get(role, role),
+        fig.add_trace(go.Scatter(x=days, y=[r[f"members_{role}"] for r in result.rows], name=ROLE_LABELS[role],
                                  stackgroup="members", line={"width": 0.5, "color": ROLE_COLORS[role]},
                                  legendgroup="roles", legendgrouptitle_text="members by role"), **kw)
     if result.events:
@@ -107,7 +94,7 @@ def _add_phase_bands(fig: go.Figure, rows: list[dict[str, Any]], subplots: bool)
         fig.add_vrect(x0=start - 0.5, x1=end + 0.5, fillcolor=PHASE_COLORS[phase], opacity=0.4, layer="below",
                       line_width=0, **where)
         if end - start >= MIN_LABELLED_SPAN:
-            fig.add_annotation(x=(start + end) / 2, y=1.0, yref="y domain", yanchor="bottom", text=PHASE_LABELS[phase],
+            fig.add_annotation(x=(start + end) / 2, y=1.0, yref="y domain", yanchor="bottom", text=PHASE.labels[phase],
                                showarrow=False, font={"size": 10}, **label_at)
 
 
@@ -139,11 +126,11 @@ def build_figure(result: Result) -> go.Figure:
                                  line={"color": color, "dash": "dash", "width": 1}, hoverinfo="skip"), row=3, col=1)
     fig.add_trace(go.Scatter(x=days, y=[min(1.0, r["rounds_7d"] / 5) for r in rows], name="① rounds without owner (÷5)",
                              line={"color": "#666", "dash": "dot"}, legendgroup="health"), row=3, col=1)
-    for reason in REASONS:
-        series = [r[f"leaves_{reason}"] for r in rows]
+    for reason in LEAVE_REASON:
+        series = [r[f"leaves_{reason.name}"] for r in rows]
         if any(series):
-            fig.add_trace(go.Bar(x=days, y=[v * 7 for v in rolling_mean(series)], name=REASON_LABELS.get(reason, reason),
-                                 marker_color=REASON_COLORS[reason], legendgroup="leaves",
+            fig.add_trace(go.Bar(x=days, y=[v * 7 for v in rolling_mean(series)], name=reason.label,
+                                 marker_color=reason.color or None, legendgroup="leaves",
                                  legendgrouptitle_text="leave reasons"), row=4, col=1)
     _add_phase_bands(fig, rows, subplots=True)
     fig.update_layout(height=1150, template="plotly_white", barmode="stack", hovermode="x unified",
@@ -188,7 +175,7 @@ def build_report(result: Result) -> str:
                 + (f" ({p.ads.quota_per_day}/day)" if p.ads.policy.value == "quota" else "")
                 + f", {p.cadence.posts_per_week:g} posts/week, moderation {p.moderation.capacity_per_day:g}/day"
                 + (", VIP tier" if p.monetisation.enabled else "") + (", zombie purge" if p.churn.zombie_purge else ""))
-    phases = " ".join(f'<span class="chip" style="background:{PHASE_COLORS[ph]}">{PHASE_LABELS[ph]}</span>'
+    phases = " ".join(f'<span class="chip" style="background:{PHASE_COLORS[ph]}">{PHASE.labels[ph]}</span>'
                       for ph in PHASES)
     start = starting_group(dataclasses.asdict(p.start), result.rows)
     group = group_name(dataclasses.asdict(p.start))

@@ -16,11 +16,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
-from sim.model import CommunityModel
+from sim.events import Event
 from sim.observe import member_rows
 from sim.params import ENGINE_NAMES, ParamError, Params, validate
+
+if TYPE_CHECKING:
+    from sim.model import CommunityModel
+
+
+def __getattr__(name: str) -> Any:
+    """``sim.CommunityModel`` on first use: importing ``sim`` (and the vector engine) loads no Mesa."""
+    if name == "CommunityModel":
+        from sim.model import CommunityModel
+
+        return CommunityModel
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")
+
 
 __all__ = ["CommunityModel", "ParamError", "Params", "Result", "run", "simulate", "validate"]
 
@@ -35,7 +48,7 @@ class Result:
     model: CommunityModel | None
     rows: list[dict[str, Any]]
     outcomes: dict[str, Any]
-    events: list[tuple[int, str]]
+    events: list[Event]  #: turning points: (day, text) pairs with a kind (sim.events)
     params: Params
     #: members.csv rows, set by the vector engine (which has no ``model``); None: read ``model.roster``.
     members: Sequence[dict[str, Any]] | None = None
@@ -96,6 +109,8 @@ def _run_all(runs: list[Params], on_day: OnDay | None) -> list[Result]:
 
 
 def _run_mesa(p: Params, on_day: OnDay | None) -> Result:
+    from sim.model import CommunityModel  # Mesa only when a Mesa run is asked for
+
     if p.start.snapshot:
         from sim.snapshot import continue_from
 

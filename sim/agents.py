@@ -15,20 +15,10 @@ import mesa
 
 from sim.processes import reading, visiting
 from sim.roles import ROLE_SPECS, Role, RoleSpec
+from sim.state import RESET_FIELDS, member_name  # noqa: F401  (member_name: re-exported)
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
-
-_SURNAMES = ("Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao", "Wu", "Zhou",
-             "Xu", "Sun", "Ma", "Zhu", "Hu", "Guo", "He", "Lin", "Gao", "Luo")
-_GIVEN = ("Wei", "Fang", "Min", "Jing", "Lei", "Yan", "Jun", "Tao", "Ping", "Hui",
-          "Qiang", "Ling", "Bo", "Xin", "Yu", "Hao", "Na", "Jie", "Kai", "Mei")
-
-
-def member_name(unique_id: int) -> str:
-    """A member's display name, made from their id (both engines name members alike)."""
-    i = unique_id
-    return f"{_SURNAMES[i % len(_SURNAMES)]} {_GIVEN[(i // len(_SURNAMES)) % len(_GIVEN)]}"
 
 
 class Member(mesa.Agent):
@@ -38,40 +28,16 @@ class Member(mesa.Agent):
                  willingness_to_pay: float, propensity: float, channel: str,
                  satisfaction: float) -> None:
         super().__init__(model)
-        i = self.unique_id
-        self.name = member_name(i)
+        for f in RESET_FIELDS:  # the state every newcomer starts with (sim/state.py)
+            if f.attr is not None:
+                setattr(self, f.attr, f.join_value(model.day, vector=False))
+        self.name = member_name(self.unique_id)
         self.role = role
-        self.fit = fit  # interest fit with the group's positioning, 0..1
-        self.expertise = expertise  # value of this member's posts, 0..1
-        self.need = need  # how much the member needs what the group offers, 0..1
-        self.willingness_to_pay = willingness_to_pay
-        self.propensity = propensity  # individual multiplier of the role's posting rate
+        self.fit, self.expertise, self.need = fit, expertise, need
+        self.willingness_to_pay, self.propensity = willingness_to_pay, propensity
         self.satisfaction = satisfaction
         self.channel = channel
-        self.join_day = model.day
-        self.last_post_day = model.day  # silence is counted from joining
-        self.muted = False
-        self.warnings = 0
-        self.ties_ever = 0  # ties formed so far: lost ties raise the leave hazard
-        self.tie_weight_ever = 0  # interactions with ties so far: lost ones raise the leave hazard
-        self.endorsement = 0.0  # replies received, decaying with a 30-day memory
-        self.kol_unhappy_days = 0
-        self.kol_shock_day = -10**9  # last day a KOL this member knew left
-        self.node = -1  # the member's node in the latent friendship network (sim/friends.py); -1: none
-        self.friend_left_day = -10**9  # last day a latent friend of this member left the group
-        self.vip_since: int | None = None
-        self.messages_today = 0
-        self.messages_total = 0
-        self.staleness = 0.0  # days of reading since things were last new (reading.novelty)
-        self.habit = visiting.draw_habit(model)  # own daily chance of opening the group
-        self.visiting = True  # opened the group today (a newcomer has, on joining)
-        self.talking = True  # talks today (visiting.decide_visits; a newcomer says hello)
-        self.last_visit_day = model.day
-        self.notified_day = -10**9  # last day this member's post got replies
-        self.answered_day = -10**9  # last day a tie answered this member (visiting.talk_chance)
-        self.last_read: reading.Reading | None = None
-        self.leave_day: int | None = None
-        self.leave_reason: str | None = None
+        self.habit = visiting.draw_habit(model)
         self.role_history: list[tuple[int, Role]] = [(model.day, role)]
 
     # -- identity --------------------------------------------------------------------------
@@ -200,7 +166,7 @@ class Founder(Member):
         self.burnout_days += 1
         if self.energy >= f.resume_energy:
             self.burnt_out = False
-            self.model.log_event(f"Founder {self.name} is back after {self.burnout_days} days of burnout")
+            self.model.log_event("founder_back", who=self.name, days=self.burnout_days)
             self.burnout_days = 0
         return True
 
@@ -213,4 +179,4 @@ class Founder(Member):
         self.energy -= cost
         if self.energy < self.model.p.founder.burnout_below:
             self.burnt_out = True
-            self.model.log_event(f"Founder {self.name} burnt out: content stops")
+            self.model.log_event("founder_burnt_out", who=self.name)

@@ -10,6 +10,7 @@ import networkx as nx
 import numpy as np
 
 from sim.agents import Founder, Member
+from sim.events import Event
 from sim.friends import Friends
 from sim.observe import Observer, outcomes
 from sim.params import ParamError, Params, validate
@@ -57,7 +58,7 @@ class CommunityModel(mesa.Model):
         self.red_packets = content.RedPackets()  # packets sent, thrill left (habituation)
         self.vips_ever = 0
         self.page: reading.Page | None = None  # what is on screen today: made by reading.prepare_page
-        self.events: list[tuple[int, str]] = []
+        self.events: list[Event] = []
         self.friends: Friends | None = None  # the latent network outside the group (built by found_group)
         self.lifecycle = lifecycle.Lifecycle()
         self.observer = Observer()
@@ -170,9 +171,9 @@ class CommunityModel(mesa.Model):
                 f.friend_left_day = self.day
         m.remove()
 
-    def log_event(self, text: str) -> None:
-        """A turning point of the story, shown in the report and the classroom page."""
-        self.events.append((self.day, text))
+    def log_event(self, kind: str, who: str = "", what: str = "", **numbers: float) -> None:
+        """A turning point of the story (``sim.events.Event``), shown in the report and the classroom page."""
+        self.events.append(Event(self.day, kind, who, what, numbers))
 
     # -- results ---------------------------------------------------------------------------
     @property

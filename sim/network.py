@@ -42,8 +42,6 @@ def tie(graph: nx.Graph, a: Member, b: Member, known: bool = False) -> None:
         graph[u][v]["weight"] += 1
     else:
         graph.add_edge(u, v, weight=1)
-        a.ties_ever += 1
-        b.ties_ever += 1
     if known:
         graph[u][v]["known"] = True
     a.tie_weight_ever += 1

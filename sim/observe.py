@@ -14,32 +14,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sim.processes.lifecycle import INDICATORS, PHASES, TERMINAL  # noqa: F401  (re-exported)
-from sim.roles import ROLES, Role
+import numpy as np
+
+from sim.outcomes import outcomes as run_outcomes
+from sim.outcomes import was_kol_by
+from sim.roles import ROLES
+from sim.state import MEMBER_COLUMNS, member_row  # noqa: F401  (MEMBER_COLUMNS: re-exported)
+from sim.vocab import CHANNELS, INDICATORS, MESSAGE_TYPES, PHASES, REASONS, TERMINAL  # noqa: F401  (re-exported)
 
 if TYPE_CHECKING:
-    from sim.agents import Member
     from sim.model import CommunityModel
-
-CHANNELS = ("seed", "founder", "word_of_mouth", "promotion", "paid_ads", "spam", "edgelist")
-REASONS = ("bored", "overloaded", "annoyed_by_ads", "need_gone", "kol_left", "quality_fell",
-           "kicked", "purged", "cascade", "moved_on", "burnout", "friend_left")
-MESSAGE_TYPES = ("valuable", "chat", "ad", "content")
-#: members.csv: one row per member who ever joined (both engines build exactly these keys).
-MEMBER_COLUMNS = ("id", "name", "label", "final_role", "role_history", "join_day", "channel", "leave_day",
-                  "leave_reason", "fit", "expertise", "messages_total", "satisfaction", "last_post_day")
 
 
 def member_rows(model: CommunityModel) -> list[dict[str, Any]]:
-    """The Mesa model's roster as MEMBER_COLUMNS rows (the vector engine builds its own)."""
-    return [{
-        "id": m.unique_id, "name": m.name, "label": getattr(m, "label", ""), "final_role": m.role,
-        "role_history": ";".join(f"{d}:{r}" for d, r in m.role_history), "join_day": m.join_day,
-        "channel": m.channel, "leave_day": "" if m.leave_day is None else m.leave_day,
-        "leave_reason": m.leave_reason or "", "fit": round(m.fit, 4), "expertise": round(m.expertise, 4),
-        "messages_total": m.messages_total, "satisfaction": round(m.satisfaction, 4),
-        "last_post_day": m.last_post_day,
-    } for m in model.roster]
+    """The Mesa model's roster as members.csv rows (``sim.state.member_row``)."""
+    return [member_row(m.unique_id, label=m.label, role=m.role, history=m.role_history,
+                       join_day=m.join_day, channel=m.channel, leave_day=m.leave_day, leave_reason=m.leave_reason,
+                       fit=m.fit, expertise=m.expertise, messages_total=m.messages_total,
+                       satisfaction=m.satisfaction, last_post_day=m.last_post_day) for m in model.roster]
 
 
 class Observer:
@@ -85,80 +77,27 @@ class Observer:
         return row
 
 
-def people_ever(model: CommunityModel) -> list[Member]:
-    """Everyone who ever joined as a person (not the founder, not as a spammer): the base of
-    ``paid_conversion`` and ``mean_fit``."""
-    return [m for m in model.roster if m is not model.founder and m.role_history[0][1] is not Role.spammer]
-
-
-def was_kol_by(m: Member, age: int) -> bool:
-    """Was a KOL on some day <= ``age`` (the base of ``kol_retention``)."""
-    return any(r is Role.kol and d <= age for d, r in m.role_history)
-
-
 def outcomes(model: CommunityModel) -> dict[str, Any]:
-    """Run outcomes (MODEL.md §5); stable keys, documented in the README."""
-    obs = model.lifecycle
+    """Run outcomes (``sim.outcomes``) of the Mesa model's record."""
     rows = model.observer.rows
-    end_day = min(d for d in (obs.dead_day, obs.ad_group_day) if d is not None) \
-        if (obs.dead_day is not None or obs.ad_group_day is not None) else None
-    people = people_ever(model)
-    recruited = [m for m in people if m.channel not in ("seed", "edgelist")]
-    msgs = sorted((m.messages_total for m in model.roster if m.role is not Role.spammer), reverse=True)
-    top = max(1, round(0.2 * len(msgs))) if msgs else 0  # the top 20% of the 80/20 rule: the metric's definition
-    # Outcomes "at an age" are measured on day ``age`` of the group's life (or the horizon, if
-    # shorter), so a group that died young counts as having kept nobody and said nothing since:
-    # averaging over days alive only would make short-lived groups look chattiest.
+    cols: dict[str, np.ndarray] = {}
+
+    def column(name: str) -> np.ndarray:
+        if name not in cols:
+            cols[name] = np.array([PHASES.index(r[name]) if name == "phase" else r[name] for r in rows])
+        return cols[name]
+
     age = min(model.p.phases.outcome_age_days, model.p.days)
-    speaking = [r["weekly_speaking_rate"] if r["phase"] not in TERMINAL else 0.0 for r in rows if 1 <= r["day"] <= age]
-    kols = {m for m in model.roster if was_kol_by(m, age)}
-    kols_kept = [m for m in kols if m.leave_day is None or m.leave_day > age]
-    non_spam = [r["members"] - r["members_spammer"] for r in rows]
-    return {
-        "scenario": model.p.scenario.name,
-        "seed": model.p.seed,
-        "days_run": len(rows),
-        "lifespan_days": end_day if end_day is not None else rows[-1]["day"],
-        "censored": end_day is None,
-        "peak_members": max((r["members"] for r in rows), default=0),
-        "peak_daily_active": max((r["daily_active"] for r in rows), default=0),
-        "reached_self_operation": obs.self_operation_day is not None,
-        "self_operation_day": obs.self_operation_day,
-        "self_operating_days": sum(r["phase"] == "self_operating" for r in rows),
-        "became_ad_group": obs.ad_group_day is not None,
-        "ad_group_day": obs.ad_group_day,
-        "dead_day": obs.dead_day,
-        "weekly_speaking_rate": sum(speaking) / age,
-        "paid_conversion": model.vips_ever / len(people) if people else 0.0,
-        "revenue": sum(r["revenue"] for r in rows),
-        "organic_join_share": sum(m.channel == "word_of_mouth" for m in recruited) / len(recruited) if recruited else 0.0,
-        "kol_retention": len(kols_kept) / len(kols) if kols else None,
-        "kol_exits": sum(m.leave_day is not None and m.role is Role.kol for m in model.roster),
-        "self_operation_reachable": obs.self_operation_reachable,
-        "silent_day": obs.silent_day,
-        "top20_message_share": sum(msgs[:top]) / sum(msgs) if msgs and sum(msgs) else 0.0,
-        "lurker_share": rows[-1]["members_lurker"] / non_spam[-1] if rows and non_spam[-1] else 0.0,
-        "mean_fit": sum(m.fit for m in people) / len(people) if people else 0.0,
-        "members_ever": len(model.roster),
-        "final_members": rows[-1]["members"] if rows else 0,
-        "ads_posted": sum(r["ads_posted"] for r in rows),
-        "ads_visible": sum(r["msgs_ad"] for r in rows),
-        "messages_total": sum(r["msgs_valuable"] + r["msgs_chat"] + r["msgs_ad"] + r["msgs_content"] for r in rows),
-        "final_phase": rows[-1]["phase"] if rows else "launch",
-        **_money_and_time(rows, end_day),
+    roster = model.roster
+    members = {
+        "uid": np.array([m.unique_id for m in roster]),
+        "join_role": np.array([ROLES.index(m.role_history[0][1]) for m in roster]),
+        "role": np.array([ROLES.index(m.role) for m in roster]),
+        "channel": np.array([CHANNELS.index(m.channel) for m in roster]),
+        "leave_day": np.array([-1 if m.leave_day is None else m.leave_day for m in roster]),
+        "messages_total": np.array([m.messages_total for m in roster]),
+        "fit": np.array([m.fit for m in roster], dtype=float),
+        "kol_by_age": np.array([was_kol_by(m.role_history, age) for m in roster], dtype=bool),
     }
-
-
-def _money_and_time(rows: list[dict[str, Any]], end_day: int | None) -> dict[str, float]:
-    """The strategy's effort and money (sim/processes/costs.py): founder hours per day are
-    averaged over the days the group was alive (day 1 to its end or the horizon)."""
-    alive = [r["founder_hours"] for r in rows if 1 <= r["day"] and (end_day is None or r["day"] <= end_day)]
-    costs = sum(r["cost"] for r in rows)
-    income = sum(r["income"] for r in rows)
-    return {
-        "founder_hours_per_day": sum(alive) / len(alive) if alive else 0.0,
-        "founder_hours_total": sum(r["founder_hours"] for r in rows),
-        "costs_total": costs,
-        "income_total": income,
-        "net_revenue": income - costs,
-    }
+    return run_outcomes(model.p, column, members, model.events, model.lifecycle.self_operation_reachable,
+                        model.vips_ever)

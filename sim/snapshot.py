@@ -37,7 +37,8 @@ from sim.model import CommunityModel
 from sim.params import ParamError, Params, _walk, validate
 
 #: Bump when the model's state changes shape: older snapshots are refused, not misread.
-#: Version 2: header line and allow-listed unpickling (version 1 was a bare pickle).
+#: Version 2: header line and allow-listed unpickling (version 1 was a bare pickle);
+#: turning points are sim.events.Event.
 SNAPSHOT_VERSION = 2
 _FORMAT = "community-lifecycle snapshot"
 _MAGIC = _FORMAT.encode() + b"\n"

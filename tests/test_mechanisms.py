@@ -304,7 +304,7 @@ class _Vector:
 
         self.life = VectorLifecycle(1, p.days)
         self.E = SimpleNamespace(T=ParamTable([p]), running=np.ones(1, bool), day=0,
-                                 B=SimpleNamespace(event=lambda *args: None))  # turning-point log: not checked here
+                                 B=SimpleNamespace(event=lambda *args, **numbers: None))  # turning-point log: not checked here
 
     def day(self, d: int, n: int, met: int) -> str:
         from sim.processes.lifecycle import PHASES

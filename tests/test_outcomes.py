@@ -7,6 +7,7 @@ import pytest
 
 from analysis.compose import load_params
 from sim import Params, simulate
+from sim.events import of_kind
 from sim.model import CommunityModel
 from sim.processes.conversation import DayLog
 from sim.roles import Role
@@ -37,7 +38,7 @@ def test_a_near_silent_group_is_not_an_ad_group_it_is_falling_silent() -> None:
     _feed(model, 7, ads=1, chat=1)  # 14 messages a week, half of them ads
     assert model.lifecycle.ad_group_day is None and model.phase != "ad_group"
     assert model.lifecycle.silent_day is not None
-    assert any("fell nearly silent" in e for _, e in model.events)
+    assert [e.text for e in of_kind(model.events, "silent")][0].startswith("The group fell nearly silent")
     _feed(model, 7, ads=6, chat=5)  # a group that talks, drowned in ads
     assert model.phase == "ad_group"
 
@@ -49,7 +50,7 @@ def test_dead_with_spammers_left_does_not_say_nobody_left() -> None:
     for m in others[1:]:
         model.remove_member(m, "bored")
     _feed(model, 1, ads=0, chat=0)  # judged before anyone new could arrive
-    death = [e for _, e in model.events if "died" in e]
+    death = [e.text for e in of_kind(model.events, "died")]
     assert death and "nobody left" not in death[0]
     assert "the founder" in death[0] and "spammer" in death[0]
 
@@ -104,3 +105,22 @@ def test_speaking_rate_counts_a_dead_groups_silence() -> None:
     alive = [r["weekly_speaking_rate"] for r in rows if 1 <= r["day"] <= 180 and r["phase"] not in ("dead", "ad_group")]
     assert o["weekly_speaking_rate"] == pytest.approx(sum(alive) / 180)
     assert o["weekly_speaking_rate"] < sum(alive) / len(alive)  # not the survivors' mean
+
+
+@pytest.mark.parametrize("scenario", ["typical_group", "red_packet_group"])
+def test_the_outcomes_of_a_run_are_the_same_from_either_engines_record(scenario: str) -> None:
+    """One function computes the outcomes (sim/outcomes.py): a finished Mesa run copied into
+    the vector engine's arrays (sim/vector/resume.py) gives the vector engine's record of the
+    same run, and the same outcomes to the last bit."""
+    from sim.vector import resume
+    from sim.vector.engine import Engine
+    from sim.vector.observe import outcomes
+
+    p = load_params([f"scenario={scenario}", "seed=2", "days=90"])
+    result = simulate(p)
+    E = Engine([p], [result.model])
+    resume.place(E, [result.model])
+    E.B.archive_present()
+    values = E.rows[: result.model.day + 1, 0]
+    got = outcomes(p, values, E.B.roster.table(), 0, E._events()[0], bool(E.life.reachable[0]), int(E.B.vips_ever[0]))
+    assert got == result.outcomes

@@ -116,7 +116,7 @@ def purge_zombies(model: CommunityModel) -> None:
     for m in zombies:
         model.remove_member(m, "purged")
     if zombies:
-        model.log_event(f"Zombie purge removed {len(zombies)} silent members")
+        model.log_event("purge", members=len(zombies))
 
 
 def _founder_may_quit(model: CommunityModel) -> None:
@@ -124,8 +124,8 @@ def _founder_may_quit(model: CommunityModel) -> None:
     f = model.founder
     if f is not None and f.present and model.day == model.p.founder.leave_day:
         model.remove_member(f, "moved_on")
-        model.log_event(f"Founder {f.name} left the group")
+        model.log_event("founder_left", who=f.name)
         return
     if quit_after and f is not None and f.present and f.burnt_out and f.burnout_days >= quit_after:
         model.remove_member(f, "burnout")
-        model.log_event(f"Founder {f.name} left the group after {f.burnout_days} days of burnout")
+        model.log_event("founder_quit", who=f.name, days=f.burnout_days)

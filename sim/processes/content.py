@@ -100,4 +100,4 @@ def _offline_event(model: CommunityModel) -> None:
     for _ in range(model.p.cadence.event_ties):
         i, j = rng.choice(len(members), size=2, replace=False)
         network.tie(model.network, members[i], members[j], known=True)
-    model.log_event(f"Offline event: {model.p.cadence.event_ties} new ties among members")
+    model.log_event("offline_event", ties=model.p.cadence.event_ties)

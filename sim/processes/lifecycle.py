@@ -39,13 +39,11 @@ from typing import TYPE_CHECKING
 
 from sim.params import EntryThreshold
 from sim.roles import Role
+from sim.vocab import INDICATORS, PHASES, TERMINAL  # noqa: F401  (the words: sim/vocab.py)
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
 
-PHASES = ("launch", "growth", "self_operating", "mature", "decline", "ad_group", "dead")
-TERMINAL = ("ad_group", "dead")
-INDICATORS = ("ind_rounds", "ind_speaking", "ind_conversion", "ind_word_of_mouth", "ind_disappointed")
 #: Channels that are not recruitment (indicator ④ judges recruited newcomers only).
 _NOT_RECRUITED = ("spam", "seed", "edgelist")
 
@@ -160,8 +158,12 @@ class Lifecycle:
             return "dead"
         if people < 1 or self._silent_days >= ph.dead_after_silent_days:
             self.dead_day = day
-            model.log_event(f"The group died on day {day}: " + (_who_is_left(model) if people < 1 else
-                                                                f"{self._silent_days} days without a message"))
+            if people < 1:  # say who is left (sim/events.py)
+                left = list(model.members)
+                model.log_event("died", founder=any(m is model.founder for m in left),
+                                spammers=sum(m.role is Role.spammer for m in left))
+            else:
+                model.log_event("died", silent_days=self._silent_days)
             return "dead"
         if self.phase == "ad_group":
             return "ad_group"
@@ -169,11 +171,11 @@ class Lifecycle:
         talking = ads + talk >= ph.ad_group_min_weekly
         if day >= ph.launch_days and ads and talking and ads >= ph.ad_group_share * (ads + talk):
             self.ad_group_day = day
-            model.log_event(f"The group became an ad group on day {day}")
+            model.log_event("ad_group")
             return "ad_group"
         if day >= ph.launch_days and not talking and self.silent_day is None:
             self.silent_day = day
-            model.log_event(f"The group fell nearly silent on day {day}: {ads + talk} messages in a week")
+            model.log_event("silent", messages=ads + talk)
         if day < ph.launch_days:
             return "launch"
         # The indicators alone decide self-operation (seed 001 L115-127 define it by them): the
@@ -181,7 +183,7 @@ class Lifecycle:
         self._met_streak = self._met_streak + 1 if met == applicable else 0
         if self.self_operation_day is None and self._met_streak >= ph.self_operation_streak:
             self.self_operation_day = day
-            model.log_event(f"The group became self-operating on day {day}")
+            model.log_event("self_operating")
             return "self_operating"
         history = self._members
         if len(history) >= ph.decline_window and n < (1.0 - ph.decline_drop) * history[-ph.decline_window]:
@@ -195,13 +197,3 @@ class Lifecycle:
             return "growth"
         return "decline" if n * ph.growth_factor < past else "mature"  # steady size: neither grows nor shrinks
 
-
-def _who_is_left(model: CommunityModel) -> str:
-    """Why a group with no people ended: "nobody left" only when nobody is."""
-    left = list(model.members)
-    if not left:
-        return "nobody left"
-    spammers = sum(m.role is Role.spammer for m in left)
-    others = [("the founder" if m is model.founder else str(m.role)) for m in left if m.role is not Role.spammer]
-    parts = others + ([f"{spammers} spammer{'s' * (spammers > 1)}"] if spammers else [])
-    return "no members left besides " + " and ".join(parts)

@@ -29,7 +29,7 @@ def drift(model: CommunityModel) -> None:
     for m, step, h in zip(people, steps, hit):
         m.need = min(1.0, max(0.0, m.need + step - (n.shift_size if h else 0.0)))
     if shifted:
-        model.log_event(f"Need shift: the group's purpose expired for {int(sum(hit))} members")
+        model.log_event("need_shift", members=int(sum(hit)))
 
 
 def expire_for_newcomer(model: CommunityModel, need: float) -> float:

@@ -89,7 +89,7 @@ def update_roles(model: CommunityModel) -> None:
                 m.become(Role.lurker)
             elif m.endorsement >= p.roles.kol_endorsements and m.expertise >= p.roles.kol_min_expertise:
                 m.become(Role.kol)
-                model.log_event(f"{m.name} became a KOL")
+                model.log_event("kol_rose", who=m.name)
         elif role is Role.kol and p.churn.mode is not ChurnMode.cascade and _kol_quits(model, m):
             continue  # (cascade mode: its rule only)
         if p.monetisation.enabled:
@@ -107,7 +107,7 @@ def _kol_quits(model: CommunityModel, kol: Member) -> bool:
         kol.kol_unhappy_days = max(0, kol.kol_unhappy_days - 1)
     if kol.kol_unhappy_days < r.kol_patience_days * (1.0 + r.kol_incentive_patience * r.kol_incentive):
         return False
-    model.log_event(f"KOL {kol.name} left: quality fell")
+    model.log_event("kol_left", who=kol.name)
     for t in list(model.network.adj.get(kol.unique_id, ())):
         other = model.by_id(t)
         other.satisfaction = max(0.0, other.satisfaction - r.kol_exit_shock)

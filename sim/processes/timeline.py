@@ -11,18 +11,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sim.events import describe_change
 from sim.params import apply_change
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
-    from sim.params import Change
-
-
-def describe_change(ch: Change) -> str:
-    """What a viewer reads: the label (a strategy piece) or the keys and their values."""
-    if ch.label:
-        return ch.label
-    return ", ".join(f"{k} = {getattr(v, 'value', v)}" for k, v in ch.set.items())
 
 
 def apply_due_changes(model: CommunityModel) -> None:
@@ -30,4 +23,4 @@ def apply_due_changes(model: CommunityModel) -> None:
     for ch in model.p.timeline:
         if ch.day == model.day:
             model.p = apply_change(model.p, ch.set)
-            model.log_event(f"Strategy change: {describe_change(ch)}")
+            model.log_event("strategy_change", what=describe_change(ch))

@@ -25,5 +25,5 @@ def morning(model: CommunityModel) -> None:
     if t.hot_per_week and model.rng.random() < t.hot_per_week / 7.0:
         heat += t.heat_scale * (1.0 + float(model.rng.pareto(t.heat_alpha)))  # Lomax + 1: Pareto from heat_scale
         if heat >= t.heat_cap / 2:  # a big one is a turning point of the story
-            model.log_event(f"A hot topic lights the group up (heat {min(heat, t.heat_cap):.1f})")
+            model.log_event("hot_topic", heat=min(heat, t.heat_cap))
     model.heat = min(heat, t.heat_cap)

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.state import RESET_FIELDS
 from sim.vector import rng as vr
 from sim.vector.backend import asarray
-from sim.vector.state import (ACTIVE, CH, FOUNDER, KOL, LURKER, NEVER, PERSON, RATE_FIELDS, READS, SPAMMER,
+from sim.vector.state import (ACTIVE, CH, FOUNDER, KOL, LURKER, PERSON, RATE_FIELDS, READS, SPAMMER,
                               TALKER, VIP, WHY, scatter_add)
 from sim.vector.streams import St
 
@@ -113,7 +114,7 @@ def morning(E) -> None:
     new = (t.hot_per_week > 0) & (u[:, 0] < t.hot_per_week / 7.0)
     heat = heat + np.where(new, t.heat_scale * (1.0 + vr.pareto(t.heat_alpha, u[:, 1])), 0.0)
     big = np.flatnonzero(new & (heat >= t.heat_cap / 2) & E.running)
-    B.event(big, E.day, "A hot topic lights the group up (heat {:.1f})", np.minimum(heat, t.heat_cap)[big])
+    B.event("hot_topic", big, E.day, heat=np.minimum(heat, t.heat_cap)[big])
     B.heat = np.minimum(heat, t.heat_cap)
 
 
@@ -210,9 +211,12 @@ def _expire_for_newcomer(E, r, need, u) -> np.ndarray:
 
 
 def create(E, r, s, role, channel, tr, satisfaction) -> None:
-    """arrivals.create: members take slots (r, s)."""
+    """arrivals.create: members take slots (r, s). A slot is reused, so every field of a
+    member's state is set here: the table's values on joining, then the arrival's."""
     B, day = E.B, E.day
-    B.present[r, s] = True
+    for f in RESET_FIELDS:
+        if f.vector:
+            getattr(B, f.name)[r, s] = f.join_value(day, vector=True)
     B.role[r, s] = role
     B.join_role[r, s] = role
     B.channel[r, s] = channel
@@ -221,29 +225,11 @@ def create(E, r, s, role, channel, tr, satisfaction) -> None:
     h = np.clip(tr["habit"], 1e-6, 1 - 1e-6)  # keep the logit finite (visiting.visit_probability)
     B.habit_logit[r, s] = np.log(h / (1 - h))
     B.satisfaction[r, s] = satisfaction
-    B.join_day[r, s] = day
-    B.last_post_day[r, s] = day
-    for name in ("last_spoke_day", "last_visit_day", "notified_day", "answered_day", "kol_shock_day", "friend_left_day"):
-        getattr(B, name)[r, s] = NEVER
-    B.last_visit_day[r, s] = day
-    B.visiting[r, s] = True
-    B.talking[r, s] = True
-    B.vip_since[r, s] = -1
-    B.muted[r, s] = False
-    for name in ("warnings", "kol_unhappy_days", "messages_today", "messages_total"):
-        getattr(B, name)[r, s] = 0
-    for name in ("tie_weight_ever", "tie_weight_now", "endorsement", "staleness", "read_gain"):
-        getattr(B, name)[r, s] = 0.0
-    B.read_ok[r, s] = False
     B.kol_by_age[r, s] = (role == KOL) & (day <= E.T.phases.outcome_age_days[r])
     order = ranks(r, B.R) if r.size and np.all(np.diff(r) >= 0) else _ranks_unsorted(r, B.R)
     B.uid[r, s] = B.next_uid[r] + order
     B.next_uid += np.bincount(r, minlength=B.R)
     scatter_add(E.log.joins, (r, channel), 1)
-    person = channel != CH["spam"]
-    person &= role != FOUNDER
-    np.add.at(B.people_ever, r[person], 1)
-    np.add.at(B.fit_sum, r[person], tr["fit"][person])
 
 
 def _ranks_unsorted(r, R) -> np.ndarray:
@@ -413,7 +399,8 @@ def publish_scheduled(E) -> None:
     resting = here & B.burnt_out
     B.burnout_days += resting
     back = resting & (B.energy >= f.resume_energy)
-    B.event(np.flatnonzero(back), day, "The founder is back after {:.0f} days of burnout", B.burnout_days[back])
+    rows = np.flatnonzero(back)
+    B.event("founder_back", rows, day, who=B.uid[rows, 0], days=B.burnout_days[rows])
     B.burnt_out &= ~back
     B.burnout_days[back] = 0
     working = here & ~resting
@@ -448,7 +435,8 @@ def publish_scheduled(E) -> None:
     B.energy = np.where(working, B.energy - f.cost_per_post * cost, B.energy)
     burnt = working & (B.energy < f.burnout_below)
     B.burnt_out |= burnt
-    B.event(np.flatnonzero(burnt), day, "The founder burnt out: content stops")
+    rows = np.flatnonzero(burnt)
+    B.event("founder_burnt_out", rows, day, who=B.uid[rows, 0])
 
 
 def _offline_event(E, rows) -> None:
@@ -465,7 +453,7 @@ def _offline_event(E, rows) -> None:
     i2 = i2 + (i2 >= i1)
     B.tie(r, order[r, i1], order[r, i2], known=True)
     ev = np.flatnonzero(rows & (n >= 2))
-    B.event(ev, E.day, "Offline event: {:.0f} new ties among members", T.cadence.event_ties[ev])
+    B.event("offline_event", ev, E.day, ties=T.cadence.event_ties[ev])
 
 
 def _add_posts(E, r, s, valuable, chat) -> None:
@@ -751,7 +739,8 @@ def update_roles(E) -> None:
     rises = active & ~sleeps & (B.endorsement >= col(rl.kol_endorsements)) & (B.expertise >= col(rl.kol_min_expertise))
     B.set_role(*np.nonzero(rises), KOL, day)
     B.kol_by_age |= rises & col(day <= T.phases.outcome_age_days)
-    B.event(np.flatnonzero(rises.any(axis=1)), day, "{:.0f} member(s) became KOLs", rises.sum(axis=1)[rises.any(axis=1)])
+    r, s = np.nonzero(rises)
+    B.event("kol_rose", r, day, who=B.uid[r, s])
     # KOL exit (roles._kol_quits): patience runs out while quality stays low.
     kol = person & (role == KOL) & col(T.churn.mode != "cascade")
     low = col(B.quality < rl.kol_quality_floor)
@@ -764,7 +753,7 @@ def update_roles(E) -> None:
         scatter_add(B.satisfaction, (qr[i], t), -rl.kol_exit_shock[qr[i]])
         B.satisfaction[qr[i], t] = np.maximum(0.0, B.satisfaction[qr[i], t])
         B.kol_shock_day[qr[i], t] = day
-        B.event(np.unique(qr), day, "{:.0f} KOL(s) left: quality fell", np.bincount(qr)[np.unique(qr)])
+        B.event("kol_left", qr, day, who=B.uid[qr, qs])
         B.remove(qr, qs, np.full(qr.size, WHY["quality_fell"], like=qr), day, log, E.F)
     person &= B.present
     # Monetisation (roles._monetise).
@@ -842,16 +831,15 @@ def let_members_leave(E) -> None:
         r, s_ = np.nonzero(zombies)
         B.remove(r, s_, np.full(r.size, WHY["purged"], like=r), day, log, E.F)
         rows = np.unique(r)
-        B.event(rows, day, "Zombie purge removed {:.0f} silent members", np.bincount(r, minlength=R)[rows])
+        B.event("purge", rows, day, members=np.bincount(r, minlength=R)[rows])
     # The founder's exit (churn._founder_may_quit).
     f = T.founder
     here = B.founder_present & E.running
     leaves = here & (day == f.leave_day)
     quits = here & ~leaves & (f.quit_after_burnout_days > 0) & B.burnt_out & (B.burnout_days >= f.quit_after_burnout_days)
-    for rows, why, text in ((leaves, "moved_on", "The founder left the group"),
-                            (quits, "burnout", "The founder left the group after {:.0f} days of burnout")):
+    for rows, why, kind in ((leaves, "moved_on", "founder_left"), (quits, "burnout", "founder_quit")):
         rr = np.flatnonzero(rows)
-        B.event(rr, day, text, B.burnout_days[rr])
+        B.event(kind, rr, day, who=B.uid[rr, 0], days=B.burnout_days[rr])
         B.remove(rr, np.zeros(rr.size, np.int64, like=rr), np.full(rr.size, WHY[why], like=rr), day, log, E.F)
 
 
@@ -880,7 +868,7 @@ def drift_needs(E) -> None:
         hit[shifting] = E.S.uniform_of(St.need_drift, r[shifting], s[shifting], B.N, 1) < n.shift_share[r[shifting]]
     B.need[r, s] = np.clip(B.need[r, s] + step - np.where(hit, n.shift_size[r], 0.0), 0.0, 1.0)
     rows = np.flatnonzero((n.shift_day == day) & E.running)
-    B.event(rows, day, "Need shift: the group's purpose expired for {:.0f} members", np.bincount(r[hit], minlength=B.R)[rows])
+    B.event("need_shift", rows, day, members=np.bincount(r[hit], minlength=B.R)[rows])
 
 
 def account(E) -> None:

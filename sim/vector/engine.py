@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.events import Event, describe_change
 from sim.network import edgelist_founder, read_edgelist
 from sim.params import ChurnMode, InitialNetwork, ParamError, Params, apply_change, validate
-from sim.processes.timeline import describe_change
+from sim.state import member_name
 from sim.vector import backend, resume
 from sim.vector import day as d
 from sim.vector import rng as vr
@@ -25,8 +26,9 @@ from sim.vector.friends import LatentNetworks
 from sim.vector.lifecycle import VectorLifecycle
 from sim.vector.observe import LazyMembers, LazyRows, outcomes, record
 from sim.vector.params import ParamTable
-from sim.vector.state import ACTIVE, CH, FOUNDER, KOL, LURKER, REASONS, Batch
+from sim.vector.state import ACTIVE, CH, FOUNDER, KOL, LURKER, Batch
 from sim.vector.streams import St
+from sim.vocab import CHANNELS, REASONS
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -89,8 +91,6 @@ class Engine:
         self.N = n
 
     def _new_log(self) -> d.DayLog:
-        from sim.observe import CHANNELS
-
         return d.DayLog(self.T.R, self.N, len(CHANNELS), len(REASONS), like=self.running)
 
     # -- day 0 ---------------------------------------------------------------------------------
@@ -225,7 +225,7 @@ class Engine:
         for r, ch in self.changes.get(self.day, []):
             if self.running[r]:
                 self.T.set_row(r, apply_change(self.T.params[r], ch.set))
-                self.B.event(np.array([r]), self.day, f"Strategy change: {describe_change(ch)}")
+                self.B.event("strategy_change", np.array([r]), self.day, what=describe_change(ch))
 
     def _record(self) -> None:
         row = record(self)
@@ -260,8 +260,7 @@ class Engine:
         events = self._events()
         for r, p in enumerate(self.T.params):
             values = self.rows[: last[r] + 1, r]
-            out = outcomes(p, values, roster, self.life, r, int(self.B.people_ever[r]), float(self.B.fit_sum[r]),
-                           int(self.B.vips_ever[r]), int(self.B.kol_exits[r]))
+            out = outcomes(p, values, roster, r, events[r], bool(self.life.reachable[r]), int(self.B.vips_ever[r]))
             results.append(Result(model=None, rows=LazyRows(values), outcomes=out, events=events[r], params=p,
                                   members=LazyMembers(roster, self.B.roster.role_changes, r, self.labels.get(r))))
         return results
@@ -276,12 +275,15 @@ class Engine:
         self.S = vr.DeviceStreams(self.S.keys, self.dev) if to_dev else vr.Streams(self.S.keys)
         self.S.day = self.day
 
-    def _events(self) -> list[list[tuple[int, str]]]:
-        """Each community's turning points, by day (one pass over the batch's event records)."""
-        out: list[list[tuple[int, str]]] = [[] for _ in range(self.T.R)]
-        for rows, day, template, values in self.B.events:
-            for r, value in zip(rows.tolist(), values.tolist()):
-                out[r].append((day, template.format(value) if "{" in template else template))
+    def _events(self) -> list[list[Event]]:
+        """Each community's turning points, by day (one pass over the batch's event records),
+        after those of the model it resumed."""
+        out: list[list[Event]] = [list(self.B.past_events.get(r, ())) for r in range(self.T.R)]
+        for kind, rows, day, who, what, numbers in self.B.events:
+            names = [""] * rows.size if who is None else [member_name(u) for u in who.tolist()]
+            values = {k: v.tolist() for k, v in numbers.items()}
+            for i, r in enumerate(rows.tolist()):
+                out[r].append(Event(day, kind, names[i], what, {k: v[i] for k, v in values.items()}))
         for events in out:
             events.sort(key=lambda e: e[0])
         return out

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.processes.lifecycle import INDICATORS, PHASES
-from sim.vector.state import CH, PERSON, VIP
+from sim.vector.state import CH, PERSON, SPAMMER, VIP
+from sim.vocab import INDICATORS, PHASES
 
 PH = {p: i for i, p in enumerate(PHASES)}
 _NOT_RECRUITED = [CH[c] for c in ("spam", "seed", "edgelist")]
@@ -105,20 +105,22 @@ class VectorLifecycle:
         dies = decide((people < 1) | (self.silent_days >= ph.dead_after_silent_days), "dead")
         self.dead_day[dies] = day
         empty = dies & (people < 1)
-        B.event(np.flatnonzero(empty), day, f"The group died on day {day}: no people left")
-        B.event(np.flatnonzero(dies & ~empty), day, f"The group died on day {day}: " + "{:.0f} days without a message",
-                self.silent_days[dies & ~empty])
+        if empty.any():  # say who is left
+            rows = np.flatnonzero(empty)
+            B.event("died", rows, day, founder=B.founder_present[rows],
+                    spammers=(B.present & (B.role == SPAMMER)).sum(axis=1)[rows])
+        rows = np.flatnonzero(dies & ~empty)
+        B.event("died", rows, day, silent_days=self.silent_days[rows])
         decide(self.phase == PH["ad_group"], "ad_group")
         ads, talk = self.ads.sum(axis=1), self.talk.sum(axis=1)
         talking = ads + talk >= ph.ad_group_min_weekly
         launched = day >= ph.launch_days
         ad = decide(launched & (ads > 0) & talking & (ads >= ph.ad_group_share * (ads + talk)), "ad_group")
         self.ad_group_day[ad] = day
-        B.event(np.flatnonzero(ad), day, f"The group became an ad group on day {day}")
+        B.event("ad_group", np.flatnonzero(ad), day)
         quiet = open_ & launched & ~talking & (self.silent_day < 0)
         self.silent_day[quiet] = day
-        B.event(np.flatnonzero(quiet), day, f"The group fell nearly silent on day {day}: " + "{:.0f} messages in a week",
-                (ads + talk)[quiet])
+        B.event("silent", np.flatnonzero(quiet), day, messages=(ads + talk)[quiet])
         decide(~launched, "launch")
         # The indicators alone decide self-operation (lifecycle.Lifecycle._classify): the streak
         # also runs while the group shrinks.
@@ -127,7 +129,7 @@ class VectorLifecycle:
         first = decide(all_met & (self.self_operation_day < 0) & (self.met_streak >= ph.self_operation_streak),
                        "self_operating")
         self.self_operation_day[first] = day
-        B.event(np.flatnonzero(first), day, f"The group became self-operating on day {day}")
+        B.event("self_operating", np.flatnonzero(first), day)
         w = ph.decline_window
         past_w = self.members[np.arange(self.R, like=self.phase), np.maximum(day - w, 0)]
         decide((day >= w) & (n < (1.0 - ph.decline_drop) * past_w), "decline")

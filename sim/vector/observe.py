@@ -2,7 +2,7 @@
 
 Rows are recorded as one ``(R, C)`` float array a day and turned into the Mesa engine's
 row dicts only when read (:class:`LazyRows`): an ensemble of thousands of runs usually
-needs the outcomes alone. Outcomes follow ``sim/observe.py::outcomes`` key for key.
+needs the outcomes alone. Outcomes come from ``sim.outcomes``, as the Mesa engine's do.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from typing import Any
 
 import numpy as np
 
-from sim.agents import member_name
-from sim.observe import CHANNELS, REASONS
-from sim.processes.lifecycle import INDICATORS, PHASES, TERMINAL
+from sim.outcomes import MEMBER_TABLE
+from sim.outcomes import outcomes as run_outcomes
 from sim.roles import ROLES
-from sim.vector.state import PERSON, READS, SPAMMER
+from sim.state import member_row
+from sim.vector.state import PERSON, READS
+from sim.vocab import CHANNELS, INDICATORS, PHASES, REASONS
 
 HEALTH = ("weekly_speaking_rate", "paid_conversion", "word_of_mouth_share", "disappointed_share", "rounds_7d",
           *INDICATORS, "health_met", "health_applicable")
@@ -87,84 +88,17 @@ class LazyRows(Sequence):
         return self.values[:, COLUMNS.index(name)]
 
 
-def _col(values: np.ndarray, name: str) -> np.ndarray:
-    return values[:, COLUMNS.index(name)]
-
-
-def outcomes(p, values: np.ndarray, roster: dict[str, np.ndarray], life, r: int, people: int, fit_sum: float,
-             vips_ever: int, kol_exits: int) -> dict[str, Any]:
-    """sim/observe.py::outcomes for community ``r`` of the batch (``values``: its rows)."""
-    days = _col(values, "day")
-    phase = _col(values, "phase").astype(int)
-    dead, ad = int(life.dead_day[r]), int(life.ad_group_day[r])
-    ends = [d for d in (dead, ad) if d >= 0]
-    end_day = min(ends) if ends else None
-    age = min(p.phases.outcome_age_days, p.days)
-    in_age = (days >= 1) & (days <= age)
-    terminal = np.isin(phase, [PHASES.index(t) for t in TERMINAL])
-    speaking = np.where(terminal, 0.0, _col(values, "weekly_speaking_rate"))[in_age]
+def outcomes(p, values: np.ndarray, roster: dict[str, np.ndarray], r: int, events, reachable: bool,
+             vips_ever: int) -> dict[str, Any]:
+    """Run outcomes (``sim.outcomes``) of community ``r`` of the batch (``values``: its rows)."""
     mine = roster["r"] == r
-    role, channel = roster["role"][mine], roster["channel"][mine]
-    leave_day = roster["leave_day"][mine]
-    msgs = np.sort(roster["messages_total"][mine][role != SPAMMER])[::-1]
-    top = max(1, round(0.2 * len(msgs))) if len(msgs) else 0
-    kols = roster["kol_by_age"][mine].astype(bool)
-    kept = kols & ((leave_day < 0) | (leave_day > age))
-    recruited = np.isin(channel, [CHANNELS.index(c) for c in ("founder", "word_of_mouth", "promotion", "paid_ads")])
-    wom = (channel == CHANNELS.index("word_of_mouth")).sum()
-    non_spam_last = _col(values, "members")[-1] - _col(values, "members_spammer")[-1]
-    total = msgs.sum()
-    self_op = int(life.self_operation_day[r])
-    silent = int(life.silent_day[r])
-    out = {
-        "scenario": p.scenario.name,
-        "seed": p.seed,
-        "days_run": len(values),
-        "lifespan_days": end_day if end_day is not None else int(days[-1]),
-        "censored": end_day is None,
-        "peak_members": int(_col(values, "members").max()),
-        "peak_daily_active": int(_col(values, "daily_active").max()),
-        "reached_self_operation": self_op >= 0,
-        "self_operation_day": self_op if self_op >= 0 else None,
-        "self_operating_days": int((phase == PHASES.index("self_operating")).sum()),
-        "became_ad_group": ad >= 0,
-        "ad_group_day": ad if ad >= 0 else None,
-        "dead_day": dead if dead >= 0 else None,
-        "weekly_speaking_rate": float(speaking.sum() / age),
-        "paid_conversion": vips_ever / people if people else 0.0,
-        "revenue": float(_col(values, "revenue").sum()),
-        "organic_join_share": float(wom / recruited.sum()) if recruited.sum() else 0.0,
-        "kol_retention": float(kept.sum() / kols.sum()) if kols.sum() else None,
-        "kol_exits": int(kol_exits),
-        "self_operation_reachable": bool(life.reachable[r]),
-        "silent_day": silent if silent >= 0 else None,
-        "top20_message_share": float(msgs[:top].sum() / total) if total else 0.0,
-        "lurker_share": float(_col(values, "members_lurker")[-1] / non_spam_last) if non_spam_last else 0.0,
-        "mean_fit": fit_sum / people if people else 0.0,
-        "members_ever": int(mine.sum()),
-        "final_members": int(_col(values, "members")[-1]),
-        "ads_posted": int(_col(values, "ads_posted").sum()),
-        "ads_visible": int(_col(values, "msgs_ad").sum()),
-        "messages_total": int(sum(_col(values, c).sum() for c in ("msgs_valuable", "msgs_chat", "msgs_ad",
-                                                                    "msgs_content"))),
-        "final_phase": PHASES[int(phase[-1])],
-    }
-    hours = _col(values, "founder_hours")
-    alive = (days >= 1) & ((days <= end_day) if end_day is not None else True)
-    costs, income = float(_col(values, "cost").sum()), float(_col(values, "income").sum())
-    out.update({
-        "founder_hours_per_day": float(hours[alive].mean()) if alive.any() else 0.0,
-        "founder_hours_total": float(hours.sum()),
-        "costs_total": costs,
-        "income_total": income,
-        "net_revenue": income - costs,
-    })
-    return out
+    return run_outcomes(p, lambda name: values[:, COLUMNS.index(name)], {k: roster[k][mine] for k in MEMBER_TABLE},
+                        events, reachable, vips_ever)
 
 
 def members(roster: dict[str, np.ndarray], role_changes, r: int,
             labels: dict[int, str] | None = None) -> list[dict[str, Any]]:
-    """members.csv rows of community ``r`` (sim.observe.MEMBER_COLUMNS); ``labels``: uid ->
+    """members.csv rows of community ``r`` (``sim.state.member_row``); ``labels``: uid ->
     node label of an edge-list start."""
     labels = labels or {}
     mine = np.flatnonzero(roster["r"] == r)
@@ -178,16 +112,13 @@ def members(roster: dict[str, np.ndarray], role_changes, r: int,
         uid = int(roster["uid"][i])
         hist = [(int(roster["join_day"][i]), int(roster["join_role"][i])), *history.get(uid, [])]
         leave = int(roster["leave_day"][i])
-        rows.append({
-            "id": uid, "name": member_name(uid), "label": labels.get(uid, ""), "final_role": ROLES[int(roster["role"][i])].value,
-            "role_history": ";".join(f"{d}:{ROLES[ro].value}" for d, ro in hist),
-            "join_day": int(roster["join_day"][i]), "channel": CHANNELS[int(roster["channel"][i])],
-            "leave_day": "" if leave < 0 else leave,
-            "leave_reason": "" if leave < 0 else REASONS[int(roster["reason"][i])],
-            "fit": round(float(roster["fit"][i]), 4), "expertise": round(float(roster["expertise"][i]), 4),
-            "messages_total": int(roster["messages_total"][i]), "satisfaction": round(float(roster["satisfaction"][i]), 4),
-            "last_post_day": int(roster["last_post_day"][i]),
-        })
+        rows.append(member_row(
+            uid, label=labels.get(uid, ""), role=ROLES[int(roster["role"][i])].value,
+            history=[(d, ROLES[ro].value) for d, ro in hist], join_day=int(roster["join_day"][i]),
+            channel=CHANNELS[int(roster["channel"][i])], leave_day=None if leave < 0 else leave,
+            leave_reason=None if leave < 0 else REASONS[int(roster["reason"][i])], fit=float(roster["fit"][i]),
+            expertise=float(roster["expertise"][i]), messages_total=int(roster["messages_total"][i]),
+            satisfaction=float(roster["satisfaction"][i]), last_post_day=int(roster["last_post_day"][i])))
     return rows
 
 

@@ -21,12 +21,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.observe import CHANNELS, REASONS, people_ever, was_kol_by
+from sim.outcomes import was_kol_by
 from sim.params import Params
-from sim.roles import ROLES, Role
+from sim.roles import ROLES
+from sim.state import COPIED_FIELDS, NEVER
 from sim.vector.lifecycle import PH
 from sim.vector.observe import COLUMNS
-from sim.vector.state import NEVER, WHY
+from sim.vector.state import WHY
+from sim.vocab import CHANNELS, REASONS
 
 if TYPE_CHECKING:
     from sim.friends import Friends
@@ -37,7 +39,10 @@ _ROLE = {r: i for i, r in enumerate(ROLES)}
 
 def starting_models(params: Sequence[Params]) -> list[CommunityModel | None]:
     """Per run, the Mesa model of its starting state (None: founded from scratch). A snapshot
-    file is unpickled once per call and checked against each run's ``Params``."""
+    file is unpickled once per call and checked against each run's ``Params``. The Mesa engine
+    is loaded only for these: a batch founded from scratch never imports it."""
+    if not any(p.start.snapshot or p.start.description for p in params):
+        return [None] * len(params)
     from sim.model import CommunityModel
     from sim.snapshot import check_continuation, load
 
@@ -104,29 +109,22 @@ def _place_one(E, r: int, model: CommunityModel) -> None:
     for k, spoke in enumerate(window):
         for uid in spoke:
             speakers_day[uid] = day - (len(window) - 1 - k)
+    age = E.T.phases.outcome_age_days[r]
     for m in present:
         s = slot_of[m.unique_id]
+        for f in COPIED_FIELDS:  # the fields both engines keep alike (sim/state.py)
+            value = getattr(m, f.attr)
+            getattr(B, f.name)[r, s] = f.none if value is None else value
+        # The rest, which the Mesa engine keeps in another form:
         B.present[r, s] = True
         B.uid[r, s] = m.unique_id
         B.role[r, s] = _ROLE[m.role]
         B.join_role[r, s] = _ROLE[m.role_history[0][1]]
         B.channel[r, s] = CHANNELS.index(m.channel)
-        B.fit[r, s], B.expertise[r, s], B.need[r, s] = m.fit, m.expertise, m.need
-        B.willingness[r, s], B.propensity[r, s], B.satisfaction[r, s] = m.willingness_to_pay, m.propensity, m.satisfaction
         h = min(max(m.habit, 1e-6), 1.0 - 1e-6)
         B.habit_logit[r, s] = math.log(h / (1.0 - h))
-        B.join_day[r, s], B.last_post_day[r, s] = m.join_day, m.last_post_day
         B.last_spoke_day[r, s] = speakers_day.get(m.unique_id, NEVER)
-        B.last_visit_day[r, s], B.notified_day[r, s] = m.last_visit_day, m.notified_day
-        B.answered_day[r, s], B.kol_shock_day[r, s] = m.answered_day, m.kol_shock_day
-        B.friend_left_day[r, s] = m.friend_left_day
-        B.vip_since[r, s] = -1 if m.vip_since is None else m.vip_since
-        B.muted[r, s], B.visiting[r, s], B.talking[r, s] = m.muted, m.visiting, m.talking
-        B.warnings[r, s], B.kol_unhappy_days[r, s] = m.warnings, m.kol_unhappy_days
-        B.tie_weight_ever[r, s], B.endorsement[r, s] = m.tie_weight_ever, m.endorsement
-        B.messages_today[r, s], B.messages_total[r, s] = m.messages_today, m.messages_total
-        B.staleness[r, s] = m.staleness
-        B.kol_by_age[r, s] = was_kol_by(m, E.T.phases.outcome_age_days[r])
+        B.kol_by_age[r, s] = was_kol_by(m.role_history, age)
         B.read_ok[r, s] = m.last_read is not None
         B.read_gain[r, s] = m.last_read.gain if m.last_read is not None else 0.0
         B.read_worst[r, s] = WHY[m.last_read.worst_cost()] if m.last_read is not None else WHY["bored"]
@@ -139,9 +137,8 @@ def _place_one(E, r: int, model: CommunityModel) -> None:
     B.red_sent[r], B.red_thrill[r] = model.red_packets.sent, model.red_packets.thrill
     B.vips_ever[r] = model.vips_ever
     B.next_uid[r] = max(m.unique_id for m in model.roster) + 1
-    for d, text in model.events:
-        B.event(np.array([r]), d, text.replace("{", "{{").replace("}", "}}"))
-    labels = {m.unique_id: m.label for m in model.roster if getattr(m, "label", "")}
+    B.past_events[r] = list(model.events)
+    labels = {m.unique_id: m.label for m in model.roster if m.label}
     if labels:
         E.labels[r] = labels
     _place_lifecycle(E.life, r, model)
@@ -168,7 +165,7 @@ def _place_ties(B, r: int, model: CommunityModel, slot_of: dict[int, int]) -> No
 
 
 def _place_roster(B, r: int, model: CommunityModel, age: int) -> None:
-    """Members who left (the roster's history), the run-long counters and every role change."""
+    """Members who left (the roster's history) and every role change."""
     gone = [m for m in model.roster if not m.present]
     if gone:
         B.roster.add(r=np.full(len(gone), r), uid=np.array([m.unique_id for m in gone]),
@@ -180,15 +177,11 @@ def _place_roster(B, r: int, model: CommunityModel, age: int) -> None:
                      fit=np.array([m.fit for m in gone]), expertise=np.array([m.expertise for m in gone]),
                      messages_total=np.array([m.messages_total for m in gone]),
                      satisfaction=np.array([m.satisfaction for m in gone]),
-                     kol_by_age=np.array([was_kol_by(m, age) for m in gone]),
+                     kol_by_age=np.array([was_kol_by(m.role_history, age) for m in gone]),
                      last_post_day=np.array([m.last_post_day for m in gone]))
     for m in model.roster:
         for d, role in m.role_history[1:]:
             B.roster.role_changes.append((np.array([r]), np.array([m.unique_id]), d, np.array([_ROLE[role]])))
-    people = people_ever(model)
-    B.people_ever[r] = len(people)
-    B.fit_sum[r] = sum(m.fit for m in people)
-    B.kol_exits[r] = sum(1 for m in gone if m.role is Role.kol)
 
 
 def _place_lifecycle(life, r: int, model: CommunityModel) -> None:

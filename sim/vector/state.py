@@ -1,8 +1,9 @@
 """The batch's state: R communities × N member slots as arrays (the vector engine's ``model``).
 
 Where the Mesa engine has one ``Member`` object per person, the vector engine has one column
-per attribute, shape ``(R, N)``: row ``r`` is community ``r``, column ``i`` a *slot* a member
-occupies while present and a newcomer reuses once they left (``present``). The role is an
+per field of a member's state (``sim.state.MEMBER_FIELDS``), shape ``(R, N)``: row ``r`` is
+community ``r``, column ``i`` a *slot* a member occupies while present and a newcomer reuses
+once they left (``present``). The role is an
 integer code (:data:`FOUNDER` … :data:`VIP`, the order of ``sim.roles.ROLES``); what a role
 does is the boolean tables :data:`PERSON`, :data:`TALKER`, :data:`READS` (``sim.roles.ROLE_SPECS``).
 The founder always sits in slot 0.
@@ -19,10 +20,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.observe import CHANNELS, REASONS
 from sim.roles import ROLE_SPECS, ROLES
+from sim.state import VECTOR_FIELDS
 from sim.vector.backend import ARRAYS, Lookup, asarray
 from sim.vector.ties import Ties
+from sim.vocab import CHANNEL, LEAVE_REASON
 
 FOUNDER, KOL, ACTIVE, LURKER, SPAMMER, VIP = range(6)
 assert [r.value for r in ROLES] == ["founder", "kol", "active", "lurker", "spammer", "vip"]
@@ -31,9 +33,8 @@ TALKER = Lookup([ROLE_SPECS[r].talker for r in ROLES])
 READS = Lookup([ROLE_SPECS[r].reads for r in ROLES])
 RATE_FIELDS = [ROLE_SPECS[r].rate_field for r in ROLES]
 
-CH = {c: i for i, c in enumerate(CHANNELS)}
-WHY = {r: i for i, r in enumerate(REASONS)}
-NEVER = -(10**9)  # "long ago" for day stamps (the Mesa model's -10**9)
+CH = CHANNEL.codes
+WHY = LEAVE_REASON.codes
 
 
 def scatter_add(target: np.ndarray, index: tuple[np.ndarray, ...], values=1) -> None:
@@ -73,40 +74,8 @@ class Batch:
     def __init__(self, R: int, N: int, M: int) -> None:
         """R communities, N slots each for now, at most M slots ever (the largest cap + 1)."""
         self.R, self.N = R, N
-        z = lambda dtype=np.float64, fill=0: np.full((R, N), fill, dtype=dtype)  # noqa: E731
-        self.present = z(bool, False)
-        self.uid = z(np.int64, -1)
-        self.role = z(np.int8, LURKER)
-        self.join_role = z(np.int8, LURKER)  # the role on joining (role history's first entry)
-        self.channel = z(np.int8, 0)
-        self.fit, self.expertise, self.need = z(), z(), z()
-        self.willingness, self.propensity, self.satisfaction = z(), z(), z()
-        self.habit_logit = z()  # logit of the member's own habit of opening the group (visiting)
-        self.join_day = z(np.int64)
-        self.last_post_day = z(np.int64)  # silence is counted from joining
-        self.last_spoke_day = z(np.int64, NEVER)  # a real message (speakers of the week)
-        self.last_visit_day = z(np.int64, NEVER)
-        self.notified_day = z(np.int64, NEVER)
-        self.answered_day = z(np.int64, NEVER)  # a tie answered (visiting.talk_chance)
-        self.kol_shock_day = z(np.int64, NEVER)
-        self.friend_left_day = z(np.int64, NEVER)
-        self.vip_since = z(np.int64, -1)
-        self.muted = z(bool, False)
-        self.visiting = z(bool, False)
-        self.talking = z(bool, False)  # visits and talks today (visiting.decide_visits)
-        self.warnings = z(np.int64)
-        self.tie_weight_ever = z()
-        self.tie_weight_now = z()  # the weight of ties still present (lost-ties hazard)
-        self.endorsement = z()
-        self.kol_unhappy_days = z(np.int64)
-        self.messages_today = z(np.int64)
-        self.messages_total = z(np.int64)
-        self.staleness = z()
-        self.kol_by_age = z(bool, False)  # was a KOL on a day <= phases.outcome_age_days
-        # Yesterday's reading, for churn reasons and the VIP decision (None in Mesa: read_ok False).
-        self.read_ok = z(bool, False)
-        self.read_gain = z()
-        self.read_worst = z(np.int8, WHY["bored"])
+        for f in VECTOR_FIELDS:  # one column per field of a member's state (sim/state.py)
+            setattr(self, f.name, np.full((R, N), f.blank, dtype=f.dtype))
         self.ties = Ties(R, M)
         self.known = Ties(R, M)  # the ties whose two ends know each other (network.tie known=True)
         # The founder (slot 0) and the community.
@@ -123,11 +92,8 @@ class Batch:
         self.said = np.zeros((R, N))  # messages (not ads) written today per slot: what ties read
         self.said_yesterday = np.zeros((R, N))
         self.roster = Roster()
-        self.events: list[tuple[np.ndarray, int, str, np.ndarray]] = []  # (rows, day, template, values)
-        # Run-long counters for the outcomes.
-        self.people_ever = np.zeros(R, np.int64)
-        self.fit_sum = np.zeros(R)
-        self.kol_exits = np.zeros(R, np.int64)
+        self.events: list[tuple] = []  # (kind, rows, day, who, what, numbers): Batch.event
+        self.past_events: dict[int, list] = {}  # community -> turning points of the model it resumed
         self.frozen = np.zeros(R, bool)  # ties fixed after day 0 (threshold-cascade mode)
 
     # -- who --------------------------------------------------------------------------------
@@ -146,11 +112,14 @@ class Batch:
     def count(self) -> np.ndarray:
         return self.present.sum(axis=1)
 
-    def event(self, rows: np.ndarray, day: int, template: str, values: np.ndarray | None = None) -> None:
-        """A turning point for the communities ``rows`` (formatted at the end, with ``values``)."""
+    def event(self, kind: str, rows: np.ndarray, day: int, who: np.ndarray | None = None, what: str = "",
+              **numbers: np.ndarray) -> None:
+        """A turning point (``sim.events.Event``) in each community of ``rows``: ``who`` the member
+        ids it is about, ``numbers`` one value per row (made into events at the end of the run)."""
         rows = np.asarray(rows)
         if rows.size:
-            self.events.append((rows, day, template, np.zeros(rows.size) if values is None else np.asarray(values)))
+            self.events.append((kind, rows, day, None if who is None else np.asarray(who), what,
+                                {k: np.asarray(v) for k, v in numbers.items()}))
 
     def grow(self, n: int) -> None:
         """Room for ``n`` slots per community: every per-member array is widened (new slots are
@@ -191,7 +160,6 @@ class Batch:
         if not r.size:
             return
         scatter_add(log.leaves, (r, reason), 1)
-        self.kol_exits += np.bincount(r[self.role[r, s] == KOL], minlength=self.R)
         self._archive(r, s, np.full(r.size, day, like=r), reason)
         # Neighbours lose the weight they had with the leaver (the lost-ties hazard).
         nr, j, w = self.ties.drop(r, s)
