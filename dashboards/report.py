@@ -23,7 +23,7 @@ from dashboards.formatting import fmt_outcome
 from dashboards.page import figure_writer, html_page
 from sim import Result
 from sim.events import of_kind
-from sim.roles import ROLE_COLORS, ROLE_LABELS, ROLES
+from sim.roles import ROLE_COLORS, ROLE_PLURALS, ROLES
 from sim.vocab import LEAVE_REASON, MESSAGE_TYPE, PHASE, PHASES
 
 # Colours and legends come from the model's vocabulary (sim/vocab.py), read when a report is
@@ -74,7 +74,7 @@ def _add_members(fig: go.Figure, result: Result, row: int | None) -> None:
     days = [r["day"] for r in result.rows]
     kw = {"row": row, "col": 1} if row else {}
     for role in ROLES:
-        fig.add_trace(go.Scatter(x=days, y=[r[f"members_{role}"] for r in result.rows], name=ROLE_LABELS[role],
+        fig.add_trace(go.Scatter(x=days, y=[r[f"members_{role}"] for r in result.rows], name=ROLE_PLURALS[role],
                                  stackgroup="members", line={"width": 0.5, "color": ROLE_COLORS[role]},
                                  legendgroup="roles", legendgrouptitle_text="members by role"), **kw)
     if result.events:

@@ -36,15 +36,22 @@ class RoleSpec:
     person: bool  #: counted among the group's people by the health indicators (not founder, not spammers)
     talker: bool  #: answers in threads (lurkers read threads but do not answer: seed 004 L639)
     reads: bool  #: opens the group and turns what they read into satisfaction
+    plural: str = ""  #: the label for a count of them (legends: "20 lurkers"); "" means the label
 
 
 ROLE_SPECS: dict[Role, RoleSpec] = {
-    Role.founder: RoleSpec("active_posts_per_day", "founder", "#6a3d9a", person=False, talker=False, reads=False),
-    Role.kol: RoleSpec("kol_posts_per_day", "KOL", "#e6ab02", person=True, talker=True, reads=True),
-    Role.active: RoleSpec("active_posts_per_day", "active", "#1b9e77", person=True, talker=True, reads=True),
-    Role.lurker: RoleSpec("lurker_posts_per_day", "lurker", "#a6cee3", person=True, talker=False, reads=True),
-    Role.spammer: RoleSpec("spammer_ads_per_day", "spammer", "#d95f02", person=False, talker=False, reads=False),
-    Role.vip: RoleSpec("vip_posts_per_day", "VIP", "#e7298a", person=True, talker=True, reads=True),
+    Role.founder: RoleSpec("active_posts_per_day", "founder", "#6a3d9a",
+                          person=False, talker=False, reads=False, plural="founder"),
+    Role.kol: RoleSpec("kol_posts_per_day", "KOL", "#e6ab02",
+                          person=True, talker=True, reads=True, plural="KOLs"),
+    Role.active: RoleSpec("active_posts_per_day", "active", "#1b9e77",
+                          person=True, talker=True, reads=True, plural="active members"),
+    Role.lurker: RoleSpec("lurker_posts_per_day", "lurker", "#a6cee3",
+                          person=True, talker=False, reads=True, plural="lurkers"),
+    Role.spammer: RoleSpec("spammer_ads_per_day", "spammer", "#d95f02",
+                          person=False, talker=False, reads=False, plural="spammers"),
+    Role.vip: RoleSpec("vip_posts_per_day", "VIP", "#e7298a",
+                          person=True, talker=True, reads=True, plural="VIPs"),
 }
 
 #: The roles in display order (the ``members_<role>`` columns of the daily row).
@@ -53,3 +60,5 @@ ROLES: tuple[Role, ...] = tuple(Role)
 ROLE_COLORS: dict[str, str] = {r.value: s.color for r, s in ROLE_SPECS.items()}
 #: Role → label a viewer reads.
 ROLE_LABELS: dict[str, str] = {r.value: s.label for r, s in ROLE_SPECS.items()}
+#: Role → label for a count of them (report legends).
+ROLE_PLURALS: dict[str, str] = {r.value: s.plural or s.label for r, s in ROLE_SPECS.items()}
