@@ -1,25 +1,36 @@
-"""The classroom page's Python side, without a browser: factory, levers, figures, layout."""
+"""The classroom page's Python side, without a browser: factory, levers, frames, chart specs."""
 
 from __future__ import annotations
 
-import pytest
-from mesa.visualization.solara_viz import _check_model_params
+import json
 
-from dashboards import app
-from dashboards.app import ClassroomModel, model_params, overrides_for
-from dashboards.components.charts import draw_health, draw_members, draw_messages
-from dashboards.components.network import draw_network, layout_for
-from dashboards.components.plot import render_png
+import pytest
+
 from analysis.compose import load_params, scenario_catalog
+from dashboards.components import lesson as app
+from dashboards.components.charts import health_spec, members_spec, messages_spec
+from dashboards.components.frame import take_frame
+from dashboards.components.lesson import ClassroomModel, Lesson, overrides_for, setup_for
+from dashboards.components.network import StableLayout, network_spec
 from sim.roles import ROLES
 
-DRAWINGS = (draw_network, draw_members, draw_messages, draw_health)
+SPECS = (network_spec, members_spec, messages_spec, health_spec)
 SCENARIOS = list(scenario_catalog())
 
 
+def _frame(model, layout=None):
+    return take_frame(model, layout or StableLayout(), {}, 1)
+
+
 def _renders(model) -> None:
-    for draw in DRAWINGS:
-        assert render_png(draw, model).startswith(b"\x89PNG"), draw.__name__
+    """Every chart's spec is plain JSON, with one value per day in every series."""
+    frame = _frame(model)
+    for spec_of in SPECS:
+        spec = json.loads(json.dumps(spec_of(frame)))
+        for series in spec.get("series", []) + spec.get("lines", []):
+            assert len(series["y"]) == len(spec["x"]) == model.day + 1, spec_of.__name__
+        for strip in spec.get("strips", []):
+            assert len(strip["met"]) == model.day + 1, spec_of.__name__
 
 
 def test_catalog_has_the_named_scenarios_with_descriptions():
@@ -31,11 +42,9 @@ def test_catalog_has_the_named_scenarios_with_descriptions():
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_untouched_page_runs_the_main_jobs_scenario(scenario):
     """Same factory as the main job: with the levers where the scenario put them, same Params."""
-    defaults = {k: v["value"] for k, v in model_params(scenario).items() if isinstance(v, dict)}
-    model = ClassroomModel(scenario=scenario, **defaults)
+    model = ClassroomModel(**setup_for(scenario))
     assert model.overrides == [f"scenario={scenario}"]
     assert model.p == load_params([f"scenario={scenario}"])
-    _check_model_params(ClassroomModel.__init__, model_params(scenario))  # what SolaraViz checks
     _renders(model)
 
 
@@ -81,14 +90,14 @@ def test_figures_survive_a_group_that_dies_out():
 
 
 def test_layout_is_stable_across_steps():
-    model = ClassroomModel(scenario="typical_group")
+    model, layout = ClassroomModel(scenario="typical_group"), StableLayout()
     for _ in range(20):
         model.step()
-    render_png(draw_network, model)
-    before = dict(layout_for(model).pos)
+    _frame(model, layout)
+    before = dict(layout.pos)
     for _ in range(20):
         model.step()
-    render_png(draw_network, model)
-    after = layout_for(model).pos
+    _frame(model, layout)
+    after = layout.pos
     assert len(after) > len(before)  # newcomers got places ...
     assert all(after[uid] == xy for uid, xy in before.items())  # ... and nobody moved
