@@ -119,16 +119,15 @@ def Controls(lesson: Lesson, frame: solara.Reactive, setup: solara.Reactive, app
             restart(new)
 
     with solara.Row(classes=["classroom-topbar"], style={"align-items": "center", "flex-wrap": "wrap", "gap": "8px"}):
-        solara.Text("Community lifecycle", style={"font-size": "20px", "font-weight": "bold"})
         solara.Select("Scenario", values=list(catalog), value=setup.value["scenario"], on_value=pick,
-                      classes=["classroom-scenario-picker"], style={"max-width": "260px"})
+                      classes=["classroom-scenario-picker"], style={"max-width": "240px"})
         solara.Button("Reset", color="primary", on_click=lambda: restart(dict(setup.value)),
                       classes=["classroom-reset"])
         Buttons(lesson, frame, playing, callout)
         solara.Select("Speed", values=list(SPEEDS), value=speed, classes=["classroom-speed"],
-                      style={"max-width": "190px"})
+                      style={"max-width": "180px"})
         with solara.Div(classes=["classroom-story-mode"]):
-            solara.Checkbox(label="Story mode (pause at turning points)", value=story)
+            solara.Checkbox(label="Story mode: pause at turning points", value=story)
     solara.Text(scenario_story(applied.value["scenario"], catalog.get(applied.value["scenario"], "")),
                 classes=["classroom-scenario-description"], style={"font-size": "16px"})
     if callout.value:
