@@ -128,10 +128,13 @@ def Controls(lesson: Lesson, frame: solara.Reactive, setup: solara.Reactive, app
                       style={"max-width": "180px"})
         with solara.Div(classes=["classroom-story-mode"]):
             solara.Checkbox(label="Story mode: pause at turning points", value=story)
-    solara.Text(scenario_story(applied.value["scenario"], catalog.get(applied.value["scenario"], "")),
-                classes=["classroom-scenario-description"], style={"font-size": "16px"})
-    if callout.value:
-        solara.Info(callout.value, classes=["classroom-callout"])
+    # the callout takes the description's place, so the charts below never move
+    with solara.Div(style={"min-height": "50px"}):
+        if callout.value:
+            solara.Info(callout.value, classes=["classroom-callout"], dense=True)
+        else:
+            solara.Text(scenario_story(applied.value["scenario"], catalog.get(applied.value["scenario"], "")),
+                        classes=["classroom-scenario-description"], style={"font-size": "16px"})
 
 
 @solara.component
@@ -250,7 +253,7 @@ def Page():
 
     solara.Title("Community lifecycle — classroom")
     solara.Style(CSS)
-    with solara.Column(classes=["classroom-page"], gap="6px", style={"padding": "6px 10px"}):
+    with solara.Column(classes=["classroom-page"], gap="6px", style={"padding": "14px 10px 6px"}):
         Controls(lesson, frame, setup, applied, playing, speed, story, callout, catalog)
         with solara.Div(classes=["classroom-main"]):
             MemberNetwork(frame, height=570)

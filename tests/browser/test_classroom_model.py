@@ -101,3 +101,95 @@ def test_layout_is_stable_across_steps():
     after = layout.pos
     assert len(after) > len(before)  # newcomers got places ...
     assert all(after[uid] == xy for uid, xy in before.items())  # ... and nobody moved
+
+
+@pytest.fixture
+def short_runs(monkeypatch):
+    """Every page model runs 30 days (a server's ``python -m dashboards days=30``)."""
+    monkeypatch.setattr(app, "EXTRA_OVERRIDES", ["days=30"])
+    app.scenario_defaults.cache_clear()
+    yield
+    app.scenario_defaults.cache_clear()
+
+
+def test_reset_rebuilds_the_setup_it_was_given_not_the_default():
+    lesson = Lesson(setup_for("typical_group"))
+    lesson.advance()
+    frame = lesson.start(setup_for("paid_community"))
+    assert (frame.scenario, frame.day, frame.monetised) == ("paid_community", 0, True)
+    assert lesson.model.p == load_params(["scenario=paid_community"])
+    moved = {**setup_for("paid_community"), "moderation": 3}
+    assert lesson.start(moved).levers["moderation"] == 3 and lesson.model.p.moderation.capacity_per_day == 3
+
+
+def test_play_stops_exactly_on_the_horizon_and_a_replaced_run_cannot_be_stepped(short_runs):
+    lesson = Lesson(setup_for("typical_group"))
+    old = lesson.generation
+    frames = iter(lambda: lesson.advance(old), None)
+    assert [f.day for f in frames] == list(range(1, 31))
+    assert lesson.frame.day == 30 and not lesson.frame.running and lesson.advance() is None
+    lesson.start(setup_for("typical_group"))
+    assert lesson.advance(old) is None and lesson.frame.day == 0  # the old loop's generation
+
+
+def test_frames_stay_whole_while_another_thread_steps(short_runs):
+    """The play thread appends rows while the page draws: every frame must be one moment."""
+    import threading
+
+    lesson = Lesson(setup_for("brute_force_promotion"))
+    worker = threading.Thread(target=lambda: [None for _ in iter(lesson.advance, None)])
+    worker.start()
+    seen = []
+    while worker.is_alive() or not seen:
+        frame = lesson.frame
+        assert len(frame.rows) == frame.day + 1 and frame.rows[-1]["day"] == frame.day
+        assert len(frame.dots) == frame.rows[-1]["members"]
+        _ = [spec(frame) for spec in SPECS]
+        seen.append(frame.day)
+    worker.join()
+    assert lesson.frame.day == 30
+
+
+def test_an_intervention_goes_through_the_models_timeline_from_tomorrow():
+    lesson = Lesson(setup_for("typical_group"))
+    for _ in range(3):
+        lesson.advance()
+    assert lesson.model.p.ads.policy.value == "quota"
+    said = lesson.intervene("ad_policy", "ban", "the teacher banned ads")
+    assert "day 4" in said and lesson.model.p.ads.policy.value == "quota"  # not today
+    lesson.advance()
+    assert lesson.model.p.ads.policy.value == "ban"
+    assert (4, "Strategy change: the teacher banned ads") in lesson.model.events
+    assert lesson.intervene("ad_policy", "ban", "again").startswith("Already in force")
+
+
+def test_turning_points_fold_routine_promotions_and_list_phase_changes():
+    from dashboards.components.story import turning_points
+
+    lesson = Lesson(setup_for("typical_group"))
+    for _ in iter(lesson.advance, None):
+        pass
+    points = turning_points(lesson.frame)
+    promoted = sum(1 for _, text in lesson.frame.events if text.endswith("became a KOL"))
+    assert promoted >= 3, "this run must promote several KOLs, or the fold checks nothing"
+    assert sum(tp.kind == "kol_promoted" for tp in points) == 1
+    assert f"{promoted} members became KOLs" in next(tp.text for tp in points if tp.kind == "kol_promoted")
+    phases = [r["phase"] for r in lesson.frame.rows]
+    changes = sum(a != b for a, b in zip(phases, phases[1:]))
+    assert sum(tp.kind == "phase" for tp in points) == changes >= 2
+    assert any(tp.kind == "phase" and "Failing:" in tp.text for tp in points)  # the decline is explained
+
+
+def test_no_chinese_on_the_page_and_a_csv_of_the_days(short_runs):
+    from dashboards.app import rows_csv
+    from dashboards.components.info import scenario_story
+
+    for name, description in scenario_catalog().items():
+        story = scenario_story(name, description)
+        assert story and not any("\u2e80" <= ch <= "\u9fff" for ch in story), name
+    assert "暴力" not in scenario_story("new_one", "Posts ads everywhere — 暴力引流 (seed 004 L176).")
+    lesson = Lesson(setup_for("typical_group"))
+    for _ in range(5):
+        lesson.advance()
+    lines = rows_csv(lesson.frame).splitlines()
+    assert lines[0].startswith("day,phase,members") and len(lines) == 7

@@ -213,3 +213,20 @@ def test_an_intervention_changes_the_running_model_from_tomorrow(server, page, e
     expect(page.locator(".classroom-intervention-message")).to_contain_text("day 4")
     page.locator(".classroom-step").click()
     expect(page.locator(".classroom-events")).to_contain_text("day 4: Strategy change: the teacher banned ads")
+
+
+def test_two_strategies_side_by_side_and_the_days_as_csv(server, page, expect):
+    _open(page, server[0])
+    page.locator(".classroom-step").click()
+    with page.expect_download() as download:
+        page.get_by_text("Download the daily numbers (CSV)").click()
+    lines = Path(download.value.path()).read_text().splitlines()
+    assert lines[0].startswith("day,phase,members") and len(lines) == 3  # days 0 and 1
+    page.locator(".classroom-compare-run").click()
+    sides = page.locator(".classroom-compare-side")
+    expect(sides).to_have_count(2, timeout=120_000)
+    expect(sides.nth(1)).to_contain_text("B: with ad_policy=ban")
+    for k in range(2):
+        expect(sides.nth(k).locator(".classroom-compare-members")).to_have_attribute("data-day", re.compile(r"\d+"))
+    sides.nth(0).scroll_into_view_if_needed()
+    _shot(page, "classroom-compare.png")
