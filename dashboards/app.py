@@ -25,7 +25,8 @@ import time
 import solara
 
 from analysis.compose import scenario_catalog
-from dashboards.components.charts import HealthChart, MembersChart, MessagesChart, TimeChart, members_spec, messages_spec
+from dashboards.components.canvas import Canvas
+from dashboards.components.charts import HealthChart, MembersChart, MessagesChart, members_spec, messages_spec
 from dashboards.components.frame import Frame
 from dashboards.components.info import InfoPanel, scenario_story
 from dashboards.components.lesson import (
@@ -198,8 +199,8 @@ def Compare(setup: solara.Reactive):
                     with solara.Column(classes=["classroom-compare-side"]):
                         solara.Text(f"{title} — ended day {f.day} as {f.phase.replace('_', ' ')}, "
                                     f"{f.last['members']} members", style={"font-weight": "bold"})
-                        TimeChart(spec=members_spec(f), height=220, css_class="classroom-compare-members")
-                        TimeChart(spec=messages_spec(f), height=220, css_class="classroom-compare-messages")
+                        Canvas(spec=members_spec(f), height=220, css_class="classroom-compare-members")
+                        Canvas(spec=messages_spec(f), height=220, css_class="classroom-compare-messages")
 
 
 @solara.component

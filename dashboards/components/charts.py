@@ -1,4 +1,4 @@
-"""Live charts of the classroom page: what the browser draws (timechart.vue), from a Frame.
+"""Live charts of the classroom page: what the browser draws (canvas.vue), from a Frame.
 
 The server sends each chart's numbers (a few kilobytes a day) and the browser draws them
 on a canvas in about a millisecond. The old page drew four Matplotlib figures on the server
@@ -13,11 +13,9 @@ purple on the message chart; a phase's colour on the badge and the phase ribbon.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import solara
 
+from dashboards.components.canvas import Canvas
 from dashboards.components.frame import Frame
 from dashboards.components.story import INDICATORS, PHASE_COLOURS, PHASE_LABELS, key_points
 from sim.roles import ROLE_COLORS, ROLE_LABELS
@@ -41,7 +39,7 @@ def _markers(frame: Frame) -> list[dict]:
 def members_spec(frame: Frame) -> dict:
     last = frame.last
     return {
-        "kind": "stack", "title": f"Members by role — {last['members']} on day {frame.day}",
+        "kind": "stack", "day": frame.day, "title": f"Members by role — {last['members']} on day {frame.day}",
         "horizon": frame.horizon, "x": frame.column("day"), "ylabel": "members",
         "series": [{"name": ROLE_LABELS[r], "color": ROLE_COLORS[r], "y": frame.column(f"members_{r}")}
                    for r in STACK_ROLES],
@@ -70,7 +68,7 @@ def messages_spec(frame: Frame) -> dict:
     today = frame.last
     said = sum(today[key] for key, _, _ in MESSAGES)
     return {
-        "kind": "share", "percent": True, "ymax": 1.0,
+        "kind": "share", "day": frame.day, "percent": True, "ymax": 1.0,
         "title": f"What is said: share of messages, last {SHARE_WINDOW} days ({said} today)",
         "horizon": frame.horizon, "x": frame.column("day"), "ylabel": "share of messages",
         "series": [{"name": label, "color": colour, "y": [round(v, 4) for v in shares[key]]}
@@ -83,7 +81,7 @@ def messages_spec(frame: Frame) -> dict:
 def health_spec(frame: Frame) -> dict:
     shown = [(key, label) for key, label, _ in INDICATORS if key != "ind_conversion" or frame.monetised]
     return {
-        "kind": "strips", "title": "Health: the indicators day by day (green = met, red = failed)",
+        "kind": "strips", "day": frame.day, "title": "Health: the indicators day by day (green = met, red = failed)",
         "horizon": frame.horizon, "x": frame.column("day"), "label_width": 170,
         "phases": frame.column("phase"), "phase_colors": PHASE_COLOURS, "phase_labels": PHASE_LABELS,
         "strips": [{"label": label, "met": [int(bool(v)) for v in frame.column(key)]} for key, label in shown],
@@ -91,28 +89,16 @@ def health_spec(frame: Frame) -> dict:
     }
 
 
-@solara.component_vue(str(Path(__file__).with_name("timechart.vue")))
-def _TimeChartVue(spec_json: str, height: int, css_class: str):
-    pass
-
-
-@solara.component
-def TimeChart(spec: dict, height: int, css_class: str):
-    """A chart drawn by the browser. The spec goes as one JSON string: Solara's renderer walks a
-    nested dict value by value on every render, which cost more than everything else."""
-    _TimeChartVue(spec_json=json.dumps(spec, separators=(",", ":")), height=height, css_class=css_class)
-
-
 @solara.component
 def MembersChart(frame: solara.Reactive, height: int = 280):
-    TimeChart(spec=members_spec(frame.value), height=height, css_class="classroom-chart-members")
+    Canvas(spec=members_spec(frame.value), height=height, css_class="classroom-chart-members")
 
 
 @solara.component
 def MessagesChart(frame: solara.Reactive, height: int = 280):
-    TimeChart(spec=messages_spec(frame.value), height=height, css_class="classroom-chart-messages")
+    Canvas(spec=messages_spec(frame.value), height=height, css_class="classroom-chart-messages")
 
 
 @solara.component
 def HealthChart(frame: solara.Reactive, height: int = 250):
-    TimeChart(spec=health_spec(frame.value), height=height, css_class="classroom-chart-health")
+    Canvas(spec=health_spec(frame.value), height=height, css_class="classroom-chart-health")

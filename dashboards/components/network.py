@@ -7,18 +7,17 @@ contacts they already have, so friends of the founder cluster around the founder
 looks like a mesh. Nothing is ever recomputed, so a step costs O(members + ties), not the
 O(n²) per-step spring layout, and a member never jumps around while the class watches.
 
-The browser draws the picture on a canvas (network.vue) from the positions sent here: a
+The browser draws the picture on a canvas (canvas.vue) from the positions sent here: a
 day's update is a few kilobytes of numbers, not a server-rendered image.
 """
 
 from __future__ import annotations
 
-import json
 import math
-from pathlib import Path
 
 import solara
 
+from dashboards.components.canvas import Canvas
 from sim.roles import ROLE_COLORS, ROLE_LABELS
 
 LEFT_COLOUR = "#b0b0b0"
@@ -49,9 +48,8 @@ class StableLayout:
         return self.pos
 
 
-
 def network_spec(frame) -> dict:
-    """What network.vue draws for a :class:`~dashboards.components.frame.Frame`."""
+    """What canvas.vue draws for a :class:`~dashboards.components.frame.Frame`."""
     dots = frame.dots
     counts = {role: 0 for role in ROLE_COLORS}
     for d in dots:
@@ -62,6 +60,7 @@ def network_spec(frame) -> dict:
     legend += [{"label": "muted", "color": "#777", "ring": True},
                {"label": f"left {len(frame.left)}", "color": LEFT_COLOUR, "cross": True}]
     return {
+        "kind": "network", "day": frame.day,
         "title": f"Members on day {frame.day}: {len(dots)} here, {len(frame.left)} left",
         "day": frame.day,
         "x": [round(d.x, 3) for d in dots], "y": [round(d.y, 3) for d in dots],
@@ -77,12 +76,6 @@ def network_spec(frame) -> dict:
     }
 
 
-@solara.component_vue(str(Path(__file__).with_name("network.vue")))
-def NetworkCanvas(spec_json: str, height: int, css_class: str):
-    pass
-
-
 @solara.component
 def MemberNetwork(frame: solara.Reactive, height: int = 560):
-    spec = json.dumps(network_spec(frame.value), separators=(",", ":"))  # one string: see charts.TimeChart
-    NetworkCanvas(spec_json=spec, height=height, css_class="classroom-network")
+    Canvas(spec=network_spec(frame.value), height=height, css_class="classroom-network")

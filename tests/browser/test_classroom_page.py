@@ -121,6 +121,7 @@ def test_fast_play_never_tears_a_chart_and_draws_every_day(server, page, expect)
     page.wait_for_timeout(6000)
     page.locator(".classroom-play").click()  # pause
     expect(page.locator(".classroom-play")).to_contain_text("Play")
+    page.wait_for_timeout(1000)  # the day that was being stepped when Pause landed arrives
     _no_errors(page)
     day = _day(page)
     assert day >= 20, f"only {day} days in 6 s at Fast"
