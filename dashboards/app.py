@@ -19,14 +19,15 @@ drawing", "Render batches ignore the stop"):
 from __future__ import annotations
 
 import csv
+import html
 import io
 import time
 
 import solara
 
 from analysis.compose import scenario_catalog
-from dashboards.components.canvas import Canvas
-from dashboards.components.charts import HealthChart, MembersChart, MessagesChart, members_spec, messages_spec
+from dashboards.components.canvas import Board, canvas_panel, html_panel
+from dashboards.components.charts import health_spec, members_spec, messages_spec
 from dashboards.components.frame import Frame
 from dashboards.components.info import InfoPanel, scenario_story
 from dashboards.components.lesson import (
@@ -39,19 +40,23 @@ from dashboards.components.lesson import (
     scenario_defaults,
     setup_for,
 )
-from dashboards.components.network import MemberNetwork
-from dashboards.components.story import PhaseBadge, StoryPanel, SummaryCard, key_points
+from dashboards.components.network import network_spec
+from dashboards.components.story import PhaseBadge, key_points, story_html, summary_html
 
 #: Speed menu: label (with its number) → days per second. Every day is drawn at each of them.
 SPEEDS = {"Slow · 2 days/s": 2.0, "Normal · 8 days/s": 8.0, "Fast · 20 days/s": 20.0}
 DEFAULT_SPEED = "Normal · 8 days/s"
 
+#: The live board at a projector's 1280x720: network, the two key charts and the story above
+#: the fold; the end-of-run card and the health strips below.
+LIVE_GRID = ("grid-template-columns: minmax(300px, 31%) minmax(0, 1fr) minmax(260px, 26%); "
+             "grid-template-areas: 'network members story' 'network messages story' "
+             "'summary summary summary' 'health health health';")
 CSS = """
 .classroom-page { font-size: 16px; }
-.classroom-main { display: grid; grid-template-columns: minmax(300px, 31%) minmax(0, 1fr) minmax(260px, 26%);
-                  gap: 8px; align-items: start; }
-.classroom-main > * { min-width: 0; }
-.classroom-story { max-height: 590px; overflow-y: auto; font-size: 15px; line-height: 1.35; }
+.classroom-story { max-height: 570px; overflow-y: auto; font-size: 15px; line-height: 1.35; }
+.classroom-summary { font-size: 16px; padding: 8px 12px; border: 1px solid #ddd; border-radius: 4px; }
+.classroom-summary-title { font-size: 20px; font-weight: bold; margin-bottom: 4px; }
 .classroom-story-head { font-weight: bold; font-size: 16px; margin: 4px 0 2px; }
 .classroom-check.met { color: #2e7d32; } .classroom-check.failed { color: #c62828; }
 .classroom-event { margin-bottom: 3px; } .classroom-event.key { font-weight: bold; }
@@ -194,13 +199,29 @@ def Compare(setup: solara.Reactive):
             solara.Button("Run both to the end", on_click=run, color="primary", classes=["classroom-compare-run"])
         if result:
             a, b, label = result
-            with solara.Columns([1, 1]):
-                for title, f in ((f"A: as set ({a.scenario})", a), (f"B: with {label}", b)):
-                    with solara.Column(classes=["classroom-compare-side"]):
-                        solara.Text(f"{title} — ended day {f.day} as {f.phase.replace('_', ' ')}, "
-                                    f"{f.last['members']} members", style={"font-weight": "bold"})
-                        Canvas(spec=members_spec(f), height=220, css_class="classroom-compare-members")
-                        Canvas(spec=messages_spec(f), height=220, css_class="classroom-compare-messages")
+            panels = []
+            for side, title, f in (("a", f"A: as set ({a.scenario})", a), ("b", f"B: with {label}", b)):
+                text = (f"<b>{html.escape(title)}</b> — ended day {f.day} as {f.phase.replace('_', ' ')}, "
+                        f"{f.last['members']} members")
+                panels += [html_panel(text, "classroom-compare-side", f"t{side}"),
+                           canvas_panel(members_spec(f), 220, "classroom-compare-members", f"m{side}"),
+                           canvas_panel(messages_spec(f), 220, "classroom-compare-messages", f"s{side}")]
+            Board(panels, "classroom-compare-board", "grid-template-columns: 1fr 1fr; "
+                  "grid-template-areas: 'ta tb' 'ma mb' 'sa sb';")
+
+
+@solara.component
+def LiveBoard(frame: solara.Reactive):
+    """Everything that changes every day, as one widget: one render and one message per day."""
+    f = frame.value
+    panels = [canvas_panel(network_spec(f), 570, "classroom-network", "network"),
+              canvas_panel(members_spec(f), 280, "classroom-chart-members", "members"),
+              canvas_panel(messages_spec(f), 280, "classroom-chart-messages", "messages"),
+              html_panel(story_html(f), "classroom-story", "story", f.day)]
+    if not f.running:
+        panels.append(html_panel(summary_html(f), "classroom-summary", "summary", f.day))
+    panels.append(canvas_panel(health_spec(f), 250, "classroom-chart-health", "health"))
+    Board(panels, "classroom-main", LIVE_GRID)
 
 
 @solara.component
@@ -256,14 +277,7 @@ def Page():
     solara.Style(CSS)
     with solara.Column(classes=["classroom-page"], gap="6px", style={"padding": "14px 10px 6px"}):
         Controls(lesson, frame, setup, applied, playing, speed, story, callout, catalog)
-        with solara.Div(classes=["classroom-main"]):
-            MemberNetwork(frame, height=570)
-            with solara.Column(gap="6px"):
-                MembersChart(frame)
-                MessagesChart(frame)
-            StoryPanel(frame)
-        SummaryCard(frame)
-        HealthChart(frame)
+        LiveBoard(frame)
         Levers(lesson, setup, applied)
         Export(lesson, applied)
         Compare(setup)

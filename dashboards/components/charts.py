@@ -13,9 +13,6 @@ purple on the message chart; a phase's colour on the badge and the phase ribbon.
 
 from __future__ import annotations
 
-import solara
-
-from dashboards.components.canvas import Canvas
 from dashboards.components.frame import Frame
 from dashboards.components.story import INDICATORS, PHASE_COLOURS, PHASE_LABELS, key_points
 from sim.roles import ROLE_COLORS, ROLE_LABELS
@@ -87,18 +84,3 @@ def health_spec(frame: Frame) -> dict:
         "strips": [{"label": label, "met": [int(bool(v)) for v in frame.column(key)]} for key, label in shown],
         "legend": [], "markers": _markers(frame), "file": f"{frame.scenario}-health-day{frame.day}",
     }
-
-
-@solara.component
-def MembersChart(frame: solara.Reactive, height: int = 280):
-    Canvas(spec=members_spec(frame.value), height=height, css_class="classroom-chart-members")
-
-
-@solara.component
-def MessagesChart(frame: solara.Reactive, height: int = 280):
-    Canvas(spec=messages_spec(frame.value), height=height, css_class="classroom-chart-messages")
-
-
-@solara.component
-def HealthChart(frame: solara.Reactive, height: int = 250):
-    Canvas(spec=health_spec(frame.value), height=height, css_class="classroom-chart-health")

@@ -15,9 +15,6 @@ from __future__ import annotations
 
 import math
 
-import solara
-
-from dashboards.components.canvas import Canvas
 from sim.roles import ROLE_COLORS, ROLE_LABELS
 
 LEFT_COLOUR = "#b0b0b0"
@@ -74,8 +71,3 @@ def network_spec(frame) -> dict:
         "legend": legend,
         "file": f"{frame.scenario}-network-day{frame.day}",
     }
-
-
-@solara.component
-def MemberNetwork(frame: solara.Reactive, height: int = 560):
-    Canvas(spec=network_spec(frame.value), height=height, css_class="classroom-network")

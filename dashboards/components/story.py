@@ -216,11 +216,6 @@ def story_html(frame: Frame) -> str:
     return "".join(out)
 
 
-@solara.component
-def StoryPanel(frame: solara.Reactive):
-    solara.HTML(tag="div", unsafe_innerHTML=story_html(frame.value), classes=["classroom-story"])
-
-
 def summary_lines(frame: Frame) -> list[str]:
     """The end-of-run card: how it ended, the peak, who left and why, what the ads did."""
     rows = frame.rows
@@ -240,12 +235,7 @@ def summary_lines(frame: Frame) -> list[str]:
     return lines
 
 
-@solara.component
-def SummaryCard(frame: solara.Reactive):
-    """Shown when the run is over: the run in five lines, for the class discussion."""
-    f = frame.value
-    if f.running:
-        return
-    with solara.Card("How it ended", classes=["classroom-summary"], style={"font-size": "16px"}):
-        for line in summary_lines(f):
-            solara.Text(line, style={"display": "block", "font-size": "16px"})
+def summary_html(frame: Frame) -> str:
+    """The end-of-run card, for the class discussion."""
+    lines = "".join(f"<div>{html.escape(line)}</div>" for line in summary_lines(frame))
+    return f"<div class='classroom-summary-title'>How it ended</div>{lines}"

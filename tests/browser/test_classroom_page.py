@@ -228,6 +228,6 @@ def test_two_strategies_side_by_side_and_the_days_as_csv(server, page, expect):
     expect(sides).to_have_count(2, timeout=120_000)
     expect(sides.nth(1)).to_contain_text("B: with ad_policy=ban")
     for k in range(2):
-        expect(sides.nth(k).locator(".classroom-compare-members")).to_have_attribute("data-day", re.compile(r"\d+"))
+        expect(page.locator(".classroom-compare-members").nth(k)).to_have_attribute("data-day", re.compile(r"\d+"))
     sides.nth(0).scroll_into_view_if_needed()
     _shot(page, "classroom-compare.png")
