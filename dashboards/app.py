@@ -88,34 +88,32 @@ def run_to_end(setup: dict) -> Frame:
 
 
 @solara.component
-def Buttons(lesson: Lesson, frame: solara.Reactive, playing: solara.Reactive, callout: solara.Reactive):
-    """▶ / Step and the phase badge: the only parts of the top bar that change every day."""
-    f = frame.value
+def Buttons(lesson: Lesson, show, running: solara.Reactive, playing: solara.Reactive, callout: solara.Reactive):
+    """▶ / Step: they change when the run starts, stops or ends, not every day."""
 
     def step() -> None:
         callout.set("")
-        f2 = lesson.advance()
-        if f2 is not None:
-            frame.set(f2)
+        f = lesson.advance()
+        if f is not None:
+            show(f)
 
-    with solara.Row(style={"align-items": "center"}):
+    with solara.Row():
         solara.Button("❚❚ Pause" if playing.value else "▶ Play", color="primary", classes=["classroom-play"],
-                      on_click=lambda: (callout.set(""), playing.set(not playing.value)), disabled=not f.running)
-        solara.Button("Step", color="primary", on_click=step, disabled=playing.value or not f.running,
+                      on_click=lambda: (callout.set(""), playing.set(not playing.value)), disabled=not running.value)
+        solara.Button("Step", color="primary", on_click=step, disabled=playing.value or not running.value,
                       classes=["classroom-step"])
-        PhaseBadge(f)
 
 
 @solara.component
-def Controls(lesson: Lesson, frame: solara.Reactive, setup: solara.Reactive, applied: solara.Reactive,
-             playing: solara.Reactive, speed: solara.Reactive, story: solara.Reactive, callout: solara.Reactive,
-             catalog: dict):
+def Controls(lesson: Lesson, show, frame: solara.Reactive, running: solara.Reactive, setup: solara.Reactive,
+             applied: solara.Reactive, playing: solara.Reactive, speed: solara.Reactive, story: solara.Reactive,
+             callout: solara.Reactive, catalog: dict):
     """The top bar: scenario, Reset / ▶ / Step, speed, story mode, and where the run stands."""
 
     def restart(new_setup: dict) -> None:
         playing.set(False)  # the loop also sees the new generation and stops
         callout.set("")
-        frame.set(lesson.start(new_setup))
+        show(lesson.start(new_setup))
         applied.set(dict(new_setup))
 
     def pick(name: str) -> None:
@@ -129,7 +127,9 @@ def Controls(lesson: Lesson, frame: solara.Reactive, setup: solara.Reactive, app
                       classes=["classroom-scenario-picker"], style={"max-width": "240px"})
         solara.Button("Reset", color="primary", on_click=lambda: restart(dict(setup.value)),
                       classes=["classroom-reset"])
-        Buttons(lesson, frame, playing, callout)
+        with solara.Row(style={"align-items": "center"}):
+            Buttons(lesson, show, running, playing, callout)
+            PhaseBadge(frame)
         solara.Select("Speed", values=list(SPEEDS), value=speed, classes=["classroom-speed"],
                       style={"max-width": "180px"})
         with solara.Div(classes=["classroom-story-mode"]):
@@ -240,11 +240,17 @@ def Page():
     # One run per browser tab (a module-level model would be shared by every visitor).
     lesson = solara.use_memo(lambda: Lesson(setup.value), [])
     frame = solara.use_reactive(lesson.frame)
+    running = solara.use_reactive(True)  # frame.value.running, kept apart so the buttons render on a change only
     applied = solara.use_reactive(dict(lesson.setup))  # the setup the running model was built from
     playing = solara.use_reactive(False)
     speed = solara.use_reactive(DEFAULT_SPEED)
     story = solara.use_reactive(False)
     callout = solara.use_reactive("")
+
+    def show(f: Frame) -> None:
+        """Publish a day: the board and badge redraw; the buttons only when the run ends or restarts."""
+        frame.set(f)
+        running.set(f.running)  # a Reactive ignores a set to the value it has
 
     def play() -> None:
         """Step and publish a frame per day, paced to the speed; stop at the end, on Pause, on a
@@ -256,7 +262,7 @@ def Page():
             f = lesson.advance(generation)
             if f is None:
                 break
-            frame.set(f)  # renders the charts in this thread before the next day is stepped
+            show(f)  # renders the board in this thread before the next day is stepped
             if story.value:
                 today = [tp for tp in key_points(f) if tp.day == f.day]
                 if today:
@@ -276,7 +282,7 @@ def Page():
     solara.Title("Community lifecycle — classroom")
     solara.Style(CSS)
     with solara.Column(classes=["classroom-page"], gap="6px", style={"padding": "14px 10px 6px"}):
-        Controls(lesson, frame, setup, applied, playing, speed, story, callout, catalog)
+        Controls(lesson, show, frame, running, setup, applied, playing, speed, story, callout, catalog)
         LiveBoard(frame)
         Levers(lesson, setup, applied)
         Export(lesson, applied)

@@ -183,11 +183,12 @@ def key_points(frame: Frame) -> list[TurningPoint]:
 
 
 @solara.component
-def PhaseBadge(frame: Frame):
+def PhaseBadge(frame: solara.Reactive):
     """Day and lifecycle phase as a coloured chip (changes colour as the group ages)."""
-    solara.v.Chip(children=[f"day {frame.day} · {PHASE_LABELS.get(frame.phase, frame.phase)}"],
-                  color=PHASE_COLOURS.get(frame.phase, "#757575"), text_color="white", label=True,
-                  class_=f"classroom-phase classroom-phase-{frame.phase}", style_="font-size: 16px;")
+    f = frame.value
+    solara.v.Chip(children=[f"day {f.day} · {PHASE_LABELS.get(f.phase, f.phase)}"],
+                  color=PHASE_COLOURS.get(f.phase, "#757575"), text_color="white", label=True,
+                  class_=f"classroom-phase classroom-phase-{f.phase}", style_="font-size: 16px;")
 
 
 def story_html(frame: Frame) -> str:
