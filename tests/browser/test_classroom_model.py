@@ -1,4 +1,4 @@
-"""The classroom page's Python side, without a browser: factory, levers, frames, chart specs."""
+"""The classroom page's Python side, without a browser: setups, levers, runs, frames, chart specs."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import pytest
 
 from analysis.compose import load_params, scenario_catalog
-from dashboards.components import lesson as app
+from dashboards.components import lesson as setups
 from dashboards.components.charts import health_spec, members_spec, messages_spec
 from dashboards.components.frame import take_frame
 from dashboards.components.lesson import ClassroomModel, Lesson, overrides_for, setup_for
@@ -36,7 +36,7 @@ def _renders(model) -> None:
 def test_catalog_has_the_named_scenarios_with_descriptions():
     assert len(SCENARIOS) >= 9
     assert all(scenario_catalog()[s] for s in SCENARIOS)
-    assert app.DEFAULT_SCENARIO in SCENARIOS
+    assert setups.DEFAULT_SCENARIO in SCENARIOS
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
@@ -57,7 +57,7 @@ def test_levers_reach_the_model():
     assert (p.cadence.posts_per_week, p.moderation.capacity_per_day, p.seed) == (1, 0, 7)
 
 
-@pytest.mark.parametrize("lever, option", [(k, o) for k, lv in app.ENUM_LEVERS.items() for o in lv.options])
+@pytest.mark.parametrize("lever, option", [(k, o) for k, lv in setups.ENUM_LEVERS.items() for o in lv.options])
 def test_every_choice_of_a_choice_lever_composes(lever, option):
     p = ClassroomModel(scenario="typical_group", **{lever: option}).p
     assert {"entry_threshold": p.entry.threshold, "ad_policy": p.ads.policy,
@@ -65,14 +65,14 @@ def test_every_choice_of_a_choice_lever_composes(lever, option):
 
 
 def test_a_lever_replaces_an_extra_override_of_the_same_key(monkeypatch):
-    monkeypatch.setattr(app, "EXTRA_OVERRIDES", ["ads.quota_per_day=9", "days=30"])
-    app.scenario_defaults.cache_clear()
+    monkeypatch.setattr(setups, "EXTRA_OVERRIDES", ["ads.quota_per_day=9", "days=30"])
+    setups.scenario_defaults.cache_clear()
     try:
         base = "scenario=typical_group"
         assert overrides_for("typical_group", ad_quota=9) == [base, "ads.quota_per_day=9", "days=30"]
         assert overrides_for("typical_group", ad_quota=2) == [base, "ads.quota_per_day=2", "days=30"]
     finally:
-        app.scenario_defaults.cache_clear()
+        setups.scenario_defaults.cache_clear()
 
 
 def test_figures_survive_a_group_that_dies_out():
@@ -106,10 +106,10 @@ def test_layout_is_stable_across_steps():
 @pytest.fixture
 def short_runs(monkeypatch):
     """Every page model runs 30 days (a server's ``python -m dashboards days=30``)."""
-    monkeypatch.setattr(app, "EXTRA_OVERRIDES", ["days=30"])
-    app.scenario_defaults.cache_clear()
+    monkeypatch.setattr(setups, "EXTRA_OVERRIDES", ["days=30"])
+    setups.scenario_defaults.cache_clear()
     yield
-    app.scenario_defaults.cache_clear()
+    setups.scenario_defaults.cache_clear()
 
 
 def test_reset_rebuilds_the_setup_it_was_given_not_the_default():
