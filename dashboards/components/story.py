@@ -148,12 +148,15 @@ def _row_points(frame: Frame) -> list[TurningPoint]:
 def turning_points(frame: Frame) -> list[TurningPoint]:
     """The turning points to show, oldest first: the model's events (classified, routine ones
     folded) and those read off the rows. The one selection function of the page."""
-    if _last[0] is not frame:  # four components ask for the same frame's points in one render
-        _last[:] = [frame, _select(frame)]
-    return _last[1]
+    global _last
+    seen, points = _last  # one read: another tab's thread may replace it meanwhile
+    if seen is not frame:  # the board, the markers and story mode ask for the same frame's points
+        points = _select(frame)
+        _last = (frame, points)
+    return points
 
 
-_last: list = [None, []]
+_last: tuple = (None, [])
 
 
 def _select(frame: Frame) -> list[TurningPoint]:

@@ -214,13 +214,17 @@ def test_an_intervention_changes_the_running_model_from_tomorrow(server, page, e
     expect(page.locator(".classroom-events")).to_contain_text("day 4: Strategy change: the teacher banned ads")
 
 
-def test_two_strategies_side_by_side_and_the_days_as_csv(server, page, expect):
+def test_two_strategies_side_by_side_and_csv_and_png_export(server, page, expect):
     _open(page, server[0])
     page.locator(".classroom-step").click()
     with page.expect_download() as download:
         page.get_by_text("Download the daily numbers (CSV)").click()
     lines = Path(download.value.path()).read_text().splitlines()
     assert lines[0].startswith("day,phase,members") and len(lines) == 3  # days 0 and 1
+    with page.expect_download() as download:
+        page.locator(".classroom-chart-members .classroom-png").click()
+    assert download.value.suggested_filename == "typical_group-members-day1.png"
+    assert Path(download.value.path()).read_bytes().startswith(b"\x89PNG")
     page.locator(".classroom-compare-run").click()
     sides = page.locator(".classroom-compare-side")
     expect(sides).to_have_count(2, timeout=120_000)
