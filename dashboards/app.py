@@ -246,6 +246,7 @@ def Page():
     speed = solara.use_reactive(DEFAULT_SPEED)
     story = solara.use_reactive(False)
     callout = solara.use_reactive("")
+    player = solara.use_memo(lambda: [None], [])  # the one play loop that may run: Pause-Play-Pause quickly
 
     def show(f: Frame) -> None:
         """Publish a day: the board and badge redraw; the buttons only when the run ends or restarts."""
@@ -257,8 +258,9 @@ def Page():
         Reset or switch (a new generation), or at a turning point in story mode."""
         if not playing.value:
             return
-        generation, due = lesson.generation, time.monotonic()
-        while playing.value:
+        generation, due, me = lesson.generation, time.monotonic(), object()
+        player[0] = me
+        while playing.value and player[0] is me:
             f = lesson.advance(generation)
             if f is None:
                 break
@@ -274,7 +276,7 @@ def Page():
                 time.sleep(delay)
             else:
                 due = time.monotonic()  # behind: go on at the speed from now, no burst to catch up
-        if lesson.generation == generation:
+        if lesson.generation == generation and player[0] is me:
             playing.set(False)
 
     solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
@@ -291,7 +293,7 @@ def Page():
 
 
 @solara.component
-def Layout(children=[]):  # noqa: B006 (Solara's signature): no app bar, no sidebar, no badge
+def Layout(children=[]):  # noqa: B006 (Solara's signature): no app bar, no sidebar
     solara.Column(children=children, style={"padding": "0"})
 
 
