@@ -29,7 +29,7 @@ from analysis.compose import scenario_catalog
 from dashboards.components.canvas import Board, canvas_panel, html_panel
 from dashboards.components.charts import health_spec, members_spec, messages_spec
 from dashboards.components.frame import Frame
-from dashboards.components.info import InfoPanel, scenario_story
+from dashboards.components.info import InfoPanel, scenario_label, scenario_story
 from dashboards.components.lesson import (
     DEFAULT_SCENARIO,
     ENUM_LEVERS,
@@ -123,8 +123,10 @@ def Controls(lesson: Lesson, show, frame: solara.Reactive, running: solara.React
             restart(new)
 
     with solara.Row(classes=["classroom-topbar"], style={"align-items": "center", "flex-wrap": "wrap", "gap": "8px"}):
-        solara.Select("Scenario", values=list(catalog), value=setup.value["scenario"], on_value=pick,
-                      classes=["classroom-scenario-picker"], style={"max-width": "240px"})
+        by_label = {scenario_label(name): name for name in catalog}
+        solara.Select("Scenario", values=list(by_label), value=scenario_label(setup.value["scenario"]),
+                      on_value=lambda label: pick(by_label.get(label, "")), classes=["classroom-scenario-picker"],
+                      style={"max-width": "240px"})
         solara.Button("Reset", color="primary", on_click=lambda: restart(dict(setup.value)),
                       classes=["classroom-reset"])
         with solara.Row(style={"align-items": "center"}):
@@ -200,7 +202,7 @@ def Compare(setup: solara.Reactive):
         if result:
             a, b, label = result
             panels = []
-            for side, title, f in (("a", f"A: as set ({a.scenario})", a), ("b", f"B: with {label}", b)):
+            for side, title, f in (("a", f"A: as set ({scenario_label(a.scenario)})", a), ("b", f"B: with {label}", b)):
                 text = (f"<b>{html.escape(title)}</b> — ended day {f.day} as {f.phase.replace('_', ' ')}, "
                         f"{f.last['members']} members")
                 panels += [html_panel(text, "classroom-compare-side", f"t{side}"),

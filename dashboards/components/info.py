@@ -42,6 +42,11 @@ _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 _CITATION = re.compile(r"\s*\((?:seed|L)\s*[^)]*\)|[Ss]eed \d+(?:'s)?\s*|\bL\d+(?:[-–]\d+)?\b")
 
 
+def scenario_label(name: str) -> str:
+    """A scenario's name as the picker shows it: ``kol_exodus`` → "kol exodus"."""
+    return name.replace("_", " ")
+
+
 def scenario_story(name: str, description: str) -> str:
     """The plain story of a scenario; for one this module does not know, its config description
     without Chinese characters and seed citations."""

@@ -55,7 +55,7 @@ def _choose(page, picker: str, option: str) -> None:
 
 
 def _pick_scenario(page, name: str) -> None:
-    _choose(page, ".classroom-scenario-picker", name)
+    _choose(page, ".classroom-scenario-picker", name.replace("_", " "))  # the picker's label
 
 
 def _play(page, speed: str | None = None) -> None:
