@@ -41,8 +41,7 @@ class Frame:
     dots: tuple[MemberDot, ...] = ()
     left: tuple[tuple[float, float], ...] = ()  #: where each member who left used to be
     ties: tuple[tuple[int, int], ...] = ()  #: indexes into ``dots``
-    levers: dict[str, Any] = field(default_factory=dict)  #: the settings this run was built with
-    generation: int = 0  #: which run of the page this is (a Reset or a switch starts a new one)
+    levers: dict[str, Any] = field(default_factory=dict)  #: the setup this run was built from
 
     @property
     def last(self) -> dict[str, Any]:
@@ -52,7 +51,7 @@ class Frame:
         return [r[key] for r in self.rows]
 
 
-def take_frame(model, layout, levers: dict[str, Any], generation: int) -> Frame:
+def take_frame(model, layout, levers: dict[str, Any]) -> Frame:
     """A consistent copy of ``model`` now; call it under the run's lock (see lesson.Lesson)."""
     members = list(model.members)
     departed = [m for m in model.roster if not m.present]
@@ -64,5 +63,4 @@ def take_frame(model, layout, levers: dict[str, Any], generation: int) -> Frame:
     return Frame(scenario=model.scenario, day=model.day, horizon=model.p.days, running=bool(model.running),
                  phase=model.phase, monetised=bool(model.p.monetisation.enabled),
                  rows=tuple(model.observer.rows), events=tuple(model.events), dots=dots,
-                 left=tuple(pos[m.unique_id] for m in departed), ties=ties, levers=dict(levers),
-                 generation=generation)
+                 left=tuple(pos[m.unique_id] for m in departed), ties=ties, levers=dict(levers))

@@ -137,7 +137,7 @@ class Lesson:
         with self.lock:
             self.generation += 1  # a play loop of the old run sees this and stops
             self.setup, self.model, self.layout = dict(setup), model, StableLayout()
-            self.frame = take_frame(model, self.layout, self.setup, self.generation)
+            self.frame = take_frame(model, self.layout, self.setup)
             return self.frame
 
     def advance(self, generation: int | None = None) -> Frame | None:
@@ -146,7 +146,7 @@ class Lesson:
             if (generation is not None and generation != self.generation) or not self.model.running:
                 return None
             self.model.step()
-            self.frame = take_frame(self.model, self.layout, self.setup, self.generation)
+            self.frame = take_frame(self.model, self.layout, self.setup)
             return self.frame
 
     def intervene(self, lever: str, option: str, label: str) -> str:

@@ -19,7 +19,7 @@ SCENARIOS = list(scenario_catalog())
 
 
 def _frame(model, layout=None):
-    return take_frame(model, layout or StableLayout(), {}, 1)
+    return take_frame(model, layout or StableLayout(), {})
 
 
 def _renders(model) -> None:
