@@ -13,7 +13,6 @@ main job — so an untouched page runs exactly the scenario ``experiments/run.py
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 import functools
 import json
@@ -21,7 +20,7 @@ import os
 import threading
 from typing import Any
 
-from analysis.compose import load_params
+from analysis.compose import load_params, piece_values
 from analysis.registry import LEVER_BY_NAME
 from dashboards.components.frame import Frame, take_frame
 from dashboards.components.network import StableLayout
@@ -107,21 +106,6 @@ def _plain(value: Any) -> Any:
     return value.value if isinstance(value, enum.Enum) else value
 
 
-def piece_change(overrides: list[str], lever: str, option: str) -> dict[str, Any]:
-    """The ``section.field`` values a strategy piece sets, as a timeline change: the fields
-    where the composition with ``lever=option`` differs from the one without."""
-    base = load_params(overrides)
-    new = load_params([*overrides, f"{LEVER_BY_NAME[lever].key}={option}"])
-    out = {}
-    for sec in dataclasses.fields(new):
-        a, b = getattr(base, sec.name), getattr(new, sec.name)
-        if not dataclasses.is_dataclass(b) or sec.name in ("scenario", "engine", "start"):
-            continue
-        out.update({f"{sec.name}.{f.name}": _plain(getattr(b, f.name)) for f in dataclasses.fields(b)
-                    if getattr(a, f.name) != getattr(b, f.name)})
-    return out
-
-
 class Lesson:
     """The running model of one browser tab, the setup it was built from, and the lock that
     keeps a step, a snapshot and a rebuild from overlapping (the play loop steps in a thread)."""
@@ -155,7 +139,8 @@ class Lesson:
             model = self.model
             if not model.running or model.day + 1 > model.p.days:
                 return "The run is over: press Reset first."
-            change = piece_change(model.overrides, lever, option)
+            # the whole strategy piece, as a timeline entry ``strategy/<piece>: <option>`` would set it
+            change = piece_values(LEVER_BY_NAME[lever].key.split("/", 1)[1], option)
             now = {k: _plain(getattr(getattr(model.p, k.split(".")[0]), k.split(".")[1])) for k in change}
             if change == now:
                 return f"Already in force: {LEVER_BY_NAME[lever].label} is {option}."
