@@ -46,6 +46,7 @@ from dashboards.components.story import PhaseBadge, key_points, story_html, summ
 #: Speed menu: label (with its number) → days per second. Every day is drawn at each of them.
 SPEEDS = {"Slow · 2 days/s": 2.0, "Normal · 8 days/s": 8.0, "Fast · 20 days/s": 20.0}
 DEFAULT_SPEED = "Normal · 8 days/s"
+RATE_EVERY = 20  # days between two readings of the measured speed
 
 #: The live board at a projector's 1280x720: network, the two key charts and the story above
 #: the fold; the end-of-run card and the health strips below.
@@ -107,7 +108,7 @@ def Buttons(lesson: Lesson, show, running: solara.Reactive, playing: solara.Reac
 @solara.component
 def Controls(lesson: Lesson, show, frame: solara.Reactive, running: solara.Reactive, setup: solara.Reactive,
              applied: solara.Reactive, playing: solara.Reactive, speed: solara.Reactive, story: solara.Reactive,
-             callout: solara.Reactive, catalog: dict):
+             callout: solara.Reactive, rate: solara.Reactive, catalog: dict):
     """The top bar: scenario, Reset / ▶ / Step, speed, story mode, and where the run stands."""
 
     def restart(new_setup: dict) -> None:
@@ -126,7 +127,7 @@ def Controls(lesson: Lesson, show, frame: solara.Reactive, running: solara.React
         by_label = {scenario_label(name): name for name in catalog}
         solara.Select("Scenario", values=list(by_label), value=scenario_label(setup.value["scenario"]),
                       on_value=lambda label: pick(by_label.get(label, "")), classes=["classroom-scenario-picker"],
-                      style={"max-width": "240px"})
+                      style={"max-width": "210px"})
         solara.Button("Reset", color="primary", on_click=lambda: restart(dict(setup.value)),
                       classes=["classroom-reset"])
         with solara.Row(style={"align-items": "center"}):
@@ -135,7 +136,8 @@ def Controls(lesson: Lesson, show, frame: solara.Reactive, running: solara.React
         solara.Select("Speed", values=list(SPEEDS), value=speed, classes=["classroom-speed"],
                       style={"max-width": "180px"})
         with solara.Div(classes=["classroom-story-mode"]):
-            solara.Checkbox(label="Story mode: pause at turning points", value=story)
+            solara.Checkbox(label="Story mode", value=story)  # pauses at turning points (Info panel)
+        solara.Text(rate.value, classes=["classroom-rate"], style={"font-size": "14px", "color": "grey"})
     # the callout takes the description's place, so the charts below never move
     with solara.Div(style={"min-height": "50px"}):
         if callout.value:
@@ -248,6 +250,7 @@ def Page():
     speed = solara.use_reactive(DEFAULT_SPEED)
     story = solara.use_reactive(False)
     callout = solara.use_reactive("")
+    rate = solara.use_reactive("")  # the speed the class actually sees, measured while playing
     player = solara.use_memo(lambda: [None], [])  # the one play loop that may run: Pause-Play-Pause quickly
 
     def show(f: Frame) -> None:
@@ -262,11 +265,15 @@ def Page():
             return
         generation, due, me = lesson.generation, time.monotonic(), object()
         player[0] = me
+        started, days = time.monotonic(), 0
         while playing.value and player[0] is me:
             f = lesson.advance(generation)
             if f is None:
                 break
             show(f)  # renders the board in this thread before the next day is stepped
+            days += 1
+            if days % RATE_EVERY == 0:
+                rate.set(f"measured: {days / (time.monotonic() - started):.1f} days/s")
             if story.value:
                 today = [tp for tp in key_points(f) if tp.day == f.day]
                 if today:
@@ -286,7 +293,7 @@ def Page():
     solara.Title("Community lifecycle — classroom")
     solara.Style(CSS)
     with solara.Column(classes=["classroom-page"], gap="6px", style={"padding": "14px 10px 6px"}):
-        Controls(lesson, show, frame, running, setup, applied, playing, speed, story, callout, catalog)
+        Controls(lesson, show, frame, running, setup, applied, playing, speed, story, callout, rate, catalog)
         LiveBoard(frame)
         Levers(lesson, setup, applied)
         Export(lesson, applied)

@@ -24,7 +24,7 @@ PHASE_LABELS = {
 #: One colour per phase, the same on the badge and on the health chart's phase ribbon.
 PHASE_COLOURS = {
     "launch": "#78909c", "growth": "#039be5", "self_operating": "#43a047", "mature": "#00897b",
-    "decline": "#ef6c00", "ad_group": "#6d4c41", "dead": "#424242",
+    "decline": "#b71c1c",  # dark red, not orange: orange is the spammers' and the ads' colour "ad_group": "#6d4c41", "dead": "#424242",
 }
 #: What a phase means, in one sentence (the story-mode callout when the group enters it).
 PHASE_SENTENCES = {
