@@ -114,6 +114,7 @@ def Controls(lesson: Lesson, show, frame: solara.Reactive, running: solara.React
     def restart(new_setup: dict) -> None:
         playing.set(False)  # the loop also sees the new generation and stops
         callout.set("")
+        rate.set("")
         show(lesson.start(new_setup))
         applied.set(dict(new_setup))
 
