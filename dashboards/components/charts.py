@@ -1,93 +1,86 @@
-"""Live charts of the classroom page, drawn from the model's own daily rows.
+"""Live charts of the classroom page: what the browser draws (canvas.vue), from a Frame.
 
-Everything here reads ``model.observer.rows`` (one dict per day, the same rows the batch job
-writes), so the page shows exactly what a sweep would measure. Every series is drawn even
-when it is all zeros, so a role or message type that dies out neither breaks nor re-colours
-a chart (Mesa #2658, #3682).
+The server sends each chart's numbers (a few kilobytes a day) and the browser draws them
+on a canvas in about a millisecond. The old page drew four Matplotlib figures on the server
+per day (0.10-0.14 s each) and played at 1-1.4 days/s; see docs/classroom.md for the
+measured speeds. Every series is sent even when it is all zeros, so a role or message type
+that dies out neither breaks nor re-colours a chart (Mesa #2658, #3682).
+
+Colours mean one thing everywhere: a role's colour (sim.roles.ROLE_COLORS) on the network
+and the members chart; ads in the spammers' orange and scheduled content in the founder's
+purple on the message chart; a phase's colour on the badge and the phase ribbon.
 """
 
 from __future__ import annotations
 
-import solara
-from matplotlib.figure import Figure
-
-from dashboards.components.plot import LivePlot
+from dashboards.components.frame import Frame
+from dashboards.components.story import INDICATORS, PHASE_COLOURS, PHASE_LABELS, key_points
 from sim.roles import ROLE_COLORS, ROLE_LABELS
 
-MESSAGE_COLOURS = {"valuable": "#2ca02c", "content": "#d62728", "chat": "#9ecae1", "ad": "#4d4d4d"}
-#: (row key, label, Params.phases target field, colour) of the rate-type health indicators (seed 001).
-INDICATORS = (
-    ("weekly_speaking_rate", "② speak weekly", "speaking_rate_target", "#1f77b4"),
-    ("word_of_mouth_share", "④ came by word of mouth", "word_of_mouth_target", "#2ca02c"),
-    ("disappointed_share", "⑤ would miss the group", "disappointed_target", "#9467bd"),
-    ("paid_conversion", "③ paid conversion", "paid_conversion_target", "#ff7f0e"),
+#: Message types: (row key, label, colour). Ads share the spammers' colour, content the founder's.
+MESSAGES = (
+    ("msgs_valuable", "valuable talk", "#1f4e9c"),
+    ("msgs_chat", "chit-chat", "#b8b8b8"),
+    ("msgs_content", "founder's posts", ROLE_COLORS["founder"]),
+    ("msgs_ad", "ads", ROLE_COLORS["spammer"]),
 )
+#: Roles stacked bottom-up: the people who make the group first, spammers on top.
+STACK_ROLES = ("founder", "kol", "active", "vip", "lurker", "spammer")
+SHARE_WINDOW = 7  # days: a day's share is noisy (a few ads vanish under one busy day)
 
 
-def _axes(fig: Figure, title: str, ylabel: str):
-    ax = fig.subplots()
-    ax.set_title(title, fontsize=9)
-    ax.set_xlabel("day", fontsize=8)
-    ax.set_ylabel(ylabel, fontsize=8)
-    ax.tick_params(labelsize=8)
-    ax.grid(alpha=0.3)
-    return ax
+def _markers(frame: Frame) -> list[dict]:
+    return [{"day": tp.day, "n": n} for n, tp in enumerate(key_points(frame), start=1)]
 
 
-def _legend(ax) -> None:
-    ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=7, frameon=False, reverse=True)
+def members_spec(frame: Frame) -> dict:
+    last = frame.last
+    return {
+        "kind": "stack", "day": frame.day, "title": f"Members by role — {last['members']} on day {frame.day}",
+        "horizon": frame.horizon, "x": frame.column("day"), "ylabel": "members",
+        "series": [{"name": ROLE_LABELS[r], "color": ROLE_COLORS[r], "y": frame.column(f"members_{r}")}
+                   for r in STACK_ROLES],
+        "lines": [{"name": "muted", "color": "#000", "dash": True, "y": frame.column("muted")}],
+        "legend": [{"label": f"{ROLE_LABELS[r]} {last[f'members_{r}']}", "color": ROLE_COLORS[r]} for r in STACK_ROLES]
+        + [{"label": f"of whom muted {last['muted']}", "color": "#000", "dash": True}],
+        "markers": _markers(frame), "file": f"{frame.scenario}-members-day{frame.day}",
+    }
 
 
-def draw_members(model, fig: Figure) -> None:
-    rows = model.observer.rows
-    days = [r["day"] for r in rows]
-    ax = _axes(fig, f"Members by role — {rows[-1]['members']} on day {model.day}", "members")
-    ax.stackplot(days, *[[r[f"members_{role}"] for r in rows] for role in ROLE_COLORS],
-                 labels=[ROLE_LABELS[r] for r in ROLE_COLORS], colors=list(ROLE_COLORS.values()), alpha=0.85)
-    ax.plot(days, [r["muted"] for r in rows], "k:", linewidth=1, label="of whom muted")
-    ax.set_xlim(0, max(days[-1], 1))
-    _legend(ax)
+def message_shares(frame: Frame, window: int = SHARE_WINDOW) -> tuple[dict[str, list[float]], list[int]]:
+    """Each message type's share of the last ``window`` days' messages, and the totals."""
+    cols = {key: frame.column(key) for key, _, _ in MESSAGES}
+    sums = {key: [] for key in cols}
+    totals = []
+    for i in range(len(frame.rows)):
+        lo = max(0, i - window + 1)
+        for key, col in cols.items():
+            sums[key].append(sum(col[lo: i + 1]))
+        totals.append(sum(sums[key][-1] for key in cols))
+    return {key: [s / t if t else 0.0 for s, t in zip(sums[key], totals)] for key in cols}, totals
 
 
-def draw_messages(model, fig: Figure) -> None:
-    rows = model.observer.rows
-    days = [r["day"] for r in rows]
-    ax = _axes(fig, "Messages per day by type", "messages")
-    ax.stackplot(days, *[[r[f"msgs_{kind}"] for r in rows] for kind in MESSAGE_COLOURS],
-                 labels=list(MESSAGE_COLOURS), colors=list(MESSAGE_COLOURS.values()), alpha=0.85)
-    ax.set_xlim(0, max(days[-1], 1))
-    _legend(ax)
+def messages_spec(frame: Frame) -> dict:
+    shares, totals = message_shares(frame)
+    today = frame.last
+    said = sum(today[key] for key, _, _ in MESSAGES)
+    return {
+        "kind": "share", "day": frame.day, "percent": True, "ymax": 1.0,
+        "title": f"What is said: share of messages, last {SHARE_WINDOW} days ({said} today)",
+        "horizon": frame.horizon, "x": frame.column("day"), "ylabel": "share of messages",
+        "series": [{"name": label, "color": colour, "y": [round(v, 4) for v in shares[key]]}
+                   for key, label, colour in MESSAGES],
+        "legend": [{"label": f"{label} {shares[key][-1]:.0%}", "color": colour} for key, label, colour in MESSAGES],
+        "markers": _markers(frame), "file": f"{frame.scenario}-messages-day{frame.day}",
+    }
 
 
-def draw_health(model, fig: Figure) -> None:
-    """Rate indicators (solid) against their targets (dotted, same colour)."""
-    rows = model.observer.rows
-    days = [r["day"] for r in rows]
-    last = rows[-1]
-    ax = _axes(fig, f"Health vs targets (dotted) — ① valuable rounds without the owner, 7 d: {last['rounds_7d']}",
-               "share of members")
-    for key, label, target_field, colour in INDICATORS:
-        if key == "paid_conversion" and not model.p.monetisation.enabled:
-            continue
-        ax.plot(days, [r[key] for r in rows], color=colour, linewidth=1.3, label=label)
-        ax.axhline(getattr(model.p.phases, target_field), color=colour, linestyle=":", linewidth=1)
-    ax.plot(days, [r["quality"] for r in rows], color="#8c564b", linewidth=0.9, label="quality (valuable share)")
-    ax.set_ylim(0, 1.02)
-    ax.set_xlim(0, max(days[-1], 1))
-    ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
-    _legend(ax)
-
-
-@solara.component
-def MembersChart(model):
-    LivePlot(model, draw_members, "classroom-chart-members")
-
-
-@solara.component
-def MessagesChart(model):
-    LivePlot(model, draw_messages, "classroom-chart-messages")
-
-
-@solara.component
-def HealthChart(model):
-    LivePlot(model, draw_health, "classroom-chart-health")
+def health_spec(frame: Frame) -> dict:
+    shown = [(key, label) for key, label, _ in INDICATORS if key != "ind_conversion" or frame.monetised]
+    return {
+        "kind": "strips", "day": frame.day, "title": "Health: the indicators day by day (green = met, red = failed)",
+        "horizon": frame.horizon, "x": frame.column("day"), "label_width": 170,
+        "phases": frame.column("phase"), "phase_colors": PHASE_COLOURS, "phase_labels": PHASE_LABELS,
+        "strips": [{"label": label, "met": [int(bool(v)) for v in frame.column(key)]} for key, label in shown],
+        "legend": [], "markers": _markers(frame), "file": f"{frame.scenario}-health-day{frame.day}",
+    }

@@ -6,19 +6,15 @@ on a sunflower spiral slot (even spread, no overlaps, O(1)) pulled part of the w
 contacts they already have, so friends of the founder cluster around the founder and a mesh
 looks like a mesh. Nothing is ever recomputed, so a step costs O(members + ties), not the
 O(n²) per-step spring layout, and a member never jumps around while the class watches.
+
+The browser draws the picture on a canvas (canvas.vue) from the positions sent here: a
+day's update is a few kilobytes of numbers, not a server-rendered image.
 """
 
 from __future__ import annotations
 
 import math
-import weakref
 
-import solara
-from matplotlib.collections import LineCollection
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-
-from dashboards.components.plot import LivePlot
 from sim.roles import ROLE_COLORS, ROLE_LABELS
 
 LEFT_COLOUR = "#b0b0b0"
@@ -49,55 +45,29 @@ class StableLayout:
         return self.pos
 
 
-# One layout per model object, dropped with the model (a reset builds a new model).
-_layouts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def layout_for(model) -> StableLayout:
-    if model not in _layouts:
-        _layouts[model] = StableLayout()
-    return _layouts[model]
-
-
-def draw_network(model, fig: Figure) -> None:
-    """Draw the member network of ``model`` (a ``sim.model.CommunityModel``) on ``fig``."""
-    members = list(model.members)
-    departed = [m for m in model.roster if not m.present]  # roster: everyone who ever joined
-    graph = model.network
-    pos = layout_for(model).update(graph, [m.unique_id for m in members] + [m.unique_id for m in departed])
-    ax = fig.subplots()
-    ax.set_axis_off()
-    ax.set_aspect("equal")
-
-    segments = [(pos[u], pos[v]) for u, v in graph.edges() if u in pos and v in pos]
-    # Fainter ties in a big group, or 500 members' ties become a grey blot.
-    alpha = max(0.06, min(0.5, 5 / max(1, len(segments)) ** 0.5))
-    ax.add_collection(LineCollection(segments, linewidths=0.4, colors="grey", alpha=alpha, zorder=1))
-    if departed:  # a faint cross where each member who left used to be: the emptying is visible
-        ax.scatter([pos[m.unique_id][0] for m in departed], [pos[m.unique_id][1] for m in departed],
-                   marker="x", s=10, linewidths=0.6, color=LEFT_COLOUR, zorder=2)
-    for role, colour in ROLE_COLORS.items():
-        group = [m for m in members if m.role == role]
-        if not group:
-            continue  # a role that died out: nothing to draw (Mesa #2658), the legend says 0
-        xy = [pos[m.unique_id] for m in group]
-        # size by activity: messages posted today, on a square-root scale
-        sizes = [(3 + 2.2 * math.sqrt(m.messages_today) + (4 if role == "founder" else 0)) ** 2 for m in group]
-        # muted members are hollow rings: still here, no longer listening
-        face = ["none" if m.muted else colour for m in group]
-        ax.scatter([p[0] for p in xy], [p[1] for p in xy], s=sizes, facecolors=face, edgecolors=colour,
-                   linewidths=0.8, zorder=4 if role in ("founder", "kol") else 3)
-    ax.autoscale_view()
-    counts = {role: sum(1 for m in members if m.role == role) for role in ROLE_COLORS}
-    handles = [Line2D([], [], marker="o", linestyle="", color=c, label=f"{ROLE_LABELS[r]} ({counts[r]})")
-               for r, c in ROLE_COLORS.items()]
-    handles += [Line2D([], [], marker="o", linestyle="", markerfacecolor="none", color="grey", label="muted (ring)"),
-                Line2D([], [], marker="x", linestyle="", color=LEFT_COLOUR, label=f"left ({len(departed)})")]
-    ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8, frameon=False)
-    ax.set_title(f"Members on day {model.day}: {len(members)} present, {len(departed)} left "
-                 "(size = messages today)", fontsize=9)
-
-
-@solara.component
-def MemberNetwork(model):
-    LivePlot(model, draw_network, "classroom-network")
+def network_spec(frame) -> dict:
+    """What canvas.vue draws for a :class:`~dashboards.components.frame.Frame`."""
+    dots = frame.dots
+    counts = {role: 0 for role in ROLE_COLORS}
+    for d in dots:
+        counts[d.role] = counts.get(d.role, 0) + 1
+    # founder and KOLs drawn last, on top of the crowd
+    order = sorted(range(len(dots)), key=lambda k: dots[k].role in ("founder", "kol"))
+    legend = [{"label": f"{ROLE_LABELS[r]} {counts[r]}", "color": c} for r, c in ROLE_COLORS.items() if counts[r]]
+    legend += [{"label": "muted", "color": "#777", "ring": True},
+               {"label": f"left {len(frame.left)}", "color": LEFT_COLOUR, "cross": True}]
+    return {
+        "kind": "network", "day": frame.day,
+        "title": f"Members on day {frame.day}: {len(dots)} here, {len(frame.left)} left",
+        "day": frame.day,
+        "x": [round(d.x, 3) for d in dots], "y": [round(d.y, 3) for d in dots],
+        "color": [ROLE_COLORS.get(d.role, "#999") for d in dots],
+        # radius by activity: messages posted today, on a square-root scale
+        "size": [round(2.2 + 1.1 * math.sqrt(d.messages_today) + (2 if d.role == "founder" else 0), 2) for d in dots],
+        "ring": [int(d.muted) for d in dots],
+        "order": order,
+        "ties": [k for tie in frame.ties for k in tie],
+        "left_x": [round(x, 3) for x, _ in frame.left], "left_y": [round(y, 3) for _, y in frame.left],
+        "legend": legend,
+        "file": f"{frame.scenario}-network-day{frame.day}",
+    }

@@ -114,7 +114,7 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture
 def page(browser, request):
     """A fresh page that may talk to localhost only; ``page.blocked`` lists what it tried else."""
-    context = browser.new_context(viewport={"width": 1500, "height": 1000})
+    context = browser.new_context(viewport={"width": 1280, "height": 720})  # a projector
     pg = context.new_page()
     blocked: list[str] = []
 
