@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sim.events import Event
+
 
 @dataclass(frozen=True)
 class MemberDot:
@@ -37,7 +39,7 @@ class Frame:
     phase: str
     monetised: bool  #: indicator ③ (paid conversion) applies
     rows: tuple[dict[str, Any], ...]  #: the observer's rows, day 0..day (never mutated)
-    events: tuple[tuple[int, str], ...]  #: the model's own turning points (day, text)
+    events: tuple[Event, ...]  #: the model's own turning points (sim/events.py: day, text, kind)
     dots: tuple[MemberDot, ...] = ()
     left: tuple[tuple[float, float], ...] = ()  #: where each member who left used to be
     ties: tuple[tuple[int, int], ...] = ()  #: indexes into ``dots``

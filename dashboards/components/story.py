@@ -56,16 +56,13 @@ JOIN_CHANNELS = {
 }
 #: Model events by kind (the text the model logs, until events carry their kind). ``None``:
 #: shown but never a turning point to pause at; folded kinds become one line with a count.
-EVENT_KINDS = (
-    (re.compile(r" became a KOL$"), "kol_promoted"),
-    (re.compile(r"^KOL .* left: "), "kol_left"),
-    (re.compile(r"^Founder .* burnt out"), "founder_burnout"),
-    (re.compile(r"^Founder .* is back"), "founder_back"),
-    (re.compile(r"^Founder .* left the group"), "founder_left"),
-    (re.compile(r"^Strategy change: "), "strategy"),
-    (re.compile(r"^Offline event: "), "meetup"),
-    (re.compile(r"^The group (became|fell nearly silent)"), "phase_echo"),  # the phase row says it better
-)
+#: The model's event kinds (sim/vocab.py EVENT_KIND) as the page groups them: routine ones are
+#: folded into one line, the lifecycle's own announcements give way to the phase rows (which say
+#: more: the indicators that failed). Kinds not listed are shown as they are ("other").
+PAGE_KIND = {"kol_rose": "kol_promoted", "kol_left": "kol_left", "founder_burnt_out": "founder_burnout",
+             "founder_back": "founder_back", "founder_left": "founder_left", "founder_quit": "founder_left",
+             "strategy_change": "strategy", "offline_event": "meetup", "silent": "phase_echo",
+             "ad_group": "phase_echo", "self_operating": "phase_echo", "died": "phase_echo"}
 FOLDED = {"kol_promoted": "{n} members became KOLs", "kol_left": "{n} KOLs left because quality fell",
           "founder_back": "the founder came back from burnout {n} times",
           "founder_burnout_again": "the founder burnt out again {n} times", "meetup": "{n} offline meet-ups"}
@@ -161,8 +158,8 @@ _last: tuple = (None, [])
 
 def _select(frame: Frame) -> list[TurningPoint]:
     points, folded, seen = _row_points(frame), {}, set()
-    for day, text in frame.events:
-        kind = next((k for pattern, k in EVENT_KINDS if pattern.search(text)), "other")
+    for event in frame.events:
+        day, text, kind = event.day, event.text, PAGE_KIND.get(event.kind, "other")
         if kind == "phase_echo":
             continue
         if kind == "founder_burnout" and kind in seen:
