@@ -25,10 +25,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sim.roles import Role
+from sim.rules.leaving import COSTS, worst_cost
 
 if TYPE_CHECKING:
     from sim.agents import Member
     from sim.model import CommunityModel
+
+
+_COST_NAMES = {name: name for name in COSTS}
 
 
 @dataclass(slots=True)
@@ -44,10 +48,8 @@ class Reading:
     target_satisfaction: float
 
     def worst_cost(self) -> str:
-        """The leave reason this day's experience points to."""
-        costs = {"overloaded": self.overload + self.fatigue, "annoyed_by_ads": self.ads,
-                 "bored": self.boredom + self.noise}
-        return max(costs, key=costs.get)
+        """The leave reason this day's experience points to (:func:`sim.rules.leaving.worst_cost`)."""
+        return worst_cost(self.overload, self.fatigue, self.ads, self.boredom, self.noise, _COST_NAMES)
 
 
 @dataclass(slots=True)

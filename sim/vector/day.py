@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.rules import leaving
 from sim.vector import rng as vr
 from sim.vector.backend import asarray
 from sim.vector.state import (ACTIVE, CH, FOUNDER, KOL, LURKER, NEVER, PERSON, RATE_FIELDS, READS, SPAMMER,
@@ -23,6 +24,22 @@ from sim.vector.streams import St
 def col(a) -> np.ndarray:
     """An ``(R,)`` parameter column as ``(R, 1)``, to broadcast over members."""
     return asarray(a)[:, None]
+
+
+class Columns:
+    """A parameter section (``T.churn``) as the rules of :mod:`sim.rules` read it: each
+    parameter as an ``(R, 1)`` column over the ``(R, N)`` members, or, with ``rows``, the
+    value of each element's community (``T.churn.x[rows]``)."""
+
+    def __init__(self, section, rows=None) -> None:
+        self._section, self._rows = section, rows
+
+    def __getattr__(self, name: str):
+        value = getattr(self._section, name)
+        return col(value) if self._rows is None else value[self._rows]
+
+
+_WHY8 = {name: np.int8(code) for name, code in WHY.items()}  # leave reasons as B.read_worst stores them
 
 
 def ranks(r: np.ndarray, R: int) -> np.ndarray:
@@ -710,12 +727,8 @@ def read(E) -> None:
     B.satisfaction = np.where(looked, s + col(rp.adaptation) * (target - s), np.where(readers, drift, s))
     B.read_ok = looked
     B.read_gain = np.where(looked, gain, 0.0)
-    # The largest cost, the first of equals (as max() over the dict in Reading.worst_cost):
-    # overload and ads are per community, so only boredom (with the member's noise) is (R, N).
-    first = col(overload + fatigue) >= col(ad_cost)
-    worse = np.where(first, col(overload + fatigue), col(ad_cost)) >= col(boredom) + noise
-    B.read_worst = np.where(worse, np.where(first, np.int8(WHY["overloaded"]), np.int8(WHY["annoyed_by_ads"])),
-                            np.int8(WHY["bored"]))
+    # Overload and ads are per community, so only boredom (with the member's noise) is (R, N).
+    B.read_worst = leaving.worst_cost(col(overload), col(fatigue), col(ad_cost), col(boredom), noise, _WHY8)
     B.visiting &= ~(readers & ~looked)
 
 
@@ -813,26 +826,15 @@ def let_members_leave(E) -> None:
     spam_leave = spammer & ((audience < c.spammer_min_audience)[r0] | (u < c.spammer_leave_prob[r0]))
     member = B.present & (B.role != FOUNDER) & (B.role != SPAMMER) & live
     s = B.satisfaction
-    B.muted = np.where(member & B.muted & (s >= col(c.unmute_above)), False, B.muted)
-    B.muted = np.where(member & ~B.muted & (s < col(c.mute_below)), True, B.muted)
-    hazard = col(c.base_hazard) + col(c.dissatisfied_hazard) * (1.0 - s) ** 2 * np.where(B.muted, 1.0,
-                                                                                       col(c.unmuted_factor))
-    lost = np.where(B.tie_weight_ever > 0, np.maximum(0.0, 1.0 - B.tie_weight_now / np.maximum(B.tie_weight_ever, 1e-300)),
-                    0.0)
-    hazard += col(c.lost_ties_hazard) * lost
-    need_gone = B.need < col(c.need_gone_below)
-    hazard += np.where(need_gone, col(c.need_gone_hazard) * (1.0 - B.need / np.maximum(col(c.need_gone_below), 1e-300)),
-                       0.0)
-    friend_left = day - B.friend_left_day < col(c.friend_left_days)
-    hazard += np.where(friend_left, col(c.friend_left_hazard), 0.0)
-    newcomer = (day - B.join_day < col(T.entry.judgement_days)) & (s < col(c.newcomer_dislike_below))
-    hazard += np.where(newcomer, col(c.newcomer_dislike_hazard), 0.0)
+    cc = Columns(c)
+    B.muted = np.where(member, leaving.muted_after(B.muted, s, cc), B.muted)
+    lost = leaving.lost_tie_share(B.tie_weight_now, B.tie_weight_ever)
+    hazard = leaving.leave_hazard(s, B.muted, lost, B.need, day - B.join_day, day - B.friend_left_day, cc,
+                                  col(T.entry.judgement_days))
     go = spam_leave | (~spammer & (u < hazard[r0, s0]))
     r, s_, spam_leave = r0[go], s0[go], spam_leave[go]
-    reason = np.select(  # for the leavers only
-        [need_gone[r, s_], day - B.kol_shock_day[r, s_] <= c.kol_shock_memory_days[r],
-         (c.friend_left_hazard > 0)[r] & friend_left[r, s_], ~B.read_ok[r, s_]],
-        [WHY["need_gone"], WHY["kol_left"], WHY["friend_left"], WHY["bored"]], default=B.read_worst[r, s_])
+    reason = leaving.leave_reason(B.need[r, s_], day - B.kol_shock_day[r, s_], day - B.friend_left_day[r, s_],  # leavers only
+                                  B.read_ok[r, s_], B.read_worst[r, s_], Columns(c, r), WHY)
     B.remove(r, s_, np.where(spam_leave, WHY["moved_on"], reason), day, log, E.F)
     # The zombie purge (seed 004 L293-298, L630): the founder and paying VIPs keep their seats.
     purge = c.zombie_purge & (day > 0) & (day % c.purge_every_days == 0) & E.running

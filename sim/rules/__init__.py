@@ -1,0 +1,32 @@
+"""The model's rules, each written once, for both engines.
+
+One module per rule family: :mod:`~sim.rules.leaving` (muting, the leave hazard, the reason
+given), :mod:`~sim.rules.visiting` (the visit and talk chances), :mod:`~sim.rules.posting`
+(posting and reply rates), :mod:`~sim.rules.satisfaction` (what reading is worth, how
+satisfaction and the group's quality move), :mod:`~sim.rules.roles` (who rises, buys,
+advertises), :mod:`~sim.rules.lifecycle` (the health indicators and the phase verdict).
+
+A rule is plain arithmetic on its inputs and a parameter section. It gives the same value on
+a float — the Mesa engine calls it per member, in ``sim/processes/`` — and on an array — the
+vector engine calls it on ``(R, N)`` members or flat selections, in ``sim/vector/day.py``,
+with the parameters as columns (``Columns(T.churn)``). The few functions beyond operators
+come from :mod:`~sim.rules.elementwise`. The processes decide who and when; the rules say how
+much.
+
+Where the engines differ, on purpose
+------------------------------------
+- **Same-day order.** The Mesa engine walks members one after another, in a random order,
+  and a later member sees what an earlier one did the same day (a tie reply heard at once, a
+  seat taken); the vector engine lets everyone act on the state at the start of each step.
+  The equivalence tests (tests/vector) measure the difference as ensembles, not bits.
+- **Draw order.** The Mesa engine draws from one generator in the order it visits members;
+  the vector engine draws each member's uniforms from counter-based streams
+  (``sim/vector/streams.py``), so a member's draw does not depend on who else is present.
+  Same distributions, different numbers: runs match across engines in distribution only.
+- **Floating point.** A rule's value is bit for bit the same on a float and on an array
+  element except for ``exp`` and ``log`` (the C library's on a float, numpy's vectorised
+  ones on an array: they differ in the last bit for a few per cent of arguments) and a power
+  of 2 (``pow`` on a float, a product on an array); each engine keeps its own runs exactly.
+  The engines also sum a few terms in different orders outside the rules (listed where
+  they are: ``docs/rules.md``).
+"""
