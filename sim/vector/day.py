@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.rules import leaving
+from sim.rules import leaving, visiting
 from sim.vector import rng as vr
 from sim.vector.backend import asarray
 from sim.vector.state import (ACTIVE, CH, FOUNDER, KOL, LURKER, NEVER, PERSON, RATE_FIELDS, READS, SPAMMER,
@@ -137,18 +137,14 @@ def morning(E) -> None:
 def decide_visits(E) -> None:
     """visiting.decide_visits: who opens the group today, and who of them talks."""
     B, v, day = E.B, E.T.visiting, E.day
-    z = B.habit_logit + col(v.engagement_gain) * (B.satisfaction - 0.5) + col(E.T.topics.visit_pull * B.heat) * B.fit
-    z = z + np.where(day - B.last_post_day <= col(v.recent_post_days), col(v.recent_post_boost), 0.0)
-    p = 1.0 / (1.0 + np.exp(-z))
-    p = np.where(B.notified_day == day - 1, np.maximum(p, col(v.notified_prob)), p)
-    p = np.where(B.muted, p * col(v.muted_factor), p)
+    p = visiting.visit_probability(B.habit_logit, B.satisfaction, col(E.T.topics.visit_pull), col(B.heat), B.fit,
+                                   day - B.last_post_day, B.notified_day == day - 1, B.muted, Columns(v))
     always = (B.role == SPAMMER) | (B.role == FOUNDER) | ~col(v.enabled)
     B.visiting = always & B.present
     r, s, u = draw_where(E, St.visit, B.present & ~always)
     come = u < p[r, s]
     B.visiting[r[come], s[come]] = True
-    chance = np.where(B.answered_day == day - 1, col(v.talk_share + (1.0 - v.talk_share) * v.answer_share),
-                      col(v.talk_share))  # visiting.talk_chance
+    chance = visiting.talk_chance(B.answered_day == day - 1, Columns(v))
     B.talking = B.visiting & always
     r, s, u = draw_where(E, St.talk, B.visiting & ~always)
     talk = u < chance[r, s]
@@ -235,8 +231,7 @@ def create(E, r, s, role, channel, tr, satisfaction) -> None:
     B.channel[r, s] = channel
     for name in ("fit", "expertise", "need", "willingness", "propensity"):
         getattr(B, name)[r, s] = tr[name]
-    h = np.clip(tr["habit"], 1e-6, 1 - 1e-6)  # keep the logit finite (visiting.visit_probability)
-    B.habit_logit[r, s] = np.log(h / (1 - h))
+    B.habit_logit[r, s] = visiting.habit_logit(tr["habit"])
     B.satisfaction[r, s] = satisfaction
     B.join_day[r, s] = day
     B.last_post_day[r, s] = day
@@ -504,10 +499,8 @@ def rate_table(T) -> np.ndarray:
 
 
 def talk_day_share(T, r: np.ndarray, role: np.ndarray) -> np.ndarray:
-    """visiting.talk_day_share of members of communities ``r`` with roles ``role``:
-    habit_mean · talk_share, 1 for the founder and with visiting off."""
-    v = T.visiting
-    return np.where(role == FOUNDER, 1.0, np.where(v.enabled, v.habit_mean * v.talk_share, 1.0)[r])
+    """visiting.talk_day_share of members of communities ``r`` with roles ``role``."""
+    return visiting.talk_day_share(role == FOUNDER, Columns(T.visiting, r))
 
 
 def post(E) -> None:
