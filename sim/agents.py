@@ -8,13 +8,13 @@ own (energy, burnout, content quality), hence a subclass.
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import mesa
 
 from sim.processes import reading, visiting
 from sim.roles import ROLE_SPECS, Role, RoleSpec
+from sim.rules import posting
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -114,27 +114,16 @@ class Member(mesa.Agent):
 
     # -- a day in the group ----------------------------------------------------------------
     def posting_rate(self) -> float:
-        """Expected messages today: role rate × propensity × mood × newcomer eagerness × stimulus."""
-        p = self.model.p.conversation
-        if self.role is Role.spammer:  # ads: neither mood nor stimulus matter (seed 004 L64)
-            return p.spammer_ads_per_day * self.propensity
-        if self.muted:
-            return 0.0
-        mood = p.mood_floor + self.satisfaction
-        eager = p.newcomer_posts_per_day * math.exp(-(self.model.day - self.join_day) / p.newcomer_days)
-        # Eagerness scales with the person's propensity too: a shy newcomer stays silent
-        # (most members never post: seed 004 L398 "90% asleep", the 90-9-1 rule).
-        base = (getattr(p, self.spec.rate_field) + eager) * self.propensity
-        rate = base * mood * (1.0 + p.stimulus_gain * self.model.stimulus)
-        rate /= visiting.talk_day_share(self, self.model)  # posted on the days the member visits and talks
-        rate *= 1.0 + self.model.heat * self.fit  # a hot topic: who cares, talks (processes/topics.py)
-        if self.role is Role.kol:  # privileges make a KOL post more (seed 004 L61)
-            rate *= 1.0 + self.model.p.roles.kol_incentive
-        return rate
+        """Expected messages today (:func:`sim.rules.posting.posting_rate`)."""
+        p, model = self.model.p, self.model
+        return posting.posting_rate(getattr(p.conversation, self.spec.rate_field), self.propensity, self.satisfaction,
+                                    model.day - self.join_day, model.stimulus, visiting.talk_day_share(self, model),
+                                    model.heat, self.fit, self.role is Role.kol, self.muted, self.role is Role.spammer,
+                                    p.conversation, p.roles.kol_incentive)
 
     def valuable_share(self) -> float:
-        """Chance that a message of this member is valuable (on-topic expertise)."""
-        return self.expertise * self.fit
+        """Chance that a message of this member is valuable (:func:`sim.rules.posting.valuable_share`)."""
+        return posting.valuable_share(self.expertise, self.fit, self.role is Role.founder, self.model.p.founder.expertise)
 
     def post(self) -> None:
         if not self.talking:  # only talking visitors post (processes/visiting.py)
@@ -185,9 +174,6 @@ class Founder(Member):
     def active(self) -> bool:
         """In the group and not burnt out."""
         return self.present and not self.burnt_out
-
-    def valuable_share(self) -> float:
-        return self.model.p.founder.expertise
 
     def rest(self) -> bool:
         """A night's recovery (fading with enthusiasm, ``founder.fade_days``). Returns True

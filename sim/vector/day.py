@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.rules import leaving, visiting
+from sim.rules import leaving, posting, visiting
 from sim.vector import rng as vr
 from sim.vector.backend import asarray
 from sim.vector.state import (ACTIVE, CH, FOUNDER, KOL, LURKER, NEVER, PERSON, RATE_FIELDS, READS, SPAMMER,
@@ -118,7 +118,7 @@ def _spoke(E, r, s, n) -> None:
 def _noisy(E, r, s) -> np.ndarray:
     """conversation.is_noisy: low-fit members' chat (never the founder's)."""
     B = E.B
-    return (B.fit[r, s] < E.T.roles.kol_noise_fit[r]) & (B.role[r, s] != FOUNDER)
+    return posting.is_noisy(B.fit[r, s], B.role[r, s] == FOUNDER, E.T.roles.kol_noise_fit[r])
 
 
 # -- topics, visiting ----------------------------------------------------------------------------
@@ -510,15 +510,10 @@ def post(E) -> None:
     # Only today's talkers post: the rate and the draw are computed for them alone.
     r, s, u = draw_where(E, St.posts, B.talking & col(E.running))
     role = B.role[r, s]
-    eager = p.newcomer_posts_per_day[r] * np.exp(-(day - B.join_day[r, s]) / p.newcomer_days[r])
-    rate = (rate_table(T)[r, role] + eager) * B.propensity[r, s] * (p.mood_floor[r] + B.satisfaction[r, s])
-    rate *= (1.0 + p.stimulus_gain * B.stimulus)[r]
-    rate /= talk_day_share(T, r, role)
-    rate *= 1.0 + B.heat[r] * B.fit[r, s]
-    rate = np.where(role == KOL, rate * (1.0 + T.roles.kol_incentive)[r], rate)
-    rate = np.where(B.muted[r, s], 0.0, rate)
+    rate = posting.posting_rate(rate_table(T)[r, role], B.propensity[r, s], B.satisfaction[r, s], day - B.join_day[r, s],
+                                B.stimulus[r], talk_day_share(T, r, role), B.heat[r], B.fit[r, s], role == KOL,
+                                B.muted[r, s], role == SPAMMER, Columns(p, r), T.roles.kol_incentive[r])
     ads = role == SPAMMER
-    rate = np.where(ads, p.spammer_ads_per_day[r] * B.propensity[r, s], rate)
     k = vr.poisson(rate, u)
     B.messages_today = np.zeros((B.R, B.N), np.int64, like=B.present)
     B.messages_today[r, s] = k
@@ -533,7 +528,7 @@ def post(E) -> None:
     E.log.ads_posted += np.bincount(ra, weights=k[ads], minlength=B.R)
     E.log.ads_by[ra, sa] = k[ads]
     r, s, k = r[~ads], s[~ads], k[~ads]
-    share = np.where(B.role[r, s] == FOUNDER, T.founder.expertise[r], B.expertise[r, s] * B.fit[r, s])
+    share = posting.valuable_share(B.expertise[r, s], B.fit[r, s], B.role[r, s] == FOUNDER, T.founder.expertise[r])
     valuable = vr.binomial(k, share, E.S.uniform_of(St.valuable, r, s, B.N))
     _add_posts(E, r, s, valuable=valuable, chat=k - valuable)
 
@@ -556,7 +551,7 @@ def _threads(E) -> None:
     r = np.repeat(rt, reps)
     author = np.repeat(at, reps)
     k = ranks(r, R)
-    rate = p.replies_per_valuable * np.minimum(1.0, pool_n / p.full_reply_pool)
+    rate = posting.thread_reply_rate(pool_n, p)
     n = vr.poisson(np.where(pool_n[r] > 0, rate[r], 0.0), E.S.uniform_at(St.thread, r, k))
     th = np.repeat(np.arange(r.size, like=r), n)
     if not th.size:
@@ -597,8 +592,8 @@ def tie_replies(E) -> None:
     # Only speakers who heard something can reply: the draw is computed for them alone (the
     # same numbers as over the whole (R, N) array, where everyone else draws 0).
     r, m = np.nonzero(speakers & (h > 0))
-    lam = (p.tie_reply_rate[r] / talk_day_share(T, r, B.role[r, m]) * B.propensity[r, m] * (p.mood_floor[r] + B.satisfaction[r, m])
-           * (1.0 - np.exp(-h[r, m] / p.tie_reply_scale[r])))
+    lam = posting.tie_reply_rate(h[r, m], B.propensity[r, m], B.satisfaction[r, m], talk_day_share(T, r, B.role[r, m]),
+                                 Columns(p, r))
     k = vr.poisson(lam, E.S.uniform_of(St.tie_reply, r, m, B.N))
     r, m, k = r[k > 0], m[k > 0], k[k > 0]
     if not r.size:
