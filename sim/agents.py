@@ -15,6 +15,7 @@ import mesa
 from sim.processes import reading, visiting
 from sim.roles import ROLE_SPECS, Role, RoleSpec
 from sim.rules import posting
+from sim.rules.satisfaction import move_toward
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -146,7 +147,7 @@ class Member(mesa.Agent):
         r = reading.read_day(self, self.model) if self.spec.reads else None
         self.last_read = r
         if r is not None:
-            self.satisfaction += self.model.p.reading.adaptation * (r.target_satisfaction - self.satisfaction)
+            self.satisfaction = move_toward(self.satisfaction, r.target_satisfaction, self.model.p.reading.adaptation)
         elif self.spec.reads:
             self.visiting = False  # (visiting off: a muted member who did not look in)
             if self.model.p.visiting.enabled:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from sim.params import ChurnMode
 from sim.roles import Role
+from sim.rules.satisfaction import move_toward
 
 if TYPE_CHECKING:
     from sim.agents import Member
@@ -51,7 +52,7 @@ class QualityView:
         if talk:
             today = log.valuable / talk + r.kol_content_weight * log.content / talk
             today -= r.kol_noise_cost * max(0.0, log.noise - r.kol_noise_tolerance)
-            self.quality += r.kol_quality_smoothing * (today - self.quality)
+            self.quality = move_toward(self.quality, today, r.kol_quality_smoothing)
 
 
 def activate_chance(model: CommunityModel, m: Member) -> float:

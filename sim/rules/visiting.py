@@ -15,8 +15,7 @@ member (``answer_share``). A member's daily rates are spoken on the talking days
 from __future__ import annotations
 
 from sim.rules.elementwise import clip, exp, log, maximum, where
-
-NEUTRAL = 0.5  # the satisfaction scale's midpoint (structural)
+from sim.rules.satisfaction import NEUTRAL
 
 
 def habit_logit(habit):

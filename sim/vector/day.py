@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.rules import leaving, posting, visiting
+from sim.rules import satisfaction as sat
 from sim.vector import rng as vr
 from sim.vector.backend import asarray
 from sim.vector.state import (ACTIVE, CH, FOUNDER, KOL, LURKER, NEVER, PERSON, RATE_FIELDS, READS, SPAMMER,
@@ -673,20 +674,18 @@ def read(E) -> None:
     T, B, log, day = E.T, E.B, E.log, E.day
     rp, c = T.reading, T.cadence
     total = log.content + log.valuable + log.chat + log.ads_visible
-    share = np.where(total > 0, np.minimum(1.0, rp.attention_budget / np.maximum(total, 1e-300)), 0.0)
+    share = sat.attention_share(total, rp)
+    # These sums run in another order than the Mesa engine's (sim/rules/__init__.py, "Floating point").
     v = log.valuable * share + rp.content_weight * log.content * share * T.founder.expertise
-    saturation = 1.0 - np.exp(-v / rp.value_scale)
-    overload = rp.overload_cost * np.maximum(0.0, total - rp.attention_budget) / rp.attention_budget
+    saturation = sat.saturation(v, rp)
+    overload = sat.overload(total, rp)
     ad_cost = rp.ad_cost * log.ads_visible * share
-    fatigue = c.fatigue_cost * np.maximum(0.0, log.content - c.fatigue_threshold)
-    boredom = c.boredom_cost * np.exp(-v)
+    fatigue = sat.fatigue(log.content, c)
+    boredom = sat.boredom(v, c)
     thrill = np.where(log.red_packets > 0, B.red_thrill, 0.0)
     chat = log.chat * share
-    n = T.renewal
-    members = np.maximum(1, B.count())
-    renewal = np.where(n.enabled, np.minimum(n.max_share, n.per_session * (log.sessions + log.offline_events)
-                                             + n.per_tip * log.tips + n.per_newcomer * 100.0 * log.joins.sum(axis=1)
-                                             / members + n.per_heat * B.heat), 0.0)
+    renewal = sat.renewal_share(log.sessions, log.offline_events, log.tips, log.joins.sum(axis=1), B.count(), B.heat,
+                                T.renewal)
     readers = B.present & READS[B.role]
     looked = readers & B.visiting
     off = ~col(T.visiting.enabled)
@@ -694,25 +693,19 @@ def read(E) -> None:
         u = E.S.uniform(St.muted_check, (B.N,))
         looked &= ~(off & B.muted & (u >= col(rp.muted_check_prob)))
     # Novelty (reading.novelty): staleness grows with each day read, today's renewal removes a share.
-    stale_new = B.staleness * (1.0 - col(renewal)) + 1.0
-    B.staleness = np.where(looked & col(n.enabled), stale_new, B.staleness)
-    stale = np.where(col(n.enabled), B.staleness, day - B.join_day)
-    novelty = col(rp.novelty_floor) + (1 - col(rp.novelty_floor)) * np.exp(-stale / col(rp.novelty_days))
-    gain = novelty * B.need * B.fit * col(saturation)
-    ties_said = B.ties_times(B.said.astype(np.float32)) * col(share)
-    ss = col(rp.social_scale)
-    gain += np.where(col(rp.social_value > 0) & (ties_said > 0),
-                     col(rp.social_value) * ss * (1.0 - np.exp(-ties_said / ss)), 0.0)
+    renews = col(T.renewal.enabled)
+    B.staleness = np.where(looked & renews, sat.staleness_after_reading(B.staleness, col(renewal)), B.staleness)
+    novelty = sat.novelty(np.where(renews, B.staleness, day - B.join_day), Columns(rp))
+    ties_read = B.ties_times(B.said.astype(np.float32)) * col(share)
     vip = B.role == VIP
-    gain += np.where(vip, col(T.monetisation.vip_value_bonus) * B.need * col(saturation), 0.0)
-    gain += col(thrill) * (1.0 - B.fit)
-    noise = col(rp.noise_cost * chat) * (1.0 - B.fit)
-    expectation = np.where(vip, col(rp.vip_expectation), col(rp.expectation))
+    gain = sat.reading_gain(novelty, B.need, B.fit, col(saturation), ties_read, vip, col(thrill), Columns(rp),
+                            col(T.monetisation.vip_value_bonus))
+    noise = sat.noise(col(chat), B.fit, Columns(rp))
     util = gain - col(overload + ad_cost + fatigue + boredom) - noise
-    target = np.clip(0.5 + util - expectation, 0.0, 1.0)
+    target = sat.target_satisfaction(util, sat.expectation(vip, Columns(rp)))
     s = B.satisfaction
-    drift = np.where(col(T.visiting.enabled), s + col(T.visiting.absence_drift) * (0.5 - s), s)
-    B.satisfaction = np.where(looked, s + col(rp.adaptation) * (target - s), np.where(readers, drift, s))
+    drift = np.where(col(T.visiting.enabled), sat.move_toward(s, sat.NEUTRAL, col(T.visiting.absence_drift)), s)
+    B.satisfaction = np.where(looked, sat.move_toward(s, target, col(rp.adaptation)), np.where(readers, drift, s))
     B.read_ok = looked
     B.read_gain = np.where(looked, gain, 0.0)
     # Overload and ads are per community, so only boredom (with the member's noise) is (R, N).
