@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.rules import leaving, posting, visiting
+from sim.rules import leaving, posting, roles, visiting
 from sim.rules import satisfaction as sat
 from sim.vector import rng as vr
 from sim.vector.backend import asarray
@@ -722,36 +722,32 @@ def update_roles(E) -> None:
     talk_kol = log.valuable + log.chat - log.tie_chat + log.content
     today = np.where(talk_kol > 0, (log.valuable + rl.kol_content_weight * log.content) / np.maximum(talk_kol, 1e-300)
                      - rl.kol_noise_cost * np.maximum(0.0, log.noise - rl.kol_noise_tolerance), 0.0)
-    B.quality = np.where((talk_kol > 0) & E.running, B.quality + rl.kol_quality_smoothing * (today - B.quality),
+    B.quality = np.where((talk_kol > 0) & E.running, sat.move_toward(B.quality, today, rl.kol_quality_smoothing),
                          B.quality)
-    talk = log.valuable + log.chat + log.content
-    seen = talk + log.ads_visible
-    ad_share = np.where(seen > 0, log.ads_visible / np.maximum(seen, 1e-300), 0.0)
-    B.endorsement *= col(np.exp(-1.0 / rl.endorsement_memory_days))
+    ad_share = roles.ad_share(log.valuable + log.chat + log.content, log.ads_visible)
+    B.endorsement *= col(roles.endorsement_kept(rl))
     person = B.is_(PERSON) & col(E.running)
     role = B.role.copy()
     # Three uniforms per member (columns of St.lurker_wakes), each drawn only for the members
     # its rule can reach: 0 a lurker wakes, 1 a buyer buys, 2 a member is tempted to advertise.
-    chance = col(rl.activate_prob)  # roles.activate_chance
-    if (rl.ease_activate > 0).any():
-        k2 = B.known.degree(np.arange(B.R, like=B.present), B.N).astype(np.float64) ** 2
-        chance = chance + col(rl.ease_activate) * k2 / (k2 + col(rl.ease_ties) ** 2)
+    # Known ties are counted only where they count (a walk over the tie table).
+    known = B.known.degree(np.arange(B.R, like=B.present), B.N).astype(np.float64) if (rl.ease_activate > 0).any() else 0.0
+    chance = roles.activate_chance(known, Columns(rl))
     r, s, u = draw_where(E, St.lurker_wakes, person & (role == LURKER) & (B.satisfaction >= col(rl.activate_satisfaction)), 0)
     wakes = u < np.broadcast_to(chance, B.present.shape)[r, s]
     B.set_role(r[wakes], s[wakes], ACTIVE, day)
     active = person & (role == ACTIVE)
     sleeps = active & (B.satisfaction < col(rl.deactivate_satisfaction))
     B.set_role(*np.nonzero(sleeps), LURKER, day)
-    rises = active & ~sleeps & (B.endorsement >= col(rl.kol_endorsements)) & (B.expertise >= col(rl.kol_min_expertise))
+    rises = active & ~sleeps & roles.rises_to_kol(B.endorsement, B.expertise, Columns(rl))
     B.set_role(*np.nonzero(rises), KOL, day)
     B.kol_by_age |= rises & col(day <= T.phases.outcome_age_days)
     B.event(np.flatnonzero(rises.any(axis=1)), day, "{:.0f} member(s) became KOLs", rises.sum(axis=1)[rises.any(axis=1)])
     # KOL exit (roles._kol_quits): patience runs out while quality stays low.
     kol = person & (role == KOL) & col(T.churn.mode != "cascade")
-    low = col(B.quality < rl.kol_quality_floor)
-    B.kol_unhappy_days = np.where(kol, np.where(low, B.kol_unhappy_days + 1, np.maximum(0, B.kol_unhappy_days - 1)),
+    B.kol_unhappy_days = np.where(kol, roles.kol_unhappy_days(B.kol_unhappy_days, col(B.quality), Columns(rl)),
                                   B.kol_unhappy_days)
-    quits = kol & (B.kol_unhappy_days >= col(rl.kol_patience_days * (1.0 + rl.kol_incentive_patience * rl.kol_incentive)))
+    quits = kol & (B.kol_unhappy_days >= col(roles.kol_patience(rl)))
     if quits.any():
         qr, qs = np.nonzero(quits)
         i, t, _, _ = B.ties.of(qr, qs)
@@ -772,9 +768,8 @@ def update_roles(E) -> None:
     B.set_role(*np.nonzero(lapse), ACTIVE, day)
     B.vip_since[lapse] = -1
     buyer = selling & ~vip & B.read_ok
-    trust = B.satisfaction * np.minimum(1.0, (day - B.join_day) / col(mon.trust_days))
-    value_for_money = np.minimum(1.0, B.read_gain / col(T.reading.expectation))
-    score = trust * B.need * B.willingness * B.need * value_for_money * col(mon.convenience)
+    score = roles.vip_score(B.satisfaction, day - B.join_day, B.need, B.willingness, B.read_gain, Columns(mon),
+                            col(T.reading.expectation))
     r, s, u = draw_where(E, St.lurker_wakes, buyer & (score >= col(mon.conversion_bar)), 1)
     buys = u < mon.daily_conversion_prob[r]
     r, s = r[buys], s[buys]
@@ -787,7 +782,7 @@ def update_roles(E) -> None:
     # Ad contagion (seed 003): where ads stay visible, low-fit members start advertising.
     r, s, u = draw_where(E, St.lurker_wakes, person & col(ad_share > 0) & (B.role != VIP)
                          & (B.fit < col(T.ads.temptation_fit)), 2)
-    tempted = u < (T.ads.contagion * ad_share)[r] * (1.0 - B.fit[r, s])
+    tempted = u < roles.advertise_chance(ad_share[r], B.fit[r, s], T.ads.contagion[r])
     B.set_role(r[tempted], s[tempted], SPAMMER, day)
 
 
