@@ -40,6 +40,7 @@ class QualityView:
         # through the noise term, where newcomers and low-fit members wrote it.
         talk = log.valuable + log.chat - log.tie_chat + log.content
         if talk:
+            # The vector engine sums this in another order (sim/rules/__init__.py, "Floating point").
             today = log.valuable / talk + r.kol_content_weight * log.content / talk
             today -= r.kol_noise_cost * max(0.0, log.noise - r.kol_noise_tolerance)
             self.quality = move_toward(self.quality, today, r.kol_quality_smoothing)

@@ -27,6 +27,17 @@ Where the engines differ, on purpose
   element except for ``exp`` and ``log`` (the C library's on a float, numpy's vectorised
   ones on an array: they differ in the last bit for a few per cent of arguments) and a power
   of 2 (``pow`` on a float, a product on an array); each engine keeps its own runs exactly.
-  The engines also sum a few terms in different orders outside the rules (listed where
-  they are: ``docs/rules.md``).
+  Outside the rules the engines still sum four things in different orders, the same value
+  up to the last bit; each is marked where it is, and is kept so that both engines' runs stay
+  bit for bit as they were (making them one moves one engine's fingerprints):
+
+  ======================  ===========================================  =============================================
+  quantity                Mesa (``processes/``)                        vector (``vector/day.py``)
+  ======================  ===========================================  =============================================
+  value read V            valuable·share + w·(content·share)·exp.      valuable·share + ((w·content)·share)·exp.
+  ad cost                 ad_cost · (ads · share)                      (ad_cost · ads) · share
+  utility                 gain − overload − ads − noise − fatigue      gain − (overload + ads + fatigue + boredom)
+                          − boredom                                    − noise
+  KOLs' quality today     valuable / talk + w · content / talk         (valuable + w · content) / talk
+  ======================  ===========================================  =============================================
 """

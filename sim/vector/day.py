@@ -718,7 +718,7 @@ def update_roles(E) -> None:
     """roles.update_roles: lurkers wake, actives lurk or rise to KOL, KOLs leave, VIPs, spam."""
     T, B, log, day = E.T, E.B, E.log, E.day
     rl = T.roles
-    # The quality KOLs perceive (roles.QualityView).
+    # The quality KOLs perceive (roles.QualityView; summed in another order: sim/rules/__init__.py).
     talk_kol = log.valuable + log.chat - log.tie_chat + log.content
     today = np.where(talk_kol > 0, (log.valuable + rl.kol_content_weight * log.content) / np.maximum(talk_kol, 1e-300)
                      - rl.kol_noise_cost * np.maximum(0.0, log.noise - rl.kol_noise_tolerance), 0.0)

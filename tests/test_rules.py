@@ -1,0 +1,227 @@
+"""The rules (sim/rules/): one formula, the same value for a member (floats) and for many (arrays).
+
+The Mesa engine calls a rule per member with floats, the vector engine on arrays with its
+parameters as columns. Each rule here is evaluated both ways on the same random inputs and
+the results are compared element by element: exactly, except where ``exp`` or ``log`` enter
+(the C library's on a float, numpy's on an array: the last bits may differ, see
+sim/rules/elementwise.py). Then a few properties of the model that a wrong sign or a wrong
+term would break."""
+
+from __future__ import annotations
+
+import dataclasses
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from sim.params import Params
+from sim.rules import elementwise, leaving, lifecycle, posting, roles, satisfaction, visiting
+
+K = 400  # elements per array
+P = Params()
+
+
+def section(name: str, **over) -> SimpleNamespace:
+    """A parameter section as floats (what a Mesa process passes), with overrides."""
+    values = {f.name: getattr(getattr(P, name), f.name) for f in dataclasses.fields(getattr(P, name))}
+    values.update(over)
+    return SimpleNamespace(**values)
+
+
+def columns(params: SimpleNamespace, rng: np.random.Generator, vary: tuple[str, ...] = ()) -> SimpleNamespace:
+    """The same section as arrays of K (the vector engine's columns); ``vary`` names fields drawn
+    per element within ±50% of their value, so parameters differ between elements too."""
+    out = {}
+    for key, value in vars(params).items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            out[key] = np.full(K, value)
+        elif key in vary:
+            out[key] = value * rng.uniform(0.5, 1.5, K)
+        else:
+            out[key] = np.full(K, value)
+    return SimpleNamespace(**out)
+
+
+def element(x, i):
+    """Element i of an argument as a Mesa process has it: a Python float, int or bool."""
+    if isinstance(x, SimpleNamespace):
+        return SimpleNamespace(**{k: element(v, i) for k, v in vars(x).items()})
+    if isinstance(x, np.ndarray):
+        return x[i].item()
+    return x
+
+
+def check_same(rule, *args, exact: bool = True):
+    """``rule`` on arrays equals ``rule`` on each element's floats."""
+    on_arrays = np.asarray(rule(*args))
+    on_floats = [rule(*(element(a, i) for a in args)) for i in range(K)]
+    assert all(not isinstance(v, np.ndarray) for v in on_floats), "a rule on floats must not make arrays"
+    on_floats = np.array(on_floats)
+    assert on_arrays.shape == (K,)
+    if exact or on_arrays.dtype.kind not in "f":
+        np.testing.assert_array_equal(on_arrays, on_floats)
+    else:
+        np.testing.assert_allclose(on_arrays, on_floats, rtol=1e-12, atol=1e-15)
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    return np.random.default_rng(29)
+
+
+def u(rng, low=0.0, high=1.0):
+    return rng.uniform(low, high, K)
+
+
+def flag(rng, p=0.5):
+    return rng.random(K) < p
+
+
+def days(rng, high=60):
+    return rng.integers(0, high, K)
+
+
+# -- the same value on a float and on an array ---------------------------------------------------
+def test_leaving_rules_agree(rng):
+    c = columns(section("churn", lost_ties_hazard=0.01, friend_left_hazard=0.02), rng,
+                vary=("base_hazard", "dissatisfied_hazard", "need_gone_below", "mute_below"))
+    check_same(leaving.muted_after, flag(rng), u(rng), c)
+    check_same(leaving.lost_tie_share, rng.integers(0, 20, K).astype(float), rng.integers(0, 20, K).astype(float))
+    check_same(leaving.leave_hazard, u(rng), flag(rng), u(rng), u(rng), days(rng), days(rng, 20), c, 14)
+    why = {name: i for i, name in enumerate(leaving.GRIEVANCES + leaving.COSTS)}
+    check_same(leaving.leave_reason, u(rng), days(rng), days(rng), flag(rng, 0.8), rng.integers(4, 7, K), c, why)
+    check_same(leaving.worst_cost, u(rng, 0, 0.2), u(rng, 0, 0.2), u(rng, 0, 0.2), u(rng, 0, 0.2), u(rng, 0, 0.2), why)
+
+
+def test_visiting_rules_agree(rng):
+    v = columns(section("visiting"), rng, vary=("engagement_gain", "talk_share", "habit_mean"))
+    check_same(visiting.habit_logit, u(rng), exact=False)
+    check_same(visiting.visit_probability, rng.normal(0, 2, K), u(rng), 0.5, u(rng, 0, 3), u(rng), days(rng, 6),
+               flag(rng), flag(rng), v, exact=False)
+    check_same(visiting.talk_chance, flag(rng), v)
+    check_same(visiting.talk_day_share, flag(rng, 0.1), v)
+
+
+def test_posting_rules_agree(rng):
+    p = columns(section("conversation"), rng, vary=("newcomer_posts_per_day", "mood_floor", "tie_reply_scale"))
+    check_same(posting.talk_stimulus, days(rng, 50), days(rng, 50), days(rng, 100))
+    check_same(posting.posting_rate, u(rng, 0, 2), u(rng, 0, 3), u(rng), days(rng), u(rng), u(rng, 0.05, 1),
+               u(rng, 0, 2), u(rng), flag(rng, 0.1), flag(rng, 0.2), flag(rng, 0.1), p, u(rng), exact=False)
+    check_same(posting.valuable_share, u(rng), u(rng), flag(rng, 0.1), u(rng))
+    check_same(posting.is_noisy, u(rng), flag(rng, 0.1), 0.4)
+    check_same(posting.thread_reply_rate, days(rng, 30), p)
+    check_same(posting.tie_reply_rate, u(rng, 0, 30), u(rng, 0, 3), u(rng), u(rng, 0.05, 1), p, exact=False)
+
+
+def test_satisfaction_rules_agree(rng):
+    r = columns(section("reading"), rng, vary=("attention_budget", "value_scale", "novelty_days"))
+    c, n = columns(section("cadence"), rng), columns(section("renewal"), rng, vary=("per_tip",))
+    check_same(satisfaction.move_toward, u(rng), u(rng), u(rng, 0, 0.5))
+    check_same(satisfaction.attention_share, days(rng, 100).astype(float), r)
+    check_same(satisfaction.saturation, u(rng, 0, 20), r, exact=False)
+    check_same(satisfaction.overload, days(rng, 100).astype(float), r)
+    check_same(satisfaction.fatigue, days(rng, 5), c)
+    check_same(satisfaction.boredom, u(rng, 0, 20), c, exact=False)
+    check_same(satisfaction.renewal_share, days(rng, 2), days(rng, 2), days(rng, 3), days(rng, 10), days(rng, 200),
+               u(rng), n)
+    check_same(satisfaction.staleness_after_reading, u(rng, 0, 100), u(rng))
+    check_same(satisfaction.novelty, u(rng, 0, 100), r, exact=False)
+    check_same(satisfaction.reading_gain, u(rng), u(rng), u(rng), u(rng), u(rng, 0, 20) * flag(rng), flag(rng, 0.2),
+               u(rng, 0, 0.1), r, 0.3, exact=False)
+    check_same(satisfaction.noise, u(rng, 0, 20), u(rng), r)
+    check_same(satisfaction.expectation, flag(rng), r)
+    check_same(satisfaction.target_satisfaction, rng.normal(0, 0.5, K), u(rng, 0, 0.3))
+
+
+def test_roles_rules_agree(rng):
+    r = columns(section("roles", ease_activate=0.05), rng, vary=("ease_ties", "kol_quality_floor"))
+    mon = columns(section("monetisation"), rng, vary=("trust_days",))
+    check_same(roles.endorsement_kept, columns(section("roles"), rng, vary=("endorsement_memory_days",)), exact=False)
+    check_same(roles.activate_chance, days(rng, 20).astype(float), r)
+    check_same(roles.rises_to_kol, u(rng, 0, 20), u(rng), r)
+    check_same(roles.kol_unhappy_days, days(rng, 12), u(rng), r)
+    check_same(roles.kol_patience, columns(section("roles"), rng, vary=("kol_incentive", "kol_patience_days")))
+    check_same(roles.vip_score, u(rng), days(rng, 90), u(rng), u(rng), u(rng, -0.2, 1), mon, u(rng, 0.05, 0.5))
+    check_same(roles.ad_share, days(rng, 20), days(rng, 20))
+    check_same(roles.advertise_chance, u(rng), u(rng), u(rng))
+
+
+def test_lifecycle_rules_agree(rng):
+    ph = columns(section("phases"), rng, vary=("growth_factor", "decline_drop", "ad_group_share"))
+    check_same(lifecycle.share_of, days(rng, 10), days(rng, 10))
+    held = [lifecycle.indicators, days(rng, 5), u(rng), u(rng, 0, 0.2), days(rng, 3), u(rng), u(rng), flag(rng), ph]
+    for key in ("ind_rounds", "ind_speaking", "ind_conversion", "ind_word_of_mouth", "ind_disappointed"):
+        check_same(lambda *a, key=key: held[0](*a)[key], *held[1:])
+    applies = flag(rng)
+    check_same(lambda *a: lifecycle.indicators_met(lifecycle.indicators(*a[:-1]), a[-1]), *held[1:], applies)
+    check_same(lifecycle.conversion_applies, ph, flag(rng))
+    check_same(lifecycle.is_dead, days(rng, 3), days(rng, 40), ph)
+    check_same(lifecycle.is_ad_group, days(rng, 40), days(rng, 40), ph)
+    check_same(lifecycle.shrinking_fast, days(rng, 100), days(rng, 100), ph)
+    codes = {"growth": 1, "mature": 3, "decline": 4}
+    check_same(lifecycle.trend_verdict, days(rng, 100), days(rng, 100), ph, codes)
+
+
+def test_elementwise_keeps_floats_floats():
+    """On floats the helpers return plain Python numbers: a Mesa member's rule makes no 0-d
+    arrays (slow, and they would leak into the rows)."""
+    for value in (elementwise.exp(0.3), elementwise.log(2.0), elementwise.where(True, 1.0, 2.0),
+                  elementwise.maximum(0.0, 0.5), elementwise.minimum(1.0, 0.5), elementwise.clip(1.5, 0.0, 1.0),
+                  elementwise.select([False, True], [1, 2], 3)):
+        assert type(value) in (float, int)
+    assert elementwise.logical_not(True) is False  # not ~True == -2
+    assert elementwise.clip(-0.0, 0.0, 1.0) == 0.0 and str(elementwise.clip(-0.0, 0.0, 1.0)) == "0.0"
+
+
+# -- properties a wrong sign or term would break -----------------------------------------------------
+def test_leave_hazard_falls_with_satisfaction_and_rises_with_lost_ties():
+    c = section("churn", lost_ties_hazard=0.01)
+    s = np.linspace(0.0, 1.0, 21)
+    h = leaving.leave_hazard(s, False, 0.0, 1.0, 100, 100, c, 14)
+    assert np.all(np.diff(h) < 0)
+    assert h[-1] == pytest.approx(c.base_hazard)
+    lost = leaving.leave_hazard(0.5, False, np.linspace(0, 1, 5), 1.0, 100, 100, c, 14)
+    assert np.all(np.diff(lost) > 0)
+    assert leaving.leave_hazard(0.5, True, 0.0, 1.0, 100, 100, c, 14) > leaving.leave_hazard(0.5, False, 0.0, 1.0,
+                                                                                              100, 100, c, 14)
+
+
+def test_more_ads_make_ads_the_grievance_and_tempt_more_members():
+    code = {name: name for name in leaving.COSTS}
+    reasons = [leaving.worst_cost(0.05, 0.0, ads, 0.03, 0.0, code) for ads in (0.0, 0.04, 0.06)]
+    assert reasons == ["overloaded", "overloaded", "annoyed_by_ads"]
+    chance = roles.advertise_chance(roles.ad_share(50, np.arange(0, 60, 10)), 0.1, 0.2)
+    assert chance[0] == 0.0 and np.all(np.diff(chance) > 0)
+
+
+def test_visits_and_posts_follow_satisfaction_heat_and_muting():
+    v = section("visiting")
+    s = np.linspace(0.0, 1.0, 11)
+    p = visiting.visit_probability(0.0, s, 1.0, 0.0, 0.5, 30, False, False, v)
+    assert np.all(np.diff(p) > 0) and np.all((p > 0) & (p < 1))
+    assert visiting.visit_probability(0.0, 0.5, 1.0, 0.0, 0.5, 30, False, True, v) < p[5]
+    c = section("conversation")
+    heat = np.linspace(0, 3, 7)
+    rate = posting.posting_rate(0.2, 1.0, 0.5, 100, 0.0, 0.25, heat, 0.8, False, False, False, c, 0.0)
+    assert np.all(np.diff(rate) > 0)
+    assert posting.posting_rate(0.2, 1.0, 0.5, 100, 0.0, 0.25, 1.0, 0.8, False, True, False, c, 0.0) == 0.0
+
+
+def test_known_ties_ease_activation_up_to_its_ceiling():
+    r = section("roles", ease_activate=0.05)
+    chance = roles.activate_chance(np.arange(0, 50, 5).astype(float), r)
+    assert chance[0] == r.activate_prob and np.all(np.diff(chance) > 0)
+    assert chance[-1] < r.activate_prob + r.ease_activate
+    assert roles.activate_chance(r.ease_ties, r) == pytest.approx(r.activate_prob + r.ease_activate / 2)
+
+
+def test_novelty_wears_off_to_its_floor_and_the_trend_names_the_phase():
+    r = section("reading")
+    nov = satisfaction.novelty(np.linspace(0, 1000, 11), r)
+    assert nov[0] == 1.0 and np.all(np.diff(nov) < 0) and nov[-1] >= r.novelty_floor
+    ph = section("phases")
+    names = {k: k for k in ("growth", "mature", "decline")}
+    assert lifecycle.trend_verdict(100, 50, ph, names) == "growth"
+    assert lifecycle.trend_verdict(50, 100, ph, names) == "decline"
+    assert lifecycle.trend_verdict(100, 100, ph, names) == "mature"
