@@ -19,48 +19,61 @@ from collections.abc import Sequence
 
 import numpy as np
 
-_SCALAR = (bool, int, float, np.generic)
-
-
-def _scalars(*xs) -> bool:
-    return all(isinstance(x, _SCALAR) for x in xs)
+#: Python's numbers, tested by ``type(x) in _PYTHON`` first: the Mesa engine calls these per
+#: member, and the exact type test is the cheapest (numpy scalars take the isinstance test).
+_PYTHON = frozenset((float, int, bool))
+_NUMPY = np.generic
 
 
 def exp(x):
-    return math.exp(x) if isinstance(x, _SCALAR) else np.exp(x)
+    if type(x) in _PYTHON or isinstance(x, _NUMPY):
+        return math.exp(x)
+    return np.exp(x)
 
 
 def log(x):
-    return math.log(x) if isinstance(x, _SCALAR) else np.log(x)
+    if type(x) in _PYTHON or isinstance(x, _NUMPY):
+        return math.log(x)
+    return np.log(x)
 
 
 def where(condition, x, y):
     """``x`` where ``condition`` holds, else ``y`` (both are evaluated: keep them cheap and finite)."""
-    if isinstance(condition, _SCALAR):
+    if type(condition) in _PYTHON or isinstance(condition, _NUMPY):
         return x if condition else y
     return np.where(condition, x, y)
 
 
 def maximum(x, y):
     """Element-wise max; on floats ``max(x, y)`` in this argument order (it decides the sign of a zero)."""
-    return max(x, y) if _scalars(x, y) else np.maximum(x, y)
+    if (type(x) in _PYTHON or isinstance(x, _NUMPY)) and (type(y) in _PYTHON or isinstance(y, _NUMPY)):
+        return max(x, y)
+    return np.maximum(x, y)
 
 
 def minimum(x, y):
-    return min(x, y) if _scalars(x, y) else np.minimum(x, y)
+    if (type(x) in _PYTHON or isinstance(x, _NUMPY)) and (type(y) in _PYTHON or isinstance(y, _NUMPY)):
+        return min(x, y)
+    return np.minimum(x, y)
 
 
 def clip(x, low, high):
     """``x`` within [low, high]; on floats ``min(high, max(low, x))``, as the Mesa engine wrote it."""
-    return min(high, max(low, x)) if _scalars(x, low, high) else np.clip(x, low, high)
+    if ((type(x) in _PYTHON or isinstance(x, _NUMPY)) and (type(low) in _PYTHON or isinstance(low, _NUMPY))
+            and (type(high) in _PYTHON or isinstance(high, _NUMPY))):
+        return min(high, max(low, x))
+    return np.clip(x, low, high)
 
 
 def logical_not(x):
-    return (not x) if isinstance(x, _SCALAR) else ~x
+    if type(x) in _PYTHON or isinstance(x, _NUMPY):
+        return not x
+    return ~x
 
 
 def select(conditions: Sequence, choices: Sequence, default):
     """The choice of the first condition that holds, else ``default`` (``np.select``)."""
-    if isinstance(conditions[0], _SCALAR):
+    first = conditions[0]
+    if type(first) in _PYTHON or isinstance(first, _NUMPY):
         return next((c for ok, c in zip(conditions, choices) if ok), default)
     return np.select(list(conditions), list(choices), default=default)

@@ -34,7 +34,7 @@ def muted_after(muted, satisfaction, c):
 def lost_tie_share(weight_now, weight_ever):
     """Share of a member's interactions (tie weights) that were with ties now gone: losing the
     friend one talked with every day weighs more than losing a passing acquaintance. 0 with no ties ever."""
-    return where(weight_ever > 0, maximum(0.0, 1.0 - weight_now / maximum(weight_ever, 1e-300)), 0.0)
+    return maximum(0.0, 1.0 - weight_now / maximum(weight_ever, 1e-300)) * (weight_ever > 0)
 
 
 def need_gone(need, c):
@@ -49,12 +49,13 @@ def friend_left_lately(days_since_friend_left, c):
 
 def leave_hazard(satisfaction, muted, lost_share, need, days_in_group, days_since_friend_left, c, judgement_days):
     """Today's chance that a member (not the founder, not a spammer) leaves; see the module docstring."""
+    # A term that applies only sometimes is multiplied by its condition (True · x = x, False · x = 0).
     h = c.base_hazard + c.dissatisfied_hazard * (1.0 - satisfaction) ** 2 * where(muted, 1.0, c.unmuted_factor)
     h = h + c.lost_ties_hazard * lost_share
-    h = h + where(need_gone(need, c), c.need_gone_hazard * (1.0 - need / maximum(c.need_gone_below, 1e-300)), 0.0)
-    h = h + where(friend_left_lately(days_since_friend_left, c), c.friend_left_hazard, 0.0)
+    h = h + c.need_gone_hazard * (1.0 - need / maximum(c.need_gone_below, 1e-300)) * need_gone(need, c)
+    h = h + c.friend_left_hazard * friend_left_lately(days_since_friend_left, c)
     newcomer_dislikes = (days_in_group < judgement_days) & (satisfaction < c.newcomer_dislike_below)
-    return h + where(newcomer_dislikes, c.newcomer_dislike_hazard, 0.0)
+    return h + c.newcomer_dislike_hazard * newcomer_dislikes
 
 
 def leave_reason(need, days_since_kol_shock, days_since_friend_left, read_today, worst, c, code):

@@ -78,9 +78,8 @@ def novelty(stale, r):
 def reading_gain(novelty_, need, fit, saturation_, ties_read, vip, thrill, r, vip_value_bonus):
     """A reader's gain of the day; ``ties_read``: messages of their own ties they read."""
     gain = novelty_ * need * fit * saturation_
-    gain = gain + where((r.social_value > 0) & (ties_read > 0),
-                        r.social_value * r.social_scale * (1.0 - exp(-ties_read / r.social_scale)), 0.0)
-    gain = gain + where(vip, vip_value_bonus * need * saturation_, 0.0)
+    gain = gain + r.social_value * r.social_scale * (1.0 - exp(-ties_read / r.social_scale))  # 0 with none read
+    gain = gain + vip_value_bonus * need * saturation_ * vip
     return gain + thrill * (1.0 - fit)
 
 

@@ -28,9 +28,9 @@ def visit_probability(logit_habit, satisfaction, visit_pull, heat, fit, days_sin
     """Today's chance that a member (not the founder, not a spammer) opens the group."""
     z = logit_habit + v.engagement_gain * (satisfaction - NEUTRAL)
     z = z + visit_pull * heat * fit
-    z = z + where(days_since_post <= v.recent_post_days, v.recent_post_boost, 0.0)
+    z = z + v.recent_post_boost * (days_since_post <= v.recent_post_days)
     p = 1.0 / (1.0 + exp(-z))
-    p = where(notified_yesterday, maximum(p, v.notified_prob), p)
+    p = maximum(p, v.notified_prob * notified_yesterday)
     return where(muted, p * v.muted_factor, p)
 
 
