@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from sim.params import Params
-from sim.rules import elementwise, leaving, lifecycle, posting, roles, satisfaction, visiting
+from sim.rules import content, costs, elementwise, leaving, lifecycle, needs, posting, roles, satisfaction, visiting
 
 K = 400  # elements per array
 P = Params()
@@ -161,6 +161,30 @@ def test_lifecycle_rules_agree(rng):
     check_same(lifecycle.shrinking_fast, days(rng, 100), days(rng, 100), ph)
     codes = {"growth": 1, "mature": 3, "decline": 4}
     check_same(lifecycle.trend_verdict, days(rng, 100), days(rng, 100), ph, codes)
+
+
+def test_content_needs_and_costs_rules_agree(rng):
+    c = columns(section("cadence", red_packet_thrill=0.2), rng, vary=("red_packet_habituation", "red_packet_chat"))
+    check_same(content.on_rhythm, days(rng, 400), rng.choice([0.0, 1.0, 2.0, 3.0, 5.0, 7.0, 10.0], K))
+    check_same(content.red_packet_thrill, days(rng, 30), c, exact=False)
+    check_same(content.red_packet_response, days(rng, 3), u(rng, 0, 0.2), c)
+    n = columns(section("needs", shift_day=30), rng, vary=("shift_size",))
+    check_same(needs.need_after_drift, u(rng), rng.normal(0, 0.05, K), flag(rng), n)
+    check_same(needs.purpose_has_expired, days(rng, 60), n)
+    check_same(needs.newcomer_need, u(rng), flag(rng), n)
+    k = columns(section("costs"), rng, vary=("hours_per_post", "cost_per_paid_ads_member"))
+    check_same(costs.founder_hours, days(rng, 3), days(rng, 2), days(rng, 2), u(rng, 0, 5), days(rng, 5),
+               days(rng, 9), k)
+    check_same(costs.cost_of_day, days(rng, 20), rng.integers(-1, 20, K), flag(rng), days(rng, 5), u(rng), k)
+    check_same(costs.income, u(rng, 0, 500), days(rng, 4), k)
+
+
+def test_on_rhythm_spreads_a_week_evenly():
+    """Whatever the rate, a year of days holds the year's items, none more than a day's share apart."""
+    for per_week in (1.0, 2.0, 3.0, 5.0, 7.0, 10.0):
+        items = content.on_rhythm(np.arange(364), per_week)
+        assert items.sum() == pytest.approx(per_week * 52)
+        assert items.max() - items.min() <= 1
 
 
 def test_elementwise_keeps_floats_floats():

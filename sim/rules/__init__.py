@@ -4,7 +4,9 @@ One module per rule family: :mod:`~sim.rules.leaving` (muting, the leave hazard,
 given), :mod:`~sim.rules.visiting` (the visit and talk chances), :mod:`~sim.rules.posting`
 (posting and reply rates), :mod:`~sim.rules.satisfaction` (what reading is worth, how
 satisfaction and the group's quality move), :mod:`~sim.rules.roles` (who rises, buys,
-advertises), :mod:`~sim.rules.lifecycle` (the health indicators and the phase verdict).
+advertises), :mod:`~sim.rules.lifecycle` (the health indicators and the phase verdict),
+:mod:`~sim.rules.content` (the founder's rhythm, red packets), :mod:`~sim.rules.needs` (the
+need's drift and expiry), :mod:`~sim.rules.costs` (founder hours, cost, income).
 
 A rule is plain arithmetic on its inputs and a parameter section. It gives the same value on
 a float — the Mesa engine calls it per member, in ``sim/processes/`` — and on an array — the

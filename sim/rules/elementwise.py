@@ -77,3 +77,10 @@ def select(conditions: Sequence, choices: Sequence, default):
     if type(first) in _PYTHON or isinstance(first, _NUMPY):
         return next((c for ok, c in zip(conditions, choices) if ok), default)
     return np.select(list(conditions), list(choices), default=default)
+
+
+def floor(x):
+    """Rounded down: an int on a float (``math.floor``), floats on an array (``np.floor``)."""
+    if type(x) in _PYTHON or isinstance(x, _NUMPY):
+        return math.floor(x)
+    return np.floor(x)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.rules import leaving, posting, roles, visiting
+from sim.rules import content, costs, leaving, needs, posting, roles, visiting
 from sim.rules import satisfaction as sat
 from sim.vector import rng as vr
 from sim.vector.backend import asarray
@@ -73,8 +73,7 @@ def draw_where(E, stream: int, mask: np.ndarray, column: int | None = None):
 
 def on_rhythm(day: int, per_week: np.ndarray) -> np.ndarray:
     """content._on_rhythm: how many of ``per_week`` evenly spaced items fall on ``day``."""
-    rate = per_week / 7.0
-    return (np.floor((day + 1) * rate + 1e-9) - np.floor(day * rate + 1e-9)).astype(np.int64)
+    return content.on_rhythm(day, per_week).astype(np.int64)
 
 
 def beta_mean(mean, k, u) -> np.ndarray:
@@ -219,8 +218,8 @@ def traits(E, r, source, fit, u) -> dict[str, np.ndarray]:
 def _expire_for_newcomer(E, r, need, u) -> np.ndarray:
     """needs.expire_for_newcomer: from shift_day on, a newcomer's need is shifted like members'."""
     n = E.T.needs
-    hit = (n.shift_day[r] >= 0) & (n.shift_day[r] <= E.day) & (u < n.shift_share[r])
-    return np.where(hit, np.maximum(0.0, need - n.shift_size[r]), need)
+    nr = Columns(n, r)
+    return needs.newcomer_need(need, needs.purpose_has_expired(E.day, nr) & (u < nr.shift_share), nr)
 
 
 def create(E, r, s, role, channel, tr, satisfaction) -> None:
@@ -446,13 +445,11 @@ def publish_scheduled(E) -> None:
     log.offline_events += event
     cost += event * f.event_cost_posts
     bursts = on_rhythm(day, c.red_packets_per_week) * working
-    B.red_thrill = np.where(working, c.red_packet_thrill * np.exp(-c.red_packet_habituation * B.red_sent),
-                            B.red_thrill)
+    B.red_thrill = np.where(working, content.red_packet_thrill(B.red_sent, c), B.red_thrill)
     if bursts.any():
         log.red_packets += bursts
         B.red_sent += bursts
-        response = np.where(c.red_packet_thrill > 0, c.red_packet_chat * bursts * B.red_thrill
-                            / np.maximum(c.red_packet_thrill, 1e-300), 0.0)
+        response = content.red_packet_response(bursts, B.red_thrill, c)
         grabbers = B.is_(PERSON) & ~B.muted & col(response > 0)
         r, s, u = draw_where(E, St.red_packet, grabbers)
         n = vr.poisson(response[r], u)
@@ -856,7 +853,7 @@ def drift_needs(E) -> None:
     hit = np.zeros(r.size, bool, like=r)
     if shifting.any():
         hit[shifting] = E.S.uniform_of(St.need_drift, r[shifting], s[shifting], B.N, 1) < n.shift_share[r[shifting]]
-    B.need[r, s] = np.clip(B.need[r, s] + step - np.where(hit, n.shift_size[r], 0.0), 0.0, 1.0)
+    B.need[r, s] = needs.need_after_drift(B.need[r, s], step, hit, Columns(n, r))
     rows = np.flatnonzero((n.shift_day == day) & E.running)
     B.event(rows, day, "Need shift: the group's purpose expired for {:.0f} members", np.bincount(r[hit], minlength=B.R)[rows])
 
@@ -865,15 +862,12 @@ def account(E) -> None:
     """costs.account: the day's founder hours, cost and income."""
     T, B, log, day = E.T, E.B, E.log, E.day
     c, p = T.costs, T
-    log.founder_hours = (log.tips * c.hours_per_post + log.sessions * c.hours_per_session
-                         + log.offline_events * c.hours_per_event + log.founder_ads_handled * c.hours_per_violation
-                         + log.founder_welcomes * c.hours_per_welcome + log.reviews * c.hours_per_review)
+    log.founder_hours = costs.founder_hours(log.tips, log.sessions, log.offline_events, log.founder_ads_handled,
+                                            log.founder_welcomes, log.reviews, c)
     bought = log.joins[:, CH["paid_ads"]].copy()
     if day == 0:
         bought += np.where(p.seeding.strategy == "paid_ads", log.joins[:, CH["seed"]] - 1, 0)
-    cost = c.cost_per_promoted_member * log.joins[:, CH["promotion"]] + c.cost_per_paid_ads_member * np.maximum(0, bought)
-    cost += np.where(p.moderation.kol_admins & (day >= 1), c.moderation_team_per_day, 0.0)
     kols = (B.present & (B.role == KOL)).sum(axis=1)
-    cost += np.where(p.roles.kol_incentive > 0, c.kol_privilege_per_day * p.roles.kol_incentive * kols, 0.0)
-    log.cost = cost
-    log.income = log.revenue + c.ad_slot_price * log.ad_slots
+    log.cost = costs.cost_of_day(log.joins[:, CH["promotion"]], bought, p.moderation.kol_admins & (day >= 1), kols,
+                                 p.roles.kol_incentive, c)
+    log.income = costs.income(log.revenue, log.ad_slots, c)
