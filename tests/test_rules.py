@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 
 from sim.params import Params
-from sim.rules import content, costs, elementwise, leaving, lifecycle, needs, posting, roles, satisfaction, visiting
+from sim.rules import (arrivals, content, costs, elementwise, leaving, lifecycle, moderation, needs, posting, roles,
+                       satisfaction, topics, visiting)
 
 K = 400  # elements per array
 P = Params()
@@ -177,6 +178,34 @@ def test_content_needs_and_costs_rules_agree(rng):
                days(rng, 9), k)
     check_same(costs.cost_of_day, days(rng, 20), rng.integers(-1, 20, K), flag(rng), days(rng, 5), u(rng), k)
     check_same(costs.income, u(rng, 0, 500), days(rng, 4), k)
+
+
+def test_arrivals_moderation_and_topics_rules_agree(rng):
+    a, e = columns(section("arrivals"), rng, vary=("spam_base",)), columns(section("entry", fit_cutoff=0.4), rng)
+    for i in (0, 1):
+        check_same(lambda *x, i=i: arrivals.beta_shape(*x)[i], u(rng, -0.1, 1.1), u(rng, 1, 20))
+    check_same(arrivals.invited_fit, u(rng), rng.normal(0, 0.3, K))
+    check_same(arrivals.spam_arrival_rate, days(rng, 500), a)
+    check_same(arrivals.passes_review, u(rng), rng.normal(0, 0.1, K), e)
+    check_same(arrivals.welcomed_satisfaction, u(rng), e)
+    m = columns(section("moderation", kol_admins=True), rng, vary=("capacity_per_day",))
+    m.kol_admins = flag(rng)
+    for i in (0, 1):
+        check_same(lambda *x, i=i: moderation.capacities(*x)[i], u(rng, -0.2, 1), flag(rng), days(rng, 5), m)
+    check_same(moderation.handled, days(rng, 10), u(rng, 0, 8), u(rng))
+    check_same(moderation.founder_share, days(rng, 10), u(rng, 0, 4), u(rng, 0, 8) * flag(rng, 0.8))
+    t = columns(section("topics"), rng, vary=("heat_decay", "heat_cap"))
+    check_same(topics.heat_today, u(rng, 0, 5), flag(rng, 0.2), u(rng, 0, 10), t)
+    check_same(topics.capped_heat, u(rng, 0, 10), t)
+    check_same(topics.is_big_topic, u(rng, 0, 10), t)
+
+
+def test_moderation_handles_its_capacity_on_average():
+    """Stochastic rounding: 2.3 a day handles 2 or 3, 2.3 on average; never more than the violations."""
+    u_ = np.random.default_rng(1).random(20000)
+    done = moderation.handled(np.full(u_.size, 10), 2.3, u_)
+    assert set(np.unique(done)) == {2.0, 3.0} and done.mean() == pytest.approx(2.3, abs=0.02)
+    assert moderation.handled(1, 2.3, 0.0) == 1
 
 
 def test_on_rhythm_spreads_a_week_evenly():

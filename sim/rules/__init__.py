@@ -6,7 +6,9 @@ given), :mod:`~sim.rules.visiting` (the visit and talk chances), :mod:`~sim.rule
 satisfaction and the group's quality move), :mod:`~sim.rules.roles` (who rises, buys,
 advertises), :mod:`~sim.rules.lifecycle` (the health indicators and the phase verdict),
 :mod:`~sim.rules.content` (the founder's rhythm, red packets), :mod:`~sim.rules.needs` (the
-need's drift and expiry), :mod:`~sim.rules.costs` (founder hours, cost, income).
+need's drift and expiry), :mod:`~sim.rules.costs` (founder hours, cost, income),
+:mod:`~sim.rules.arrivals` (traits, invited fit, spam, review, welcome),
+:mod:`~sim.rules.moderation` (capacity, what is handled), :mod:`~sim.rules.topics` (heat).
 
 A rule is plain arithmetic on its inputs and a parameter section. It gives the same value on
 a float — the Mesa engine calls it per member, in ``sim/processes/`` — and on an array — the

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.rules import content, costs, leaving, needs, posting, roles, visiting
+from sim.rules import arrivals, content, costs, leaving, moderation, needs, posting, roles, topics, visiting
 from sim.rules import satisfaction as sat
 from sim.vector import rng as vr
 from sim.vector.backend import asarray
@@ -78,8 +78,7 @@ def on_rhythm(day: int, per_week: np.ndarray) -> np.ndarray:
 
 def beta_mean(mean, k, u) -> np.ndarray:
     """arrivals._beta: a Beta draw with the given mean and concentration."""
-    mean = np.clip(mean, 0.01, 0.99)
-    return vr.beta(mean * k, (1 - mean) * k, u)
+    return vr.beta(*arrivals.beta_shape(mean, k), u)
 
 
 class DayLog:
@@ -125,13 +124,12 @@ def _noisy(E, r, s) -> np.ndarray:
 def morning(E) -> None:
     """topics.morning: yesterday's heat fades; perhaps a hot topic today."""
     t, B = E.T.topics, E.B
-    heat = B.heat * t.heat_decay
     u = E.S.uniform(St.topic, (2,))
     new = (t.hot_per_week > 0) & (u[:, 0] < t.hot_per_week / 7.0)
-    heat = heat + np.where(new, t.heat_scale * (1.0 + vr.pareto(t.heat_alpha, u[:, 1])), 0.0)
-    big = np.flatnonzero(new & (heat >= t.heat_cap / 2) & E.running)
-    B.event(big, E.day, "A hot topic lights the group up (heat {:.1f})", np.minimum(heat, t.heat_cap)[big])
-    B.heat = np.minimum(heat, t.heat_cap)
+    heat = topics.heat_today(B.heat, new, vr.pareto(t.heat_alpha, u[:, 1]), t)
+    big = np.flatnonzero(new & topics.is_big_topic(heat, t) & E.running)
+    B.event(big, E.day, "A hot topic lights the group up (heat {:.1f})", topics.capped_heat(heat, t)[big])
+    B.heat = topics.capped_heat(heat, t)
 
 
 def decide_visits(E) -> None:
@@ -309,7 +307,7 @@ def admit_newcomers(E) -> None:
             node[on] = F.random_outside_friend(r[on], s[on], S.uniform_at(St.invite_node, r[on], s[on]))
             keep = ~on | (node >= 0)
         u = S.uniform_at(St.invite_node, r, s, np.full(r.size, 1, like=r))
-        fit = np.clip(B.fit[r, s] + T.traits.invite_fit_sd[r] * vr.normal(u), 0.0, 1.0)
+        fit = arrivals.invited_fit(B.fit[r, s], T.traits.invite_fit_sd[r] * vr.normal(u))
         add(r[keep], CH["word_of_mouth"], SRC["friends"], fit[keep], s[keep], node[keep], s[keep])
     # Outsiders who heard of the group from friends inside (seed 001 L125).
     if F is not None:
@@ -322,7 +320,7 @@ def admit_newcomers(E) -> None:
             good = ((B.satisfaction[r, teller] >= a.invite_satisfaction[r]) & ~B.muted[r, teller]
                     & PERSON[B.role[r, teller]])
             u = S.uniform_at(St.teller, r, node, np.full(r.size, 1, like=r))
-            fit = np.clip(B.fit[r, teller] + T.traits.invite_fit_sd[r] * vr.normal(u), 0.0, 1.0)
+            fit = arrivals.invited_fit(B.fit[r, teller], T.traits.invite_fit_sd[r] * vr.normal(u))
             add(r[good], CH["word_of_mouth"], SRC["friends"], fit[good], teller[good], node[good], node[good])
     # External promotion (seed 004 L176 暴力引流): strangers of low fit.
     campaign = (a.promotion_start_day <= day) & (day < a.promotion_start_day + a.promotion_days) & E.running
@@ -337,7 +335,7 @@ def admit_newcomers(E) -> None:
             node = F.random_outside(r, S.uniform_at(St.promo_node, r[:, None], k[:, None], np.arange(20)[None, :]))
         add(r, CH["promotion"], SRC["random"], fit, -1, node, k)
     # Spammers drawn by the group's visibility.
-    lam = a.spam_base + a.spam_per_100_members * B.count() / 100.0
+    lam = arrivals.spam_arrival_rate(B.count(), a)
     n = vr.poisson(np.where(E.running, lam, 0.0), S.uniform(St.spam))
     r = np.repeat(np.arange(R, like=n), n)
     if r.size:
@@ -365,7 +363,7 @@ def admit_newcomers(E) -> None:
     passes = np.where(spam, u[:, 6] < e.spammer_pass[r], True)
     passes &= ~(promoted & ~spam & (u[:, 7] >= e.promotion_pass[r]))
     reviewed = ~spam & (e.fit_cutoff[r] > 0)
-    passes &= ~reviewed | (fit + e.review_noise[r] * vr.normal(u[:, 8]) >= e.fit_cutoff[r])
+    passes &= ~reviewed | arrivals.passes_review(fit, e.review_noise[r] * vr.normal(u[:, 8]), Columns(e, r))
     log.reviews += np.bincount(r, minlength=R) * (e.threshold == "application")
     log.refused += np.bincount(r[~passes], minlength=R)
     if F is not None:
@@ -405,7 +403,7 @@ def admit_newcomers(E) -> None:
     welcome = e.welcome_ritual[r]
     if welcome.any():
         r, s = r[welcome], s[welcome]
-        B.satisfaction[r, s] = np.minimum(1.0, B.satisfaction[r, s] + e.welcome_boost[r])
+        B.satisfaction[r, s] = arrivals.welcomed_satisfaction(B.satisfaction[r, s], Columns(e, r))
         talkers = B.present & (B.role != SPAMMER) & (day - B.last_post_day <= 7)
         by_founder = B.founder_active[r]
         greeter = np.where(by_founder, 0, pick(talkers, r, S.uniform_of(St.greeter, r, s, B.N)))
@@ -620,10 +618,7 @@ def tie_replies(E) -> None:
 def capacities(E) -> tuple[np.ndarray, np.ndarray]:
     """moderation._capacities: (the founder's, the KOL admins') violations handled per day."""
     m, B = E.T.moderation, E.B
-    founder = np.where(B.founder_active, m.capacity_per_day * np.maximum(0.0, B.energy), 0.0)
-    kols = (B.present & (B.role == KOL)).sum(axis=1)
-    admins = np.where(m.kol_admins, m.kol_admin_share * m.capacity_per_day * kols, 0.0)
-    return founder, admins
+    return moderation.capacities(B.energy, B.founder_active, (B.present & (B.role == KOL)).sum(axis=1), m)
 
 
 def enforce_rules(E) -> None:
@@ -643,7 +638,7 @@ def enforce_rules(E) -> None:
     founder_cap, admin_cap = capacities(E)
     cap = founder_cap + admin_cap
     u = E.S.uniform(St.moderation, (1,))[:, 0]
-    handled = np.minimum(violations, np.floor(cap).astype(np.int64) + (u < cap - np.floor(cap)))
+    handled = moderation.handled(violations, cap, u).astype(np.int64)
     handled = np.where(violations > 0, handled, 0)
     # The ads in a random order: the first `allowed` stay, the next `handled` are removed.
     key = E.S.uniform_at(St.moderation, r, ranks(r, R) + 1)
@@ -652,7 +647,7 @@ def enforce_rules(E) -> None:
     rank[order] = ranks(r[order], R)
     removed = ruled[r] & (rank >= log.ad_slots[r]) & (rank < log.ad_slots[r] + handled[r])
     log.ads_removed += handled
-    log.founder_ads_handled = np.where(cap > 0, handled * founder_cap / np.where(cap > 0, cap, 1.0), 0.0)
+    log.founder_ads_handled = moderation.founder_share(handled, founder_cap, cap)
     B.energy = np.where(B.founder_present, B.energy - T.founder.cost_per_moderation * handled, B.energy)
     hits = np.zeros((R, B.N), np.int64, like=B.present)
     scatter_add(hits, (r[removed], poster[removed]), 1)
