@@ -14,7 +14,7 @@ import mesa
 
 from sim.processes import reading, visiting
 from sim.roles import ROLE_SPECS, Role, RoleSpec
-from sim.rules import posting
+from sim.rules import content, posting
 from sim.rules.satisfaction import move_toward
 
 if TYPE_CHECKING:
@@ -180,8 +180,7 @@ class Founder(Member):
         """A night's recovery (fading with enthusiasm, ``founder.fade_days``). Returns True
         when the founder was burnt out this morning: no content today, even on the day of return."""
         f = self.model.p.founder
-        fade = 0.5 ** (self.model.day / f.fade_days) if f.fade_days else 1.0
-        self.energy = min(1.0, self.energy + f.recovery_per_day * fade)
+        self.energy = content.energy_after_rest(self.energy, self.model.day, f)
         if not self.burnt_out:
             return False
         self.burnout_days += 1

@@ -113,7 +113,7 @@ class Lifecycle:
         conversion_counts = rules.conversion_applies(ph, p.monetisation.enabled)
         applicable = len(INDICATORS) - 1 + conversion_counts
         self.self_operation_reachable = not conversion_counts or p.monetisation.enabled
-        met = rules.indicators_met(ind, conversion_counts)
+        met = int(rules.indicators_met(ind, conversion_counts))  # numpy scalars may hold; the row wants an int
 
         self._silent_days = 0 if talk else self._silent_days + 1
         self.phase = self._settle(self._classify(model, people, len(members), met, applicable), ph.phase_hold_days)

@@ -418,8 +418,7 @@ def publish_scheduled(E) -> None:
     T, B, log, day = E.T, E.B, E.log, E.day
     f, c = T.founder, T.cadence
     here = B.founder_present & E.running
-    fade = np.where(f.fade_days > 0, 0.5 ** (day / np.maximum(f.fade_days, 1)), 1.0)
-    B.energy = np.where(here, np.minimum(1.0, B.energy + f.recovery_per_day * fade), B.energy)
+    B.energy = np.where(here, content.energy_after_rest(B.energy, day, f), B.energy)
     resting = here & B.burnt_out
     B.burnout_days += resting
     back = resting & (B.energy >= f.resume_energy)
