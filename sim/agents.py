@@ -14,8 +14,8 @@ import mesa
 
 from sim.processes import reading, visiting
 from sim.roles import ROLE_SPECS, Role, RoleSpec
-from sim.rules import content, posting
-from sim.rules.satisfaction import move_toward
+from sim.rules.floats import content, posting
+from sim.rules.floats import satisfaction as sat
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -147,7 +147,7 @@ class Member(mesa.Agent):
         r = reading.read_day(self, self.model) if self.spec.reads else None
         self.last_read = r
         if r is not None:
-            self.satisfaction = move_toward(self.satisfaction, r.target_satisfaction, self.model.p.reading.adaptation)
+            self.satisfaction = sat.move_toward(self.satisfaction, r.target_satisfaction, self.model.p.reading.adaptation)
         elif self.spec.reads:
             self.visiting = False  # (visiting off: a muted member who did not look in)
             if self.model.p.visiting.enabled:

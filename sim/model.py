@@ -29,7 +29,7 @@ from sim.processes import (
     visiting,
 )
 from sim.roles import Role
-from sim.rules.posting import talk_stimulus
+from sim.rules.floats import posting as posting_rules
 
 
 class CommunityModel(mesa.Model):
@@ -92,7 +92,7 @@ class CommunityModel(mesa.Model):
         costs.account(self)  # the day's founder hours, costs and income (changes nobody)
         self.lifecycle.update(self)  # §5: indicators, phase, turning points
         row = self.observer.record(self)
-        self.stimulus = talk_stimulus(row["msgs_valuable"], row["msgs_chat"], row["members"])
+        self.stimulus = posting_rules.talk_stimulus(row["msgs_valuable"], row["msgs_chat"], row["members"])
         if self.lifecycle.ended or self.day >= self.p.days:
             self.running = False
 

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from sim.params import Params
+from sim.rules import floats
 from sim.rules import (arrivals, content, costs, elementwise, leaving, lifecycle, moderation, needs, posting, roles,
                        satisfaction, topics, visiting)
 
@@ -53,11 +54,13 @@ def element(x, i):
     return x
 
 
-def check_same(rule, *args, exact: bool = True):
-    """``rule`` on arrays equals ``rule`` on each element's floats."""
-    on_arrays = np.asarray(rule(*args))
-    on_floats = [rule(*(element(a, i) for a in args)) for i in range(K)]
-    assert all(not isinstance(v, np.ndarray) for v in on_floats), "a rule on floats must not make arrays"
+def check_same(rule, *args, exact: bool = True, pick=lambda out: out):
+    """``rule`` on arrays (the vector engine's) equals its float form (``sim.rules.floats``,
+    the Mesa engine's) on each element's Python numbers; ``pick``: the part of the result compared."""
+    on_arrays = np.asarray(pick(rule(*args)))
+    one = getattr(getattr(floats, rule.__module__.rsplit(".", 1)[1]), rule.__name__)
+    on_floats = [pick(one(*(element(a, i) for a in args))) for i in range(K)]
+    assert all(type(v) in (float, int, bool) for v in on_floats), "a rule on floats must give Python numbers"
     on_floats = np.array(on_floats)
     assert on_arrays.shape == (K,)
     if exact or on_arrays.dtype.kind not in "f":
@@ -151,11 +154,14 @@ def test_roles_rules_agree(rng):
 def test_lifecycle_rules_agree(rng):
     ph = columns(section("phases"), rng, vary=("growth_factor", "decline_drop", "ad_group_share"))
     check_same(lifecycle.share_of, days(rng, 10), days(rng, 10))
-    held = [lifecycle.indicators, days(rng, 5), u(rng), u(rng, 0, 0.2), days(rng, 3), u(rng), u(rng), flag(rng), ph]
+    inputs = [days(rng, 5), u(rng), u(rng, 0, 0.2), days(rng, 3), u(rng), u(rng), flag(rng), ph]
     for key in ("ind_rounds", "ind_speaking", "ind_conversion", "ind_word_of_mouth", "ind_disappointed"):
-        check_same(lambda *a, key=key: held[0](*a)[key], *held[1:])
+        check_same(lifecycle.indicators, *inputs, pick=lambda held, key=key: held[key])
     applies = flag(rng)
-    check_same(lambda *a: lifecycle.indicators_met(lifecycle.indicators(*a[:-1]), a[-1]), *held[1:], applies)
+    met = lifecycle.indicators_met(lifecycle.indicators(*inputs), applies)
+    for i in range(K):
+        one = [element(x, i) for x in inputs]
+        assert floats.lifecycle.indicators_met(floats.lifecycle.indicators(*one), bool(applies[i])) == met[i]
     check_same(lifecycle.conversion_applies, ph, flag(rng))
     check_same(lifecycle.is_dead, days(rng, 3), days(rng, 40), ph)
     check_same(lifecycle.is_ad_group, days(rng, 40), days(rng, 40), ph)
@@ -183,7 +189,7 @@ def test_content_needs_and_costs_rules_agree(rng):
 def test_arrivals_moderation_and_topics_rules_agree(rng):
     a, e = columns(section("arrivals"), rng, vary=("spam_base",)), columns(section("entry", fit_cutoff=0.4), rng)
     for i in (0, 1):
-        check_same(lambda *x, i=i: arrivals.beta_shape(*x)[i], u(rng, -0.1, 1.1), u(rng, 1, 20))
+        check_same(arrivals.beta_shape, u(rng, -0.1, 1.1), u(rng, 1, 20), pick=lambda shape, i=i: shape[i])
     check_same(arrivals.invited_fit, u(rng), rng.normal(0, 0.3, K))
     check_same(arrivals.spam_arrival_rate, days(rng, 500), a)
     check_same(arrivals.passes_review, u(rng), rng.normal(0, 0.1, K), e)
@@ -191,7 +197,7 @@ def test_arrivals_moderation_and_topics_rules_agree(rng):
     m = columns(section("moderation", kol_admins=True), rng, vary=("capacity_per_day",))
     m.kol_admins = flag(rng)
     for i in (0, 1):
-        check_same(lambda *x, i=i: moderation.capacities(*x)[i], u(rng, -0.2, 1), flag(rng), days(rng, 5), m)
+        check_same(moderation.capacities, u(rng, -0.2, 1), flag(rng), days(rng, 5), m, pick=lambda caps, i=i: caps[i])
     check_same(moderation.handled, days(rng, 10), u(rng, 0, 8), u(rng))
     check_same(moderation.founder_share, days(rng, 10), u(rng, 0, 4), u(rng, 0, 8) * flag(rng, 0.8))
     t = columns(section("topics"), rng, vary=("heat_decay", "heat_cap"))
@@ -216,15 +222,20 @@ def test_on_rhythm_spreads_a_week_evenly():
         assert items.max() - items.min() <= 1
 
 
-def test_elementwise_keeps_floats_floats():
-    """On floats the helpers return plain Python numbers: a Mesa member's rule makes no 0-d
-    arrays (slow, and they would leak into the rows)."""
-    for value in (elementwise.exp(0.3), elementwise.log(2.0), elementwise.where(True, 1.0, 2.0),
-                  elementwise.maximum(0.0, 0.5), elementwise.minimum(1.0, 0.5), elementwise.clip(1.5, 0.0, 1.0),
-                  elementwise.select([False, True], [1, 2], 3)):
+def test_float_rules_are_the_same_code_with_math_and_the_builtins():
+    """``sim.rules.floats`` runs each rule's own code (one formula), with the float functions;
+    a rule calling another calls its float form; and the float functions give Python numbers,
+    in the Mesa engine's order of clipping (it decides the sign of a zero)."""
+    assert floats.leaving.leave_hazard.__code__ is leaving.leave_hazard.__code__
+    assert floats.leaving.leave_hazard.__globals__["need_gone"] is floats.leaving.need_gone
+    assert floats.satisfaction.NEUTRAL == satisfaction.NEUTRAL
+    f = elementwise.FLOAT_FUNCTIONS
+    assert set(f) == {"exp", "log", "floor", "maximum", "minimum", "clip", "where", "logical_not", "select"}
+    for value in (f["exp"](0.3), f["log"](2.0), f["where"](True, 1.0, 2.0), f["maximum"](0.0, 0.5),
+                  f["clip"](1.5, 0.0, 1.0), f["select"]([False, True], [1, 2], 3), f["floor"](2.5)):
         assert type(value) in (float, int)
-    assert elementwise.logical_not(True) is False  # not ~True == -2
-    assert elementwise.clip(-0.0, 0.0, 1.0) == 0.0 and str(elementwise.clip(-0.0, 0.0, 1.0)) == "0.0"
+    assert f["logical_not"](True) is False  # not ~True == -2
+    assert str(f["clip"](-0.0, 0.0, 1.0)) == "0.0"
 
 
 # -- properties a wrong sign or term would break -----------------------------------------------------

@@ -18,7 +18,7 @@ from sim.agents import Founder, Member
 from sim.params import EntryThreshold, InitialNetwork, SeedStrategy
 from sim.processes import needs
 from sim.roles import Role
-from sim.rules import arrivals as rules
+from sim.rules.floats import arrivals as rules
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from sim.params import ChurnMode
 from sim.roles import Role
-from sim.rules import leaving as leaving_rules
+from sim.rules.floats import leaving as leaving_rules
 
 if TYPE_CHECKING:
     from sim.agents import Member

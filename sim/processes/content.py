@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from sim import network
 from sim.roles import Role
-from sim.rules import content as rules
+from sim.rules.floats import content as rules
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from sim import network
 from sim.processes import visiting
 from sim.roles import Role
-from sim.rules import posting
+from sim.rules.floats import posting
 
 if TYPE_CHECKING:
     from sim.agents import Member

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from sim.params import SeedStrategy
 from sim.roles import Role
-from sim.rules import costs as rules
+from sim.rules.floats import costs as rules
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 from sim.params import EntryThreshold
 from sim.roles import Role
-from sim.rules import lifecycle as rules
+from sim.rules.floats import lifecycle as rules
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from sim.params import AdPolicy
 from sim.roles import Role
-from sim.rules import moderation as rules
+from sim.rules.floats import moderation as rules
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.rules import needs as rules
+from sim.rules.floats import needs as rules
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -29,7 +29,7 @@ def drift(model: CommunityModel) -> None:
     shifted = model.day == n.shift_day
     hit = rng.random(len(people)) < n.shift_share if shifted else [False] * len(people)
     for m, step, h in zip(people, steps, hit):
-        m.need = rules.need_after_drift(m.need, step, h, n)
+        m.need = float(rules.need_after_drift(m.need, step, h, n))  # a Python float: numpy scalars slow every rule
     if shifted:
         model.log_event(f"Need shift: the group's purpose expired for {int(sum(hit))} members")
 

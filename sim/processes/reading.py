@@ -14,15 +14,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sim.roles import Role
-from sim.rules import satisfaction as sat
-from sim.rules.leaving import COSTS, worst_cost
+from sim.rules.floats import leaving
+from sim.rules.floats import satisfaction as sat
 
 if TYPE_CHECKING:
     from sim.agents import Member
     from sim.model import CommunityModel
 
 
-_COST_NAMES = {name: name for name in COSTS}
+_COST_NAMES = {name: name for name in leaving.COSTS}
 
 
 @dataclass(slots=True)
@@ -39,7 +39,7 @@ class Reading:
 
     def worst_cost(self) -> str:
         """The leave reason this day's experience points to (:func:`sim.rules.leaving.worst_cost`)."""
-        return worst_cost(self.overload, self.fatigue, self.ads, self.boredom, self.noise, _COST_NAMES)
+        return leaving.worst_cost(self.overload, self.fatigue, self.ads, self.boredom, self.noise, _COST_NAMES)
 
 
 @dataclass(slots=True)

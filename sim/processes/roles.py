@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 from sim.params import ChurnMode
 from sim.roles import Role
-from sim.rules import roles as role_rules
-from sim.rules.satisfaction import move_toward
+from sim.rules.floats import roles as role_rules
+from sim.rules.floats import satisfaction as sat
 
 if TYPE_CHECKING:
     from sim.agents import Member
@@ -43,7 +43,7 @@ class QualityView:
             # The vector engine sums this in another order (sim/rules/__init__.py, "Floating point").
             today = log.valuable / talk + r.kol_content_weight * log.content / talk
             today -= r.kol_noise_cost * max(0.0, log.noise - r.kol_noise_tolerance)
-            self.quality = move_toward(self.quality, today, r.kol_quality_smoothing)
+            self.quality = sat.move_toward(self.quality, today, r.kol_quality_smoothing)
 
 
 def activate_chance(model: CommunityModel, m: Member) -> float:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.rules import topics as rules
+from sim.rules.floats import topics as rules
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel

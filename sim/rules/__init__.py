@@ -10,12 +10,12 @@ need's drift and expiry), :mod:`~sim.rules.costs` (founder hours, cost, income),
 :mod:`~sim.rules.arrivals` (traits, invited fit, spam, review, welcome),
 :mod:`~sim.rules.moderation` (capacity, what is handled), :mod:`~sim.rules.topics` (heat).
 
-A rule is plain arithmetic on its inputs and a parameter section. It gives the same value on
-a float — the Mesa engine calls it per member, in ``sim/processes/`` — and on an array — the
-vector engine calls it on ``(R, N)`` members or flat selections, in ``sim/vector/day.py``,
-with the parameters as columns (``Columns(T.churn)``). The few functions beyond operators
-come from :mod:`~sim.rules.elementwise`. The processes decide who and when; the rules say how
-much.
+A rule is plain arithmetic on its inputs and a parameter section, written once. The vector
+engine calls it on ``(R, N)`` members or flat selections (``sim/vector/day.py``), with the
+parameters as columns (``Columns(T.churn)``); the Mesa engine calls the same code per member
+on floats, through :mod:`sim.rules.floats` (``sim/processes/``). The few functions beyond
+operators come from :mod:`~sim.rules.elementwise`: numpy's on arrays, ``math``'s and the
+builtins on floats. The processes decide who and when; the rules say how much.
 
 Where the engines differ, on purpose
 ------------------------------------
@@ -27,10 +27,10 @@ Where the engines differ, on purpose
   the vector engine draws each member's uniforms from counter-based streams
   (``sim/vector/streams.py``), so a member's draw does not depend on who else is present.
   Same distributions, different numbers: runs match across engines in distribution only.
-- **Floating point.** A rule's value is bit for bit the same on a float and on an array
-  element except for ``exp`` and ``log`` (the C library's on a float, numpy's vectorised
-  ones on an array: they differ in the last bit for a few per cent of arguments) and a power
-  of 2 (``pow`` on a float, a product on an array); each engine keeps its own runs exactly.
+- **Floating point.** A rule gives the same value on a float and on an array element except
+  where ``exp``, ``log`` or a power enter: the C library's on a float, numpy's vectorised ones
+  on an array differ in the last bit for a few per cent of arguments. Each engine keeps the
+  functions it always used, so each keeps its own runs bit for bit.
   Outside the rules the engines still sum four things in different orders, the same value
   up to the last bit; each is marked where it is, and is kept so that both engines' runs stay
   bit for bit as they were (making them one moves one engine's fingerprints):

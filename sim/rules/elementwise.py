@@ -1,86 +1,75 @@
-"""The few functions a rule needs, for a float and for an array alike.
+"""The few functions a rule needs beyond operators, for arrays and for one member's floats.
 
-On arrays they are numpy's (``np.exp``, ``np.where`` …), so the vector engine's arrays —
-numpy's, or the PyTorch back-end's :class:`~sim.vector.backend.TorchArray`, which numpy's
-dispatch routes to PyTorch — go through unchanged. On a Python float they are the ``math``
-module's and the builtins: the C library's ``exp`` and ``log`` and numpy's vectorised ones
-differ in the last bit for a few per cent of arguments (measured on AVX-512: 4.6% for
-``exp``), so the Mesa engine, which computed with ``math`` per member, keeps its runs bit for
-bit, and a member's rule stays a float operation (no 0-d arrays, no numpy call per member).
+A rule module is written once, with the names below. As imported, they are numpy's
+(``np.exp``, ``np.where`` …): the vector engine calls the rules on its arrays — numpy's, or
+the PyTorch back-end's :class:`~sim.vector.backend.TorchArray`, which numpy's dispatch routes
+to PyTorch. The Mesa engine calls a rule per member, on floats, through :func:`on_floats`:
+the same code objects run again with :data:`FLOAT_FUNCTIONS` — the ``math`` module and the
+builtins — in place of numpy's. Two reasons:
 
-Operators (``+``, ``*``, ``**``, comparisons, ``&``, ``|``) need no helper: they already mean
-the same on both. Only ``not`` does (``~True`` is −2): use :func:`logical_not`.
+- *Bits.* The C library's ``exp`` and ``log`` and numpy's vectorised ones differ in the last
+  bit for a few per cent of arguments (measured on AVX-512: 4.6% for ``exp``); the Mesa
+  engine has always used ``math``, so its runs stay what they were, bit for bit.
+- *Speed.* A member's rule is then a few float operations and C calls: no numpy call, no
+  0-d array, no type test per operation (the Mesa engine calls rules ~20 times per member
+  and day).
+
+Operators (``+``, ``*``, ``**``, comparisons, ``&``, ``|``) need nothing: they already mean the
+same on both (``**`` is the C library's ``pow`` on a float, a product on an array: each
+engine keeps its own bits there too). Only ``not`` needs a name: :func:`logical_not`
+(``~True`` is −2). Mind that both branches of ``where`` are evaluated: keep them finite.
 """
 
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Sequence
+from types import FunctionType, ModuleType, SimpleNamespace
 
 import numpy as np
 
-#: Python's numbers, tested by ``type(x) in _PYTHON`` first: the Mesa engine calls these per
-#: member, and the exact type test is the cheapest (numpy scalars take the isinstance test).
-_PYTHON = frozenset((float, int, bool))
-_NUMPY = np.generic
-
-
-def exp(x):
-    if type(x) in _PYTHON or isinstance(x, _NUMPY):
-        return math.exp(x)
-    return np.exp(x)
-
-
-def log(x):
-    if type(x) in _PYTHON or isinstance(x, _NUMPY):
-        return math.log(x)
-    return np.log(x)
-
-
-def where(condition, x, y):
-    """``x`` where ``condition`` holds, else ``y`` (both are evaluated: keep them cheap and finite)."""
-    if type(condition) in _PYTHON or isinstance(condition, _NUMPY):
-        return x if condition else y
-    return np.where(condition, x, y)
-
-
-def maximum(x, y):
-    """Element-wise max; on floats ``max(x, y)`` in this argument order (it decides the sign of a zero)."""
-    if (type(x) in _PYTHON or isinstance(x, _NUMPY)) and (type(y) in _PYTHON or isinstance(y, _NUMPY)):
-        return max(x, y)
-    return np.maximum(x, y)
-
-
-def minimum(x, y):
-    if (type(x) in _PYTHON or isinstance(x, _NUMPY)) and (type(y) in _PYTHON or isinstance(y, _NUMPY)):
-        return min(x, y)
-    return np.minimum(x, y)
-
-
-def clip(x, low, high):
-    """``x`` within [low, high]; on floats ``min(high, max(low, x))``, as the Mesa engine wrote it."""
-    if ((type(x) in _PYTHON or isinstance(x, _NUMPY)) and (type(low) in _PYTHON or isinstance(low, _NUMPY))
-            and (type(high) in _PYTHON or isinstance(high, _NUMPY))):
-        return min(high, max(low, x))
-    return np.clip(x, low, high)
-
-
-def logical_not(x):
-    if type(x) in _PYTHON or isinstance(x, _NUMPY):
-        return not x
-    return ~x
+exp = np.exp
+log = np.log
+floor = np.floor
+maximum = np.maximum
+minimum = np.minimum
+clip = np.clip
+where = np.where
+logical_not = operator.invert  # on boolean arrays (and the back-end's, through __invert__)
 
 
 def select(conditions: Sequence, choices: Sequence, default):
     """The choice of the first condition that holds, else ``default`` (``np.select``)."""
-    first = conditions[0]
-    if type(first) in _PYTHON or isinstance(first, _NUMPY):
-        return next((c for ok, c in zip(conditions, choices) if ok), default)
     return np.select(list(conditions), list(choices), default=default)
 
 
-def floor(x):
-    """Rounded down: an int on a float (``math.floor``), floats on an array (``np.floor``)."""
-    if type(x) in _PYTHON or isinstance(x, _NUMPY):
-        return math.floor(x)
-    return np.floor(x)
+def _clip_float(x, low, high):
+    return min(high, max(low, x))  # the Mesa engine's order: it decides the sign of a zero
+
+
+def _where_float(condition, x, y):
+    return x if condition else y
+
+
+def _select_float(conditions: Sequence, choices: Sequence, default):
+    return next((c for ok, c in zip(conditions, choices) if ok), default)
+
+
+#: What the names above mean for one member's floats (:func:`on_floats`).
+FLOAT_FUNCTIONS = {"exp": math.exp, "log": math.log, "floor": math.floor, "maximum": max, "minimum": min,
+                   "clip": _clip_float, "where": _where_float, "logical_not": operator.not_,
+                   "select": _select_float}
+
+
+def on_floats(module: ModuleType) -> SimpleNamespace:
+    """The rules of ``module`` for one member at a time: each function's code once more, with
+    :data:`FLOAT_FUNCTIONS` for numpy's (a rule calling another gets the float one too), and
+    the module's constants."""
+    namespace = {**vars(module), **FLOAT_FUNCTIONS}
+    rules = {name: FunctionType(f.__code__, namespace, name, f.__defaults__, f.__closure__)
+             for name, f in vars(module).items()
+             if isinstance(f, FunctionType) and f.__module__ == module.__name__}
+    namespace.update(rules)
+    constants = {name: value for name, value in vars(module).items() if name.isupper()}
+    return SimpleNamespace(**constants, **rules)

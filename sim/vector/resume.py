@@ -23,7 +23,7 @@ import numpy as np
 from sim.observe import CHANNELS, REASONS, people_ever, was_kol_by
 from sim.params import Params
 from sim.roles import ROLES, Role
-from sim.rules.visiting import habit_logit
+from sim.rules.floats import visiting as visiting_rules
 from sim.vector.lifecycle import PH
 from sim.vector.observe import COLUMNS
 from sim.vector.state import NEVER, WHY
@@ -113,7 +113,7 @@ def _place_one(E, r: int, model: CommunityModel) -> None:
         B.channel[r, s] = CHANNELS.index(m.channel)
         B.fit[r, s], B.expertise[r, s], B.need[r, s] = m.fit, m.expertise, m.need
         B.willingness[r, s], B.propensity[r, s], B.satisfaction[r, s] = m.willingness_to_pay, m.propensity, m.satisfaction
-        B.habit_logit[r, s] = habit_logit(m.habit)  # on a float: the Mesa engine's own value
+        B.habit_logit[r, s] = visiting_rules.habit_logit(m.habit)  # on a float: the Mesa engine's own value
         B.join_day[r, s], B.last_post_day[r, s] = m.join_day, m.last_post_day
         B.last_spoke_day[r, s] = speakers_day.get(m.unique_id, NEVER)
         B.last_visit_day[r, s], B.notified_day[r, s] = m.last_visit_day, m.notified_day
