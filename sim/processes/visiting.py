@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from sim.roles import Role
 from sim.rules.floats import satisfaction as sat
 from sim.rules.floats import visiting as visiting_rules
+from sim.rules.satisfaction import NEUTRAL
 
 if TYPE_CHECKING:
     from sim.agents import Member
@@ -86,4 +87,4 @@ def decide_visits(model: CommunityModel) -> None:
 
 def drift_while_away(m: Member, model: CommunityModel) -> None:
     """An absent member's feelings fade toward neutral: no update from what they did not read."""
-    m.satisfaction = sat.move_toward(m.satisfaction, sat.NEUTRAL, model.p.visiting.absence_drift)
+    m.satisfaction = sat.move_toward(m.satisfaction, NEUTRAL, model.p.visiting.absence_drift)
