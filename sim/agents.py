@@ -124,7 +124,8 @@ class Member(mesa.Agent):
 
     def valuable_share(self) -> float:
         """Chance that a message of this member is valuable (:func:`sim.rules.posting.valuable_share`)."""
-        return posting.valuable_share(self.expertise, self.fit, self.role is Role.founder, self.model.p.founder.expertise)
+        founder = self.role is Role.founder
+        return posting.valuable_share(self.expertise, self.fit, founder, self.model.p.founder.expertise)
 
     def post(self) -> None:
         if not self.talking:  # only talking visitors post (processes/visiting.py)
@@ -147,7 +148,8 @@ class Member(mesa.Agent):
         r = reading.read_day(self, self.model) if self.spec.reads else None
         self.last_read = r
         if r is not None:
-            self.satisfaction = sat.move_toward(self.satisfaction, r.target_satisfaction, self.model.p.reading.adaptation)
+            adaptation = self.model.p.reading.adaptation
+            self.satisfaction = sat.move_toward(self.satisfaction, r.target_satisfaction, adaptation)
         elif self.spec.reads:
             self.visiting = False  # (visiting off: a muted member who did not look in)
             if self.model.p.visiting.enabled:

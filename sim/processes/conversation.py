@@ -104,10 +104,10 @@ def run_threads(model: CommunityModel) -> None:
 def tie_replies(model: CommunityModel) -> None:
     """Members answer what their own ties said yesterday and have said so far today.
 
-    In random order, a talking (visiting), unmuted talker (active, KOL, VIP) whose ties have written H
-    messages since yesterday morning replies Poisson(``tie_reply_rate`` · propensity · (mood_floor + s) ·
-    (1 − exp(−H / tie_reply_scale))) times — saturating in the ties' messages — each reply
-    to one of those ties, drawn in proportion to what they wrote. A reply is chat and
+    In random order, a talking (visiting), unmuted talker (active, KOL, VIP) whose ties have written
+    messages since yesterday morning replies Poisson(:func:`sim.rules.posting.tie_reply_rate`) times
+    — saturating in the ties' messages — each reply to one of those ties, drawn in proportion
+    to what they wrote. A reply is chat and
     strengthens the tie (weight + 1); members later in the day and tomorrow hear it, so a
     conversation runs along the ties from day to day: a mesh keeps talking without the
     founder, a member tied only to the founder falls silent with them (seed 004 L646-647).

@@ -26,5 +26,6 @@ def account(model: CommunityModel) -> None:
     if model.day == 0 and p.seeding.strategy is SeedStrategy.paid_ads and not p.start.description:
         bought += log.joins["seed"] - 1  # the seed cohort was bought too (the founder was not)
     team = p.moderation.kol_admins and model.day >= 1 and not model.lifecycle.ended
-    log.cost = rules.cost_of_day(log.joins["promotion"], bought, team, model.count_role(Role.kol), p.roles.kol_incentive, c)
+    kols = model.count_role(Role.kol)
+    log.cost = rules.cost_of_day(log.joins["promotion"], bought, team, kols, p.roles.kol_incentive, c)
     log.income = rules.income(log.revenue, log.ad_slots, c)

@@ -32,4 +32,5 @@ def red_packet_thrill(sent, c):
 def red_packet_response(bursts, thrill, c):
     """Messages a listening member posts on average about today's ``bursts``: ``red_packet_chat``
     per burst, scaled by how thrilling packets still are."""
-    return where(c.red_packet_thrill > 0, c.red_packet_chat * bursts * thrill / maximum(c.red_packet_thrill, 1e-300), 0.0)
+    response = c.red_packet_chat * bursts * thrill / maximum(c.red_packet_thrill, 1e-300)
+    return where(c.red_packet_thrill > 0, response, 0.0)

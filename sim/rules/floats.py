@@ -7,8 +7,8 @@ family from here in ``sim/processes/``; the vector engine imports ``sim.rules`` 
 
 from __future__ import annotations
 
-from sim.rules import arrivals, content, costs, leaving, lifecycle, moderation, needs, posting, roles, satisfaction, topics
-from sim.rules import visiting
+from sim.rules import arrivals, content, costs, leaving, lifecycle, moderation, needs, posting, roles
+from sim.rules import satisfaction, topics, visiting
 from sim.rules.elementwise import on_floats
 
 arrivals = on_floats(arrivals)
