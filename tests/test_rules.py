@@ -225,17 +225,17 @@ def test_on_rhythm_spreads_a_week_evenly():
 def test_float_rules_are_the_same_code_with_math_and_the_builtins():
     """``sim.rules.floats`` runs each rule's own code (one formula), with the float functions;
     a rule calling another calls its float form; and the float functions give Python numbers,
-    in the Mesa engine's order of clipping (it decides the sign of a zero)."""
+    with the builtins' sign of a zero."""
     assert floats.leaving.leave_hazard.__code__ is leaving.leave_hazard.__code__
     assert floats.leaving.leave_hazard.__globals__["need_gone"] is floats.leaving.need_gone
     assert floats.satisfaction.NEUTRAL == satisfaction.NEUTRAL
     f = elementwise.FLOAT_FUNCTIONS
-    assert set(f) == {"exp", "log", "floor", "maximum", "minimum", "clip", "where", "logical_not", "select"}
+    assert set(f) == {"exp", "log", "floor", "maximum", "minimum", "where", "logical_not", "select"}
     for value in (f["exp"](0.3), f["log"](2.0), f["where"](True, 1.0, 2.0), f["maximum"](0.0, 0.5),
-                  f["clip"](1.5, 0.0, 1.0), f["select"]([False, True], [1, 2], 3), f["floor"](2.5)):
+                  f["minimum"](1.0, 1.5), f["select"]([False, True], [1, 2], 3), f["floor"](2.5)):
         assert type(value) in (float, int)
     assert f["logical_not"](True) is False  # not ~True == -2
-    assert str(f["clip"](-0.0, 0.0, 1.0)) == "0.0"
+    assert str(f["maximum"](0.0, -0.0)) == "0.0" and str(floats.arrivals.invited_fit(0.0, -0.0)) == "0.0"
 
 
 # -- properties a wrong sign or term would break -----------------------------------------------------

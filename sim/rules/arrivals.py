@@ -10,18 +10,18 @@ the ``entry`` ones: floats, or the vector engine's arrays.
 
 from __future__ import annotations
 
-from sim.rules.elementwise import clip, minimum
+from sim.rules.elementwise import maximum, minimum
 
 
 def beta_shape(mean, concentration):
     """The (a, b) of a Beta draw with this mean and concentration (a Beta needs 0 < mean < 1)."""
-    mean = clip(mean, 0.01, 0.99)
+    mean = minimum(maximum(mean, 0.01), 0.99)
     return mean * concentration, (1 - mean) * concentration
 
 
 def invited_fit(inviter_fit, noise):
     """An invited friend's fit: the inviter's, give or take ``noise`` (``traits.invite_fit_sd``)."""
-    return clip(inviter_fit + noise, 0.0, 1.0)
+    return minimum(1.0, maximum(0.0, inviter_fit + noise))
 
 
 def spam_arrival_rate(members, a):

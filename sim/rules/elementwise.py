@@ -17,7 +17,9 @@ builtins — in place of numpy's. Two reasons:
 Operators (``+``, ``*``, ``**``, comparisons, ``&``, ``|``) need nothing: they already mean the
 same on both (``**`` is the C library's ``pow`` on a float, a product on an array: each
 engine keeps its own bits there too). Only ``not`` needs a name: :func:`logical_not`
-(``~True`` is −2). Mind that both branches of ``where`` are evaluated: keep them finite.
+(``~True`` is −2). Mind that both branches of ``where`` are evaluated: keep them finite. To
+clip, write ``minimum(1.0, maximum(0.0, x))``: on floats the builtins, in the order the Mesa
+engine always wrote them (it decides the sign of a zero); no Python call on the way.
 """
 
 from __future__ import annotations
@@ -34,7 +36,6 @@ log = np.log
 floor = np.floor
 maximum = np.maximum
 minimum = np.minimum
-clip = np.clip
 where = np.where
 logical_not = operator.invert  # on boolean arrays (and the back-end's, through __invert__)
 
@@ -42,10 +43,6 @@ logical_not = operator.invert  # on boolean arrays (and the back-end's, through 
 def select(conditions: Sequence, choices: Sequence, default):
     """The choice of the first condition that holds, else ``default`` (``np.select``)."""
     return np.select(list(conditions), list(choices), default=default)
-
-
-def _clip_float(x, low, high):
-    return min(high, max(low, x))  # the Mesa engine's order: it decides the sign of a zero
 
 
 def _where_float(condition, x, y):
@@ -58,7 +55,7 @@ def _select_float(conditions: Sequence, choices: Sequence, default):
 
 #: What the names above mean for one member's floats (:func:`on_floats`).
 FLOAT_FUNCTIONS = {"exp": math.exp, "log": math.log, "floor": math.floor, "maximum": max, "minimum": min,
-                   "clip": _clip_float, "where": _where_float, "logical_not": operator.not_,
+                   "where": _where_float, "logical_not": operator.not_,
                    "select": _select_float}
 
 

@@ -9,13 +9,13 @@ same share. ``n`` is the ``needs`` parameters: floats, or the vector engine's co
 
 from __future__ import annotations
 
-from sim.rules.elementwise import clip, maximum, where
+from sim.rules.elementwise import maximum, minimum, where
 
 
 def need_after_drift(need, step, purpose_expired, n):
     """Today's need: yesterday's plus the walk's step, less ``shift_size`` where the purpose
     expired for the member today, within [0, 1]."""
-    return clip(need + step - n.shift_size * purpose_expired, 0.0, 1.0)
+    return minimum(1.0, maximum(0.0, need + step - n.shift_size * purpose_expired))
 
 
 def purpose_has_expired(day, n):

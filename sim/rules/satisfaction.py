@@ -20,7 +20,7 @@ toward neutral. ``r`` is the ``reading`` parameters, ``c`` the ``cadence`` ones,
 
 from __future__ import annotations
 
-from sim.rules.elementwise import clip, exp, maximum, minimum, where
+from sim.rules.elementwise import exp, maximum, minimum, where
 
 NEUTRAL = 0.5  # the satisfaction scale's midpoint (structural)
 
@@ -95,4 +95,4 @@ def expectation(vip, r):
 
 def target_satisfaction(utility, expectation_):
     """The satisfaction a day's utility (gain − costs) points to, against the expectation."""
-    return clip(NEUTRAL + utility - expectation_, 0.0, 1.0)
+    return minimum(1.0, maximum(0.0, NEUTRAL + utility - expectation_))

@@ -14,13 +14,13 @@ member (``answer_share``). A member's daily rates are spoken on the talking days
 
 from __future__ import annotations
 
-from sim.rules.elementwise import clip, exp, log, maximum, where
+from sim.rules.elementwise import exp, log, maximum, minimum, where
 from sim.rules.satisfaction import NEUTRAL
 
 
 def habit_logit(habit):
     """logit(habit), kept finite (structural): the habit's part of the visit log-odds."""
-    h = clip(habit, 1e-6, 1.0 - 1e-6)
+    h = minimum(maximum(habit, 1e-6), 1.0 - 1e-6)
     return log(h / (1.0 - h))
 
 
