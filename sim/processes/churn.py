@@ -65,7 +65,7 @@ def lost_tie_share(model: CommunityModel, m: Member) -> float:
     return leaving_rules.lost_tie_share(present, m.tie_weight_ever)
 
 
-_NAMES = {reason: reason for reason in leaving_rules.GRIEVANCES + leaving_rules.COSTS}
+_NAMES = {reason: reason for reason in leaving_rules.GRIEVANCES}  # the Mesa engine records names
 
 
 def _reason(m: Member, day: int, c: ChurnParams) -> str:
