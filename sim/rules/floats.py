@@ -11,15 +11,6 @@ from sim.rules import arrivals, content, costs, leaving, lifecycle, moderation, 
 from sim.rules import satisfaction, topics, visiting
 from sim.rules.elementwise import on_floats
 
-arrivals = on_floats(arrivals)
-content = on_floats(content)
-costs = on_floats(costs)
-leaving = on_floats(leaving)
-lifecycle = on_floats(lifecycle)
-moderation = on_floats(moderation)
-needs = on_floats(needs)
-posting = on_floats(posting)
-roles = on_floats(roles)
-satisfaction = on_floats(satisfaction)
-topics = on_floats(topics)
-visiting = on_floats(visiting)
+(arrivals, content, costs, leaving, lifecycle, moderation, needs, posting, roles, satisfaction, topics,
+ visiting) = (on_floats(family) for family in (arrivals, content, costs, leaving, lifecycle, moderation, needs, posting,
+                                               roles, satisfaction, topics, visiting))
