@@ -8,7 +8,6 @@ own (energy, burnout, content quality), hence a subclass.
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import mesa
@@ -16,6 +15,8 @@ import mesa
 from sim.processes import reading, visiting
 from sim.roles import ROLE_SPECS, Role, RoleSpec
 from sim.state import RESET_FIELDS, member_name  # noqa: F401  (member_name: re-exported)
+from sim.rules.floats import content, posting
+from sim.rules.floats import satisfaction as sat
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -80,27 +81,17 @@ class Member(mesa.Agent):
 
     # -- a day in the group ----------------------------------------------------------------
     def posting_rate(self) -> float:
-        """Expected messages today: role rate × propensity × mood × newcomer eagerness × stimulus."""
-        p = self.model.p.conversation
-        if self.role is Role.spammer:  # ads: neither mood nor stimulus matter (seed 004 L64)
-            return p.spammer_ads_per_day * self.propensity
-        if self.muted:
-            return 0.0
-        mood = p.mood_floor + self.satisfaction
-        eager = p.newcomer_posts_per_day * math.exp(-(self.model.day - self.join_day) / p.newcomer_days)
-        # Eagerness scales with the person's propensity too: a shy newcomer stays silent
-        # (most members never post: seed 004 L398 "90% asleep", the 90-9-1 rule).
-        base = (getattr(p, self.spec.rate_field) + eager) * self.propensity
-        rate = base * mood * (1.0 + p.stimulus_gain * self.model.stimulus)
-        rate /= visiting.talk_day_share(self, self.model)  # posted on the days the member visits and talks
-        rate *= 1.0 + self.model.heat * self.fit  # a hot topic: who cares, talks (processes/topics.py)
-        if self.role is Role.kol:  # privileges make a KOL post more (seed 004 L61)
-            rate *= 1.0 + self.model.p.roles.kol_incentive
-        return rate
+        """Expected messages today (:func:`sim.rules.posting.posting_rate`)."""
+        p, model = self.model.p, self.model
+        return posting.posting_rate(getattr(p.conversation, self.spec.rate_field), self.propensity, self.satisfaction,
+                                    model.day - self.join_day, model.stimulus, visiting.talk_day_share(self, model),
+                                    model.heat, self.fit, self.role is Role.kol, self.muted, self.role is Role.spammer,
+                                    p.conversation, p.roles.kol_incentive)
 
     def valuable_share(self) -> float:
-        """Chance that a message of this member is valuable (on-topic expertise)."""
-        return self.expertise * self.fit
+        """Chance that a message of this member is valuable (:func:`sim.rules.posting.valuable_share`)."""
+        founder = self.role is Role.founder
+        return posting.valuable_share(self.expertise, self.fit, founder, self.model.p.founder.expertise)
 
     def post(self) -> None:
         if not self.talking:  # only talking visitors post (processes/visiting.py)
@@ -123,7 +114,8 @@ class Member(mesa.Agent):
         r = reading.read_day(self, self.model) if self.spec.reads else None
         self.last_read = r
         if r is not None:
-            self.satisfaction += self.model.p.reading.adaptation * (r.target_satisfaction - self.satisfaction)
+            adaptation = self.model.p.reading.adaptation
+            self.satisfaction = sat.move_toward(self.satisfaction, r.target_satisfaction, adaptation)
         elif self.spec.reads:
             self.visiting = False  # (visiting off: a muted member who did not look in)
             if self.model.p.visiting.enabled:
@@ -152,15 +144,11 @@ class Founder(Member):
         """In the group and not burnt out."""
         return self.present and not self.burnt_out
 
-    def valuable_share(self) -> float:
-        return self.model.p.founder.expertise
-
     def rest(self) -> bool:
         """A night's recovery (fading with enthusiasm, ``founder.fade_days``). Returns True
         when the founder was burnt out this morning: no content today, even on the day of return."""
         f = self.model.p.founder
-        fade = 0.5 ** (self.model.day / f.fade_days) if f.fade_days else 1.0
-        self.energy = min(1.0, self.energy + f.recovery_per_day * fade)
+        self.energy = content.energy_after_rest(self.energy, self.model.day, f)
         if not self.burnt_out:
             return False
         self.burnout_days += 1

@@ -31,6 +31,7 @@ from sim.processes import (
 )
 from sim.roles import Role
 from sim.start import found_from_description, phase_of_age
+from sim.rules.floats import posting as posting_rules
 
 
 class CommunityModel(mesa.Model):
@@ -99,7 +100,7 @@ class CommunityModel(mesa.Model):
         costs.account(self)  # the day's founder hours, costs and income (changes nobody)
         self.lifecycle.update(self)  # §5: indicators, phase, turning points
         row = self.observer.record(self)
-        self.stimulus = min(1.0, (row["msgs_valuable"] + row["msgs_chat"]) / max(1, row["members"]))
+        self.stimulus = posting_rules.talk_stimulus(row["msgs_valuable"], row["msgs_chat"], row["members"])
         if self.lifecycle.ended or self.day >= self.p.days:
             self.running = False
 

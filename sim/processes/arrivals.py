@@ -18,6 +18,7 @@ from sim.agents import Founder, Member
 from sim.params import EntryThreshold, InitialNetwork, SeedStrategy
 from sim.processes import needs
 from sim.roles import Role
+from sim.rules.floats import arrivals as rules
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -31,9 +32,8 @@ _RECRUIT_SOURCE = {SeedStrategy.kols_first: "friends", SeedStrategy.friends: "fr
 
 def beta(model: CommunityModel, mean: float) -> float:
     """A trait drawn from a Beta with this mean and ``traits.concentration``."""
-    mean = min(max(mean, 0.01), 0.99)  # a Beta needs 0 < mean < 1 (structural)
     k = model.p.traits.concentration
-    return float(model.rng.beta(mean * k, (1 - mean) * k))
+    return float(model.rng.beta(*rules.beta_shape(mean, k)))
 
 
 def candidate(model: CommunityModel, source: str, fit: float | None = None) -> dict:
@@ -150,7 +150,7 @@ def _passes_threshold(model: CommunityModel, channel: str, fit: float) -> bool:
     if channel in ("promotion", "paid_ads") and rng.random() >= e.promotion_pass:
         return False
     if e.fit_cutoff > 0:  # application review / paid self-selection judge fit, with error
-        return fit + rng.normal(0.0, e.review_noise) >= e.fit_cutoff
+        return rules.passes_review(fit, rng.normal(0.0, e.review_noise), e)
     return True
 
 
@@ -185,7 +185,7 @@ def _candidates_today(model: CommunityModel) -> list[tuple[str, dict, Member | N
                 if not outside:
                     continue  # everyone they know has been asked: the neighbourhood is exhausted
                 node = claim(outside[int(rng.integers(len(outside)))])
-            fit = min(1.0, max(0.0, m.fit + rng.normal(0.0, sd)))
+            fit = rules.invited_fit(m.fit, rng.normal(0.0, sd))
             out.append(("word_of_mouth", candidate(model, "friends", fit=fit), m, node))
     if fr is not None:  # outsiders who heard of the group from friends inside (seed 001 L125)
         for node in fr.exposed_today(rng, p.friends.exposure_rate):
@@ -195,14 +195,14 @@ def _candidates_today(model: CommunityModel) -> list[tuple[str, dict, Member | N
             teller = tellers[int(rng.integers(len(tellers)))]
             if teller.satisfaction < a.invite_satisfaction or teller.muted or not teller.spec.person:
                 continue  # an unhappy friend does not recommend the group
-            fit = min(1.0, max(0.0, teller.fit + rng.normal(0.0, sd)))
+            fit = rules.invited_fit(teller.fit, rng.normal(0.0, sd))
             out.append(("word_of_mouth", candidate(model, "friends", fit=fit), teller, claim(node)))
     campaign = a.promotion_start_day <= model.day < a.promotion_start_day + a.promotion_days
     n_promo = rng.poisson(a.promotion_per_day) if campaign else 0
     for _ in range(n_promo):
         node = claim(fr.random_outside(rng, taken)) if fr is not None else -1
         out.append(("promotion", candidate(model, "random", fit=beta(model, a.promotion_fit)), None, node))
-    n_spam = rng.poisson(a.spam_base + a.spam_per_100_members * len(model.members) / 100.0)
+    n_spam = rng.poisson(rules.spam_arrival_rate(len(model.members), a))
     out += [("spam", candidate(model, "spam"), None, -1) for _ in range(n_spam)]
     return out
 
@@ -241,7 +241,7 @@ def admit_newcomers(model: CommunityModel) -> None:
 
 def welcome(model: CommunityModel, newcomer: Member) -> None:
     """Self-intro and greetings (seed 004 L315 仪式感): early satisfaction and a first tie."""
-    newcomer.satisfaction = min(1.0, newcomer.satisfaction + model.p.entry.welcome_boost)
+    newcomer.satisfaction = rules.welcomed_satisfaction(newcomer.satisfaction, model.p.entry)
     greeter = model.founder if model.founder_active else model.random_talker()
     if greeter is not None:
         network.tie(model.network, greeter, newcomer)

@@ -1,18 +1,8 @@
 """Leaving (MODEL.md §4.7): mute first, then go; zombie purge; threshold cascade.
 
-``satisfaction`` mode — the daily leave hazard of a member is
-
-    h = base + dissatisfied · (1 − s)² · (1 if muted else 0.3) + lost_ties · (1 − weight present / weight ever)
-        + need_gone · (1 − need / need_gone_below)   (need below need_gone_below: seed 004 L227)
-        + friend_left (for friend_left_days after a latent friend left: sim/friends.py)
-
-where a tie's weight counts its interactions (replies, welcomes, invitations): what the
-lost ties carried, not how many they were (seed 004 L646: when the one you know leaves).
-
-and unhappy members mute first (seed 004 L642: 免打扰 from day one). Newcomers judge
-the group within ``entry.judgement_days`` (MODEL.md §4.1). The reason recorded is the
-member's main grievance: need gone, a KOL they knew left, a friend left, or their worst cost of the
-day (bored, overloaded, annoyed by ads).
+``satisfaction`` mode — each day every member (not the founder, not a spammer) sets their
+mute and leaves with the hazard of :mod:`sim.rules.leaving` (the formula and its seeds are
+there), naming the reason it gives. This module decides who and when.
 
 ``cascade`` mode replaces all of that with Garcia et al. (2013): a member leaves when
 b × (present neighbours) < c, so survivors are the ⌈c/b⌉-core of the network.
@@ -26,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from sim.params import ChurnMode
 from sim.roles import Role
+from sim.rules.floats import leaving as leaving_rules
 
 if TYPE_CHECKING:
     from sim.agents import Member
@@ -57,21 +48,11 @@ def _satisfaction_churn(model: CommunityModel) -> None:
             if audience < c.spammer_min_audience or rng.random() < c.spammer_leave_prob:
                 leaving.append((m, "moved_on"))
             continue
-        s = m.satisfaction
-        if m.muted:
-            if s >= c.unmute_above:
-                m.muted = False
-        elif s < c.mute_below:
-            m.muted = True
-        hazard = c.base_hazard + c.dissatisfied_hazard * (1.0 - s) ** 2 * (1.0 if m.muted else c.unmuted_factor)
-        if m.tie_weight_ever and c.lost_ties_hazard:
-            hazard += c.lost_ties_hazard * lost_tie_share(model, m)
-        if m.need < c.need_gone_below:  # the purpose is over for them (seed 004 L227)
-            hazard += c.need_gone_hazard * (1.0 - m.need / c.need_gone_below)
-        if day - m.friend_left_day < c.friend_left_days:  # a latent friend left: friends leave together
-            hazard += c.friend_left_hazard
-        if day - m.join_day < model.p.entry.judgement_days and s < c.newcomer_dislike_below:
-            hazard += c.newcomer_dislike_hazard
+        m.muted = bool(leaving_rules.muted_after(m.muted, m.satisfaction, c))
+        # The tie weights are summed only where they count (an O(ties) walk).
+        lost = lost_tie_share(model, m) if m.tie_weight_ever and c.lost_ties_hazard else 0.0
+        hazard = leaving_rules.leave_hazard(m.satisfaction, m.muted, lost, m.need, day - m.join_day,
+                                            day - m.friend_left_day, c, model.p.entry.judgement_days)
         if rng.random() < hazard:
             leaving.append((m, _reason(m, day, c)))
     for m, reason in leaving:
@@ -79,22 +60,18 @@ def _satisfaction_churn(model: CommunityModel) -> None:
 
 
 def lost_tie_share(model: CommunityModel, m: Member) -> float:
-    """Share of the member's interactions (tie weights) that were with ties now gone: losing the
-    friend one talked with every day weighs more than losing a passing acquaintance."""
+    """:func:`sim.rules.leaving.lost_tie_share` of the member's ties present now."""
     present = sum(d["weight"] for d in model.ties_of(m).values())
-    return max(0.0, 1.0 - present / m.tie_weight_ever)
+    return leaving_rules.lost_tie_share(present, m.tie_weight_ever)
+
+
+_NAMES = {reason: reason for reason in leaving_rules.GRIEVANCES}  # the Mesa engine records names
 
 
 def _reason(m: Member, day: int, c: ChurnParams) -> str:
-    if m.need < c.need_gone_below:
-        return "need_gone"
-    if day - m.kol_shock_day <= c.kol_shock_memory_days:
-        return "kol_left"
-    if c.friend_left_hazard > 0 and day - m.friend_left_day < c.friend_left_days:
-        return "friend_left"
-    if m.last_read is None:
-        return "bored"  # stopped opening the group
-    return m.last_read.worst_cost()
+    read = m.last_read is not None
+    worst = m.last_read.worst_cost() if read else "bored"
+    return leaving_rules.leave_reason(m.need, day - m.kol_shock_day, day - m.friend_left_day, read, worst, c, _NAMES)
 
 
 def _cascade(model: CommunityModel) -> None:

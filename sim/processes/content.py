@@ -10,12 +10,12 @@ the content by hand). Too little content bores members, too much fatigues them
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sim import network
 from sim.roles import Role
+from sim.rules.floats import content as rules
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -24,8 +24,7 @@ if TYPE_CHECKING:
 
 def _on_rhythm(day: int, per_week: float) -> int:
     """How many of ``per_week`` evenly spaced items fall on ``day`` (deterministic rhythm)."""
-    rate = per_week / 7.0
-    return math.floor((day + 1) * rate + 1e-9) - math.floor(day * rate + 1e-9)
+    return rules.on_rhythm(day, per_week)
 
 
 def publish_scheduled(model: CommunityModel) -> None:
@@ -56,7 +55,7 @@ def publish_scheduled(model: CommunityModel) -> None:
         cost_posts += f.event_cost_posts
     bursts = _on_rhythm(day, c.red_packets_per_week)
     packets = model.red_packets
-    packets.thrill = c.red_packet_thrill * math.exp(-c.red_packet_habituation * packets.sent)
+    packets.thrill = rules.red_packet_thrill(packets.sent, c)
     if bursts:
         log.red_packets += bursts
         packets.sent += bursts
@@ -79,7 +78,7 @@ def _grab_red_packets(model: CommunityModel, bursts: int) -> None:
     still are — habituation (seed 004 L122) makes the response, and with it the group's
     speaking rate, fade within weeks. O(members)."""
     c = model.p.cadence
-    response = c.red_packet_chat * bursts * model.red_packets.thrill / c.red_packet_thrill
+    response = rules.red_packet_response(bursts, model.red_packets.thrill, c)
     if response <= 0:
         return
     rng = model.rng

@@ -13,7 +13,6 @@ other keeps talking when the central point leaves). Work is O(ties of today's sp
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING
 from sim import network
 from sim.processes import visiting
 from sim.roles import Role
+from sim.rules.floats import posting
 
 if TYPE_CHECKING:
     from sim.agents import Member
@@ -90,11 +90,8 @@ class DayLog:
 
 
 def is_noisy(member: Member) -> bool:
-    """Chat by this member is noise to a KOL: a member with fit below ``roles.kol_noise_fit``
-    — off-topic talk, and the beginner questions of low-fit newcomers, whose eagerness makes
-    them talk most in their first weeks (seed 004 L176: 小白 questions; L150: low-quality
-    members). The founder's talk is never noise."""
-    return member.fit < member.model.p.roles.kol_noise_fit and member.role is not Role.founder
+    """Chat by this member is noise to a KOL (:func:`sim.rules.posting.is_noisy`)."""
+    return posting.is_noisy(member.fit, member.role is Role.founder, member.model.p.roles.kol_noise_fit)
 
 
 def run_threads(model: CommunityModel) -> None:
@@ -107,10 +104,10 @@ def run_threads(model: CommunityModel) -> None:
 def tie_replies(model: CommunityModel) -> None:
     """Members answer what their own ties said yesterday and have said so far today.
 
-    In random order, a talking (visiting), unmuted talker (active, KOL, VIP) whose ties have written H
-    messages since yesterday morning replies Poisson(``tie_reply_rate`` · propensity · (mood_floor + s) ·
-    (1 − exp(−H / tie_reply_scale))) times — saturating in the ties' messages — each reply
-    to one of those ties, drawn in proportion to what they wrote. A reply is chat and
+    In random order, a talking (visiting), unmuted talker (active, KOL, VIP) whose ties have written
+    messages since yesterday morning replies Poisson(:func:`sim.rules.posting.tie_reply_rate`) times
+    — saturating in the ties' messages — each reply to one of those ties, drawn in proportion
+    to what they wrote. A reply is chat and
     strengthens the tie (weight + 1); members later in the day and tomorrow hear it, so a
     conversation runs along the ties from day to day: a mesh keeps talking without the
     founder, a member tied only to the founder falls silent with them (seed 004 L646-647).
@@ -136,8 +133,7 @@ def tie_replies(model: CommunityModel) -> None:
             continue
         weights = [said.get(t, 0) + before.get(t, 0) for t in authors]
         h = sum(weights)
-        lam = p.tie_reply_rate / visiting.talk_day_share(m, model) * m.propensity * (p.mood_floor + m.satisfaction) \
-            * (1.0 - math.exp(-h / p.tie_reply_scale))
+        lam = posting.tie_reply_rate(h, m.propensity, m.satisfaction, visiting.talk_day_share(m, model), p)
         n = int(rng.poisson(lam))
         if not n:
             continue
@@ -162,7 +158,7 @@ def _threads(model: CommunityModel) -> None:
     if not pool or not log.valuable_authors:
         return
     # Small groups reply less: a thread needs people around to answer.
-    rate = p.replies_per_valuable * min(1.0, len(pool) / p.full_reply_pool)
+    rate = posting.thread_reply_rate(len(pool), p)
     rng = model.rng
     counts = rng.poisson(rate, size=len(log.valuable_authors))
     for author, n_replies in zip(log.valuable_authors, counts):

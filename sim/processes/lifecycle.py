@@ -1,13 +1,8 @@
 """The group's lifecycle (seed 000, 001): health indicators, phase, turning points, the end.
 
-Health indicators (seed 001 L115-127): ① at least ``rounds_per_week`` valuable rounds
-(threads of ≥ 5 exchanges) started by someone other than the owner in the last 7 days;
-② ≥ 20% of the people (spammers and the founder excluded) spoke in the last 7 days;
-③ paid conversion ≥ 10% (≥ 5% upsell with paid entry) — a group that sells nothing fails
-it (MODEL.md §5: "the five health indicators hold"; ``phases.require_conversion = false``
-drops it); ④ most of the last 30 days' recruited newcomers came by word of mouth; ⑤ ≥ 40%
-of the people would be disappointed if the group dissolved (satisfaction ≥
-``disappointed_satisfaction``).
+Health indicators (seed 001 L115-127) and the pieces of the phase verdict are the rules of
+:mod:`sim.rules.lifecycle`; this class keeps the windows they read, walks the verdict in its
+order, holds it (hysteresis) and tells the turning points.
 
 Phase: launch → growth → self_operating (all applicable indicators have held for
 ``phases.self_operation_streak`` consecutive days — seed 000 L9 "truly" self-operating,
@@ -40,10 +35,12 @@ from typing import TYPE_CHECKING
 from sim.params import EntryThreshold
 from sim.roles import Role
 from sim.vocab import INDICATORS, PHASES, TERMINAL  # noqa: F401  (the words: sim/vocab.py)
+from sim.rules.floats import lifecycle as rules
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
 
+_PHASE_NAMES = {phase: phase for phase in PHASES}
 #: Channels that are not recruitment (indicator ④ judges recruited newcomers only).
 _NOT_RECRUITED = ("spam", "seed", "edgelist")
 
@@ -102,34 +99,29 @@ class Lifecycle:
 
         # Indicator ② counts people (seed 001 L121 "users who spoke"): spammers posting ads
         # and the founder are neither in the numerator nor in the denominator.
-        speaking_rate = len(set().union(*self._speakers) & people_ids) / people if people else 0.0
-        conversion = vips / people if people else 0.0
+        speaking_rate = rules.share_of(len(set().union(*self._speakers) & people_ids), people)
+        conversion = rules.share_of(vips, people)
         joins_30 = sum(r for _, r in self._joins)
-        wom_share = sum(o for o, _ in self._joins) / joins_30 if joins_30 else 0.0
-        disappointed = satisfied / people if people else 0.0
-        target_conv = ph.paid_upsell_target if p.entry.threshold is EntryThreshold.paid else ph.paid_conversion_target
-        ind = {
-            "ind_rounds": sum(self._rounds) >= ph.rounds_per_week,
-            "ind_speaking": speaking_rate >= ph.speaking_rate_target,
-            "ind_conversion": conversion >= target_conv,
-            "ind_word_of_mouth": joins_30 > 0 and wom_share >= ph.word_of_mouth_target,
-            "ind_disappointed": disappointed >= ph.disappointed_target,
-        }
+        wom_share = rules.share_of(sum(o for o, _ in self._joins), joins_30)
+        disappointed = rules.share_of(satisfied, people)
+        ind = rules.indicators(sum(self._rounds), speaking_rate, conversion, joins_30, wom_share, disappointed,
+                               p.entry.threshold is EntryThreshold.paid, ph)
         # MODEL.md §5: self-operation needs all five; ``phases.require_conversion = false``
         # judges a group that sells nothing on the other four.
-        applicable = [k for k in INDICATORS if k != "ind_conversion" or ph.require_conversion or p.monetisation.enabled]
-        self.self_operation_reachable = "ind_conversion" not in applicable or p.monetisation.enabled
-        met = sum(int(ind[k]) for k in applicable)
+        conversion_counts = rules.conversion_applies(ph, p.monetisation.enabled)
+        applicable = len(INDICATORS) - 1 + conversion_counts
+        self.self_operation_reachable = not conversion_counts or p.monetisation.enabled
+        met = int(rules.indicators_met(ind, conversion_counts))  # numpy scalars may hold; the row wants an int
 
         self._silent_days = 0 if talk else self._silent_days + 1
-        self.phase = self._settle(self._classify(model, people, len(members), met, len(applicable)), ph.phase_hold_days)
+        self.phase = self._settle(self._classify(model, people, len(members), met, applicable), ph.phase_hold_days)
         self._members.append(len(members))
         self.health = {"weekly_speaking_rate": speaking_rate, "paid_conversion": conversion,
                        "word_of_mouth_share": wom_share, "disappointed_share": disappointed,
                        "rounds_7d": sum(self._rounds)}
         self.health.update({k: int(v) for k, v in ind.items()})
         self.health["health_met"] = met
-        self.health["health_applicable"] = len(applicable)
+        self.health["health_applicable"] = applicable
 
     def _settle(self, candidate: str, hold_days: int) -> str:
         """Hysteresis: the label moves to a new non-terminal phase only once the day's verdict
@@ -156,7 +148,7 @@ class Lifecycle:
         self._today = day
         if self.phase == "dead":
             return "dead"
-        if people < 1 or self._silent_days >= ph.dead_after_silent_days:
+        if rules.is_dead(people, self._silent_days, ph):
             self.dead_day = day
             if people < 1:  # say who is left (sim/events.py)
                 left = list(model.members)
@@ -168,8 +160,8 @@ class Lifecycle:
         if self.phase == "ad_group":
             return "ad_group"
         ads, talk = sum(self._ads), sum(self._talk)
-        talking = ads + talk >= ph.ad_group_min_weekly
-        if day >= ph.launch_days and ads and talking and ads >= ph.ad_group_share * (ads + talk):
+        talking = rules.still_talking(ads, talk, ph)
+        if day >= ph.launch_days and rules.is_ad_group(ads, talk, ph):
             self.ad_group_day = day
             model.log_event("ad_group")
             return "ad_group"
@@ -186,14 +178,12 @@ class Lifecycle:
             model.log_event("self_operating")
             return "self_operating"
         history = self._members
-        if len(history) >= ph.decline_window and n < (1.0 - ph.decline_drop) * history[-ph.decline_window]:
+        if len(history) >= ph.decline_window and rules.shrinking_fast(n, history[-ph.decline_window], ph):
             return "decline"  # shrinking fast, whatever the indicators say
         if met == applicable and self.self_operation_day is not None:
             return "self_operating"
         if self.self_operation_day is not None and met >= applicable - 1:
             return "mature"
         past = history[-ph.trend_days] if len(history) >= ph.trend_days else (history[0] if history else n)
-        if n > ph.growth_factor * past:
-            return "growth"
-        return "decline" if n * ph.growth_factor < past else "mature"  # steady size: neither grows nor shrinks
+        return rules.trend_verdict(n, past, ph, _PHASE_NAMES)
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from sim.params import AdPolicy
 from sim.roles import Role
+from sim.rules.floats import moderation as rules
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -25,10 +26,8 @@ def capacity(model: CommunityModel) -> float:
 
 def _capacities(model: CommunityModel) -> tuple[float, float]:
     """(the founder's, the KOL admins') violations handled per day today."""
-    m = model.p.moderation
-    founder = m.capacity_per_day * max(0.0, model.founder.energy) if model.founder_active else 0.0
-    admins = m.kol_admin_share * m.capacity_per_day * model.count_role(Role.kol) if m.kol_admins else 0.0
-    return founder, admins
+    energy = model.founder.energy if model.founder is not None else 0.0
+    return rules.capacities(energy, model.founder_active, model.count_role(Role.kol), model.p.moderation)
 
 
 def enforce_rules(model: CommunityModel) -> None:
@@ -44,8 +43,7 @@ def enforce_rules(model: CommunityModel) -> None:
         return
     founder_cap, admin_cap = _capacities(model)
     cap = founder_cap + admin_cap
-    # Stochastic rounding keeps fractional capacity meaningful on average.
-    handled = min(len(violations), int(cap) + (model.rng.random() < cap - int(cap)))
+    handled = rules.handled(len(violations), cap, model.rng.random())
     order = model.rng.permutation(len(violations))[:handled]
     kicked = []
     for k in order:
@@ -55,7 +53,7 @@ def enforce_rules(model: CommunityModel) -> None:
             poster.warnings += 1
             if poster.warnings > p.moderation.warnings_before_kick:
                 kicked.append(poster)
-    log.founder_ads_handled = handled * founder_cap / cap if cap else 0.0
+    log.founder_ads_handled = rules.founder_share(handled, founder_cap, cap)
     if model.founder is not None and model.founder.present:
         model.founder.tire(p.founder.cost_per_moderation * handled)
     for poster in kicked:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sim.rules.floats import needs as rules
+
 if TYPE_CHECKING:
     from sim.model import CommunityModel
 
@@ -27,7 +29,7 @@ def drift(model: CommunityModel) -> None:
     shifted = model.day == n.shift_day
     hit = rng.random(len(people)) < n.shift_share if shifted else [False] * len(people)
     for m, step, h in zip(people, steps, hit):
-        m.need = min(1.0, max(0.0, m.need + step - (n.shift_size if h else 0.0)))
+        m.need = float(rules.need_after_drift(m.need, step, h, n))  # a Python float: numpy scalars slow every rule
     if shifted:
         model.log_event("need_shift", members=int(sum(hit)))
 
@@ -36,6 +38,5 @@ def expire_for_newcomer(model: CommunityModel, need: float) -> float:
     """A newcomer's need once the purpose has expired (on and after ``shift_day``): reduced by
     ``shift_size`` with probability ``shift_share``, as for members on the day."""
     n = model.p.needs
-    if 0 <= n.shift_day <= model.day and model.rng.random() < n.shift_share:
-        return max(0.0, need - n.shift_size)
-    return need
+    hit = rules.purpose_has_expired(model.day, n) and model.rng.random() < n.shift_share  # draws only then
+    return rules.newcomer_need(need, hit, n)

@@ -1,31 +1,22 @@
 """Role transitions (MODEL.md §4.6): talking and lurking, KOLs rising and leaving, VIPs.
 
-- lurker → active when content enough (``activate_satisfaction``) or already talking, more
-  readily among people they know (``ease_activate``: friend groups are at ease, seed 004 L646);
-  active → lurker when unhappy.
-- active → KOL when others keep replying to them (30-day endorsement memory) and they
-  know the topic (seed 001 树关键人).
-- KOL exit: when the valuable share of the group's talk, less a penalty for the volume of
-  beginner questions and off-topic chat beyond a tolerance (:class:`QualityView`), stays below
-  ``kol_quality_floor`` for ``kol_patience_days`` (longer with incentives, seed 004 L61),
-  the KOL leaves — low-quality influx suppresses experts (seed 004 L176, the PM cohort) —
-  and everyone tied to them loses ``kol_exit_shock`` satisfaction.
-- member → VIP when trust × need × ability to pay × urgency × value-for-money ×
-  convenience clears ``conversion_bar`` (seed 000 L135's six factors, read as a product;
-  urgency is the member's need, so need enters squared); VIPs renew each period while
-  satisfied, else fall back to active.
-- member → spammer: where ads stay visible, low-fit members start advertising too
-  (seed 003: 99% of groups end as ad groups).
+Each day, in the members' order: a content lurker may start talking (``activate_satisfaction``
+and :func:`activate_chance`), an unhappy active member falls silent, an endorsed expert rises
+to KOL, a KOL counts unhappy days against the group's quality (:class:`QualityView`) and
+leaves when patience runs out (everyone tied to them loses ``kol_exit_shock`` satisfaction),
+VIPs renew each period while satisfied and others may buy, and where ads stay visible a
+low-fit member may start advertising. The rules and their seeds: :mod:`sim.rules.roles`.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sim.params import ChurnMode
 from sim.roles import Role
+from sim.rules.floats import roles as role_rules
+from sim.rules.floats import satisfaction as sat
 
 if TYPE_CHECKING:
     from sim.agents import Member
@@ -49,23 +40,19 @@ class QualityView:
         # through the noise term, where newcomers and low-fit members wrote it.
         talk = log.valuable + log.chat - log.tie_chat + log.content
         if talk:
+            # The vector engine sums this in another order (sim/rules/__init__.py, "Floating point").
             today = log.valuable / talk + r.kol_content_weight * log.content / talk
             today -= r.kol_noise_cost * max(0.0, log.noise - r.kol_noise_tolerance)
-            self.quality += r.kol_quality_smoothing * (today - self.quality)
+            self.quality = sat.move_toward(self.quality, today, r.kol_quality_smoothing)
 
 
 def activate_chance(model: CommunityModel, m: Member) -> float:
-    """A content lurker's daily chance to start talking: ``activate_prob``, plus up to
-    ``ease_activate`` for one who knows many of the members (k present ties the two knew each
-    other by outside the group's talk — friends, an invitation, a meet-up, the starting
-    network: ``network.tie(known=True)``; a Hill curve of order 2 with half at ``ease_ties``).
-    Replies among strangers, in a red-packet crowd say, do not make one at ease. People among
-    friends are at ease and speak up; in a star everyone knows only the founder (seed 004 L646)."""
+    """:func:`sim.rules.roles.activate_chance` of ``m``: its known ties are present ties the two
+    knew each other by outside the group's talk (``network.tie(known=True)``); replies among
+    strangers, in a red-packet crowd say, do not make one at ease."""
     r = model.p.roles
-    if not r.ease_activate:
-        return r.activate_prob
-    k2 = sum(1 for d in model.ties_of(m).values() if d.get("known")) ** 2
-    return r.activate_prob + r.ease_activate * k2 / (k2 + r.ease_ties ** 2)
+    known = sum(1 for d in model.ties_of(m).values() if d.get("known")) if r.ease_activate else 0
+    return role_rules.activate_chance(known, r)
 
 
 def update_roles(model: CommunityModel) -> None:
@@ -73,9 +60,9 @@ def update_roles(model: CommunityModel) -> None:
     log = model.log
     talk = log.valuable + log.chat + log.content
     model.kol_view.update(log, p.roles)
-    ad_share = log.ads_visible / (talk + log.ads_visible) if (talk + log.ads_visible) else 0.0
+    ad_share = role_rules.ad_share(talk, log.ads_visible)
     rng = model.rng
-    decay = math.exp(-1.0 / p.roles.endorsement_memory_days)
+    decay = role_rules.endorsement_kept(p.roles)
     for m in list(model.members):
         m.endorsement *= decay
         role = m.role
@@ -87,7 +74,7 @@ def update_roles(model: CommunityModel) -> None:
         elif role is Role.active:
             if m.satisfaction < p.roles.deactivate_satisfaction:
                 m.become(Role.lurker)
-            elif m.endorsement >= p.roles.kol_endorsements and m.expertise >= p.roles.kol_min_expertise:
+            elif role_rules.rises_to_kol(m.endorsement, m.expertise, p.roles):
                 m.become(Role.kol)
                 model.log_event("kol_rose", who=m.name)
         elif role is Role.kol and p.churn.mode is not ChurnMode.cascade and _kol_quits(model, m):
@@ -95,17 +82,14 @@ def update_roles(model: CommunityModel) -> None:
         if p.monetisation.enabled:
             _monetise(model, m)
         if ad_share and m.role is not Role.vip and m.fit < p.ads.temptation_fit \
-                and rng.random() < p.ads.contagion * ad_share * (1.0 - m.fit):
+                and rng.random() < role_rules.advertise_chance(ad_share, m.fit, p.ads.contagion):
             m.become(Role.spammer)
 
 
 def _kol_quits(model: CommunityModel, kol: Member) -> bool:
     r = model.p.roles
-    if model.kol_view.quality < r.kol_quality_floor:
-        kol.kol_unhappy_days += 1
-    else:
-        kol.kol_unhappy_days = max(0, kol.kol_unhappy_days - 1)
-    if kol.kol_unhappy_days < r.kol_patience_days * (1.0 + r.kol_incentive_patience * r.kol_incentive):
+    kol.kol_unhappy_days = role_rules.kol_unhappy_days(kol.kol_unhappy_days, model.kol_view.quality, r)
+    if kol.kol_unhappy_days < role_rules.kol_patience(r):
         return False
     model.log_event("kol_left", who=kol.name)
     for t in list(model.network.adj.get(kol.unique_id, ())):
@@ -130,10 +114,8 @@ def _monetise(model: CommunityModel, m: Member) -> None:
     r = m.last_read
     if r is None:
         return
-    trust = m.satisfaction * min(1.0, (day - m.join_day) / mon.trust_days)
-    value_for_money = min(1.0, r.gain / model.p.reading.expectation)
-    urgency = m.need  # no separate urgency trait: who needs the group most needs it now
-    score = trust * m.need * m.willingness_to_pay * urgency * value_for_money * mon.convenience
+    score = role_rules.vip_score(m.satisfaction, day - m.join_day, m.need, m.willingness_to_pay, r.gain, mon,
+                                 model.p.reading.expectation)
     if score >= mon.conversion_bar and model.rng.random() < mon.daily_conversion_prob:
         m.become(Role.vip)
         m.vip_since = day

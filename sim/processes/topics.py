@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sim.rules.floats import topics as rules
+
 if TYPE_CHECKING:
     from sim.model import CommunityModel
 
@@ -21,9 +23,8 @@ if TYPE_CHECKING:
 def morning(model: CommunityModel) -> None:
     """Yesterday's heat fades; perhaps something new happens today (``model.heat``)."""
     t = model.p.topics
-    heat = model.heat * t.heat_decay
-    if t.hot_per_week and model.rng.random() < t.hot_per_week / 7.0:
-        heat += t.heat_scale * (1.0 + float(model.rng.pareto(t.heat_alpha)))  # Lomax + 1: Pareto from heat_scale
-        if heat >= t.heat_cap / 2:  # a big one is a turning point of the story
-            model.log_event("hot_topic", heat=min(heat, t.heat_cap))
-    model.heat = min(heat, t.heat_cap)
+    new = bool(t.hot_per_week) and model.rng.random() < t.hot_per_week / 7.0
+    heat = rules.heat_today(model.heat, new, float(model.rng.pareto(t.heat_alpha)) if new else 0.0, t)
+    if new and rules.is_big_topic(heat, t):  # a big one is a turning point of the story
+        model.log_event("hot_topic", heat=rules.capped_heat(heat, t))
+    model.heat = rules.capped_heat(heat, t)

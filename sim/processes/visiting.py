@@ -2,13 +2,8 @@
 
 A real member does not read every day: R4DS's Slack had 5% of its accounts active on a
 day and a fifth of a week's active accounts posting (data/README.md). Each morning every
-person decides whether to open the group:
-
-    log-odds(visit) = logit(habit) + engagement_gain · (satisfaction − 0.5)
-                      + recent_post_boost   (own post at most recent_post_days old)
-                      + topics.visit_pull · heat · fit   (a hot topic today, processes/topics.py)
-    p = max(p, notified_prob)                (yesterday's post got replies: a notification)
-    p = p · muted_factor                     (muted, 免打扰 — seed 004 L642)
+person decides whether to open the group, with the chance of
+:func:`sim.rules.visiting.visit_probability` (the formula is there).
 
 Not every visit is a talking one: on a share ``visiting.talk_share`` of their visits a member
 joins the conversation (posts, answers threads and ties: ``m.talking``); on the others they
@@ -30,16 +25,17 @@ The founder opens the group every day (it is their group); spammers come to post
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 from sim.roles import Role
+from sim.rules.floats import satisfaction as sat
+from sim.rules.floats import visiting as visiting_rules
+from sim.rules.satisfaction import NEUTRAL
 
 if TYPE_CHECKING:
     from sim.agents import Member
     from sim.model import CommunityModel
 
-NEUTRAL = 0.5  # the satisfaction scale's midpoint (structural: reading.py uses the same)
 _ALWAYS_TALK = (Role.founder, Role.spammer)  # their visits are their work: content, ads
 
 
@@ -53,39 +49,23 @@ def draw_habit(model: CommunityModel) -> float:
 
 
 def talk_day_share(m: Member, model: CommunityModel) -> float:
-    """The share of days a member's daily rates are spread over: rates (posts, tie replies)
-    are per day in the group and spoken on the days the member opens it and talks, so on a
-    talking day the average member posts rate / (``habit_mean`` · ``talk_share``). 1.0 for
-    the founder (there and talking every day) and with visiting off."""
-    v = model.p.visiting
-    return v.habit_mean * v.talk_share if v.enabled and m.role is not Role.founder else 1.0
+    """:func:`sim.rules.visiting.talk_day_share` of ``m``: on a talking day the average member
+    posts rate / (``habit_mean`` · ``talk_share``)."""
+    return visiting_rules.talk_day_share(m.role is Role.founder, model.p.visiting)
 
 
 def visit_probability(m: Member, model: CommunityModel) -> float:
-    """Today's chance that ``m`` opens the group (see the module docstring)."""
-    v = model.p.visiting
+    """Today's chance that ``m`` opens the group (:func:`sim.rules.visiting.visit_probability`)."""
     if m.role is Role.founder:
         return 1.0
-    habit = min(max(m.habit, 1e-6), 1.0 - 1e-6)  # keep the logit finite (structural)
-    z = math.log(habit / (1.0 - habit)) + v.engagement_gain * (m.satisfaction - NEUTRAL)
-    z += model.p.topics.visit_pull * model.heat * m.fit  # a hot topic draws who cares (processes/topics.py)
-    if model.day - m.last_post_day <= v.recent_post_days:
-        z += v.recent_post_boost
-    p = 1.0 / (1.0 + math.exp(-z))
-    if m.notified_day == model.day - 1:
-        p = max(p, v.notified_prob)
-    if m.muted:
-        p *= v.muted_factor
-    return p
+    return visiting_rules.visit_probability(visiting_rules.habit_logit(m.habit), m.satisfaction,
+                                            model.p.topics.visit_pull, model.heat, m.fit, model.day - m.last_post_day,
+                                            m.notified_day == model.day - 1, m.muted, model.p.visiting)
 
 
 def talk_chance(m: Member, model: CommunityModel) -> float:
-    """Chance that a visit is a talking one: ``talk_share``, and more the day after a tie
-    answered the member (``answer_share``: one answers a friend)."""
-    v = model.p.visiting
-    if m.answered_day == model.day - 1:
-        return v.talk_share + (1.0 - v.talk_share) * v.answer_share
-    return v.talk_share
+    """Chance that a visit is a talking one (:func:`sim.rules.visiting.talk_chance`)."""
+    return visiting_rules.talk_chance(m.answered_day == model.day - 1, model.p.visiting)
 
 
 def decide_visits(model: CommunityModel) -> None:
@@ -107,4 +87,4 @@ def decide_visits(model: CommunityModel) -> None:
 
 def drift_while_away(m: Member, model: CommunityModel) -> None:
     """An absent member's feelings fade toward neutral: no update from what they did not read."""
-    m.satisfaction += model.p.visiting.absence_drift * (NEUTRAL - m.satisfaction)
+    m.satisfaction = sat.move_toward(m.satisfaction, NEUTRAL, model.p.visiting.absence_drift)

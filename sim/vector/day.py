@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.state import RESET_FIELDS
+from sim.rules import arrivals, content, costs, leaving, moderation, needs, posting, roles, topics, visiting
+from sim.rules import satisfaction as sat
 from sim.vector import rng as vr
 from sim.vector.backend import asarray
 from sim.vector.state import (ACTIVE, CH, FOUNDER, KOL, LURKER, PERSON, RATE_FIELDS, READS, SPAMMER,
@@ -24,6 +26,22 @@ from sim.vector.streams import St
 def col(a) -> np.ndarray:
     """An ``(R,)`` parameter column as ``(R, 1)``, to broadcast over members."""
     return asarray(a)[:, None]
+
+
+class Columns:
+    """A parameter section (``T.churn``) as the rules of :mod:`sim.rules` read it: each
+    parameter as an ``(R, 1)`` column over the ``(R, N)`` members, or, with ``rows``, the
+    value of each element's community (``T.churn.x[rows]``)."""
+
+    def __init__(self, section, rows=None) -> None:
+        self._section, self._rows = section, rows
+
+    def __getattr__(self, name: str):
+        value = getattr(self._section, name)
+        return col(value) if self._rows is None else value[self._rows]
+
+
+_WHY8 = {name: np.int8(code) for name, code in WHY.items()}  # leave reasons as B.read_worst stores them
 
 
 def ranks(r: np.ndarray, R: int) -> np.ndarray:
@@ -56,14 +74,12 @@ def draw_where(E, stream: int, mask: np.ndarray, column: int | None = None):
 
 def on_rhythm(day: int, per_week: np.ndarray) -> np.ndarray:
     """content._on_rhythm: how many of ``per_week`` evenly spaced items fall on ``day``."""
-    rate = per_week / 7.0
-    return (np.floor((day + 1) * rate + 1e-9) - np.floor(day * rate + 1e-9)).astype(np.int64)
+    return content.on_rhythm(day, per_week).astype(np.int64)
 
 
 def beta_mean(mean, k, u) -> np.ndarray:
     """arrivals.beta: a Beta draw with the given mean and concentration."""
-    mean = np.clip(mean, 0.01, 0.99)
-    return vr.beta(mean * k, (1 - mean) * k, u)
+    return vr.beta(*arrivals.beta_shape(mean, k), u)
 
 
 class DayLog:
@@ -102,37 +118,32 @@ def _spoke(E, r, s, n) -> None:
 def _noisy(E, r, s) -> np.ndarray:
     """conversation.is_noisy: low-fit members' chat (never the founder's)."""
     B = E.B
-    return (B.fit[r, s] < E.T.roles.kol_noise_fit[r]) & (B.role[r, s] != FOUNDER)
+    return posting.is_noisy(B.fit[r, s], B.role[r, s] == FOUNDER, E.T.roles.kol_noise_fit[r])
 
 
 # -- topics, visiting ----------------------------------------------------------------------------
 def morning(E) -> None:
     """topics.morning: yesterday's heat fades; perhaps a hot topic today."""
     t, B = E.T.topics, E.B
-    heat = B.heat * t.heat_decay
     u = E.S.uniform(St.topic, (2,))
     new = (t.hot_per_week > 0) & (u[:, 0] < t.hot_per_week / 7.0)
-    heat = heat + np.where(new, t.heat_scale * (1.0 + vr.pareto(t.heat_alpha, u[:, 1])), 0.0)
-    big = np.flatnonzero(new & (heat >= t.heat_cap / 2) & E.running)
-    B.event("hot_topic", big, E.day, heat=np.minimum(heat, t.heat_cap)[big])
-    B.heat = np.minimum(heat, t.heat_cap)
+    heat = topics.heat_today(B.heat, new, vr.pareto(t.heat_alpha, u[:, 1]), t)
+    big = np.flatnonzero(new & topics.is_big_topic(heat, t) & E.running)
+    B.event("hot_topic", big, E.day, heat=topics.capped_heat(heat, t)[big])
+    B.heat = topics.capped_heat(heat, t)
 
 
 def decide_visits(E) -> None:
     """visiting.decide_visits: who opens the group today, and who of them talks."""
     B, v, day = E.B, E.T.visiting, E.day
-    z = B.habit_logit + col(v.engagement_gain) * (B.satisfaction - 0.5) + col(E.T.topics.visit_pull * B.heat) * B.fit
-    z = z + np.where(day - B.last_post_day <= col(v.recent_post_days), col(v.recent_post_boost), 0.0)
-    p = 1.0 / (1.0 + np.exp(-z))
-    p = np.where(B.notified_day == day - 1, np.maximum(p, col(v.notified_prob)), p)
-    p = np.where(B.muted, p * col(v.muted_factor), p)
+    p = visiting.visit_probability(B.habit_logit, B.satisfaction, col(E.T.topics.visit_pull), col(B.heat), B.fit,
+                                   day - B.last_post_day, B.notified_day == day - 1, B.muted, Columns(v))
     always = (B.role == SPAMMER) | (B.role == FOUNDER) | ~col(v.enabled)
     B.visiting = always & B.present
     r, s, u = draw_where(E, St.visit, B.present & ~always)
     come = u < p[r, s]
     B.visiting[r[come], s[come]] = True
-    chance = np.where(B.answered_day == day - 1, col(v.talk_share + (1.0 - v.talk_share) * v.answer_share),
-                      col(v.talk_share))  # visiting.talk_chance
+    chance = visiting.talk_chance(B.answered_day == day - 1, Columns(v))
     B.talking = B.visiting & always
     r, s, u = draw_where(E, St.talk, B.visiting & ~always)
     talk = u < chance[r, s]
@@ -206,8 +217,8 @@ def traits(E, r, source, fit, u) -> dict[str, np.ndarray]:
 def _expire_for_newcomer(E, r, need, u) -> np.ndarray:
     """needs.expire_for_newcomer: from shift_day on, a newcomer's need is shifted like members'."""
     n = E.T.needs
-    hit = (n.shift_day[r] >= 0) & (n.shift_day[r] <= E.day) & (u < n.shift_share[r])
-    return np.where(hit, np.maximum(0.0, need - n.shift_size[r]), need)
+    nr = Columns(n, r)
+    return needs.newcomer_need(need, needs.purpose_has_expired(E.day, nr) & (u < nr.shift_share), nr)
 
 
 def create(E, r, s, role, channel, tr, satisfaction) -> None:
@@ -222,8 +233,7 @@ def create(E, r, s, role, channel, tr, satisfaction) -> None:
     B.channel[r, s] = channel
     for name in ("fit", "expertise", "need", "willingness", "propensity"):
         getattr(B, name)[r, s] = tr[name]
-    h = np.clip(tr["habit"], 1e-6, 1 - 1e-6)  # keep the logit finite (visiting.visit_probability)
-    B.habit_logit[r, s] = np.log(h / (1 - h))
+    B.habit_logit[r, s] = visiting.habit_logit(tr["habit"])
     B.satisfaction[r, s] = satisfaction
     B.kol_by_age[r, s] = (role == KOL) & (day <= E.T.phases.outcome_age_days[r])
     order = ranks(r, B.R) if r.size and np.all(np.diff(r) >= 0) else _ranks_unsorted(r, B.R)
@@ -283,7 +293,7 @@ def admit_newcomers(E) -> None:
             node[on] = F.random_outside_friend(r[on], s[on], S.uniform_at(St.invite_node, r[on], s[on]))
             keep = ~on | (node >= 0)
         u = S.uniform_at(St.invite_node, r, s, np.full(r.size, 1, like=r))
-        fit = np.clip(B.fit[r, s] + T.traits.invite_fit_sd[r] * vr.normal(u), 0.0, 1.0)
+        fit = arrivals.invited_fit(B.fit[r, s], T.traits.invite_fit_sd[r] * vr.normal(u))
         add(r[keep], CH["word_of_mouth"], SRC["friends"], fit[keep], s[keep], node[keep], s[keep])
     # Outsiders who heard of the group from friends inside (seed 001 L125).
     if F is not None:
@@ -296,7 +306,7 @@ def admit_newcomers(E) -> None:
             good = ((B.satisfaction[r, teller] >= a.invite_satisfaction[r]) & ~B.muted[r, teller]
                     & PERSON[B.role[r, teller]])
             u = S.uniform_at(St.teller, r, node, np.full(r.size, 1, like=r))
-            fit = np.clip(B.fit[r, teller] + T.traits.invite_fit_sd[r] * vr.normal(u), 0.0, 1.0)
+            fit = arrivals.invited_fit(B.fit[r, teller], T.traits.invite_fit_sd[r] * vr.normal(u))
             add(r[good], CH["word_of_mouth"], SRC["friends"], fit[good], teller[good], node[good], node[good])
     # External promotion (seed 004 L176 暴力引流): strangers of low fit.
     campaign = (a.promotion_start_day <= day) & (day < a.promotion_start_day + a.promotion_days) & E.running
@@ -311,7 +321,7 @@ def admit_newcomers(E) -> None:
             node = F.random_outside(r, S.uniform_at(St.promo_node, r[:, None], k[:, None], np.arange(20)[None, :]))
         add(r, CH["promotion"], SRC["random"], fit, -1, node, k)
     # Spammers drawn by the group's visibility.
-    lam = a.spam_base + a.spam_per_100_members * B.count() / 100.0
+    lam = arrivals.spam_arrival_rate(B.count(), a)
     n = vr.poisson(np.where(E.running, lam, 0.0), S.uniform(St.spam))
     r = np.repeat(np.arange(R, like=n), n)
     if r.size:
@@ -339,7 +349,7 @@ def admit_newcomers(E) -> None:
     passes = np.where(spam, u[:, 6] < e.spammer_pass[r], True)
     passes &= ~(promoted & ~spam & (u[:, 7] >= e.promotion_pass[r]))
     reviewed = ~spam & (e.fit_cutoff[r] > 0)
-    passes &= ~reviewed | (fit + e.review_noise[r] * vr.normal(u[:, 8]) >= e.fit_cutoff[r])
+    passes &= ~reviewed | arrivals.passes_review(fit, e.review_noise[r] * vr.normal(u[:, 8]), Columns(e, r))
     log.reviews += np.bincount(r, minlength=R) * (e.threshold == "application")
     log.refused += np.bincount(r[~passes], minlength=R)
     if F is not None:
@@ -379,7 +389,7 @@ def admit_newcomers(E) -> None:
     welcome = e.welcome_ritual[r]
     if welcome.any():
         r, s = r[welcome], s[welcome]
-        B.satisfaction[r, s] = np.minimum(1.0, B.satisfaction[r, s] + e.welcome_boost[r])
+        B.satisfaction[r, s] = arrivals.welcomed_satisfaction(B.satisfaction[r, s], Columns(e, r))
         talkers = B.present & (B.role != SPAMMER) & (day - B.last_post_day <= 7)
         by_founder = B.founder_active[r]
         greeter = np.where(by_founder, 0, pick(talkers, r, S.uniform_of(St.greeter, r, s, B.N)))
@@ -394,8 +404,7 @@ def publish_scheduled(E) -> None:
     T, B, log, day = E.T, E.B, E.log, E.day
     f, c = T.founder, T.cadence
     here = B.founder_present & E.running
-    fade = np.where(f.fade_days > 0, 0.5 ** (day / np.maximum(f.fade_days, 1)), 1.0)
-    B.energy = np.where(here, np.minimum(1.0, B.energy + f.recovery_per_day * fade), B.energy)
+    B.energy = np.where(here, content.energy_after_rest(B.energy, day, f), B.energy)
     resting = here & B.burnt_out
     B.burnout_days += resting
     back = resting & (B.energy >= f.resume_energy)
@@ -420,13 +429,11 @@ def publish_scheduled(E) -> None:
     log.offline_events += event
     cost += event * f.event_cost_posts
     bursts = on_rhythm(day, c.red_packets_per_week) * working
-    B.red_thrill = np.where(working, c.red_packet_thrill * np.exp(-c.red_packet_habituation * B.red_sent),
-                            B.red_thrill)
+    B.red_thrill = np.where(working, content.red_packet_thrill(B.red_sent, c), B.red_thrill)
     if bursts.any():
         log.red_packets += bursts
         B.red_sent += bursts
-        response = np.where(c.red_packet_thrill > 0, c.red_packet_chat * bursts * B.red_thrill
-                            / np.maximum(c.red_packet_thrill, 1e-300), 0.0)
+        response = content.red_packet_response(bursts, B.red_thrill, c)
         grabbers = B.is_(PERSON) & ~B.muted & col(response > 0)
         r, s, u = draw_where(E, St.red_packet, grabbers)
         n = vr.poisson(response[r], u)
@@ -475,10 +482,8 @@ def rate_table(T) -> np.ndarray:
 
 
 def talk_day_share(T, r: np.ndarray, role: np.ndarray) -> np.ndarray:
-    """visiting.talk_day_share of members of communities ``r`` with roles ``role``:
-    habit_mean · talk_share, 1 for the founder and with visiting off."""
-    v = T.visiting
-    return np.where(role == FOUNDER, 1.0, np.where(v.enabled, v.habit_mean * v.talk_share, 1.0)[r])
+    """visiting.talk_day_share of members of communities ``r`` with roles ``role``."""
+    return visiting.talk_day_share(role == FOUNDER, Columns(T.visiting, r))
 
 
 def post(E) -> None:
@@ -488,15 +493,10 @@ def post(E) -> None:
     # Only today's talkers post: the rate and the draw are computed for them alone.
     r, s, u = draw_where(E, St.posts, B.talking & col(E.running))
     role = B.role[r, s]
-    eager = p.newcomer_posts_per_day[r] * np.exp(-(day - B.join_day[r, s]) / p.newcomer_days[r])
-    rate = (rate_table(T)[r, role] + eager) * B.propensity[r, s] * (p.mood_floor[r] + B.satisfaction[r, s])
-    rate *= (1.0 + p.stimulus_gain * B.stimulus)[r]
-    rate /= talk_day_share(T, r, role)
-    rate *= 1.0 + B.heat[r] * B.fit[r, s]
-    rate = np.where(role == KOL, rate * (1.0 + T.roles.kol_incentive)[r], rate)
-    rate = np.where(B.muted[r, s], 0.0, rate)
+    rate = posting.posting_rate(rate_table(T)[r, role], B.propensity[r, s], B.satisfaction[r, s], day - B.join_day[r, s],
+                                B.stimulus[r], talk_day_share(T, r, role), B.heat[r], B.fit[r, s], role == KOL,
+                                B.muted[r, s], role == SPAMMER, Columns(p, r), T.roles.kol_incentive[r])
     ads = role == SPAMMER
-    rate = np.where(ads, p.spammer_ads_per_day[r] * B.propensity[r, s], rate)
     k = vr.poisson(rate, u)
     B.messages_today = np.zeros((B.R, B.N), np.int64, like=B.present)
     B.messages_today[r, s] = k
@@ -511,7 +511,7 @@ def post(E) -> None:
     E.log.ads_posted += np.bincount(ra, weights=k[ads], minlength=B.R)
     E.log.ads_by[ra, sa] = k[ads]
     r, s, k = r[~ads], s[~ads], k[~ads]
-    share = np.where(B.role[r, s] == FOUNDER, T.founder.expertise[r], B.expertise[r, s] * B.fit[r, s])
+    share = posting.valuable_share(B.expertise[r, s], B.fit[r, s], B.role[r, s] == FOUNDER, T.founder.expertise[r])
     valuable = vr.binomial(k, share, E.S.uniform_of(St.valuable, r, s, B.N))
     _add_posts(E, r, s, valuable=valuable, chat=k - valuable)
 
@@ -534,7 +534,7 @@ def _threads(E) -> None:
     r = np.repeat(rt, reps)
     author = np.repeat(at, reps)
     k = ranks(r, R)
-    rate = p.replies_per_valuable * np.minimum(1.0, pool_n / p.full_reply_pool)
+    rate = posting.thread_reply_rate(pool_n, p)
     n = vr.poisson(np.where(pool_n[r] > 0, rate[r], 0.0), E.S.uniform_at(St.thread, r, k))
     th = np.repeat(np.arange(r.size, like=r), n)
     if not th.size:
@@ -575,8 +575,8 @@ def tie_replies(E) -> None:
     # Only speakers who heard something can reply: the draw is computed for them alone (the
     # same numbers as over the whole (R, N) array, where everyone else draws 0).
     r, m = np.nonzero(speakers & (h > 0))
-    lam = (p.tie_reply_rate[r] / talk_day_share(T, r, B.role[r, m]) * B.propensity[r, m] * (p.mood_floor[r] + B.satisfaction[r, m])
-           * (1.0 - np.exp(-h[r, m] / p.tie_reply_scale[r])))
+    lam = posting.tie_reply_rate(h[r, m], B.propensity[r, m], B.satisfaction[r, m], talk_day_share(T, r, B.role[r, m]),
+                                 Columns(p, r))
     k = vr.poisson(lam, E.S.uniform_of(St.tie_reply, r, m, B.N))
     r, m, k = r[k > 0], m[k > 0], k[k > 0]
     if not r.size:
@@ -605,10 +605,7 @@ def tie_replies(E) -> None:
 def capacities(E) -> tuple[np.ndarray, np.ndarray]:
     """moderation._capacities: (the founder's, the KOL admins') violations handled per day."""
     m, B = E.T.moderation, E.B
-    founder = np.where(B.founder_active, m.capacity_per_day * np.maximum(0.0, B.energy), 0.0)
-    kols = (B.present & (B.role == KOL)).sum(axis=1)
-    admins = np.where(m.kol_admins, m.kol_admin_share * m.capacity_per_day * kols, 0.0)
-    return founder, admins
+    return moderation.capacities(B.energy, B.founder_active, (B.present & (B.role == KOL)).sum(axis=1), m)
 
 
 def enforce_rules(E) -> None:
@@ -628,7 +625,7 @@ def enforce_rules(E) -> None:
     founder_cap, admin_cap = capacities(E)
     cap = founder_cap + admin_cap
     u = E.S.uniform(St.moderation, (1,))[:, 0]
-    handled = np.minimum(violations, np.floor(cap).astype(np.int64) + (u < cap - np.floor(cap)))
+    handled = moderation.handled(violations, cap, u).astype(np.int64)
     handled = np.where(violations > 0, handled, 0)
     # The ads in a random order: the first `allowed` stay, the next `handled` are removed.
     key = E.S.uniform_at(St.moderation, r, ranks(r, R) + 1)
@@ -637,7 +634,7 @@ def enforce_rules(E) -> None:
     rank[order] = ranks(r[order], R)
     removed = ruled[r] & (rank >= log.ad_slots[r]) & (rank < log.ad_slots[r] + handled[r])
     log.ads_removed += handled
-    log.founder_ads_handled = np.where(cap > 0, handled * founder_cap / np.where(cap > 0, cap, 1.0), 0.0)
+    log.founder_ads_handled = moderation.founder_share(handled, founder_cap, cap)
     B.energy = np.where(B.founder_present, B.energy - T.founder.cost_per_moderation * handled, B.energy)
     hits = np.zeros((R, B.N), np.int64, like=B.present)
     scatter_add(hits, (r[removed], poster[removed]), 1)
@@ -656,20 +653,18 @@ def read(E) -> None:
     T, B, log, day = E.T, E.B, E.log, E.day
     rp, c = T.reading, T.cadence
     total = log.content + log.valuable + log.chat + log.ads_visible
-    share = np.where(total > 0, np.minimum(1.0, rp.attention_budget / np.maximum(total, 1e-300)), 0.0)
+    share = sat.attention_share(total, rp)
+    # These sums run in another order than the Mesa engine's (sim/rules/__init__.py, "Floating point").
     v = log.valuable * share + rp.content_weight * log.content * share * T.founder.expertise
-    saturation = 1.0 - np.exp(-v / rp.value_scale)
-    overload = rp.overload_cost * np.maximum(0.0, total - rp.attention_budget) / rp.attention_budget
+    saturation = sat.saturation(v, rp)
+    overload = sat.overload(total, rp)
     ad_cost = rp.ad_cost * log.ads_visible * share
-    fatigue = c.fatigue_cost * np.maximum(0.0, log.content - c.fatigue_threshold)
-    boredom = c.boredom_cost * np.exp(-v)
+    fatigue = sat.fatigue(log.content, c)
+    boredom = sat.boredom(v, c)
     thrill = np.where(log.red_packets > 0, B.red_thrill, 0.0)
     chat = log.chat * share
-    n = T.renewal
-    members = np.maximum(1, B.count())
-    renewal = np.where(n.enabled, np.minimum(n.max_share, n.per_session * (log.sessions + log.offline_events)
-                                             + n.per_tip * log.tips + n.per_newcomer * 100.0 * log.joins.sum(axis=1)
-                                             / members + n.per_heat * B.heat), 0.0)
+    renewal = sat.renewal_share(log.sessions, log.offline_events, log.tips, log.joins.sum(axis=1), B.count(), B.heat,
+                                T.renewal)
     readers = B.present & READS[B.role]
     looked = readers & B.visiting
     off = ~col(T.visiting.enabled)
@@ -677,33 +672,23 @@ def read(E) -> None:
         u = E.S.uniform(St.muted_check, (B.N,))
         looked &= ~(off & B.muted & (u >= col(rp.muted_check_prob)))
     # Novelty (reading.novelty): staleness grows with each day read, today's renewal removes a share.
-    stale_new = B.staleness * (1.0 - col(renewal)) + 1.0
-    B.staleness = np.where(looked & col(n.enabled), stale_new, B.staleness)
-    stale = np.where(col(n.enabled), B.staleness, day - B.join_day)
-    novelty = col(rp.novelty_floor) + (1 - col(rp.novelty_floor)) * np.exp(-stale / col(rp.novelty_days))
-    gain = novelty * B.need * B.fit * col(saturation)
-    ties_said = B.ties_times(B.said.astype(np.float32)) * col(share)
-    ss = col(rp.social_scale)
-    gain += np.where(col(rp.social_value > 0) & (ties_said > 0),
-                     col(rp.social_value) * ss * (1.0 - np.exp(-ties_said / ss)), 0.0)
+    renews = col(T.renewal.enabled)
+    B.staleness = np.where(looked & renews, sat.staleness_after_reading(B.staleness, col(renewal)), B.staleness)
+    novelty = sat.novelty(np.where(renews, B.staleness, day - B.join_day), Columns(rp))
+    ties_read = B.ties_times(B.said.astype(np.float32)) * col(share)
     vip = B.role == VIP
-    gain += np.where(vip, col(T.monetisation.vip_value_bonus) * B.need * col(saturation), 0.0)
-    gain += col(thrill) * (1.0 - B.fit)
-    noise = col(rp.noise_cost * chat) * (1.0 - B.fit)
-    expectation = np.where(vip, col(rp.vip_expectation), col(rp.expectation))
+    gain = sat.reading_gain(novelty, B.need, B.fit, col(saturation), ties_read, vip, col(thrill), Columns(rp),
+                            col(T.monetisation.vip_value_bonus))
+    noise = sat.noise(col(chat), B.fit, Columns(rp))
     util = gain - col(overload + ad_cost + fatigue + boredom) - noise
-    target = np.clip(0.5 + util - expectation, 0.0, 1.0)
+    target = sat.target_satisfaction(util, sat.expectation(vip, Columns(rp)))
     s = B.satisfaction
-    drift = np.where(col(T.visiting.enabled), s + col(T.visiting.absence_drift) * (0.5 - s), s)
-    B.satisfaction = np.where(looked, s + col(rp.adaptation) * (target - s), np.where(readers, drift, s))
+    drift = np.where(col(T.visiting.enabled), sat.move_toward(s, sat.NEUTRAL, col(T.visiting.absence_drift)), s)
+    B.satisfaction = np.where(looked, sat.move_toward(s, target, col(rp.adaptation)), np.where(readers, drift, s))
     B.read_ok = looked
     B.read_gain = np.where(looked, gain, 0.0)
-    # The largest cost, the first of equals (as max() over the dict in Reading.worst_cost):
-    # overload and ads are per community, so only boredom (with the member's noise) is (R, N).
-    first = col(overload + fatigue) >= col(ad_cost)
-    worse = np.where(first, col(overload + fatigue), col(ad_cost)) >= col(boredom) + noise
-    B.read_worst = np.where(worse, np.where(first, np.int8(WHY["overloaded"]), np.int8(WHY["annoyed_by_ads"])),
-                            np.int8(WHY["bored"]))
+    # Overload and ads are per community, so only boredom (with the member's noise) is (R, N).
+    B.read_worst = leaving.worst_cost(col(overload), col(fatigue), col(ad_cost), col(boredom), noise, _WHY8)
     B.visiting &= ~(readers & ~looked)
 
 
@@ -712,41 +697,37 @@ def update_roles(E) -> None:
     """roles.update_roles: lurkers wake, actives lurk or rise to KOL, KOLs leave, VIPs, spam."""
     T, B, log, day = E.T, E.B, E.log, E.day
     rl = T.roles
-    # The quality KOLs perceive (roles.QualityView).
+    # The quality KOLs perceive (roles.QualityView; summed in another order: sim/rules/__init__.py).
     talk_kol = log.valuable + log.chat - log.tie_chat + log.content
     today = np.where(talk_kol > 0, (log.valuable + rl.kol_content_weight * log.content) / np.maximum(talk_kol, 1e-300)
                      - rl.kol_noise_cost * np.maximum(0.0, log.noise - rl.kol_noise_tolerance), 0.0)
-    B.quality = np.where((talk_kol > 0) & E.running, B.quality + rl.kol_quality_smoothing * (today - B.quality),
+    B.quality = np.where((talk_kol > 0) & E.running, sat.move_toward(B.quality, today, rl.kol_quality_smoothing),
                          B.quality)
-    talk = log.valuable + log.chat + log.content
-    seen = talk + log.ads_visible
-    ad_share = np.where(seen > 0, log.ads_visible / np.maximum(seen, 1e-300), 0.0)
-    B.endorsement *= col(np.exp(-1.0 / rl.endorsement_memory_days))
+    ad_share = roles.ad_share(log.valuable + log.chat + log.content, log.ads_visible)
+    B.endorsement *= col(roles.endorsement_kept(rl))
     person = B.is_(PERSON) & col(E.running)
     role = B.role.copy()
     # Three uniforms per member (columns of St.lurker_wakes), each drawn only for the members
     # its rule can reach: 0 a lurker wakes, 1 a buyer buys, 2 a member is tempted to advertise.
-    chance = col(rl.activate_prob)  # roles.activate_chance
-    if (rl.ease_activate > 0).any():
-        k2 = B.known.degree(np.arange(B.R, like=B.present), B.N).astype(np.float64) ** 2
-        chance = chance + col(rl.ease_activate) * k2 / (k2 + col(rl.ease_ties) ** 2)
+    # Known ties are counted only where they count (a walk over the tie table).
+    known = B.known.degree(np.arange(B.R, like=B.present), B.N).astype(np.float64) if (rl.ease_activate > 0).any() else 0.0
+    chance = roles.activate_chance(known, Columns(rl))
     r, s, u = draw_where(E, St.lurker_wakes, person & (role == LURKER) & (B.satisfaction >= col(rl.activate_satisfaction)), 0)
     wakes = u < np.broadcast_to(chance, B.present.shape)[r, s]
     B.set_role(r[wakes], s[wakes], ACTIVE, day)
     active = person & (role == ACTIVE)
     sleeps = active & (B.satisfaction < col(rl.deactivate_satisfaction))
     B.set_role(*np.nonzero(sleeps), LURKER, day)
-    rises = active & ~sleeps & (B.endorsement >= col(rl.kol_endorsements)) & (B.expertise >= col(rl.kol_min_expertise))
+    rises = active & ~sleeps & roles.rises_to_kol(B.endorsement, B.expertise, Columns(rl))
     B.set_role(*np.nonzero(rises), KOL, day)
     B.kol_by_age |= rises & col(day <= T.phases.outcome_age_days)
     r, s = np.nonzero(rises)
     B.event("kol_rose", r, day, who=B.uid[r, s])
     # KOL exit (roles._kol_quits): patience runs out while quality stays low.
     kol = person & (role == KOL) & col(T.churn.mode != "cascade")
-    low = col(B.quality < rl.kol_quality_floor)
-    B.kol_unhappy_days = np.where(kol, np.where(low, B.kol_unhappy_days + 1, np.maximum(0, B.kol_unhappy_days - 1)),
+    B.kol_unhappy_days = np.where(kol, roles.kol_unhappy_days(B.kol_unhappy_days, col(B.quality), Columns(rl)),
                                   B.kol_unhappy_days)
-    quits = kol & (B.kol_unhappy_days >= col(rl.kol_patience_days * (1.0 + rl.kol_incentive_patience * rl.kol_incentive)))
+    quits = kol & (B.kol_unhappy_days >= col(roles.kol_patience(rl)))
     if quits.any():
         qr, qs = np.nonzero(quits)
         i, t, _, _ = B.ties.of(qr, qs)
@@ -767,9 +748,8 @@ def update_roles(E) -> None:
     B.set_role(*np.nonzero(lapse), ACTIVE, day)
     B.vip_since[lapse] = -1
     buyer = selling & ~vip & B.read_ok
-    trust = B.satisfaction * np.minimum(1.0, (day - B.join_day) / col(mon.trust_days))
-    value_for_money = np.minimum(1.0, B.read_gain / col(T.reading.expectation))
-    score = trust * B.need * B.willingness * B.need * value_for_money * col(mon.convenience)
+    score = roles.vip_score(B.satisfaction, day - B.join_day, B.need, B.willingness, B.read_gain, Columns(mon),
+                            col(T.reading.expectation))
     r, s, u = draw_where(E, St.lurker_wakes, buyer & (score >= col(mon.conversion_bar)), 1)
     buys = u < mon.daily_conversion_prob[r]
     r, s = r[buys], s[buys]
@@ -782,7 +762,7 @@ def update_roles(E) -> None:
     # Ad contagion (seed 003): where ads stay visible, low-fit members start advertising.
     r, s, u = draw_where(E, St.lurker_wakes, person & col(ad_share > 0) & (B.role != VIP)
                          & (B.fit < col(T.ads.temptation_fit)), 2)
-    tempted = u < (T.ads.contagion * ad_share)[r] * (1.0 - B.fit[r, s])
+    tempted = u < roles.advertise_chance(ad_share[r], B.fit[r, s], T.ads.contagion[r])
     B.set_role(r[tempted], s[tempted], SPAMMER, day)
 
 
@@ -802,26 +782,15 @@ def let_members_leave(E) -> None:
     spam_leave = spammer & ((audience < c.spammer_min_audience)[r0] | (u < c.spammer_leave_prob[r0]))
     member = B.present & (B.role != FOUNDER) & (B.role != SPAMMER) & live
     s = B.satisfaction
-    B.muted = np.where(member & B.muted & (s >= col(c.unmute_above)), False, B.muted)
-    B.muted = np.where(member & ~B.muted & (s < col(c.mute_below)), True, B.muted)
-    hazard = col(c.base_hazard) + col(c.dissatisfied_hazard) * (1.0 - s) ** 2 * np.where(B.muted, 1.0,
-                                                                                       col(c.unmuted_factor))
-    lost = np.where(B.tie_weight_ever > 0, np.maximum(0.0, 1.0 - B.tie_weight_now / np.maximum(B.tie_weight_ever, 1e-300)),
-                    0.0)
-    hazard += col(c.lost_ties_hazard) * lost
-    need_gone = B.need < col(c.need_gone_below)
-    hazard += np.where(need_gone, col(c.need_gone_hazard) * (1.0 - B.need / np.maximum(col(c.need_gone_below), 1e-300)),
-                       0.0)
-    friend_left = day - B.friend_left_day < col(c.friend_left_days)
-    hazard += np.where(friend_left, col(c.friend_left_hazard), 0.0)
-    newcomer = (day - B.join_day < col(T.entry.judgement_days)) & (s < col(c.newcomer_dislike_below))
-    hazard += np.where(newcomer, col(c.newcomer_dislike_hazard), 0.0)
+    cc = Columns(c)
+    B.muted = np.where(member, leaving.muted_after(B.muted, s, cc), B.muted)
+    lost = leaving.lost_tie_share(B.tie_weight_now, B.tie_weight_ever)
+    hazard = leaving.leave_hazard(s, B.muted, lost, B.need, day - B.join_day, day - B.friend_left_day, cc,
+                                  col(T.entry.judgement_days))
     go = spam_leave | (~spammer & (u < hazard[r0, s0]))
     r, s_, spam_leave = r0[go], s0[go], spam_leave[go]
-    reason = np.select(  # for the leavers only
-        [need_gone[r, s_], day - B.kol_shock_day[r, s_] <= c.kol_shock_memory_days[r],
-         (c.friend_left_hazard > 0)[r] & friend_left[r, s_], ~B.read_ok[r, s_]],
-        [WHY["need_gone"], WHY["kol_left"], WHY["friend_left"], WHY["bored"]], default=B.read_worst[r, s_])
+    reason = leaving.leave_reason(B.need[r, s_], day - B.kol_shock_day[r, s_], day - B.friend_left_day[r, s_],  # leavers only
+                                  B.read_ok[r, s_], B.read_worst[r, s_], Columns(c, r), WHY)
     B.remove(r, s_, np.where(spam_leave, WHY["moved_on"], reason), day, log, E.F)
     # The zombie purge (seed 004 L293-298, L630): the founder and paying VIPs keep their seats.
     purge = c.zombie_purge & (day > 0) & (day % c.purge_every_days == 0) & E.running
@@ -866,7 +835,7 @@ def drift_needs(E) -> None:
     hit = np.zeros(r.size, bool, like=r)
     if shifting.any():
         hit[shifting] = E.S.uniform_of(St.need_drift, r[shifting], s[shifting], B.N, 1) < n.shift_share[r[shifting]]
-    B.need[r, s] = np.clip(B.need[r, s] + step - np.where(hit, n.shift_size[r], 0.0), 0.0, 1.0)
+    B.need[r, s] = needs.need_after_drift(B.need[r, s], step, hit, Columns(n, r))
     rows = np.flatnonzero((n.shift_day == day) & E.running)
     B.event("need_shift", rows, day, members=np.bincount(r[hit], minlength=B.R)[rows])
 
@@ -875,15 +844,12 @@ def account(E) -> None:
     """costs.account: the day's founder hours, cost and income."""
     T, B, log, day = E.T, E.B, E.log, E.day
     c, p = T.costs, T
-    log.founder_hours = (log.tips * c.hours_per_post + log.sessions * c.hours_per_session
-                         + log.offline_events * c.hours_per_event + log.founder_ads_handled * c.hours_per_violation
-                         + log.founder_welcomes * c.hours_per_welcome + log.reviews * c.hours_per_review)
+    log.founder_hours = costs.founder_hours(log.tips, log.sessions, log.offline_events, log.founder_ads_handled,
+                                            log.founder_welcomes, log.reviews, c)
     bought = log.joins[:, CH["paid_ads"]].copy()
     if day == 0:
         bought += np.where(p.seeding.strategy == "paid_ads", log.joins[:, CH["seed"]] - 1, 0)
-    cost = c.cost_per_promoted_member * log.joins[:, CH["promotion"]] + c.cost_per_paid_ads_member * np.maximum(0, bought)
-    cost += np.where(p.moderation.kol_admins & (day >= 1), c.moderation_team_per_day, 0.0)
     kols = (B.present & (B.role == KOL)).sum(axis=1)
-    cost += np.where(p.roles.kol_incentive > 0, c.kol_privilege_per_day * p.roles.kol_incentive * kols, 0.0)
-    log.cost = cost
-    log.income = log.revenue + c.ad_slot_price * log.ad_slots
+    log.cost = costs.cost_of_day(log.joins[:, CH["promotion"]], bought, p.moderation.kol_admins & (day >= 1), kols,
+                                 p.roles.kol_incentive, c)
+    log.income = costs.income(log.revenue, log.ad_slots, c)

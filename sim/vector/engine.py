@@ -19,6 +19,7 @@ from sim.events import Event, describe_change
 from sim.network import edgelist_founder, read_edgelist
 from sim.params import ChurnMode, InitialNetwork, ParamError, Params, apply_change, validate
 from sim.state import member_name
+from sim.rules.posting import talk_stimulus
 from sim.vector import backend, resume
 from sim.vector import day as d
 from sim.vector import rng as vr
@@ -217,8 +218,7 @@ class Engine:
         d.account(self)
         self.life.update(self)
         self._record()
-        log, B = self.log, self.B
-        self.B.stimulus = np.minimum(1.0, (log.valuable + log.chat) / np.maximum(1, B.count()))
+        self.B.stimulus = talk_stimulus(self.log.valuable, self.log.chat, self.B.count())
         self.running &= ~self.life.ended & (self.day < self.T.days)
 
     def _apply_changes(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.rules import lifecycle as rules
 from sim.vector.state import CH, PERSON, SPAMMER, VIP
 from sim.vocab import INDICATORS, PHASES
 
@@ -60,25 +61,18 @@ class VectorLifecycle:
         recruited = log.joins.sum(axis=1) - log.joins[:, _NOT_RECRUITED].sum(axis=1)
         self.wom[:, day % 30] = log.joins[:, CH["word_of_mouth"]]
         self.recruited[:, day % 30] = recruited
-        safe = np.maximum(people, 1)
-        speaking = np.where(people > 0, (person & (B.last_spoke_day >= day - 6)).sum(axis=1) / safe, 0.0)
-        conversion = np.where(people > 0, vips / safe, 0.0)
+        speaking = rules.share_of((person & (B.last_spoke_day >= day - 6)).sum(axis=1), people)
+        conversion = rules.share_of(vips, people)
         joins_30 = self.recruited.sum(axis=1)
-        wom_share = np.where(joins_30 > 0, self.wom.sum(axis=1) / np.maximum(joins_30, 1), 0.0)
-        disappointed = np.where(people > 0, satisfied / safe, 0.0)
-        target_conv = np.where(T.entry.threshold == "paid", ph.paid_upsell_target, ph.paid_conversion_target)
+        wom_share = rules.share_of(self.wom.sum(axis=1), joins_30)
+        disappointed = rules.share_of(satisfied, people)
         rounds_7d = self.rounds.sum(axis=1)
-        ind = {
-            "ind_rounds": rounds_7d >= ph.rounds_per_week,
-            "ind_speaking": speaking >= ph.speaking_rate_target,
-            "ind_conversion": conversion >= target_conv,
-            "ind_word_of_mouth": (joins_30 > 0) & (wom_share >= ph.word_of_mouth_target),
-            "ind_disappointed": disappointed >= ph.disappointed_target,
-        }
-        conv_applies = ph.require_conversion | T.monetisation.enabled
-        applicable = 4 + conv_applies
+        ind = rules.indicators(rounds_7d, speaking, conversion, joins_30, wom_share, disappointed,
+                               T.entry.threshold == "paid", ph)
+        conv_applies = rules.conversion_applies(ph, T.monetisation.enabled)
+        applicable = len(INDICATORS) - 1 + conv_applies
         self.reachable = ~conv_applies | T.monetisation.enabled
-        met = sum(ind[k].astype(np.int64) for k in INDICATORS if k != "ind_conversion") + (ind["ind_conversion"] & conv_applies)
+        met = rules.indicators_met(ind, conv_applies)
         self.silent_days = np.where(live, np.where(talk > 0, 0, self.silent_days + 1), self.silent_days)
         candidate = self._classify(E, people, n, met, applicable)
         self._settle(candidate, ph.phase_hold_days, day, live)
@@ -102,7 +96,7 @@ class VectorLifecycle:
             return mask
 
         decide(self.phase == PH["dead"], "dead")
-        dies = decide((people < 1) | (self.silent_days >= ph.dead_after_silent_days), "dead")
+        dies = decide(rules.is_dead(people, self.silent_days, ph), "dead")
         self.dead_day[dies] = day
         empty = dies & (people < 1)
         if empty.any():  # say who is left
@@ -113,9 +107,9 @@ class VectorLifecycle:
         B.event("died", rows, day, silent_days=self.silent_days[rows])
         decide(self.phase == PH["ad_group"], "ad_group")
         ads, talk = self.ads.sum(axis=1), self.talk.sum(axis=1)
-        talking = ads + talk >= ph.ad_group_min_weekly
+        talking = rules.still_talking(ads, talk, ph)
         launched = day >= ph.launch_days
-        ad = decide(launched & (ads > 0) & talking & (ads >= ph.ad_group_share * (ads + talk)), "ad_group")
+        ad = decide(launched & rules.is_ad_group(ads, talk, ph), "ad_group")
         self.ad_group_day[ad] = day
         B.event("ad_group", np.flatnonzero(ad), day)
         quiet = open_ & launched & ~talking & (self.silent_day < 0)
@@ -132,16 +126,13 @@ class VectorLifecycle:
         B.event("self_operating", np.flatnonzero(first), day)
         w = ph.decline_window
         past_w = self.members[np.arange(self.R, like=self.phase), np.maximum(day - w, 0)]
-        decide((day >= w) & (n < (1.0 - ph.decline_drop) * past_w), "decline")
+        decide((day >= w) & rules.shrinking_fast(n, past_w, ph), "decline")
         decide(all_met & (self.self_operation_day >= 0), "self_operating")
         decide((self.self_operation_day >= 0) & (met >= applicable - 1), "mature")
         t = ph.trend_days
         past = np.where(day >= t, self.members[np.arange(self.R, like=self.phase), np.maximum(day - t, 0)],
                         np.where(day > 0, self.members[:, 0], n))
-        grow = n > ph.growth_factor * past
-        decide(grow, "growth")
-        decide(n * ph.growth_factor < past, "decline")
-        decide(np.ones(self.R, bool, like=self.phase), "mature")
+        decide(np.ones(self.R, bool, like=self.phase), rules.trend_verdict(n, past, ph, PH))
         self._today_first_so = first
         return cand
 

@@ -15,7 +15,6 @@ vector engine's randomness is its own (``sim/vector/rng.py``), keyed by the run'
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -25,6 +24,7 @@ from sim.outcomes import was_kol_by
 from sim.params import Params
 from sim.roles import ROLES
 from sim.state import COPIED_FIELDS, NEVER
+from sim.rules.floats import visiting as visiting_rules
 from sim.vector.lifecycle import PH
 from sim.vector.observe import COLUMNS
 from sim.vector.state import WHY
@@ -121,8 +121,7 @@ def _place_one(E, r: int, model: CommunityModel) -> None:
         B.role[r, s] = _ROLE[m.role]
         B.join_role[r, s] = _ROLE[m.role_history[0][1]]
         B.channel[r, s] = CHANNELS.index(m.channel)
-        h = min(max(m.habit, 1e-6), 1.0 - 1e-6)
-        B.habit_logit[r, s] = math.log(h / (1.0 - h))
+        B.habit_logit[r, s] = visiting_rules.habit_logit(m.habit)  # on a float: the Mesa engine's own value
         B.last_spoke_day[r, s] = speakers_day.get(m.unique_id, NEVER)
         B.kol_by_age[r, s] = was_kol_by(m.role_history, age)
         B.read_ok[r, s] = m.last_read is not None

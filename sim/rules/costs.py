@@ -1,0 +1,35 @@
+"""What a strategy costs and earns, day by day (accounting only: it changes nobody).
+
+    founder_hours = tips · hours_per_post + sessions · hours_per_session + events · hours_per_event
+                    + ads handled by the founder · hours_per_violation + greetings · hours_per_welcome
+                    + applications · hours_per_review
+    cost   = cost_per_promoted_member · promotion joins + cost_per_paid_ads_member · bought joins
+             + moderation_team_per_day [KOL admins, from day 1 while the group lives]
+             + kol_privilege_per_day · roles.kol_incentive · KOLs
+    income = revenue (entry fees + VIP payments) + ad_slot_price · ads within the quota
+
+with every rate in ``Params.costs`` (docs/model.md, "Costs"); money in yuan. ``c`` is the
+``costs`` parameters: floats, or the vector engine's ``(R,)`` arrays.
+"""
+
+from __future__ import annotations
+
+from sim.rules.elementwise import maximum
+
+
+def founder_hours(tips, sessions, offline_events, ads_handled, welcomes, reviews, c):
+    """The founder's hours of the day."""
+    return (tips * c.hours_per_post + sessions * c.hours_per_session + offline_events * c.hours_per_event
+            + ads_handled * c.hours_per_violation + welcomes * c.hours_per_welcome + reviews * c.hours_per_review)
+
+
+def cost_of_day(promoted, bought, moderation_team, kols, kol_incentive, c):
+    """The day's spending; ``moderation_team``: whether the KOL admins' team is paid today."""
+    cost = c.cost_per_promoted_member * promoted + c.cost_per_paid_ads_member * maximum(0, bought)
+    cost = cost + c.moderation_team_per_day * moderation_team
+    return cost + c.kol_privilege_per_day * kol_incentive * kols
+
+
+def income(revenue, ad_slots, c):
+    """The day's income: revenue and the ad slots sold."""
+    return revenue + c.ad_slot_price * ad_slots
