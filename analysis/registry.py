@@ -138,6 +138,10 @@ OUTCOMES: tuple[Outcome, ...] = (
             "groups alive at the horizon are censored (ranked by Kaplan–Meier, not by the plain mean)"),
     Outcome("revenue", "Income from fees and VIP", "yuan", definition="entry fees and VIP payments over the run, "
             "in the currency of entry.fee and monetisation.price (yuan in the seed articles)"),
+    Outcome("income_fees", "Income from entry fees", "yuan", definition="entry fees paid by newcomers over the run "
+            "(entry.fee per admitted member)"),
+    Outcome("income_vip", "Income from VIP payments", "yuan", definition="VIP purchases and renewals over the run "
+            "(monetisation.price each)"),
     Outcome("peak_members", "Peak members", "members", definition=PEAK),
     Outcome("weekly_speaking_rate", "Weekly speaking rate", "share of members",
             definition="mean over the group's first 180 days (phases.outcome_age_days) of the share of people who "

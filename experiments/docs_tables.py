@@ -36,7 +36,7 @@ import yaml
 
 from analysis.compose import CONFIG_DIR
 from analysis.files import write_atomic
-from analysis.money import hours_words, yuan
+from analysis.money import KEYS as MONEY_KEYS, hours_words, money_sources, yuan
 from analysis.registry import lever
 
 ROOT = CONFIG_DIR.parent
@@ -103,10 +103,9 @@ def table_markdown(item: Documented) -> str:
         life = ok["lifespan_days"].mean()
         alive = int(ok["censored"].sum())
         life_text = f"{life:.0f}" + (" (censored)" if alive == n else "")
-        means = {k: float(ok[k].mean()) for k in ("founder_hours_per_day", "founder_hours_total", "revenue",
-                                                   "income_total", "costs_total", "net_revenue") if k in ok}
+        means = {k: float(ok[k].mean()) for k in MONEY_KEYS if k in ok}
         ads = means.get("income_total", math.nan) - means.get("revenue", math.nan)
-        money = (f"net {yuan(means.get('net_revenue'))} (fees and VIP {yuan(means.get('revenue'))}, ad slots "
+        money = (f"net {yuan(means.get('net_revenue'))} ({money_sources(means)}, ad slots "
                  f"{yuan(ads)}, costs {yuan(means.get('costs_total'))})")
         lines.append(f"| {lv.value_label(v) if lv else v} | {life_text} | {alive} / {n} | "
                      f"{int(ok['became_ad_group'].sum())} / {n} | {ok['final_members'].mean():.0f} | "

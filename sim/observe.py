@@ -62,7 +62,7 @@ class Observer:
                     "speakers": len(log.speakers), "daily_active": active_today,
                     "weekly_active": active_week, "rounds": log.rounds,
                     "rounds_without_owner": log.rounds_without_owner, "red_packets": log.red_packets,
-                    "revenue": log.revenue, "new_vips": log.new_vips, "refused": log.refused,
+                    "revenue": log.revenue, "fees": log.fees, "new_vips": log.new_vips, "refused": log.refused,
                     "turned_away_full": log.turned_away_full})
         row["joins"] = sum(log.joins.values())
         row.update({f"joins_{c}": log.joins[c] for c in CHANNELS})

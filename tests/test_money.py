@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import pytest
 import yaml
 
 from analysis.compare import label_strategies
@@ -96,3 +97,17 @@ def test_a_loss_reads_as_one() -> None:
     assert yuan(-1349.4) == "−¥1,349" and yuan(0.2) == "¥0" and yuan(float("nan")) == "–"
     words = money_words({"revenue": 1746.0, "income_total": 2046.0, "costs_total": 3395.0, "net_revenue": -1349.0})
     assert words == "income ¥2,046 (fees and VIP ¥1,746; ad slots ¥300), costs ¥3,395, net −¥1,349"
+
+
+def test_income_is_split_by_source_on_both_engines(engine) -> None:
+    """Entry fees and VIP payments are separate sources (issue 30): they add up to the run's revenue,
+    and the words name each."""
+    from analysis.compose import load_params
+    from analysis.money import money_words
+    from sim import run
+
+    o = run(load_params(["scenario=paid_community", "seed=1", f"engine={engine}", "days=120"])).outcomes
+    assert o["income_fees"] > 0 and o["income_vip"] > 0
+    assert o["income_fees"] + o["income_vip"] == pytest.approx(o["revenue"])
+    words = money_words(o)
+    assert f"entry fees ¥{o['income_fees']:,.0f}, VIP ¥{o['income_vip']:,.0f}" in words

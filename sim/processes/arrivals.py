@@ -230,6 +230,7 @@ def admit_newcomers(model: CommunityModel) -> None:
         role = Role.active if model.rng.random() < p.arrivals.active_at_join else Role.lurker
         m = create(model, role, channel, traits)
         log.revenue += p.entry.fee
+        log.fees += p.entry.fee
         friends_inside = fr.join(node, m) if node >= 0 else []
         for f in friends_inside:
             network.tie(model.network, f, m, known=True)

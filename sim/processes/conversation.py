@@ -40,7 +40,8 @@ class DayLog:
     rounds: int = 0
     rounds_without_owner: int = 0
     red_packets: int = 0
-    revenue: float = 0.0
+    revenue: float = 0.0  # yuan: entry fees + VIP payments
+    fees: float = 0.0  # yuan: the entry fees among them (the rest of revenue is VIP payments)
     valuable_authors: list = field(default_factory=list)
     ad_posts: list = field(default_factory=list)  # one entry per ad: the poster
     speakers: set = field(default_factory=set)

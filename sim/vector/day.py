@@ -86,7 +86,7 @@ class DayLog:
     """conversation.DayLog as ``(R,)`` counters (and per-slot tallies)."""
 
     COUNTS = ("content", "valuable", "chat", "ads_posted", "ads_removed", "rounds", "rounds_without_owner",
-              "red_packets", "revenue", "noise", "tie_chat", "refused", "turned_away_full", "kicked", "new_vips",
+              "red_packets", "revenue", "fees", "noise", "tie_chat", "refused", "turned_away_full", "kicked", "new_vips",
               "tips", "sessions", "offline_events", "founder_welcomes", "reviews", "founder_ads_handled",
               "ad_slots", "speakers", "founder_hours", "cost", "income")
 
@@ -375,7 +375,9 @@ def admit_newcomers(E) -> None:
     spam = channel == CH["spam"]
     role = np.where(spam, SPAMMER, np.where(u[:, 9] < a.active_at_join[r], ACTIVE, LURKER))
     create(E, r, slots, role, channel, tr, a.initial_satisfaction[r])
-    log.revenue += np.bincount(r[~spam], weights=e.fee[r[~spam]], minlength=R)
+    fees = np.bincount(r[~spam], weights=e.fee[r[~spam]], minlength=R)
+    log.revenue += fees
+    log.fees += fees
     people = ~spam
     r, s, node, inviter = r[people], slots[people], node[people], inviter[people]
     if F is not None:

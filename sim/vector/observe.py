@@ -23,11 +23,12 @@ HEALTH = ("weekly_speaking_rate", "paid_conversion", "word_of_mouth_share", "dis
           *INDICATORS, "health_met", "health_applicable")
 COLUMNS = ("day", "phase", "members", "muted", *[f"members_{r.value}" for r in ROLES],
            "msgs_valuable", "msgs_chat", "msgs_ad", "msgs_content", "ads_posted", "ads_removed", "speakers",
-           "daily_active", "weekly_active", "rounds", "rounds_without_owner", "red_packets", "revenue", "new_vips",
+           "daily_active", "weekly_active", "rounds", "rounds_without_owner", "red_packets", "revenue", "fees",
+           "new_vips",
            "refused", "turned_away_full", "joins", *[f"joins_{c}" for c in CHANNELS], "leaves",
            *[f"leaves_{r}" for r in REASONS], *HEALTH, "founder_energy", "quality", "mean_satisfaction",
            "founder_hours", "cost", "income")
-_INT = {c for c in COLUMNS if c not in ("revenue", "founder_energy", "quality", "mean_satisfaction", "founder_hours",
+_INT = {c for c in COLUMNS if c not in ("revenue", "fees", "founder_energy", "quality", "mean_satisfaction", "founder_hours",
                                         "cost", "income", "weekly_speaking_rate", "paid_conversion",
                                         "word_of_mouth_share", "disappointed_share", "phase")}
 
@@ -44,7 +45,7 @@ def record(E) -> np.ndarray:
     cols = [np.full(B.R, day, like=present), life.phase, B.count(), (B.muted & present).sum(axis=1), *roles.T,
             log.valuable, log.chat, log.ads_visible, log.content, log.ads_posted, log.ads_removed, log.speakers,
             active_today.sum(axis=1), active_week.sum(axis=1), log.rounds, log.rounds_without_owner,
-            log.red_packets, log.revenue, log.new_vips, log.refused, log.turned_away_full,
+            log.red_packets, log.revenue, log.fees, log.new_vips, log.refused, log.turned_away_full,
             log.joins.sum(axis=1), *log.joins.T, log.leaves.sum(axis=1), *log.leaves.T,
             *[life.health[h] for h in HEALTH],
             np.where(B.founder_present, B.energy, 0.0), B.quality, sats, log.founder_hours, log.cost, log.income]
