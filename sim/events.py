@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from sim.vocab import EVENT_KINDS
+from sim.vocab import EVENT_KINDS, REACTION_METRIC, SHARE_METRICS
 
 if TYPE_CHECKING:
     from sim.params import Change
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 #: read alike). ``died`` has two sentences (:func:`render`).
 TEMPLATES: dict[str, str] = {
     "strategy_change": "Strategy change: {what}",
+    "reaction": "{what}",
     "hot_topic": "A hot topic lights the group up (heat {heat:.1f})",
     "offline_event": "Offline event: {ties:.0f} new ties among members",
     "founder_burnt_out": "Founder {who} burnt out: content stops",
@@ -96,3 +97,18 @@ def describe_change(ch: Change) -> str:
     if ch.label:
         return ch.label
     return ", ".join(f"{k} = {getattr(v, 'value', v)}" for k, v in ch.set.items())
+
+
+#: How a sentence says a condition's comparison.
+_OP_WORDS = {"<": "fell below", "<=": "fell to", ">": "rose above", ">=": "reached"}
+_WEEKS = {7: "a week", 14: "two weeks", 21: "three weeks", 28: "four weeks"}
+
+
+def describe_reaction(ch: Change) -> str:
+    """A reactive change as the story tells it: the condition that held, then what the operator
+    did — "speaking fell below 10 % for two weeks: the founder started a daily topic"."""
+    w = ch.when
+    value = f"{w.value:.0%}".replace("%", " %") if w.metric in SHARE_METRICS else f"{w.value:g}"
+    held = "" if w.for_days <= 1 else f" for {_WEEKS.get(w.for_days, f'{w.for_days} days')}"
+    condition = f"{REACTION_METRIC.labels[w.metric]} {_OP_WORDS[w.op]} {value}{held}"
+    return f"{condition[0].upper()}{condition[1:]}: {describe_change(ch)}"
