@@ -1,7 +1,7 @@
 """Every scenario tells the story in its description (issue 12): one test per scenario.
 
 The stories (each description as conditions on a run) live in analysis/stories.py; one
-scan runs all ten scenarios over the same seeds (30 in CI: a story must hold in ≥ 24 of them,
+scan runs every scenario over the same seeds (30 in CI: a story must hold in ≥ 24 of them,
 ``TARGET_SHARE``; 10 seeds, as before the vector engine made ensembles cheap, could not tell
 a story that holds in 70% of seeds from one that holds in 80%). A story the model does not tell yet is ``xfail(strict=True)`` with the
 reason from ``KNOWN_STORY_GAPS``; when a change makes it pass, the suite says so.
