@@ -104,11 +104,16 @@ _OP_WORDS = {"<": "fell below", "<=": "fell to", ">": "rose above", ">=": "reach
 _WEEKS = {7: "a week", 14: "two weeks", 21: "three weeks", 28: "four weeks"}
 
 
+def describe_condition(metric: str, op: str, value: float, for_days: int) -> str:
+    """A reactive change's condition in words: "speaking fell below 10 % for two weeks"."""
+    amount = f"{value:.0%}".replace("%", " %") if metric in SHARE_METRICS else f"{value:g}"
+    held = "" if for_days <= 1 else f" for {_WEEKS.get(for_days, f'{for_days} days')}"
+    return f"{REACTION_METRIC.labels[metric]} {_OP_WORDS[op]} {amount}{held}"
+
+
 def describe_reaction(ch: Change) -> str:
     """A reactive change as the story tells it: the condition that held, then what the operator
-    did — "speaking fell below 10 % for two weeks: the founder started a daily topic"."""
+    did — "Speaking fell below 10 % for two weeks: the founder started a daily topic"."""
     w = ch.when
-    value = f"{w.value:.0%}".replace("%", " %") if w.metric in SHARE_METRICS else f"{w.value:g}"
-    held = "" if w.for_days <= 1 else f" for {_WEEKS.get(w.for_days, f'{w.for_days} days')}"
-    condition = f"{REACTION_METRIC.labels[w.metric]} {_OP_WORDS[w.op]} {value}{held}"
+    condition = describe_condition(w.metric, w.op, w.value, w.for_days)
     return f"{condition[0].upper()}{condition[1:]}: {describe_change(ch)}"

@@ -126,3 +126,12 @@ def test_a_reaction_changes_the_run_from_its_day_on(engine):
     assert [e.day for e in of_kind(reacting.events, "reaction")] == [20]
     assert list(plain.rows)[:20] == list(reacting.rows)[:20]
     assert [r["msgs_content"] for r in plain.rows][20:] != [r["msgs_content"] for r in reacting.rows][20:]
+
+
+def test_a_sweep_report_says_when_a_playbook_reacts():
+    """The report's context box (analysis/provenance.timeline_words) tells the condition, not 'day -1'."""
+    from analysis.provenance import timeline_words
+
+    cfg = [{"day": -1, "label": "the founder started a daily topic", "set": {},
+            "when": {"metric": "weekly_speaking_rate", "op": "<", "value": 0.1, "for_days": 14}}]
+    assert timeline_words(cfg) == "when speaking fell below 10 % for two weeks: the founder started a daily topic"
