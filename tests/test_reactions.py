@@ -135,3 +135,21 @@ def test_a_sweep_report_says_when_a_playbook_reacts():
     cfg = [{"day": -1, "label": "the founder started a daily topic", "set": {},
             "when": {"metric": "weekly_speaking_rate", "op": "<", "value": 0.1, "for_days": 14}}]
     assert timeline_words(cfg) == "when speaking fell below 10 % for two weeks: the founder started a daily topic"
+
+
+@pytest.mark.parametrize("preset", ["playbooks", "optimise_playbook"])
+def test_the_policy_search_presets_name_playbooks_that_compose(preset):
+    """Every playbook a preset sweeps is a file of configs/timeline/ that composes and validates
+    on the preset's group, and reacts (all but ``none``)."""
+    import yaml
+
+    from analysis.compose import CONFIG_DIR
+
+    swept = yaml.safe_load((CONFIG_DIR / "experiment" / f"{preset}.yaml").read_text())["hydra"]["sweeper"]["params"]
+    spec = swept["timeline"]
+    names = [n.strip() for n in spec[spec.find("(") + 1:spec.rfind(")") if ")" in spec else None].split(",")]
+    assert "none" in names and len(names) >= 4
+    for name in names:
+        p = load_params(["scenario=social_chat_group", f"timeline={name}"])
+        assert (name == "none") == (not p.timeline)
+        assert all(c.when is not None for c in p.timeline)
