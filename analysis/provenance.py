@@ -154,7 +154,8 @@ def timeline_words(timeline: Sequence[Mapping[str, Any]], day_label: str | None 
     for change in timeline or ():
         what = change.get("label") or ", ".join(f"{k}={v}" for k, v in (change.get("set") or {}).items())
         if when := change.get("when"):  # a reactive change (docs/model.md, "Rules that react")
-            clauses.append(f"when {describe_condition(when['metric'], when['op'], when['value'], when.get('for_days', 1))}: {what}")
+            condition = describe_condition(when["metric"], when["op"], when["value"], when.get("for_days", 1))
+            clauses.append(f"when {condition}: {what}")
         else:
             clauses.append(f"{day_label or 'on day ' + str(change.get('day'))}: {what}")
     return "; ".join(clauses)
