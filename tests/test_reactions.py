@@ -172,3 +172,13 @@ def test_banning_ads_when_they_flood_the_talk_lowers_their_share():
     assert stats.wilcoxon(share[0], share[1], alternative="greater").pvalue < 0.01
     quiet = [i for i, r in enumerate(reacting) if not of_kind(r.events, "reaction")]
     assert quiet and all(list(alone[i].rows) == list(reacting[i].rows) for i in quiet)
+
+
+def test_every_watchable_number_is_in_both_engines_rows():
+    from sim.vector.observe import COLUMNS
+    from sim.vocab import REACTION_METRICS
+
+    mesa_row = sim.run(make_params(days=3, seed=1)).rows[-1]
+    for name in REACTION_METRICS:
+        if name != "ad_share":  # derived from the message columns (rules.reactions.metric)
+            assert name in COLUMNS and name in mesa_row, name
