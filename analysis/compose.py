@@ -35,6 +35,10 @@ class RunConfig(Params):
     # The day a timeline preset (configs/timeline/) switches strategy: a swept number; -1 = never,
     # 0 = today (the first day the run simulates: TODAY).
     switch_day: int = -1
+    # A reactive playbook's alarm (configs/timeline/, ``when:``): it reacts once the watched share
+    # has been below ``alarm_level`` for ``alarm_days`` days in a row; swept numbers.
+    alarm_level: float = 0.1
+    alarm_days: int = 14
     # Write snapshot.pkl (the whole group, to continue it with start.snapshot=<path>):
     # null = single runs do, sweep jobs do not; true/false = always/never. engine=vector writes
     # none (it has no model object to pickle): snapshot=true or snapshot_day with it is an error.

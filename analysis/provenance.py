@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.compose import RunConfig, find_start_file
+from sim.events import describe_condition
 
 #: Members by role as a day's row counts them, in the order a page lists them.
 ROLE_COLUMNS = (("members_kol", "KOL", "KOLs"), ("members_active", "active member", "active members"),
@@ -152,7 +153,11 @@ def timeline_words(timeline: Sequence[Mapping[str, Any]], day_label: str | None 
     clauses = []
     for change in timeline or ():
         what = change.get("label") or ", ".join(f"{k}={v}" for k, v in (change.get("set") or {}).items())
-        clauses.append(f"{day_label or 'on day ' + str(change.get('day'))}: {what}")
+        if when := change.get("when"):  # a reactive change (docs/model.md, "Rules that react")
+            condition = describe_condition(when["metric"], when["op"], when["value"], when.get("for_days", 1))
+            clauses.append(f"when {condition}: {what}")
+        else:
+            clauses.append(f"{day_label or 'on day ' + str(change.get('day'))}: {what}")
     return "; ".join(clauses)
 
 

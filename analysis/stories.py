@@ -4,7 +4,7 @@ A scenario's description (configs/scenario/<name>.yaml) promises a story — "th
 the cap, then the original core goes silent". A :class:`Story` states that promise as named
 conditions on one run, each a plain function of the run's daily rows and a few facts
 measured in the worker (:func:`story_trace`). A scenario tells its story when every condition
-holds; :func:`scan` runs the ten scenarios over seeds and says how often they do (the scan
+holds; :func:`scan` runs every scenario over seeds and says how often they do (the scan
 table of docs/calibration.md, ``python experiments/scan_stories.py``), and
 tests/validation/test_stories.py asserts it for ≥ 80% of seeds.
 
@@ -50,6 +50,7 @@ def story_trace(result) -> dict[str, Any]:
         "events": [text for _, text in result.events],
         "founder_leave_day": founder_leave_day(founder),
         "founder_burnt_out": bool(of_kind(result.events, "founder_burnt_out")),
+        "reaction_days": [e.day for e in of_kind(result.events, "reaction")],
         "core_size": len(core),
         "core_silent_share": (sum(end - m["last_post_day"] >= SILENT_DAYS for m in core) / len(core)) if core else None,
         "cap": p.arrivals.cap,
@@ -116,6 +117,26 @@ def _people_on(run: Run, day: int) -> int:
     return (r["members"] - r["members_spammer"]) if day < len(rows) else 0
 
 
+def _first_quiet_day(run: Run, share: float = 0.10) -> int | None:
+    return next((r["day"] for r in run["rows"] if r["weekly_speaking_rate"] < share and r["day"] > 30), None)
+
+
+def _reacted_to_the_fall(run: Run) -> bool:
+    """The first reaction (a ``reaction`` turning point) came after speaking first fell below 10 %."""
+    quiet = _first_quiet_day(run)
+    return quiet is not None and bool(run["reaction_days"]) and run["reaction_days"][0] > quiet
+
+
+def _talk_picked_up(run: Run, within: int = 60) -> bool:
+    """Weekly speaking rose above its level on the eve of the first reaction within ``within`` days."""
+    if not run["reaction_days"]:
+        return False
+    day = run["reaction_days"][0]
+    rate = {r["day"]: r["weekly_speaking_rate"] for r in run["rows"]}
+    after = [rate[d] for d in range(day, day + within) if d in rate]
+    return bool(after) and max(after) > rate[day - 1]
+
+
 def _ads_share(run: Run) -> float:
     return run["ads_visible"] / run["messages_total"] if run["messages_total"] else 0.0
 
@@ -160,6 +181,11 @@ STORIES: dict[str, Story] = {s.scenario: s for s in (
     Story("red_packet_group", 365, (
         Condition("an ad group or dead within 75 days (seed 004 L122: active under a month)",
                   lambda r: _ended_by(r, 75)),
+    )),
+    Story("adaptive_operator", 365, (
+        Condition("weekly speakers fall below 10% of people", lambda r: _first_quiet_day(r) is not None),
+        Condition("the founder reacts after the fall (a reaction turning point)", _reacted_to_the_fall),
+        Condition("talk picks up within 60 days of the reaction", _talk_picked_up),
     )),
     Story("social_chat_group", 365, (
         Condition("never an ad group", lambda r: not r["became_ad_group"]),

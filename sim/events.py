@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from sim.vocab import EVENT_KINDS
+from sim.vocab import EVENT_KINDS, REACTION_METRIC, SHARE_METRICS
 
 if TYPE_CHECKING:
     from sim.params import Change
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 #: read alike). ``died`` has two sentences (:func:`render`).
 TEMPLATES: dict[str, str] = {
     "strategy_change": "Strategy change: {what}",
+    "reaction": "{what}",
     "hot_topic": "A hot topic lights the group up (heat {heat:.1f})",
     "offline_event": "Offline event: {ties:.0f} new ties among members",
     "founder_burnt_out": "Founder {who} burnt out: content stops",
@@ -96,3 +97,23 @@ def describe_change(ch: Change) -> str:
     if ch.label:
         return ch.label
     return ", ".join(f"{k} = {getattr(v, 'value', v)}" for k, v in ch.set.items())
+
+
+#: How a sentence says a condition's comparison.
+_OP_WORDS = {"<": "fell below", "<=": "fell to", ">": "rose above", ">=": "reached"}
+_WEEKS = {7: "a week", 14: "two weeks", 21: "three weeks", 28: "four weeks"}
+
+
+def describe_condition(metric: str, op: str, value: float, for_days: int) -> str:
+    """A reactive change's condition in words: "speaking fell below 10 % for two weeks"."""
+    amount = f"{value:.0%}".replace("%", " %") if metric in SHARE_METRICS else f"{value:g}"
+    held = "" if for_days <= 1 else f" for {_WEEKS.get(for_days, f'{for_days} days')}"
+    return f"{REACTION_METRIC.labels[metric]} {_OP_WORDS[op]} {amount}{held}"
+
+
+def describe_reaction(ch: Change) -> str:
+    """A reactive change as the story tells it: the condition that held, then what the operator
+    did — "Speaking fell below 10 % for two weeks: the founder started a daily topic"."""
+    w = ch.when
+    condition = describe_condition(w.metric, w.op, w.value, w.for_days)
+    return f"{condition[0].upper()}{condition[1:]}: {describe_change(ch)}"

@@ -60,6 +60,7 @@ class CommunityModel(mesa.Model):
         self.vips_ever = 0
         self.page: reading.Page | None = None  # what is on screen today: made by reading.prepare_page
         self.events: list[Event] = []
+        self.watches: dict[int, timeline.Watch] = {}  # reactive changes' memory (processes/timeline.py)
         self.friends: Friends | None = None  # the latent network outside the group (built by found_group)
         self.lifecycle = lifecycle.Lifecycle()
         self.observer = Observer()
@@ -113,6 +114,7 @@ class CommunityModel(mesa.Model):
     def __setstate__(self, state: dict[str, Any]) -> None:
         next_id = state.pop("_next_agent_id")
         self.__dict__.update(state)
+        self.__dict__.setdefault("watches", {})  # a snapshot from before reactive changes
         # Mesa numbers agents with a class-level counter per model *instance*
         # (``Agent._ids[model]``). An unpickled model is a new instance, whose counter would
         # start again at 1: newcomers would take the ids of members in the roster (merged

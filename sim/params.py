@@ -452,14 +452,36 @@ class Engine:
 
 
 @dataclass
+class Condition:
+    """What a reactive change waits for: the group's own daily ``metric`` (a number of the daily
+    row, ``sim.vocab.REACTION_METRICS``) compared by ``op`` (<, <=, >, >=) with ``value`` has
+    held on each of the last ``for_days`` days (seed 002 L115: measure participation after every
+    activity; change rhythm and format when it trends down). Rule: sim/rules/reactions.py."""
+
+    metric: str = "weekly_speaking_rate"
+    op: str = "<"
+    value: float = 0.0
+    for_days: int = 1  # days in a row, >= 1
+
+
+@dataclass
 class Change:
     """One strategy change of a timeline: on the morning of ``day`` the dotted ``section.field``
     keys of ``set`` take their values (``day = -1``: never, the "no switch" arm of a sweep).
-    ``label`` names the change in the story (e.g. the strategy piece it came from)."""
+    ``label`` names the change in the story (e.g. the strategy piece it came from, or what the
+    operator did: "the founder started a daily topic").
+
+    A *reactive* change has a condition ``when`` instead of a day: it fires on the morning after
+    its condition has held for ``when.for_days`` days — once, or each time it holds again
+    (``repeat``), never within ``cooldown_days`` of its last firing (seed 004: V1 → V2 → V3 as
+    members' needs change; responding when core members leave)."""
 
     day: int = -1
     set: dict[str, Any] = field(default_factory=dict)
     label: str = ""
+    when: Condition | None = None
+    repeat: bool = False  # fire each time the condition holds again (False: once)
+    cooldown_days: int = 0  # days after a firing when it cannot fire again
 
 
 @dataclass
@@ -615,6 +637,9 @@ def _check_timeline(p: Params) -> None:
     current = p
     for i, ch in sorted(enumerate(p.timeline), key=lambda t: (t[1].day, t[0])):
         where = f"timeline[{i}]" + (f" ({ch.label})" if ch.label else "")
+        if ch.when is not None:
+            _check_reaction(p, ch, where)
+            continue
         if not isinstance(ch.day, int) or isinstance(ch.day, bool) or not (ch.day == -1 or 1 <= ch.day <= p.days):
             raise ParamError(f"{where}.day = {ch.day!r} is out of range: allowed [1, {p.days}] (the day of the "
                              f"change, within days = {p.days}) or -1 (never)")
@@ -624,6 +649,33 @@ def _check_timeline(p: Params) -> None:
             current = apply_change(current, ch.set)
         except ParamError as e:
             raise ParamError(f"{where}, day {ch.day}: {e}") from None
+
+
+def _check_reaction(p: Params, ch: Change, where: str) -> None:
+    """A reactive change: a known metric and comparison, whole days within the horizon, and a
+    change that is valid on the run's own parameters (it may fire on any day)."""
+    from sim.rules.reactions import OPERATORS
+    from sim.vocab import REACTION_METRICS
+
+    w = ch.when
+    if ch.day != -1:
+        raise ParamError(f"{where}.day = {ch.day!r}: a change with `when` fires on its condition; leave day out")
+    if w.metric not in REACTION_METRICS:
+        raise ParamError(f"{where}.when.metric = {w.metric!r}: allowed {', '.join(REACTION_METRICS)}")
+    if w.op not in OPERATORS:
+        raise ParamError(f"{where}.when.op = {w.op!r}: allowed {', '.join(OPERATORS)}")
+    if isinstance(w.value, bool) or not isinstance(w.value, (int, float)) or not math.isfinite(w.value):
+        raise ParamError(f"{where}.when.value = {w.value!r}: expected a finite number")
+    for key, value, lo in (("when.for_days", w.for_days, 1), ("cooldown_days", ch.cooldown_days, 0)):
+        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= p.days:
+            raise ParamError(f"{where}.{key} = {value!r} is out of range: allowed [{lo}, {p.days}] (days, "
+                             f"within days = {p.days})")
+    if not isinstance(ch.repeat, bool):
+        raise ParamError(f"{where}.repeat = {ch.repeat!r}: expected true (each time) or false (once)")
+    try:
+        apply_change(p, ch.set)
+    except ParamError as e:
+        raise ParamError(f"{where}: {e}") from None
 
 
 def _check_combinations(p: Params) -> None:

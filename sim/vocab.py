@@ -111,6 +111,7 @@ INDICATOR = Terms(
 #: Turning points of a run's story (sim/events.py renders each kind to words).
 EVENT_KIND = Terms(
     Term("strategy_change", "strategy change"),
+    Term("reaction", "the operator reacted"),
     Term("hot_topic", "hot topic"),
     Term("offline_event", "offline event"),
     Term("founder_burnt_out", "founder burnt out"),
@@ -126,6 +127,34 @@ EVENT_KIND = Terms(
     Term("self_operating", "became self-operating"),
     Term("died", "died"),
 )
+
+#: The daily numbers a reactive change may watch (``Change.when.metric``; sim/rules/reactions.py):
+#: columns of the daily row both engines record, and ``ad_share`` (ads per message of the day).
+#: The label is the number as a sentence says it ("speaking fell below 10 % for two weeks").
+REACTION_METRIC = Terms(
+    Term("weekly_speaking_rate", "speaking"),
+    Term("ad_share", "ads' share of messages"),
+    Term("members", "members"),
+    Term("members_kol", "KOLs"),
+    Term("members_lurker", "lurkers"),
+    Term("members_spammer", "spammers"),
+    Term("speakers", "speakers a day"),
+    Term("daily_active", "daily active members"),
+    Term("weekly_active", "weekly active members"),
+    Term("msgs_valuable", "valuable messages a day"),
+    Term("msgs_chat", "chat messages a day"),
+    Term("msgs_ad", "ads a day"),
+    Term("joins", "newcomers a day"),
+    Term("leaves", "leavers a day"),
+    Term("leaves_quality_fell", "KOLs leaving a day"),
+    Term("founder_energy", "the founder's energy"),
+    Term("mean_satisfaction", "members' satisfaction"),
+    Term("quality", "the talk's quality"),
+    Term("rounds_7d", "valuable rounds in a week"),
+)
+#: Watched numbers that are shares, said in per cent.
+SHARE_METRICS = ("weekly_speaking_rate", "ad_share")
+REACTION_METRICS = REACTION_METRIC.names
 
 CHANNELS = CHANNEL.names
 REASONS = LEAVE_REASON.names

@@ -21,7 +21,7 @@ def test_catalog_has_the_nine_scenarios_with_descriptions():
         assert len(text.split()) >= 30, f"{name} needs a real one-paragraph description"
 
 
-@pytest.mark.parametrize("name", sorted(NINE | {"typical_group"}))
+@pytest.mark.parametrize("name", sorted(NINE | {"typical_group", "adaptive_operator"}))
 def test_every_scenario_composes_and_runs(name):
     p = load_params([f"scenario={name}", "days=20"])
     assert p.scenario.name == name and p.days == 20

@@ -18,7 +18,9 @@ from sim.vocab import CHANNELS, EVENT_KINDS, LEAVE_REASON, MESSAGE_TYPE, PHASE, 
 
 #: One event of each kind, with its numbers (what both engines pass).
 EXAMPLES = {
-    "strategy_change": {"what": "ads.policy = ban"}, "hot_topic": {"heat": 6.14}, "offline_event": {"ties": 10},
+    "strategy_change": {"what": "ads.policy = ban"},
+    "reaction": {"what": "Speaking fell below 10 % for two weeks: the founder started a daily topic", "value": 0.05},
+    "hot_topic": {"heat": 6.14}, "offline_event": {"ties": 10},
     "founder_burnt_out": {"who": "Li Wei"}, "founder_back": {"who": "Li Wei", "days": 10},
     "founder_left": {"who": "Li Wei"}, "founder_quit": {"who": "Li Wei", "days": 30}, "kol_rose": {"who": "Li Min"},
     "kol_left": {"who": "Li Min"}, "purge": {"members": 15}, "need_shift": {"members": 120},

@@ -61,7 +61,7 @@ JOIN_CHANNELS = {
 #: more: the indicators that failed). Kinds not listed are shown as they are ("other").
 PAGE_KIND = {"kol_rose": "kol_promoted", "kol_left": "kol_left", "founder_burnt_out": "founder_burnout",
              "founder_back": "founder_back", "founder_left": "founder_left", "founder_quit": "founder_left",
-             "strategy_change": "strategy", "offline_event": "meetup", "silent": "phase_echo",
+             "strategy_change": "strategy", "reaction": "strategy", "offline_event": "meetup", "silent": "phase_echo",
              "ad_group": "phase_echo", "self_operating": "phase_echo", "died": "phase_echo"}
 FOLDED = {"kol_promoted": "{n} members became KOLs", "kol_left": "{n} KOLs left because quality fell",
           "founder_back": "the founder came back from burnout {n} times",

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.events import Event, describe_change
+from sim.events import Event, describe_change, describe_reaction
 from sim.network import edgelist_founder, read_edgelist
 from sim.params import ChurnMode, InitialNetwork, ParamError, Params, apply_change, validate
 from sim.state import member_name
@@ -27,6 +27,7 @@ from sim.vector.friends import LatentNetworks
 from sim.vector.lifecycle import VectorLifecycle
 from sim.vector.observe import LazyMembers, LazyRows, outcomes, record
 from sim.vector.params import ParamTable
+from sim.vector.reactions import Watches
 from sim.vector.state import ACTIVE, CH, FOUNDER, KOL, LURKER, Batch
 from sim.vector.streams import St
 from sim.vocab import CHANNELS, REASONS
@@ -77,6 +78,7 @@ class Engine:
             for ch in p.timeline:
                 if ch.day >= 0:
                     self.changes.setdefault(ch.day, []).append((r, ch))
+        self.watches = Watches(params)  # reactive changes (Change.when)
 
     def grow(self, needed: int) -> None:
         """Widen the batch to hold ``needed`` slots (doubling, up to the largest cap + 1)."""
@@ -226,6 +228,10 @@ class Engine:
             if self.running[r]:
                 self.T.set_row(r, apply_change(self.T.params[r], ch.set))
                 self.B.event("strategy_change", np.array([r]), self.day, what=describe_change(ch))
+        if self.watches:  # after the day's fixed changes, as the Mesa engine (processes/timeline.py)
+            for r, ch, value in self.watches.due(self.rows[self.day - 1], self.day, self.running):
+                self.T.set_row(r, apply_change(self.T.params[r], ch.set))
+                self.B.event("reaction", np.array([r]), self.day, what=describe_reaction(ch), value=np.array([value]))
 
     def _record(self) -> None:
         row = record(self)
