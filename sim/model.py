@@ -23,6 +23,7 @@ from sim.processes import (
     lifecycle,
     moderation,
     needs,
+    outreach,
     reading,
     roles,
     timeline,
@@ -94,6 +95,7 @@ class CommunityModel(mesa.Model):
         self.page = reading.prepare_page(self)  # §4.5: what is on screen today
         for m in self._shuffled():
             m.read()
+        outreach.reach_out(self)  # §4.13: the admin's private chats and endorsements (levers)
         roles.update_roles(self)  # §4.6
         churn.let_members_leave(self)  # §4.7
         needs.drift(self)  # §4.8

@@ -422,6 +422,23 @@ class Costs:
     cost_per_promoted_member: float = P(5.0, 0, 100000, unit="yuan per member who joins through promotion (arrivals.promotion_per_day)", src="assumption: the price of a bought lead in other groups (seed 004 L176 暴力引流)")
     cost_per_paid_ads_member: float = P(10.0, 0, 100000, unit="yuan per member bought by paid_ads seeding (seed users and recruits)", src="assumption: a paid-ad acquisition cost")
     ad_slot_price: float = P(10.0, 0, 100000, unit="yuan per ad allowed under the quota (a paid flash-market slot)", src="seed 001 L99 快闪集市, L107 income sources; assumption: the price")
+    hours_per_private_chat: float = P(0.25, 0, 24, unit="founder hours per private chat with a lurker (outreach.lurker_chats_per_day)", src="assumption: a quarter of an hour one to one (seed 004 L643 小窗私聊)")
+    hours_per_endorsement: float = P(0.1, 0, 24, unit="founder hours per expert endorsed in the daily chat (outreach.endorsements_per_day)", src="assumption: reading their article and reposting it with an introduction (seed 004 L283)")
+
+
+@dataclass
+class Outreach:
+    """The admin's one-to-one work (sim/rules/outreach.py; MODEL.md §4.13): private chats with
+    long-silent lurkers (seed 004 L641–643) and endorsing experts in the daily chat (seed 004
+    L283–284). Both off at 0 a day; their hours are in ``Costs``."""
+
+    lurker_chats_per_day: int = P(0, 0, 100, unit="private chats/day with long-silent lurkers (0 = off)", src="seed 004 L641-643: 潜水用户小窗私聊; assumption: a few a day")
+    silent_days: int = P(30, 1, 3650, unit="days without a message that make a lurker worth a private chat", src="seed 004 L642-643: 长期潜水, muted and forgotten; assumption: a month")
+    wake_prob: float = P(0.3, 0, 1, unit="chance a private chat brings the lurker back (unmuted, talking)", src="seed 004 L643: 引导他们回归社群; assumption: the rate")
+    leave_prob: float = P(0.05, 0, 1, unit="chance a private chat reminds a member they no longer need the group: they leave (need_gone)", src="seed 004 L642: they forgot the group was there; assumption: the rate")
+    woken_satisfaction: float = P(0.65, 0, 1, unit="satisfaction (at least) of a lurker the chat brought back", src="assumption: above churn.unmute_above, someone cared to ask")
+    endorsements_per_day: int = P(0, 0, 100, unit="experts the admin endorses in the daily chat per day (0 = off)", src="seed 004 L283-284: 给这些kol背书, 群内造神")
+    endorsement_weight: float = P(3.0, 0, 1000, unit="replies one endorsement counts as toward roles.kol_endorsements", src="assumption: a repost with an introduction is worth a few replies")
 
 
 @dataclass
@@ -490,6 +507,7 @@ class Params:
     friends: Friends = field(default_factory=Friends)
     phases: Phases = field(default_factory=Phases)
     costs: Costs = field(default_factory=Costs)
+    outreach: Outreach = field(default_factory=Outreach)
     start: Start = field(default_factory=Start)
     engine: Engine = field(default_factory=Engine)
     #: Strategy changes during the run, applied in day order (sim/processes/timeline.py).

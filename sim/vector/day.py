@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.state import RESET_FIELDS
-from sim.rules import arrivals, content, costs, leaving, moderation, needs, posting, roles, topics, visiting
+from sim.rules import arrivals, content, costs, leaving, moderation, needs, outreach, posting, roles, topics, visiting
 from sim.rules import satisfaction as sat
 from sim.vector import rng as vr
 from sim.vector.backend import asarray
@@ -88,7 +88,7 @@ class DayLog:
     COUNTS = ("content", "valuable", "chat", "ads_posted", "ads_removed", "rounds", "rounds_without_owner",
               "red_packets", "revenue", "noise", "tie_chat", "refused", "turned_away_full", "kicked", "new_vips",
               "tips", "sessions", "offline_events", "founder_welcomes", "reviews", "founder_ads_handled",
-              "ad_slots", "speakers", "founder_hours", "cost", "income")
+              "ad_slots", "speakers", "private_chats", "endorsements", "founder_hours", "cost", "income")
 
     def __init__(self, R: int, N: int, n_channels: int, n_reasons: int, like=None) -> None:
         """``like``: an array of the batch, whose device the counters live on."""
@@ -692,6 +692,56 @@ def read(E) -> None:
     B.visiting &= ~(readers & ~looked)
 
 
+# -- outreach (levers) -----------------------------------------------------------------------------
+def reach_out(E) -> None:
+    """outreach.reach_out: the founder's private chats with long-silent lurkers, endorsements
+    of talking experts. Nothing is drawn while both are off."""
+    o = E.T.outreach
+    if (o.lurker_chats_per_day > 0).any():
+        _private_chats(E)
+    if (o.endorsements_per_day > 0).any():
+        _endorse_experts(E)
+
+
+def _chosen(E, stream: int, mask: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """Per community r, ``k[r]`` of the members where ``mask`` holds, drawn at random without
+    replacement (the smallest uniforms of column 0 of ``stream``): a mask."""
+    r, s, u = draw_where(E, stream, mask, 0)
+    key = np.full(mask.shape, 2.0, like=u)
+    key[r, s] = u
+    rank = np.argsort(np.argsort(key, axis=1, kind="stable"), axis=1, kind="stable")
+    return mask & (rank < col(k))
+
+
+def _private_chats(E) -> None:
+    """outreach._private_chats: some of the chatted lurkers wake, some leave."""
+    T, B, day = E.T, E.B, E.day
+    o = T.outreach
+    silent = B.is_(PERSON) & (B.role == LURKER) & outreach.long_silent(day - B.last_post_day, Columns(o)) & col(E.running)
+    k = outreach.chats_today(silent.sum(axis=1), B.founder_active, o)
+    E.log.private_chats += k
+    r, s, u = draw_where(E, stream=St.private_chat, mask=_chosen(E, St.private_chat, silent, k), column=1)
+    outcome = outreach.chat_outcome(u, Columns(o, r))
+    woke = outcome == outreach.WOKE
+    rw, sw = r[woke], s[woke]
+    B.muted[rw, sw] = False
+    B.satisfaction[rw, sw] = outreach.woken_satisfaction(B.satisfaction[rw, sw], Columns(o, rw))
+    B.notified_day[rw, sw] = day  # the chat is a notification: they look in tomorrow
+    B.set_role(rw, sw, ACTIVE, day)
+    left = outcome == outreach.LEFT
+    B.remove(r[left], s[left], np.full(int(left.sum()), WHY["need_gone"], like=r), day, E.log, E.F)
+
+
+def _endorse_experts(E) -> None:
+    """outreach._endorse_experts: talking experts, drawn at random, get an endorsement."""
+    T, B = E.T, E.B
+    experts = B.present & (B.role == ACTIVE) & (B.expertise >= col(T.roles.kol_min_expertise)) & col(E.running)
+    k = outreach.endorsements_today(experts.sum(axis=1), B.founder_active, T.outreach)
+    E.log.endorsements += k
+    r, s = np.nonzero(_chosen(E, St.endorsement, experts, k))
+    B.endorsement[r, s] = outreach.endorsed(B.endorsement[r, s], Columns(T.outreach, r))
+
+
 # -- roles ----------------------------------------------------------------------------------------------
 def update_roles(E) -> None:
     """roles.update_roles: lurkers wake, actives lurk or rise to KOL, KOLs leave, VIPs, spam."""
@@ -845,7 +895,7 @@ def account(E) -> None:
     T, B, log, day = E.T, E.B, E.log, E.day
     c, p = T.costs, T
     log.founder_hours = costs.founder_hours(log.tips, log.sessions, log.offline_events, log.founder_ads_handled,
-                                            log.founder_welcomes, log.reviews, c)
+                                            log.founder_welcomes, log.reviews, c, log.private_chats, log.endorsements)
     bought = log.joins[:, CH["paid_ads"]].copy()
     if day == 0:
         bought += np.where(p.seeding.strategy == "paid_ads", log.joins[:, CH["seed"]] - 1, 0)

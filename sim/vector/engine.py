@@ -212,6 +212,7 @@ class Engine:
         self.log.speakers = self.log.spoke.sum(axis=1).astype(np.float64)
         d.enforce_rules(self)
         d.read(self)
+        d.reach_out(self)
         d.update_roles(self)
         d.let_members_leave(self)
         d.drift_needs(self)

@@ -41,3 +41,5 @@ class St(enum.IntEnum):
     mesh = 31
     seed_node = 32
     talk = 33
+    private_chat = 34
+    endorsement = 35

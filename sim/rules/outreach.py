@@ -1,0 +1,57 @@
+"""The admin's one-to-one work (MODEL.md §4.13): private chats that wake long-silent lurkers,
+and endorsing experts in the daily chat so they become the group's stars.
+
+- **Private chats** (seed 004 L641–643: 潜水用户小窗私聊). Each day the founder, while not burnt
+  out, chats one to one with up to ``lurker_chats_per_day`` lurkers silent for
+  ``silent_days`` or more (they muted on joining and forgot the group, L642), asking why they
+  lurk and inviting them back (L643). A chat wakes the member with ``wake_prob`` (unmuted, at
+  least ``woken_satisfaction``, talking: an active member, notified so they look in tomorrow),
+  and with ``leave_prob`` reminds a member who forgot the group that they do not need it: they
+  leave (``need_gone``). Each chat costs ``costs.hours_per_private_chat``.
+- **Endorsing experts** (seed 004 L282–284: 给这些kol背书, 群内造神). Each day the admin
+  reposts the work of up to ``endorsements_per_day`` talking experts (active members with
+  ``roles.kol_min_expertise``) with an introduction: each counts as ``endorsement_weight``
+  replies toward becoming a KOL (``roles.kol_endorsements``). Each costs
+  ``costs.hours_per_endorsement``.
+
+Both are off at 0 a day. ``o`` is the ``outreach`` parameters: floats, or the vector engine's
+columns.
+"""
+
+from __future__ import annotations
+
+from sim.rules.elementwise import maximum, minimum, select
+
+#: What a private chat does (:func:`chat_outcome`).
+NOTHING, WOKE, LEFT = 0, 1, 2
+
+
+def long_silent(days_silent, o):
+    """A lurker the founder would write to: silent (no message) for ``silent_days`` or more."""
+    return days_silent >= o.silent_days
+
+
+def chats_today(candidates, founder_active, o):
+    """How many private chats the founder holds today: ``lurker_chats_per_day``, as many as
+    there are long-silent lurkers; none while burnt out or gone."""
+    return minimum(candidates, o.lurker_chats_per_day) * founder_active
+
+
+def chat_outcome(u, o):
+    """What one chat does, from a uniform ``u``: :data:`WOKE`, :data:`LEFT` or :data:`NOTHING`."""
+    return select([u < o.wake_prob, u < o.wake_prob + o.leave_prob], [WOKE, LEFT], NOTHING)
+
+
+def woken_satisfaction(satisfaction, o):
+    """A woken member's satisfaction: at least ``woken_satisfaction`` (someone cared to ask)."""
+    return maximum(satisfaction, o.woken_satisfaction)
+
+
+def endorsements_today(candidates, founder_active, o):
+    """How many experts the admin endorses today (``endorsements_per_day``, at most the candidates)."""
+    return minimum(candidates, o.endorsements_per_day) * founder_active
+
+
+def endorsed(endorsement, o):
+    """An endorsed member's endorsement: ``endorsement_weight`` replies more."""
+    return endorsement + o.endorsement_weight
