@@ -91,6 +91,9 @@ LEVERS: tuple[Lever, ...] = (
     Lever("monetisation", "strategy/monetisation", "Paid tier", options=("none", "vip")),
     Lever("kol_incentives", "strategy/kol_incentives", "KOL incentives", options=("none", "privileges")),
     Lever("zombie_purge", "strategy/zombie_purge", "Zombie purge", options=("off", "monthly")),
+    Lever("outreach", "strategy/outreach", "The admin's outreach",
+          options=("none", "private_chats", "endorse_experts", "admin_care"),
+          option_labels=("none", "private chats with lurkers", "endorsing experts", "chats and endorsements")),
     Lever("seed_users", "seeding.seed_users", "Seed users on day 0", "members", 5, 60, integer=True),
     Lever("fit_cutoff", "entry.fit_cutoff", "Entry review: minimum fit", "0..1", 0.0, 0.7),
     Lever("spammer_pass", "entry.spammer_pass", "Share of spammers the threshold lets through", "0..1", 0.0, 1.0),
@@ -100,6 +103,10 @@ LEVERS: tuple[Lever, ...] = (
     Lever("kol_incentive", "roles.kol_incentive", "KOL incentive", "0..1", 0.0, 1.0, step=0.05),
     Lever("promotion", "arrivals.promotion_per_day", "Bought promotion", "members/day", 0, 10),
     Lever("zombie_days", "churn.zombie_days", "Purge after silent", "days", 20, 120, integer=True),
+    Lever("lurker_chats", "outreach.lurker_chats_per_day", "Private chats with long-silent lurkers", "chats/day",
+          0, 10, integer=True),
+    Lever("endorsements", "outreach.endorsements_per_day", "Experts endorsed in the daily chat", "endorsements/day",
+          0, 5, integer=True),
 )
 LEVER_BY_NAME = {lv.name: lv for lv in LEVERS}
 LEVER_BY_KEY = {lv.key: lv for lv in LEVERS}
