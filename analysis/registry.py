@@ -92,8 +92,9 @@ LEVERS: tuple[Lever, ...] = (
     Lever("kol_incentives", "strategy/kol_incentives", "KOL incentives", options=("none", "privileges")),
     Lever("zombie_purge", "strategy/zombie_purge", "Zombie purge", options=("off", "monthly")),
     Lever("outreach", "strategy/outreach", "The admin's outreach",
-          options=("none", "private_chats", "endorse_experts", "admin_care"),
-          option_labels=("none", "private chats with lurkers", "endorsing experts", "chats and endorsements")),
+          options=("none", "private_chats", "endorse_experts", "answer_unanswered", "admin_care"),
+          option_labels=("none", "private chats with lurkers", "endorsing experts", "answering what nobody answered",
+                         "all three")),
     Lever("seed_users", "seeding.seed_users", "Seed users on day 0", "members", 5, 60, integer=True),
     Lever("fit_cutoff", "entry.fit_cutoff", "Entry review: minimum fit", "0..1", 0.0, 0.7),
     Lever("spammer_pass", "entry.spammer_pass", "Share of spammers the threshold lets through", "0..1", 0.0, 1.0),
@@ -107,6 +108,8 @@ LEVERS: tuple[Lever, ...] = (
           0, 10, integer=True),
     Lever("endorsements", "outreach.endorsements_per_day", "Experts endorsed in the daily chat", "endorsements/day",
           0, 5, integer=True),
+    Lever("answers", "outreach.answers_per_day", "Unanswered posts the admin answers", "answers/day", 0, 10,
+          integer=True),
 )
 LEVER_BY_NAME = {lv.name: lv for lv in LEVERS}
 LEVER_BY_KEY = {lv.key: lv for lv in LEVERS}

@@ -424,13 +424,15 @@ class Costs:
     ad_slot_price: float = P(10.0, 0, 100000, unit="yuan per ad allowed under the quota (a paid flash-market slot)", src="seed 001 L99 快闪集市, L107 income sources; assumption: the price")
     hours_per_private_chat: float = P(0.25, 0, 24, unit="founder hours per private chat with a lurker (outreach.lurker_chats_per_day)", src="assumption: a quarter of an hour one to one (seed 004 L643 小窗私聊)")
     hours_per_endorsement: float = P(0.1, 0, 24, unit="founder hours per expert endorsed in the daily chat (outreach.endorsements_per_day)", src="assumption: reading their article and reposting it with an introduction (seed 004 L283)")
+    hours_per_answer: float = P(0.05, 0, 24, unit="founder hours per unanswered post the admin answers (outreach.answers_per_day)", src="assumption: three minutes; seed 004 L273: half an hour online a day")
 
 
 @dataclass
 class Outreach:
     """The admin's one-to-one work (sim/rules/outreach.py; MODEL.md §4.13): private chats with
-    long-silent lurkers (seed 004 L641–643) and endorsing experts in the daily chat (seed 004
-    L283–284). Both off at 0 a day; their hours are in ``Costs``."""
+    long-silent lurkers (seed 004 L641–643), endorsing experts in the daily chat (seed 004
+    L283–284), answering posts nobody answered (seed 004 L272–278). All off at 0 a day; their
+    hours are in ``Costs``."""
 
     lurker_chats_per_day: int = P(0, 0, 100, unit="private chats/day with long-silent lurkers (0 = off)", src="seed 004 L641-643: 潜水用户小窗私聊; assumption: a few a day")
     silent_days: int = P(30, 1, 3650, unit="days without a message that make a lurker worth a private chat", src="seed 004 L642-643: 长期潜水, muted and forgotten; assumption: a month")
@@ -439,6 +441,8 @@ class Outreach:
     woken_satisfaction: float = P(0.65, 0, 1, unit="satisfaction (at least) of a lurker the chat brought back", src="assumption: above churn.unmute_above, someone cared to ask")
     endorsements_per_day: int = P(0, 0, 100, unit="experts the admin endorses in the daily chat per day (0 = off)", src="seed 004 L283-284: 给这些kol背书, 群内造神")
     endorsement_weight: float = P(3.0, 0, 1000, unit="replies one endorsement counts as toward roles.kol_endorsements", src="assumption: a repost with an introduction is worth a few replies")
+    answers_per_day: int = P(0, 0, 100, unit="posts nobody answered that the admin answers per day (0 = off)", src="seed 004 L272-278: 没人搭理, 可适当回复下; L273: 每天在线30分钟")
+    answer_boost: float = P(0.1, 0, 1, unit="satisfaction a member gains when the admin answers their unanswered post", src="seed 004 L275: people stay quiet for fear nobody responds; assumption: the amount")
 
 
 @dataclass

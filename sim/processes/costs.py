@@ -21,7 +21,8 @@ def account(model: CommunityModel) -> None:
     """Turn today's counts into founder hours, cost and income (in ``model.log``)."""
     c, log, p = model.p.costs, model.log, model.p
     log.founder_hours = rules.founder_hours(log.tips, log.sessions, log.offline_events, log.founder_ads_handled,
-                                           log.founder_welcomes, log.reviews, c, log.private_chats, log.endorsements)
+                                           log.founder_welcomes, log.reviews, c, log.private_chats, log.endorsements,
+                                           log.answers)
     bought = log.joins["paid_ads"]
     if model.day == 0 and p.seeding.strategy is SeedStrategy.paid_ads and not p.start.description:
         bought += log.joins["seed"] - 1  # the seed cohort was bought too (the founder was not)

@@ -1,7 +1,8 @@
 """The admin's one-to-one work (MODEL.md §4.13), after reading and before roles change:
-private chats with long-silent lurkers (seed 004 L641–643) and endorsing experts in the
-daily chat (seed 004 L283–284). Who gets a chat or an endorsement is decided here; what it
-does is :mod:`sim.rules.outreach`. Nothing is drawn while both are off.
+private chats with long-silent lurkers (seed 004 L641–643), endorsing experts in the daily
+chat (seed 004 L283–284), answering posts nobody answered (seed 004 L272–278). Who is reached
+is decided here, at random among the candidates; what it does is :mod:`sim.rules.outreach`.
+Nothing is drawn while all are off.
 """
 
 from __future__ import annotations
@@ -21,6 +22,14 @@ def reach_out(model: CommunityModel) -> None:
         _private_chats(model)
     if o.endorsements_per_day > 0:
         _endorse_experts(model)
+    if o.answers_per_day > 0:
+        _answer_the_unanswered(model)
+
+
+def _reached(model: CommunityModel, candidates: list, per_day: int) -> list:
+    """The candidates the founder gets to today, drawn at random (none while burnt out)."""
+    k = rules.reached_today(len(candidates), per_day, model.founder_active)
+    return [candidates[i] for i in model.rng.choice(len(candidates), size=k, replace=False)] if k else []
 
 
 def _private_chats(model: CommunityModel) -> None:
@@ -28,12 +37,9 @@ def _private_chats(model: CommunityModel) -> None:
     o, day, rng = model.p.outreach, model.day, model.rng
     silent = [m for m in model.members
               if m.role is Role.lurker and rules.long_silent(day - m.last_post_day, o)]
-    k = rules.chats_today(len(silent), model.founder_active, o)
-    if not k:
-        return
-    model.log.private_chats += k
-    for i in rng.choice(len(silent), size=k, replace=False):
-        m = silent[i]
+    chatted = _reached(model, silent, o.lurker_chats_per_day)
+    model.log.private_chats += len(chatted)
+    for m in chatted:
         outcome = rules.chat_outcome(rng.random(), o)
         if outcome == rules.WOKE:
             m.muted = False
@@ -46,12 +52,22 @@ def _private_chats(model: CommunityModel) -> None:
 
 def _endorse_experts(model: CommunityModel) -> None:
     """Endorsements of talking experts, drawn at random among them."""
-    o, rng = model.p.outreach, model.rng
+    o = model.p.outreach
     experts = [m for m in model.members
                if m.role is Role.active and m.expertise >= model.p.roles.kol_min_expertise]
-    k = rules.endorsements_today(len(experts), model.founder_active, o)
-    if not k:
-        return
-    model.log.endorsements += k
-    for i in rng.choice(len(experts), size=k, replace=False):
-        experts[i].endorsement = rules.endorsed(experts[i].endorsement, o)
+    endorsed = _reached(model, experts, o.endorsements_per_day)
+    model.log.endorsements += len(endorsed)
+    for m in endorsed:
+        m.endorsement = rules.endorsed(m.endorsement, o)
+
+
+def _answer_the_unanswered(model: CommunityModel) -> None:
+    """Answers to people who spoke today and got no reply: notified, a reply received, happier."""
+    o, day, spoke = model.p.outreach, model.day, model.log.speakers
+    unanswered = [m for m in model.members if m.spec.person and m.unique_id in spoke and m.notified_day != day]
+    answered = _reached(model, unanswered, o.answers_per_day)
+    model.log.answers += len(answered)
+    for m in answered:
+        m.notified_day = day
+        m.endorsement += 1  # a reply received, as a thread's (processes/conversation.py)
+        m.satisfaction = rules.answered_satisfaction(m.satisfaction, o)

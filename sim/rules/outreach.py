@@ -1,5 +1,6 @@
 """The admin's one-to-one work (MODEL.md §4.13): private chats that wake long-silent lurkers,
-and endorsing experts in the daily chat so they become the group's stars.
+endorsing experts in the daily chat so they become the group's stars, and answering what
+nobody answered.
 
 - **Private chats** (seed 004 L641–643: 潜水用户小窗私聊). Each day the founder, while not burnt
   out, chats one to one with up to ``lurker_chats_per_day`` lurkers silent for
@@ -13,8 +14,13 @@ and endorsing experts in the daily chat so they become the group's stars.
   ``roles.kol_min_expertise``) with an introduction: each counts as ``endorsement_weight``
   replies toward becoming a KOL (``roles.kol_endorsements``). Each costs
   ``costs.hours_per_endorsement``.
+- **Answering what nobody answered** (seed 004 L272–278: 没人搭理, 可适当回复下). Each day the
+  admin answers up to ``answers_per_day`` members who spoke today and got no reply (no thread
+  reply, no tie's answer): the member is notified (looks in tomorrow), counts a reply received
+  (endorsement) and gains ``answer_boost`` satisfaction. The answer comes after the day's
+  reading and is not counted among the day's messages. Each costs ``costs.hours_per_answer``.
 
-Both are off at 0 a day. ``o`` is the ``outreach`` parameters: floats, or the vector engine's
+All are off at 0 a day. ``o`` is the ``outreach`` parameters: floats, or the vector engine's
 columns.
 """
 
@@ -31,10 +37,10 @@ def long_silent(days_silent, o):
     return days_silent >= o.silent_days
 
 
-def chats_today(candidates, founder_active, o):
-    """How many private chats the founder holds today: ``lurker_chats_per_day``, as many as
-    there are long-silent lurkers; none while burnt out or gone."""
-    return minimum(candidates, o.lurker_chats_per_day) * founder_active
+def reached_today(candidates, per_day, founder_active):
+    """How many of today's candidates the founder gets to (chats, endorsements, answers):
+    ``per_day``, at most all of them; none while burnt out or gone."""
+    return minimum(candidates, per_day) * founder_active
 
 
 def chat_outcome(u, o):
@@ -47,11 +53,12 @@ def woken_satisfaction(satisfaction, o):
     return maximum(satisfaction, o.woken_satisfaction)
 
 
-def endorsements_today(candidates, founder_active, o):
-    """How many experts the admin endorses today (``endorsements_per_day``, at most the candidates)."""
-    return minimum(candidates, o.endorsements_per_day) * founder_active
-
-
 def endorsed(endorsement, o):
     """An endorsed member's endorsement: ``endorsement_weight`` replies more."""
     return endorsement + o.endorsement_weight
+
+
+def answered_satisfaction(satisfaction, o):
+    """Satisfaction of a member whose post the admin answered: ``answer_boost`` more (the fear
+    that nobody will respond is what keeps people quiet, seed 004 L275)."""
+    return minimum(1.0, satisfaction + o.answer_boost)

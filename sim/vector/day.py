@@ -88,7 +88,7 @@ class DayLog:
     COUNTS = ("content", "valuable", "chat", "ads_posted", "ads_removed", "rounds", "rounds_without_owner",
               "red_packets", "revenue", "noise", "tie_chat", "refused", "turned_away_full", "kicked", "new_vips",
               "tips", "sessions", "offline_events", "founder_welcomes", "reviews", "founder_ads_handled",
-              "ad_slots", "speakers", "private_chats", "endorsements", "founder_hours", "cost", "income")
+              "ad_slots", "speakers", "private_chats", "endorsements", "answers", "founder_hours", "cost", "income")
 
     def __init__(self, R: int, N: int, n_channels: int, n_reasons: int, like=None) -> None:
         """``like``: an array of the batch, whose device the counters live on."""
@@ -701,11 +701,15 @@ def reach_out(E) -> None:
         _private_chats(E)
     if (o.endorsements_per_day > 0).any():
         _endorse_experts(E)
+    if (o.answers_per_day > 0).any():
+        _answer_the_unanswered(E)
 
 
-def _chosen(E, stream: int, mask: np.ndarray, k: np.ndarray) -> np.ndarray:
-    """Per community r, ``k[r]`` of the members where ``mask`` holds, drawn at random without
-    replacement (the smallest uniforms of column 0 of ``stream``): a mask."""
+def _reached(E, stream: int, mask: np.ndarray, per_day: np.ndarray) -> np.ndarray:
+    """outreach._reached: per community, the members where ``mask`` holds that the founder gets
+    to today, drawn at random without replacement (the smallest uniforms of column 0 of
+    ``stream``), as a mask."""
+    k = outreach.reached_today(mask.sum(axis=1), per_day, E.B.founder_active)
     r, s, u = draw_where(E, stream, mask, 0)
     key = np.full(mask.shape, 2.0, like=u)
     key[r, s] = u
@@ -718,9 +722,9 @@ def _private_chats(E) -> None:
     T, B, day = E.T, E.B, E.day
     o = T.outreach
     silent = B.is_(PERSON) & (B.role == LURKER) & outreach.long_silent(day - B.last_post_day, Columns(o)) & col(E.running)
-    k = outreach.chats_today(silent.sum(axis=1), B.founder_active, o)
-    E.log.private_chats += k
-    r, s, u = draw_where(E, stream=St.private_chat, mask=_chosen(E, St.private_chat, silent, k), column=1)
+    chatted = _reached(E, St.private_chat, silent, o.lurker_chats_per_day)
+    E.log.private_chats += chatted.sum(axis=1)
+    r, s, u = draw_where(E, St.private_chat, chatted, 1)
     outcome = outreach.chat_outcome(u, Columns(o, r))
     woke = outcome == outreach.WOKE
     rw, sw = r[woke], s[woke]
@@ -736,10 +740,22 @@ def _endorse_experts(E) -> None:
     """outreach._endorse_experts: talking experts, drawn at random, get an endorsement."""
     T, B = E.T, E.B
     experts = B.present & (B.role == ACTIVE) & (B.expertise >= col(T.roles.kol_min_expertise)) & col(E.running)
-    k = outreach.endorsements_today(experts.sum(axis=1), B.founder_active, T.outreach)
-    E.log.endorsements += k
-    r, s = np.nonzero(_chosen(E, St.endorsement, experts, k))
+    endorsed = _reached(E, St.endorsement, experts, T.outreach.endorsements_per_day)
+    E.log.endorsements += endorsed.sum(axis=1)
+    r, s = np.nonzero(endorsed)
     B.endorsement[r, s] = outreach.endorsed(B.endorsement[r, s], Columns(T.outreach, r))
+
+
+def _answer_the_unanswered(E) -> None:
+    """outreach._answer_the_unanswered: people who spoke today and got no reply are answered."""
+    T, B, day = E.T, E.B, E.day
+    unanswered = B.is_(PERSON) & E.log.spoke & (B.notified_day != day) & col(E.running)
+    answered = _reached(E, St.answer, unanswered, T.outreach.answers_per_day)
+    E.log.answers += answered.sum(axis=1)
+    r, s = np.nonzero(answered)
+    B.notified_day[r, s] = day
+    B.endorsement[r, s] += 1  # a reply received, as a thread's
+    B.satisfaction[r, s] = outreach.answered_satisfaction(B.satisfaction[r, s], Columns(T.outreach, r))
 
 
 # -- roles ----------------------------------------------------------------------------------------------
@@ -895,7 +911,8 @@ def account(E) -> None:
     T, B, log, day = E.T, E.B, E.log, E.day
     c, p = T.costs, T
     log.founder_hours = costs.founder_hours(log.tips, log.sessions, log.offline_events, log.founder_ads_handled,
-                                            log.founder_welcomes, log.reviews, c, log.private_chats, log.endorsements)
+                                            log.founder_welcomes, log.reviews, c, log.private_chats, log.endorsements,
+                                            log.answers)
     bought = log.joins[:, CH["paid_ads"]].copy()
     if day == 0:
         bought += np.where(p.seeding.strategy == "paid_ads", log.joins[:, CH["seed"]] - 1, 0)

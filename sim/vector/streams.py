@@ -43,3 +43,4 @@ class St(enum.IntEnum):
     talk = 33
     private_chat = 34
     endorsement = 35
+    answer = 36
