@@ -95,6 +95,9 @@ LEVERS: tuple[Lever, ...] = (
           options=("none", "private_chats", "endorse_experts", "answer_unanswered", "admin_care"),
           option_labels=("none", "private chats with lurkers", "endorsing experts", "answering what nobody answered",
                          "all three")),
+    Lever("conduct", "strategy/conduct", "Rules of conduct",
+          options=("anything_goes", "humane", "humane_double_standard", "no_chat"),
+          option_labels=("anything goes", "humane middle", "humane, contributors spared", "no chat")),
     Lever("seed_users", "seeding.seed_users", "Seed users on day 0", "members", 5, 60, integer=True),
     Lever("fit_cutoff", "entry.fit_cutoff", "Entry review: minimum fit", "0..1", 0.0, 0.7),
     Lever("spammer_pass", "entry.spammer_pass", "Share of spammers the threshold lets through", "0..1", 0.0, 1.0),
@@ -110,6 +113,7 @@ LEVERS: tuple[Lever, ...] = (
           0, 5, integer=True),
     Lever("answers", "outreach.answers_per_day", "Unanswered posts the admin answers", "answers/day", 0, 10,
           integer=True),
+    Lever("strictness", "conduct.strictness", "Strictness of the rules of conduct", "0..1", 0.0, 1.0, step=0.05),
 )
 LEVER_BY_NAME = {lv.name: lv for lv in LEVERS}
 LEVER_BY_KEY = {lv.key: lv for lv in LEVERS}

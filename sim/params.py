@@ -428,6 +428,20 @@ class Costs:
 
 
 @dataclass
+class Conduct:
+    """How strict the group's rules are (sim/rules/conduct.py; MODEL.md §4.13): from "anything
+    goes" (0, the default: nothing changes) through the humane middle (seed 004 L289) to the
+    no-chat rule (1; seed 004 L156–157). Strict rules deter spam and off-topic talk and also
+    dampen talk; the double standard spares contributors (seed 004 L193)."""
+
+    strictness: float = P(0.0, 0, 1, unit="0 = anything goes, about 0.5 = the humane middle, 1 = the no-chat rule", src="seed 004 L156-157 (禁聊群: no talk of any kind, kicked without warning); L289 (stickers yes, sticker fights no)")
+    talk_damping: float = P(0.7, 0, 1, unit="share of members' talk (posts, replies to ties) the strictest rule silences", src="seed 004 L156-157: 禁止提问等任何形式对话; assumption: the share")
+    noise_deterrence: float = P(0.9, 0, 1, unit="share of low-fit members' off-topic talk the strictest rule silences (if above talk_damping)", src="seed 004 L157: 禁止任何无关链接, 直接踢出; assumption: the share")
+    spam_deterrence: float = P(0.8, 0, 1, unit="share of would-be spammers the strictest rule keeps away", src="seed 004 L157: violators kicked without warning; assumption: the share")
+    double_standard: bool = False  # seed 004 L193: contributors (KOLs) are spared the rules' damping
+
+
+@dataclass
 class Outreach:
     """The admin's one-to-one work (sim/rules/outreach.py; MODEL.md §4.13): private chats with
     long-silent lurkers (seed 004 L641–643), endorsing experts in the daily chat (seed 004
@@ -512,6 +526,7 @@ class Params:
     phases: Phases = field(default_factory=Phases)
     costs: Costs = field(default_factory=Costs)
     outreach: Outreach = field(default_factory=Outreach)
+    conduct: Conduct = field(default_factory=Conduct)
     start: Start = field(default_factory=Start)
     engine: Engine = field(default_factory=Engine)
     #: Strategy changes during the run, applied in day order (sim/processes/timeline.py).

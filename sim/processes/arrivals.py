@@ -19,6 +19,7 @@ from sim.params import EntryThreshold, InitialNetwork, SeedStrategy
 from sim.processes import needs
 from sim.roles import Role
 from sim.rules.floats import arrivals as rules
+from sim.rules.floats import conduct
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -202,7 +203,7 @@ def _candidates_today(model: CommunityModel) -> list[tuple[str, dict, Member | N
     for _ in range(n_promo):
         node = claim(fr.random_outside(rng, taken)) if fr is not None else -1
         out.append(("promotion", candidate(model, "random", fit=beta(model, a.promotion_fit)), None, node))
-    n_spam = rng.poisson(rules.spam_arrival_rate(len(model.members), a))
+    n_spam = rng.poisson(rules.spam_arrival_rate(len(model.members), a) * conduct.spam_factor(model.p.conduct))
     out += [("spam", candidate(model, "spam"), None, -1) for _ in range(n_spam)]
     return out
 

@@ -136,7 +136,7 @@ def tie_replies(model: CommunityModel) -> None:
             continue
         weights = [said.get(t, 0) + before.get(t, 0) for t in authors]
         h = sum(weights)
-        lam = posting.tie_reply_rate(h, m.propensity, m.satisfaction, visiting.talk_day_share(m, model), p)
+        lam = posting.tie_reply_rate(h, m.propensity, m.satisfaction, visiting.talk_day_share(m, model), p) * m.rules_leave()
         n = int(rng.poisson(lam))
         if not n:
             continue

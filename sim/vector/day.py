@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.state import RESET_FIELDS
-from sim.rules import arrivals, content, costs, leaving, moderation, needs, outreach, posting, roles, topics, visiting
+from sim.rules import arrivals, conduct, content, costs, leaving, moderation, needs, outreach, posting, roles, topics, visiting
 from sim.rules import satisfaction as sat
 from sim.vector import rng as vr
 from sim.vector.backend import asarray
@@ -321,7 +321,7 @@ def admit_newcomers(E) -> None:
             node = F.random_outside(r, S.uniform_at(St.promo_node, r[:, None], k[:, None], np.arange(20)[None, :]))
         add(r, CH["promotion"], SRC["random"], fit, -1, node, k)
     # Spammers drawn by the group's visibility.
-    lam = arrivals.spam_arrival_rate(B.count(), a)
+    lam = arrivals.spam_arrival_rate(B.count(), a) * conduct.spam_factor(T.conduct)
     n = vr.poisson(np.where(E.running, lam, 0.0), S.uniform(St.spam))
     r = np.repeat(np.arange(R, like=n), n)
     if r.size:
@@ -486,6 +486,12 @@ def talk_day_share(T, r: np.ndarray, role: np.ndarray) -> np.ndarray:
     return visiting.talk_day_share(role == FOUNDER, Columns(T.visiting, r))
 
 
+def rules_leave(E, r, s) -> np.ndarray:
+    """Member.rules_leave: the share of members' (r, s) talk the group's rules leave."""
+    role = E.B.role[r, s]
+    return conduct.talk_factor(_noisy(E, r, s), role == KOL, (role == FOUNDER) | (role == SPAMMER), Columns(E.T.conduct, r))
+
+
 def post(E) -> None:
     """Member.posting_rate and Member.post for every visitor at once."""
     T, B, day = E.T, E.B, E.day
@@ -495,7 +501,7 @@ def post(E) -> None:
     role = B.role[r, s]
     rate = posting.posting_rate(rate_table(T)[r, role], B.propensity[r, s], B.satisfaction[r, s], day - B.join_day[r, s],
                                 B.stimulus[r], talk_day_share(T, r, role), B.heat[r], B.fit[r, s], role == KOL,
-                                B.muted[r, s], role == SPAMMER, Columns(p, r), T.roles.kol_incentive[r])
+                                B.muted[r, s], role == SPAMMER, Columns(p, r), T.roles.kol_incentive[r]) * rules_leave(E, r, s)
     ads = role == SPAMMER
     k = vr.poisson(rate, u)
     B.messages_today = np.zeros((B.R, B.N), np.int64, like=B.present)
@@ -576,7 +582,7 @@ def tie_replies(E) -> None:
     # same numbers as over the whole (R, N) array, where everyone else draws 0).
     r, m = np.nonzero(speakers & (h > 0))
     lam = posting.tie_reply_rate(h[r, m], B.propensity[r, m], B.satisfaction[r, m], talk_day_share(T, r, B.role[r, m]),
-                                 Columns(p, r))
+                                 Columns(p, r)) * rules_leave(E, r, m)
     k = vr.poisson(lam, E.S.uniform_of(St.tie_reply, r, m, B.N))
     r, m, k = r[k > 0], m[k > 0], k[k > 0]
     if not r.size:
