@@ -16,6 +16,7 @@ from sim.observe import Observer, outcomes
 from sim.params import ParamError, Params, validate
 from sim.processes import (
     arrivals,
+    checkins,
     churn,
     content,
     conversation,
@@ -90,6 +91,7 @@ class CommunityModel(mesa.Model):
         content.publish_scheduled(self)  # §4.2
         for m in self._shuffled():  # §4.3
             m.post()
+        checkins.check_in(self)  # §4.13: check-in cards (a lever, off by default)
         conversation.run_threads(self)
         moderation.enforce_rules(self)  # §4.4
         self.page = reading.prepare_page(self)  # §4.5: what is on screen today

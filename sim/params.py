@@ -425,6 +425,8 @@ class Costs:
     hours_per_private_chat: float = P(0.25, 0, 24, unit="founder hours per private chat with a lurker (outreach.lurker_chats_per_day)", src="assumption: a quarter of an hour one to one (seed 004 L643 小窗私聊)")
     hours_per_endorsement: float = P(0.1, 0, 24, unit="founder hours per expert endorsed in the daily chat (outreach.endorsements_per_day)", src="assumption: reading their article and reposting it with an introduction (seed 004 L283)")
     hours_per_answer: float = P(0.05, 0, 24, unit="founder hours per unanswered post the admin answers (outreach.answers_per_day)", src="assumption: three minutes; seed 004 L273: half an hour online a day")
+    checkin_hours_per_day: float = P(0.25, 0, 24, unit="founder hours a day running check-ins (checkins.enabled): counting, the ranking", src="assumption: a quarter hour a day (seed 004 L622-624)")
+    checkin_rewards_per_day: float = P(10.0, 0, 100000, unit="yuan a day of check-in rewards (checkins.enabled): gifts, courses, books", src="seed 004 L624, L627: a course, small gifts for the month's top three; assumption: ~300 yuan a month")
 
 
 @dataclass
@@ -439,6 +441,21 @@ class Conduct:
     noise_deterrence: float = P(0.9, 0, 1, unit="share of low-fit members' off-topic talk the strictest rule silences (if above talk_damping)", src="seed 004 L157: 禁止任何无关链接, 直接踢出; assumption: the share")
     spam_deterrence: float = P(0.8, 0, 1, unit="share of would-be spammers the strictest rule keeps away", src="seed 004 L157: violators kicked without warning; assumption: the share")
     double_standard: bool = False  # seed 004 L193: contributors (KOLs) are spared the rules' damping
+
+
+@dataclass
+class Checkins:
+    """Check-in streaks, points, rewards and badges (sim/rules/checkins.py; MODEL.md §4.13):
+    a daily task posted in the group, rewarded, whose pull fades as members get used to it
+    (seed 004 L622–628; seed 002 L169). Off by default; its hours and money are in ``Costs``."""
+
+    enabled: bool = False
+    start_day: int = P(0, 0, 100000, unit="day the check-in programme starts", src="assumption")
+    visit_pull: float = P(1.0, 0, 20, unit="log-odds of opening the group a fresh programme adds", src="seed 004 L622-624: 签到打卡, 比较能见效; assumption: the amount")
+    checkin_share: float = P(0.3, 0, 1, unit="chance a visiting member posts a check-in (one chat message) while the programme is fresh", src="seed 004 L622-624; assumption: the share")
+    habituation_days: float = P(30.0, 1, 3650, unit="days over which the programme's pull fades by 1/e (points and rewards)", src="seed 004 L623: a week or a month of check-ins; assumption")
+    badges: bool = False  # seed 002 L169: levels and badges, a spiritual reward whose effect lasts longer
+    badge_persistence: float = P(3.0, 1, 100, unit="times longer the pull lasts with levels and badges", src="seed 002 L169: 激励效果也更加持久; assumption: the factor")
 
 
 @dataclass
@@ -527,6 +544,7 @@ class Params:
     costs: Costs = field(default_factory=Costs)
     outreach: Outreach = field(default_factory=Outreach)
     conduct: Conduct = field(default_factory=Conduct)
+    checkins: Checkins = field(default_factory=Checkins)
     start: Start = field(default_factory=Start)
     engine: Engine = field(default_factory=Engine)
     #: Strategy changes during the run, applied in day order (sim/processes/timeline.py).

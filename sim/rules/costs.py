@@ -4,10 +4,11 @@
                     + ads handled by the founder · hours_per_violation + greetings · hours_per_welcome
                     + applications · hours_per_review
                     + private chats · hours_per_private_chat + endorsements · hours_per_endorsement
-                    + answers · hours_per_answer
+                    + answers · hours_per_answer + checkin_hours_per_day [check-ins run by the founder today]
     cost   = cost_per_promoted_member · promotion joins + cost_per_paid_ads_member · bought joins
              + moderation_team_per_day [KOL admins, from day 1 while the group lives]
              + kol_privilege_per_day · roles.kol_incentive · KOLs
+             + checkin_rewards_per_day [check-ins run today]
     income = revenue (entry fees + VIP payments) + ad_slot_price · ads within the quota
 
 with every rate in ``Params.costs`` (docs/model.md, "Costs"); money in yuan. ``c`` is the
@@ -20,20 +21,21 @@ from sim.rules.elementwise import maximum
 
 
 def founder_hours(tips, sessions, offline_events, ads_handled, welcomes, reviews, c, private_chats=0, endorsements=0,
-                  answers=0):
-    """The founder's hours of the day; the outreach levers' (sim/rules/outreach.py) add
+                  answers=0, checkins=False):
+    """The founder's hours of the day; the levers' (sim/rules/outreach.py, checkins.py) add
     exactly nothing while they are off."""
     hours = (tips * c.hours_per_post + sessions * c.hours_per_session + offline_events * c.hours_per_event
              + ads_handled * c.hours_per_violation + welcomes * c.hours_per_welcome + reviews * c.hours_per_review)
     return hours + (private_chats * c.hours_per_private_chat + endorsements * c.hours_per_endorsement
-                    + answers * c.hours_per_answer)
+                    + answers * c.hours_per_answer + checkins * c.checkin_hours_per_day)
 
 
-def cost_of_day(promoted, bought, moderation_team, kols, kol_incentive, c):
-    """The day's spending; ``moderation_team``: whether the KOL admins' team is paid today."""
+def cost_of_day(promoted, bought, moderation_team, kols, kol_incentive, c, checkins=False):
+    """The day's spending; ``moderation_team``: whether the KOL admins' team is paid today,
+    ``checkins``: whether check-in rewards are (sim/rules/checkins.py)."""
     cost = c.cost_per_promoted_member * promoted + c.cost_per_paid_ads_member * maximum(0, bought)
     cost = cost + c.moderation_team_per_day * moderation_team
-    return cost + c.kol_privilege_per_day * kol_incentive * kols
+    return cost + c.kol_privilege_per_day * kol_incentive * kols + c.checkin_rewards_per_day * checkins
 
 
 def income(revenue, ad_slots, c):

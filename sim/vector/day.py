@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.state import RESET_FIELDS
-from sim.rules import arrivals, conduct, content, costs, leaving, moderation, needs, outreach, posting, roles, topics, visiting
+from sim.rules import arrivals, checkins, conduct, content, costs, leaving, moderation, needs, outreach, posting, roles, topics, visiting
 from sim.rules import satisfaction as sat
 from sim.vector import rng as vr
 from sim.vector.backend import asarray
@@ -88,7 +88,7 @@ class DayLog:
     COUNTS = ("content", "valuable", "chat", "ads_posted", "ads_removed", "rounds", "rounds_without_owner",
               "red_packets", "revenue", "noise", "tie_chat", "refused", "turned_away_full", "kicked", "new_vips",
               "tips", "sessions", "offline_events", "founder_welcomes", "reviews", "founder_ads_handled",
-              "ad_slots", "speakers", "private_chats", "endorsements", "answers", "founder_hours", "cost", "income")
+              "ad_slots", "speakers", "private_chats", "endorsements", "answers", "checkins_run", "founder_hours", "cost", "income")
 
     def __init__(self, R: int, N: int, n_channels: int, n_reasons: int, like=None) -> None:
         """``like``: an array of the batch, whose device the counters live on."""
@@ -137,7 +137,8 @@ def decide_visits(E) -> None:
     """visiting.decide_visits: who opens the group today, and who of them talks."""
     B, v, day = E.B, E.T.visiting, E.day
     p = visiting.visit_probability(B.habit_logit, B.satisfaction, col(E.T.topics.visit_pull), col(B.heat), B.fit,
-                                   day - B.last_post_day, B.notified_day == day - 1, B.muted, Columns(v))
+                                   day - B.last_post_day, B.notified_day == day - 1, B.muted, Columns(v),
+                                   col(checkins.visit_pull(day, E.T.checkins)))
     always = (B.role == SPAMMER) | (B.role == FOUNDER) | ~col(v.enabled)
     B.visiting = always & B.present
     r, s, u = draw_where(E, St.visit, B.present & ~always)
@@ -520,6 +521,22 @@ def post(E) -> None:
     share = posting.valuable_share(B.expertise[r, s], B.fit[r, s], B.role[r, s] == FOUNDER, T.founder.expertise[r])
     valuable = vr.binomial(k, share, E.S.uniform_of(St.valuable, r, s, B.N))
     _add_posts(E, r, s, valuable=valuable, chat=k - valuable)
+
+
+def check_in(E) -> None:
+    """checkins.check_in: visiting members post their check-in card while the programme runs."""
+    T, B, day = E.T, E.B, E.day
+    c = T.checkins
+    on = checkins.running(day, c) & E.running
+    if not on.any():
+        return
+    E.log.checkins_run += on
+    r, s, u = draw_where(E, St.checkin, B.is_(PERSON) & B.visiting & col(on))
+    posts = u < checkins.checkin_chance(day, Columns(c, r))
+    r, s = r[posts], s[posts]
+    B.messages_today[r, s] += 1
+    one = np.ones(r.size, np.int64, like=r)
+    _add_posts(E, r, s, valuable=np.zeros(r.size, np.int64, like=r), chat=one)
 
 
 def run_threads(E) -> None:
@@ -918,11 +935,11 @@ def account(E) -> None:
     c, p = T.costs, T
     log.founder_hours = costs.founder_hours(log.tips, log.sessions, log.offline_events, log.founder_ads_handled,
                                             log.founder_welcomes, log.reviews, c, log.private_chats, log.endorsements,
-                                            log.answers)
+                                            log.answers, log.checkins_run)
     bought = log.joins[:, CH["paid_ads"]].copy()
     if day == 0:
         bought += np.where(p.seeding.strategy == "paid_ads", log.joins[:, CH["seed"]] - 1, 0)
     kols = (B.present & (B.role == KOL)).sum(axis=1)
     log.cost = costs.cost_of_day(log.joins[:, CH["promotion"]], bought, p.moderation.kol_admins & (day >= 1), kols,
-                                 p.roles.kol_incentive, c)
+                                 p.roles.kol_incentive, c, log.checkins_run)
     log.income = costs.income(log.revenue, log.ad_slots, c)

@@ -208,6 +208,7 @@ class Engine:
         d.admit_newcomers(self)
         d.publish_scheduled(self)
         d.post(self)
+        d.check_in(self)
         d.run_threads(self)
         self.log.speakers = self.log.spoke.sum(axis=1).astype(np.float64)
         d.enforce_rules(self)

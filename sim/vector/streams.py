@@ -44,3 +44,4 @@ class St(enum.IntEnum):
     private_chat = 34
     endorsement = 35
     answer = 36
+    checkin = 37
