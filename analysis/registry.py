@@ -100,6 +100,8 @@ LEVERS: tuple[Lever, ...] = (
           option_labels=("anything goes", "humane middle", "humane, contributors spared", "no chat")),
     Lever("checkins", "strategy/checkins", "Check-ins", options=("none", "points", "badges"),
           option_labels=("none", "check-ins with points and rewards", "check-ins with badges")),
+    Lever("name_card", "strategy/name_card", "Real-name entry", options=("off", "real_name"),
+          option_labels=("no names asked", "real names (name cards)")),
     Lever("seed_users", "seeding.seed_users", "Seed users on day 0", "members", 5, 60, integer=True),
     Lever("fit_cutoff", "entry.fit_cutoff", "Entry review: minimum fit", "0..1", 0.0, 0.7),
     Lever("spammer_pass", "entry.spammer_pass", "Share of spammers the threshold lets through", "0..1", 0.0, 1.0),

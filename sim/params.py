@@ -427,6 +427,7 @@ class Costs:
     hours_per_answer: float = P(0.05, 0, 24, unit="founder hours per unanswered post the admin answers (outreach.answers_per_day)", src="assumption: three minutes; seed 004 L273: half an hour online a day")
     checkin_hours_per_day: float = P(0.25, 0, 24, unit="founder hours a day running check-ins (checkins.enabled): counting, the ranking", src="assumption: a quarter hour a day (seed 004 L622-624)")
     checkin_rewards_per_day: float = P(10.0, 0, 100000, unit="yuan a day of check-in rewards (checkins.enabled): gifts, courses, books", src="seed 004 L624, L627: a course, small gifts for the month's top three; assumption: ~300 yuan a month")
+    hours_per_name_check: float = P(0.02, 0, 24, unit="founder hours per candidate whose real name is checked (real_name.required)", src="assumption: a minute to check a name card (seed 004 L192)")
 
 
 @dataclass
@@ -456,6 +457,17 @@ class Checkins:
     habituation_days: float = P(30.0, 1, 3650, unit="days over which the programme's pull fades by 1/e (points and rewards)", src="seed 004 L623: a week or a month of check-ins; assumption")
     badges: bool = False  # seed 002 L169: levels and badges, a spiritual reward whose effect lasts longer
     badge_persistence: float = P(3.0, 1, 100, unit="times longer the pull lasts with levels and badges", src="seed 002 L169: 激励效果也更加持久; assumption: the factor")
+
+
+@dataclass
+class RealName:
+    """Real-name entry, the name-card rule (sim/rules/real_name.py; MODEL.md §4.13): candidates
+    show their real name to get in (seed 000 L87; seed 004 L192). Off by default; the founder's
+    checking is in ``Costs``."""
+
+    required: bool = False
+    spammer_deterrence: float = P(0.9, 0, 1, unit="share of spammers who will not show a real name", src="seed 000 L87: 实名审核 as an entry barrier; assumption: the share (seed 004 L682: a fee filters 99%)")
+    stranger_balk: float = P(0.5, 0, 1, unit="chance a candidate of fit 0 will not show a real name (× (1 − fit))", src="seed 000 L87: the barrier trades volume for fit; assumption: the amount")
 
 
 @dataclass
@@ -545,6 +557,7 @@ class Params:
     outreach: Outreach = field(default_factory=Outreach)
     conduct: Conduct = field(default_factory=Conduct)
     checkins: Checkins = field(default_factory=Checkins)
+    real_name: RealName = field(default_factory=RealName)
     start: Start = field(default_factory=Start)
     engine: Engine = field(default_factory=Engine)
     #: Strategy changes during the run, applied in day order (sim/processes/timeline.py).

@@ -19,7 +19,7 @@ from sim.params import EntryThreshold, InitialNetwork, SeedStrategy
 from sim.processes import needs
 from sim.roles import Role
 from sim.rules.floats import arrivals as rules
-from sim.rules.floats import conduct
+from sim.rules.floats import conduct, real_name
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -144,8 +144,12 @@ def _found_from_edgelist(model: CommunityModel) -> None:
 
 
 def _passes_threshold(model: CommunityModel, channel: str, fit: float) -> bool:
-    e = model.p.entry
+    e, n = model.p.entry, model.p.real_name
     rng = model.rng
+    if n.required:  # the name card (seed 000 L87; seed 004 L192), checked before anything else
+        model.log.name_checks += 1
+        if not real_name.shows_real_name(rng.random(), channel == "spam", fit, n):
+            return False
     if channel == "spam":
         return rng.random() < e.spammer_pass
     if channel in ("promotion", "paid_ads") and rng.random() >= e.promotion_pass:

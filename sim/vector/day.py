@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.state import RESET_FIELDS
-from sim.rules import arrivals, checkins, conduct, content, costs, leaving, moderation, needs, outreach, posting, roles, topics, visiting
+from sim.rules import arrivals, checkins, conduct, content, costs, leaving, moderation, needs, outreach, posting
+from sim.rules import real_name, roles, topics, visiting
 from sim.rules import satisfaction as sat
 from sim.vector import rng as vr
 from sim.vector.backend import asarray
@@ -88,7 +89,7 @@ class DayLog:
     COUNTS = ("content", "valuable", "chat", "ads_posted", "ads_removed", "rounds", "rounds_without_owner",
               "red_packets", "revenue", "noise", "tie_chat", "refused", "turned_away_full", "kicked", "new_vips",
               "tips", "sessions", "offline_events", "founder_welcomes", "reviews", "founder_ads_handled",
-              "ad_slots", "speakers", "private_chats", "endorsements", "answers", "checkins_run", "founder_hours", "cost", "income")
+              "ad_slots", "speakers", "private_chats", "endorsements", "answers", "checkins_run", "name_checks", "founder_hours", "cost", "income")
 
     def __init__(self, R: int, N: int, n_channels: int, n_reasons: int, like=None) -> None:
         """``like``: an array of the batch, whose device the counters live on."""
@@ -348,6 +349,10 @@ def admit_newcomers(E) -> None:
     spam = channel == CH["spam"]
     promoted = (channel == CH["promotion"]) | (channel == CH["paid_ads"])
     passes = np.where(spam, u[:, 6] < e.spammer_pass[r], True)
+    rn = T.real_name
+    if rn.required.any():  # the name card (arrivals._passes_threshold), checked before anything else
+        log.name_checks += np.bincount(r, minlength=R) * rn.required
+        passes &= real_name.shows_real_name(S.uniform_at(St.real_name, r, channel, index), spam, fit, Columns(rn, r))
     passes &= ~(promoted & ~spam & (u[:, 7] >= e.promotion_pass[r]))
     reviewed = ~spam & (e.fit_cutoff[r] > 0)
     passes &= ~reviewed | arrivals.passes_review(fit, e.review_noise[r] * vr.normal(u[:, 8]), Columns(e, r))
@@ -935,7 +940,7 @@ def account(E) -> None:
     c, p = T.costs, T
     log.founder_hours = costs.founder_hours(log.tips, log.sessions, log.offline_events, log.founder_ads_handled,
                                             log.founder_welcomes, log.reviews, c, log.private_chats, log.endorsements,
-                                            log.answers, log.checkins_run)
+                                            log.answers, log.checkins_run, log.name_checks)
     bought = log.joins[:, CH["paid_ads"]].copy()
     if day == 0:
         bought += np.where(p.seeding.strategy == "paid_ads", log.joins[:, CH["seed"]] - 1, 0)

@@ -45,3 +45,4 @@ class St(enum.IntEnum):
     endorsement = 35
     answer = 36
     checkin = 37
+    real_name = 38
