@@ -117,3 +117,19 @@ def test_answering_what_nobody_answered_keeps_people_talking() -> None:
     assert _mean(runs["answers"], "members").mean() > _mean(runs["off"], "members").mean()
     hours = {arm: np.mean([r.outcomes["founder_hours_total"] for r in rs]) for arm, rs in runs.items()}
     assert hours["answers"] > hours["off"]
+
+
+@pytest.mark.slow
+def test_looking_after_the_core_keeps_the_whole_group_talking() -> None:
+    """Seed 004 L638–640: the 20 % who keep talking carry the group; looked after, they keep it
+    up and draw the others in. Measured (12 groups, days 30–150, 2026-12-06): valuable messages
+    a day 37.9 → 54.3, chat 64.1 → 93.2, active members 22.1 → 25.8, weekly speaking rate 0.228 →
+    0.250. Asserted: more talk by over two standard errors of the paired difference, more
+    active members, and the founder's hours."""
+    runs = _ensemble(off={}, core={"core_care": True})
+    talk = {arm: _mean(rs, "msgs_valuable", 30) + _mean(rs, "msgs_chat", 30) for arm, rs in runs.items()}
+    gain = talk["core"] - talk["off"]
+    assert gain.mean() > 2 * gain.std() / np.sqrt(gain.size)
+    assert _mean(runs["core"], "members_active", 30).mean() > _mean(runs["off"], "members_active", 30).mean() + 1
+    hours = {arm: np.mean([r.outcomes["founder_hours_total"] for r in rs]) for arm, rs in runs.items()}
+    assert hours["core"] > hours["off"] + 20

@@ -64,6 +64,7 @@ class DayLog:
     answers: int = 0  # unanswered posts the admin answered (processes/outreach.py)
     checkins_run: bool = False  # the check-in programme ran today (processes/checkins.py): its hours and rewards
     name_checks: int = 0  # candidates whose real name the founder checked (real_name.required)
+    core_cared: int = 0  # core members the founder looked after (outreach.core_care)
     founder_ads_handled: float = 0.0  # removed ads, the founder's share (the rest: KOL admins)
     ad_slots: int = 0  # ads that stayed within the quota: sold flash-market slots
     founder_hours: float = 0.0  # set by costs.account at the end of the day

@@ -22,7 +22,8 @@ def account(model: CommunityModel) -> None:
     c, log, p = model.p.costs, model.log, model.p
     log.founder_hours = rules.founder_hours(log.tips, log.sessions, log.offline_events, log.founder_ads_handled,
                                            log.founder_welcomes, log.reviews, c, log.private_chats, log.endorsements,
-                                           log.answers, log.checkins_run, log.name_checks)
+                                           log.answers, log.checkins_run, log.name_checks,
+                                           log.core_cared)
     bought = log.joins["paid_ads"]
     if model.day == 0 and p.seeding.strategy is SeedStrategy.paid_ads and not p.start.description:
         bought += log.joins["seed"] - 1  # the seed cohort was bought too (the founder was not)

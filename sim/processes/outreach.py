@@ -1,6 +1,7 @@
 """The admin's one-to-one work (MODEL.md §4.13), after reading and before roles change:
 private chats with long-silent lurkers (seed 004 L641–643), endorsing experts in the daily
-chat (seed 004 L283–284), answering posts nobody answered (seed 004 L272–278). Who is reached
+chat (seed 004 L283–284), answering posts nobody answered (seed 004 L272–278), looking after
+the core 20 % (seed 004 L638–640). Who is reached
 is decided here, at random among the candidates; what it does is :mod:`sim.rules.outreach`.
 Nothing is drawn while all are off.
 """
@@ -24,6 +25,8 @@ def reach_out(model: CommunityModel) -> None:
         _endorse_experts(model)
     if o.answers_per_day > 0:
         _answer_the_unanswered(model)
+    if o.core_care:
+        _look_after_the_core(model)
 
 
 def _reached(model: CommunityModel, candidates: list, per_day: int) -> list:
@@ -71,3 +74,16 @@ def _answer_the_unanswered(model: CommunityModel) -> None:
         m.notified_day = day
         m.endorsement += 1  # a reply received, as a thread's (processes/conversation.py)
         m.satisfaction = rules.answered_satisfaction(m.satisfaction, o)
+
+
+def _look_after_the_core(model: CommunityModel) -> None:
+    """The people who wrote most so far (ties: in the members' order) get the founder's care."""
+    if not model.founder_active:
+        return
+    o = model.p.outreach
+    people = [m for m in model.members if m.spec.person]
+    writers = sorted((m for m in people if m.messages_total > 0), key=lambda m: -m.messages_total)
+    core = writers[:int(rules.core_size(len(people), o))]
+    model.log.core_cared += len(core)
+    for m in core:
+        m.satisfaction = rules.cared_satisfaction(m.satisfaction, o)

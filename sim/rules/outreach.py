@@ -20,13 +20,19 @@ nobody answered.
   (endorsement) and gains ``answer_boost`` satisfaction. The answer comes after the day's
   reading and is not counted among the day's messages. Each costs ``costs.hours_per_answer``.
 
-All are off at 0 a day. ``o`` is the ``outreach`` parameters: floats, or the vector engine's
+- **Looking after the core** (seed 004 L638–640: 重点维护社群百分之20的高质量用户 — the few who
+  keep talking carry the group; give them a sense of belonging so they keep it up). With
+  ``core_care``, each day the founder looks after the ``core_share`` of people who wrote the
+  most so far (at least one message): each gains ``core_boost`` satisfaction. Each cared-for
+  member costs ``costs.hours_per_core_member`` a day.
+
+All are off at 0 a day (``core_care`` false). ``o`` is the ``outreach`` parameters: floats, or the vector engine's
 columns.
 """
 
 from __future__ import annotations
 
-from sim.rules.elementwise import maximum, minimum, select
+from sim.rules.elementwise import floor, maximum, minimum, select
 
 #: What a private chat does (:func:`chat_outcome`).
 NOTHING, WOKE, LEFT = 0, 1, 2
@@ -62,3 +68,14 @@ def answered_satisfaction(satisfaction, o):
     """Satisfaction of a member whose post the admin answered: ``answer_boost`` more (the fear
     that nobody will respond is what keeps people quiet, seed 004 L275)."""
     return minimum(1.0, satisfaction + o.answer_boost)
+
+
+def core_size(people, o):
+    """How many people make the core the founder looks after: ``core_share`` of them, rounded
+    up (none without ``core_care``)."""
+    return -floor(-people * o.core_share) * o.core_care
+
+
+def cared_satisfaction(satisfaction, o):
+    """A core member's satisfaction after the day's care (belonging)."""
+    return minimum(1.0, satisfaction + o.core_boost)

@@ -89,7 +89,7 @@ class DayLog:
     COUNTS = ("content", "valuable", "chat", "ads_posted", "ads_removed", "rounds", "rounds_without_owner",
               "red_packets", "revenue", "noise", "tie_chat", "refused", "turned_away_full", "kicked", "new_vips",
               "tips", "sessions", "offline_events", "founder_welcomes", "reviews", "founder_ads_handled",
-              "ad_slots", "speakers", "private_chats", "endorsements", "answers", "checkins_run", "name_checks", "founder_hours", "cost", "income")
+              "ad_slots", "speakers", "private_chats", "endorsements", "answers", "checkins_run", "name_checks", "core_cared", "founder_hours", "cost", "income")
 
     def __init__(self, R: int, N: int, n_channels: int, n_reasons: int, like=None) -> None:
         """``like``: an array of the batch, whose device the counters live on."""
@@ -731,6 +731,8 @@ def reach_out(E) -> None:
         _endorse_experts(E)
     if (o.answers_per_day > 0).any():
         _answer_the_unanswered(E)
+    if o.core_care.any():
+        _look_after_the_core(E)
 
 
 def _reached(E, stream: int, mask: np.ndarray, per_day: np.ndarray) -> np.ndarray:
@@ -784,6 +786,19 @@ def _answer_the_unanswered(E) -> None:
     B.notified_day[r, s] = day
     B.endorsement[r, s] += 1  # a reply received, as a thread's
     B.satisfaction[r, s] = outreach.answered_satisfaction(B.satisfaction[r, s], Columns(T.outreach, r))
+
+
+def _look_after_the_core(E) -> None:
+    """outreach._look_after_the_core: the people who wrote most so far get the founder's care."""
+    T, B = E.T, E.B
+    people = B.is_(PERSON)
+    k = outreach.core_size(people.sum(axis=1), T.outreach) * (B.founder_active & E.running)
+    writes = np.where(people, B.messages_total, 0)
+    rank = np.argsort(np.argsort(-writes, axis=1, kind="stable"), axis=1, kind="stable")
+    core = people & (writes > 0) & (rank < col(k))
+    E.log.core_cared += core.sum(axis=1)
+    r, s = np.nonzero(core)
+    B.satisfaction[r, s] = outreach.cared_satisfaction(B.satisfaction[r, s], Columns(T.outreach, r))
 
 
 # -- roles ----------------------------------------------------------------------------------------------
@@ -940,7 +955,8 @@ def account(E) -> None:
     c, p = T.costs, T
     log.founder_hours = costs.founder_hours(log.tips, log.sessions, log.offline_events, log.founder_ads_handled,
                                             log.founder_welcomes, log.reviews, c, log.private_chats, log.endorsements,
-                                            log.answers, log.checkins_run, log.name_checks)
+                                            log.answers, log.checkins_run, log.name_checks,
+                                            log.core_cared)
     bought = log.joins[:, CH["paid_ads"]].copy()
     if day == 0:
         bought += np.where(p.seeding.strategy == "paid_ads", log.joins[:, CH["seed"]] - 1, 0)
