@@ -102,6 +102,8 @@ LEVERS: tuple[Lever, ...] = (
           option_labels=("none", "check-ins with points and rewards", "check-ins with badges")),
     Lever("name_card", "strategy/name_card", "Real-name entry", options=("off", "real_name"),
           option_labels=("no names asked", "real names (name cards)")),
+    Lever("meetups", "strategy/meetups", "KOLs' offline meet-ups", options=("none", "kol_meetups"),
+          option_labels=("none", "meet-ups organised by KOLs")),
     Lever("seed_users", "seeding.seed_users", "Seed users on day 0", "members", 5, 60, integer=True),
     Lever("fit_cutoff", "entry.fit_cutoff", "Entry review: minimum fit", "0..1", 0.0, 0.7),
     Lever("spammer_pass", "entry.spammer_pass", "Share of spammers the threshold lets through", "0..1", 0.0, 1.0),
@@ -118,6 +120,7 @@ LEVERS: tuple[Lever, ...] = (
     Lever("answers", "outreach.answers_per_day", "Unanswered posts the admin answers", "answers/day", 0, 10,
           integer=True),
     Lever("strictness", "conduct.strictness", "Strictness of the rules of conduct", "0..1", 0.0, 1.0, step=0.05),
+    Lever("kol_meetups", "meetups.kol_per_month", "Offline meet-ups per KOL", "meet-ups/month", 0, 4, step=0.5),
 )
 LEVER_BY_NAME = {lv.name: lv for lv in LEVERS}
 LEVER_BY_KEY = {lv.key: lv for lv in LEVERS}

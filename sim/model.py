@@ -89,6 +89,7 @@ class CommunityModel(mesa.Model):
         visiting.decide_visits(self)  # who opens the group today
         arrivals.admit_newcomers(self)  # §4.1
         content.publish_scheduled(self)  # §4.2
+        content.kol_meetups(self)  # §4.13: KOLs' offline meet-ups (a lever, off by default)
         for m in self._shuffled():  # §4.3
             m.post()
         checkins.check_in(self)  # §4.13: check-in cards (a lever, off by default)

@@ -429,6 +429,7 @@ class Costs:
     checkin_hours_per_day: float = P(0.25, 0, 24, unit="founder hours a day running check-ins (checkins.enabled): counting, the ranking", src="assumption: a quarter hour a day (seed 004 L622-624)")
     checkin_rewards_per_day: float = P(10.0, 0, 100000, unit="yuan a day of check-in rewards (checkins.enabled): gifts, courses, books", src="seed 004 L624, L627: a course, small gifts for the month's top three; assumption: ~300 yuan a month")
     hours_per_name_check: float = P(0.02, 0, 24, unit="founder hours per candidate whose real name is checked (real_name.required)", src="assumption: a minute to check a name card (seed 004 L192)")
+    kol_meetup_subsidy: float = P(100.0, 0, 100000, unit="yuan per offline meet-up a KOL organises (meetups.kol_per_month): venue, drinks", src="assumption")
 
 
 @dataclass
@@ -469,6 +470,14 @@ class RealName:
     required: bool = False
     spammer_deterrence: float = P(0.9, 0, 1, unit="share of spammers who will not show a real name", src="seed 000 L87: 实名审核 as an entry barrier; assumption: the share (seed 004 L682: a fee filters 99%)")
     stranger_balk: float = P(0.5, 0, 1, unit="chance a candidate of fit 0 will not show a real name (× (1 − fit))", src="seed 000 L87: the barrier trades volume for fit; assumption: the amount")
+
+
+@dataclass
+class Meetups:
+    """Offline meet-ups organised by KOLs as well as the founder (sim/rules/meetups.py; MODEL.md
+    §4.13; seed 004 L648). Off at 0; the subsidy is in ``Costs``."""
+
+    kol_per_month: float = P(0.0, 0, 30, unit="offline meet-ups each KOL organises a month (0 = off)", src="seed 004 L648: 线下活动 make members acquainted; assumption: KOLs organise them too, the rate")
 
 
 @dataclass
@@ -562,6 +571,7 @@ class Params:
     conduct: Conduct = field(default_factory=Conduct)
     checkins: Checkins = field(default_factory=Checkins)
     real_name: RealName = field(default_factory=RealName)
+    meetups: Meetups = field(default_factory=Meetups)
     start: Start = field(default_factory=Start)
     engine: Engine = field(default_factory=Engine)
     #: Strategy changes during the run, applied in day order (sim/processes/timeline.py).

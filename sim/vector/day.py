@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.state import RESET_FIELDS
-from sim.rules import arrivals, checkins, conduct, content, costs, leaving, moderation, needs, outreach, posting
-from sim.rules import real_name, roles, topics, visiting
+from sim.rules import arrivals, checkins, conduct, content, costs, leaving, meetups, moderation, needs, outreach
+from sim.rules import posting, real_name, roles, topics, visiting
 from sim.rules import satisfaction as sat
 from sim.vector import rng as vr
 from sim.vector.backend import asarray
@@ -89,7 +89,7 @@ class DayLog:
     COUNTS = ("content", "valuable", "chat", "ads_posted", "ads_removed", "rounds", "rounds_without_owner",
               "red_packets", "revenue", "noise", "tie_chat", "refused", "turned_away_full", "kicked", "new_vips",
               "tips", "sessions", "offline_events", "founder_welcomes", "reviews", "founder_ads_handled",
-              "ad_slots", "speakers", "private_chats", "endorsements", "answers", "checkins_run", "name_checks", "core_cared", "founder_hours", "cost", "income")
+              "ad_slots", "speakers", "private_chats", "endorsements", "answers", "checkins_run", "name_checks", "core_cared", "kol_meetups", "founder_hours", "cost", "income")
 
     def __init__(self, R: int, N: int, n_channels: int, n_reasons: int, like=None) -> None:
         """``like``: an array of the batch, whose device the counters live on."""
@@ -452,13 +452,25 @@ def publish_scheduled(E) -> None:
     B.event("founder_burnt_out", rows, day, who=B.uid[rows, 0])
 
 
-def _offline_event(E, rows) -> None:
+def kol_meetups(E) -> None:
+    """content.kol_meetups: a KOL's offline meet-up today, perhaps."""
+    m = E.T.meetups
+    if not (m.kol_per_month > 0).any():
+        return
+    kols = (E.B.present & (E.B.role == KOL)).sum(axis=1)
+    held = (kols > 0) & E.running & (E.S.uniform(St.kol_meetup, (1,))[:, 0] < meetups.meetup_chance(kols, m))
+    if held.any():
+        _offline_event(E, held, St.kol_meetup_ties)
+    E.log.kol_meetups += held
+
+
+def _offline_event(E, rows, stream: int = St.event_ties) -> None:
     """content._offline_event: random pairs of attendees get to know each other."""
     B, T = E.B, E.T
     attendees = B.present & (B.role != SPAMMER) & ~B.muted & col(rows)
     n = attendees.sum(axis=1)
     k = int(T.cadence.event_ties[rows].max())
-    u = E.S.uniform(St.event_ties, (k, 2))
+    u = E.S.uniform(stream, (k, 2))
     order = sorted_members(attendees)
     r, j = np.nonzero((np.arange(k)[None, :] < col(T.cadence.event_ties)) & col(n >= 2))
     i1 = np.minimum((u[r, j, 0] * n[r]).astype(np.int64), n[r] - 1)
@@ -691,8 +703,8 @@ def read(E) -> None:
     boredom = sat.boredom(v, c)
     thrill = np.where(log.red_packets > 0, B.red_thrill, 0.0)
     chat = log.chat * share
-    renewal = sat.renewal_share(log.sessions, log.offline_events, log.tips, log.joins.sum(axis=1), B.count(), B.heat,
-                                T.renewal)
+    renewal = sat.renewal_share(log.sessions, log.offline_events + log.kol_meetups, log.tips, log.joins.sum(axis=1),
+                                B.count(), B.heat, T.renewal)
     readers = B.present & READS[B.role]
     looked = readers & B.visiting
     off = ~col(T.visiting.enabled)
@@ -962,5 +974,5 @@ def account(E) -> None:
         bought += np.where(p.seeding.strategy == "paid_ads", log.joins[:, CH["seed"]] - 1, 0)
     kols = (B.present & (B.role == KOL)).sum(axis=1)
     log.cost = costs.cost_of_day(log.joins[:, CH["promotion"]], bought, p.moderation.kol_admins & (day >= 1), kols,
-                                 p.roles.kol_incentive, c, log.checkins_run)
+                                 p.roles.kol_incentive, c, log.checkins_run, log.kol_meetups)
     log.income = costs.income(log.revenue, log.ad_slots, c)

@@ -207,6 +207,7 @@ class Engine:
         d.decide_visits(self)
         d.admit_newcomers(self)
         d.publish_scheduled(self)
+        d.kol_meetups(self)
         d.post(self)
         d.check_in(self)
         d.run_threads(self)

@@ -46,3 +46,5 @@ class St(enum.IntEnum):
     answer = 36
     checkin = 37
     real_name = 38
+    kol_meetup = 39
+    kol_meetup_ties = 40
