@@ -104,6 +104,8 @@ LEVERS: tuple[Lever, ...] = (
           option_labels=("no names asked", "real names (name cards)")),
     Lever("meetups", "strategy/meetups", "KOLs' offline meet-ups", options=("none", "kol_meetups"),
           option_labels=("none", "meet-ups organised by KOLs")),
+    Lever("cast", "strategy/cast", "Seed cast", options=("none", "talkers_and_connectors"),
+          option_labels=("as the seeding brings them", "talkers and connectors cast")),
     Lever("seed_users", "seeding.seed_users", "Seed users on day 0", "members", 5, 60, integer=True),
     Lever("fit_cutoff", "entry.fit_cutoff", "Entry review: minimum fit", "0..1", 0.0, 0.7),
     Lever("spammer_pass", "entry.spammer_pass", "Share of spammers the threshold lets through", "0..1", 0.0, 1.0),

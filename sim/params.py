@@ -481,6 +481,16 @@ class Meetups:
 
 
 @dataclass
+class Cast:
+    """A seed cast with the roles a group needs, not only KOLs (sim/rules/cast.py; MODEL.md
+    §4.13; seed 004 L49–53): talkers and connectors among the seed users. Off at 0."""
+
+    talkers: int = P(0, 0, 1_000_000, unit="seed users (after the KOLs) cast as talkers who raise topics", src="seed 004 L52: 话痨型人物 who start topics")
+    talker_propensity: float = P(3.0, 1, 100, unit="times a talker's drawn posting propensity", src="seed 004 L52; assumption: the factor")
+    connectors: int = P(0, 0, 1_000_000, unit="seed users (after the talkers) cast as connectors who know every other seed user", src="seed 004 L52: 擅于插科打诨链接各方关系的万金油")
+
+
+@dataclass
 class Outreach:
     """The admin's one-to-one work (sim/rules/outreach.py; MODEL.md §4.13): private chats with
     long-silent lurkers (seed 004 L641–643), endorsing experts in the daily chat (seed 004
@@ -572,6 +582,7 @@ class Params:
     checkins: Checkins = field(default_factory=Checkins)
     real_name: RealName = field(default_factory=RealName)
     meetups: Meetups = field(default_factory=Meetups)
+    cast: Cast = field(default_factory=Cast)
     start: Start = field(default_factory=Start)
     engine: Engine = field(default_factory=Engine)
     #: Strategy changes during the run, applied in day order (sim/processes/timeline.py).

@@ -12,7 +12,8 @@ need's drift and expiry), :mod:`~sim.rules.costs` (founder hours, cost, income),
 :mod:`~sim.rules.outreach` (the admin's private chats, endorsements and answers: levers),
 :mod:`~sim.rules.conduct` (how strict the rules are: a lever), :mod:`~sim.rules.checkins`
 (check-in streaks, rewards and badges, with habituation: a lever), :mod:`~sim.rules.real_name`
-(real-name entry: a lever), :mod:`~sim.rules.meetups` (offline meet-ups by KOLs: a lever).
+(real-name entry: a lever), :mod:`~sim.rules.meetups` (offline meet-ups by KOLs: a lever),
+:mod:`~sim.rules.cast` (a seed cast of talkers and connectors: a lever).
 
 A rule is plain arithmetic on its inputs and a parameter section, written once. The vector
 engine calls it on ``(R, N)`` members or flat selections (``sim/vector/day.py``), with the

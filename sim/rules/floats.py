@@ -7,12 +7,12 @@ family from here in ``sim/processes/``; the vector engine imports ``sim.rules`` 
 
 from __future__ import annotations
 
-from sim.rules import arrivals, checkins, conduct, content, costs, leaving, lifecycle, meetups, moderation, needs
+from sim.rules import arrivals, cast, checkins, conduct, content, costs, leaving, lifecycle, meetups, moderation, needs
 from sim.rules import outreach
 from sim.rules import posting, real_name, roles, satisfaction, topics, visiting
 from sim.rules.elementwise import on_floats
 
-(arrivals, checkins, conduct, content, costs, leaving, lifecycle, meetups, moderation, needs, outreach, posting,
+(arrivals, cast, checkins, conduct, content, costs, leaving, lifecycle, meetups, moderation, needs, outreach, posting,
  real_name, roles, satisfaction, topics, visiting) = (on_floats(family) for family in (
-    arrivals, checkins, conduct, content, costs, leaving, lifecycle, meetups, moderation, needs, outreach, posting,
+    arrivals, cast, checkins, conduct, content, costs, leaving, lifecycle, meetups, moderation, needs, outreach, posting,
     real_name, roles, satisfaction, topics, visiting))
