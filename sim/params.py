@@ -430,6 +430,7 @@ class Costs:
     checkin_rewards_per_day: float = P(10.0, 0, 100000, unit="yuan a day of check-in rewards (checkins.enabled): gifts, courses, books", src="seed 004 L624, L627: a course, small gifts for the month's top three; assumption: ~300 yuan a month")
     hours_per_name_check: float = P(0.02, 0, 24, unit="founder hours per candidate whose real name is checked (real_name.required)", src="assumption: a minute to check a name card (seed 004 L192)")
     kol_meetup_subsidy: float = P(100.0, 0, 100000, unit="yuan per offline meet-up a KOL organises (meetups.kol_per_month): venue, drinks", src="assumption")
+    question_packet_yuan: float = P(10.0, 0, 100000, unit="yuan per red packet that carries a question (outreach.question_packets_per_day)", src="seed 004 L280; assumption: the amount")
 
 
 @dataclass
@@ -494,8 +495,8 @@ class Cast:
 class Outreach:
     """The admin's one-to-one work (sim/rules/outreach.py; MODEL.md §4.13): private chats with
     long-silent lurkers (seed 004 L641–643), endorsing experts in the daily chat (seed 004
-    L283–284), answering posts nobody answered (seed 004 L272–278), looking after the core 20 %
-    (seed 004 L638–640). All off by default; their hours are in ``Costs``."""
+    L283–284), answering posts nobody answered (seed 004 L272–278) or putting them in a red
+    packet (L280), looking after the core 20 % (seed 004 L638–640). All off by default; their hours are in ``Costs``."""
 
     lurker_chats_per_day: int = P(0, 0, 100, unit="private chats/day with long-silent lurkers (0 = off)", src="seed 004 L641-643: 潜水用户小窗私聊; assumption: a few a day")
     silent_days: int = P(30, 1, 3650, unit="days without a message that make a lurker worth a private chat", src="seed 004 L642-643: 长期潜水, muted and forgotten; assumption: a month")
@@ -506,6 +507,8 @@ class Outreach:
     endorsement_weight: float = P(3.0, 0, 1000, unit="replies one endorsement counts as toward roles.kol_endorsements", src="assumption: a repost with an introduction is worth a few replies")
     answers_per_day: int = P(0, 0, 100, unit="posts nobody answered that the admin answers per day (0 = off)", src="seed 004 L272-278: 没人搭理, 可适当回复下; L273: 每天在线30分钟")
     answer_boost: float = P(0.1, 0, 1, unit="satisfaction a member gains when the admin answers their unanswered post", src="seed 004 L275: people stay quiet for fear nobody responds; assumption: the amount")
+    question_packets_per_day: int = P(0, 0, 100, unit="unanswered posts a day the admin puts in a red packet's title (0 = off)", src="seed 004 L280: 把问题写在红包标题上")
+    answers_per_packet: int = P(3, 0, 100, unit="grabbers who answer a red packet's question", src="seed 004 L280: 效果也很好; assumption: the number")
     core_care: bool = False  # seed 004 L638-640: look after the 20 % who carry the group
     core_share: float = P(0.2, 0, 1, unit="share of the people, those who wrote most, the founder looks after (core_care)", src="seed 004 L638-640: 百分之20 (二八理论)")
     core_boost: float = P(0.02, 0, 1, unit="satisfaction a core member gains a day from the founder's care (belonging)", src="seed 004 L640: 让他们对社群产生归属感; assumption: the amount")

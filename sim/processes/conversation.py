@@ -66,6 +66,7 @@ class DayLog:
     name_checks: int = 0  # candidates whose real name the founder checked (real_name.required)
     core_cared: int = 0  # core members the founder looked after (outreach.core_care)
     kol_meetups: int = 0  # offline meet-ups KOLs organised (processes/content.py kol_meetups)
+    question_packets: int = 0  # red packets carrying an unanswered question (processes/outreach.py)
     founder_ads_handled: float = 0.0  # removed ads, the founder's share (the rest: KOL admins)
     ad_slots: int = 0  # ads that stayed within the quota: sold flash-market slots
     founder_hours: float = 0.0  # set by costs.account at the end of the day

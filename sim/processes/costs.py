@@ -30,5 +30,5 @@ def account(model: CommunityModel) -> None:
     team = p.moderation.kol_admins and model.day >= 1 and not model.lifecycle.ended
     kols = model.count_role(Role.kol)
     log.cost = rules.cost_of_day(log.joins["promotion"], bought, team, kols, p.roles.kol_incentive, c, log.checkins_run,
-                                 log.kol_meetups)
+                                 log.kol_meetups, log.question_packets)
     log.income = rules.income(log.revenue, log.ad_slots, c)

@@ -10,6 +10,7 @@
              + moderation_team_per_day [KOL admins, from day 1 while the group lives]
              + kol_privilege_per_day · roles.kol_incentive · KOLs
              + checkin_rewards_per_day [check-ins run today] + kol_meetup_subsidy · KOLs' meet-ups
+             + question_packet_yuan · red packets carrying a question
     income = revenue (entry fees + VIP payments) + ad_slot_price · ads within the quota
 
 with every rate in ``Params.costs`` (docs/model.md, "Costs"); money in yuan. ``c`` is the
@@ -32,13 +33,14 @@ def founder_hours(tips, sessions, offline_events, ads_handled, welcomes, reviews
                     + name_checks * c.hours_per_name_check + core_cared * c.hours_per_core_member)
 
 
-def cost_of_day(promoted, bought, moderation_team, kols, kol_incentive, c, checkins=False, kol_meetups=0):
+def cost_of_day(promoted, bought, moderation_team, kols, kol_incentive, c, checkins=False, kol_meetups=0,
+                question_packets=0):
     """The day's spending; ``moderation_team``: whether the KOL admins' team is paid today,
     ``checkins``: whether check-in rewards are (sim/rules/checkins.py)."""
     cost = c.cost_per_promoted_member * promoted + c.cost_per_paid_ads_member * maximum(0, bought)
     cost = cost + c.moderation_team_per_day * moderation_team
     return (cost + c.kol_privilege_per_day * kol_incentive * kols + c.checkin_rewards_per_day * checkins
-            + c.kol_meetup_subsidy * kol_meetups)
+            + c.kol_meetup_subsidy * kol_meetups + c.question_packet_yuan * question_packets)
 
 
 def income(revenue, ad_slots, c):

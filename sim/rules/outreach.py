@@ -20,6 +20,13 @@ nobody answered.
   (endorsement) and gains ``answer_boost`` satisfaction. The answer comes after the day's
   reading and is not counted among the day's messages. Each costs ``costs.hours_per_answer``.
 
+- **A red packet that carries a question** (seed 004 L280: 把问题写在红包标题上 — paying is the
+  quickest way to good information). Each day the admin puts up to ``question_packets_per_day``
+  of the day's unanswered posts in a red packet's title: ``answers_per_packet`` of today's
+  visitors, drawn at random, grab it and answer — the asker gets their replies (notified,
+  endorsement, ``answer_boost``) and a tie to each answerer. The answers come after the day's
+  reading and are not counted among the day's messages. Each packet costs
+  ``costs.question_packet_yuan``.
 - **Looking after the core** (seed 004 L638–640: 重点维护社群百分之20的高质量用户 — the few who
   keep talking carry the group; give them a sense of belonging so they keep it up). With
   ``core_care``, each day the founder looks after the ``core_share`` of people who wrote the

@@ -89,7 +89,7 @@ class DayLog:
     COUNTS = ("content", "valuable", "chat", "ads_posted", "ads_removed", "rounds", "rounds_without_owner",
               "red_packets", "revenue", "noise", "tie_chat", "refused", "turned_away_full", "kicked", "new_vips",
               "tips", "sessions", "offline_events", "founder_welcomes", "reviews", "founder_ads_handled",
-              "ad_slots", "speakers", "private_chats", "endorsements", "answers", "checkins_run", "name_checks", "core_cared", "kol_meetups", "founder_hours", "cost", "income")
+              "ad_slots", "speakers", "private_chats", "endorsements", "answers", "checkins_run", "name_checks", "core_cared", "kol_meetups", "question_packets", "founder_hours", "cost", "income")
 
     def __init__(self, R: int, N: int, n_channels: int, n_reasons: int, like=None) -> None:
         """``like``: an array of the batch, whose device the counters live on."""
@@ -743,6 +743,8 @@ def reach_out(E) -> None:
         _endorse_experts(E)
     if (o.answers_per_day > 0).any():
         _answer_the_unanswered(E)
+    if (o.question_packets_per_day > 0).any():
+        _question_packets(E)
     if o.core_care.any():
         _look_after_the_core(E)
 
@@ -798,6 +800,29 @@ def _answer_the_unanswered(E) -> None:
     B.notified_day[r, s] = day
     B.endorsement[r, s] += 1  # a reply received, as a thread's
     B.satisfaction[r, s] = outreach.answered_satisfaction(B.satisfaction[r, s], Columns(T.outreach, r))
+
+
+def _question_packets(E) -> None:
+    """outreach._question_packets: unanswered questions in red packets, answered by grabbers."""
+    T, B, day = E.T, E.B, E.day
+    o = T.outreach
+    unanswered = B.is_(PERSON) & E.log.spoke & (B.notified_day != day) & col(E.running)
+    askers = _reached(E, St.question_packet, unanswered, o.question_packets_per_day)
+    E.log.question_packets += askers.sum(axis=1)
+    r, s = np.nonzero(askers)
+    if not r.size:
+        return
+    k = int(o.answers_per_packet.max())
+    grabbers = B.is_(PERSON) & B.visiting
+    u = E.S.uniform_at(St.packet_answerer, r[:, None], s[:, None], np.arange(k)[None, :])
+    rr, ss = np.repeat(r, k), np.repeat(s, k)
+    answerer = pick(grabbers, rr, u.reshape(-1))
+    answers = (answerer >= 0) & (answerer != ss) & (np.tile(np.arange(k), r.size) < o.answers_per_packet[rr])
+    B.tie(rr[answers], ss[answers], answerer[answers])
+    got = np.bincount(np.repeat(np.arange(r.size), k)[answers], minlength=r.size)
+    B.notified_day[r, s] = day
+    B.endorsement[r, s] += got
+    B.satisfaction[r, s] = outreach.answered_satisfaction(B.satisfaction[r, s], Columns(o, r))
 
 
 def _look_after_the_core(E) -> None:
@@ -974,5 +999,6 @@ def account(E) -> None:
         bought += np.where(p.seeding.strategy == "paid_ads", log.joins[:, CH["seed"]] - 1, 0)
     kols = (B.present & (B.role == KOL)).sum(axis=1)
     log.cost = costs.cost_of_day(log.joins[:, CH["promotion"]], bought, p.moderation.kol_admins & (day >= 1), kols,
-                                 p.roles.kol_incentive, c, log.checkins_run, log.kol_meetups)
+                                 p.roles.kol_incentive, c, log.checkins_run, log.kol_meetups,
+                                 log.question_packets)
     log.income = costs.income(log.revenue, log.ad_slots, c)

@@ -48,3 +48,5 @@ class St(enum.IntEnum):
     real_name = 38
     kol_meetup = 39
     kol_meetup_ties = 40
+    question_packet = 41
+    packet_answerer = 42
