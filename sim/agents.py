@@ -15,7 +15,7 @@ import mesa
 from sim.processes import reading, visiting
 from sim.roles import ROLE_SPECS, Role, RoleSpec
 from sim.state import RESET_FIELDS, member_name  # noqa: F401  (member_name: re-exported)
-from sim.rules.floats import content, posting
+from sim.rules.floats import conduct, content, posting
 from sim.rules.floats import satisfaction as sat
 
 if TYPE_CHECKING:
@@ -86,7 +86,14 @@ class Member(mesa.Agent):
         return posting.posting_rate(getattr(p.conversation, self.spec.rate_field), self.propensity, self.satisfaction,
                                     model.day - self.join_day, model.stimulus, visiting.talk_day_share(self, model),
                                     model.heat, self.fit, self.role is Role.kol, self.muted, self.role is Role.spammer,
-                                    p.conversation, p.roles.kol_incentive)
+                                    p.conversation, p.roles.kol_incentive) * self.rules_leave()
+
+    def rules_leave(self) -> float:
+        """The share of this member's talk the group's rules leave (:func:`sim.rules.conduct.talk_factor`)."""
+        p = self.model.p
+        founder = self.role is Role.founder
+        return conduct.talk_factor(posting.is_noisy(self.fit, founder, p.roles.kol_noise_fit), self.role is Role.kol,
+                                   founder or self.role is Role.spammer, p.conduct)
 
     def valuable_share(self) -> float:
         """Chance that a message of this member is valuable (:func:`sim.rules.posting.valuable_share`)."""

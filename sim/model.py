@@ -16,6 +16,7 @@ from sim.observe import Observer, outcomes
 from sim.params import ParamError, Params, validate
 from sim.processes import (
     arrivals,
+    checkins,
     churn,
     content,
     conversation,
@@ -23,6 +24,7 @@ from sim.processes import (
     lifecycle,
     moderation,
     needs,
+    outreach,
     reading,
     roles,
     timeline,
@@ -88,13 +90,16 @@ class CommunityModel(mesa.Model):
         visiting.decide_visits(self)  # who opens the group today
         arrivals.admit_newcomers(self)  # §4.1
         content.publish_scheduled(self)  # §4.2
+        content.kol_meetups(self)  # §4.13: KOLs' offline meet-ups (a lever, off by default)
         for m in self._shuffled():  # §4.3
             m.post()
+        checkins.check_in(self)  # §4.13: check-in cards (a lever, off by default)
         conversation.run_threads(self)
         moderation.enforce_rules(self)  # §4.4
         self.page = reading.prepare_page(self)  # §4.5: what is on screen today
         for m in self._shuffled():
             m.read()
+        outreach.reach_out(self)  # §4.13: the admin's private chats and endorsements (levers)
         roles.update_roles(self)  # §4.6
         churn.let_members_leave(self)  # §4.7
         needs.drift(self)  # §4.8

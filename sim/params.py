@@ -422,6 +422,96 @@ class Costs:
     cost_per_promoted_member: float = P(5.0, 0, 100000, unit="yuan per member who joins through promotion (arrivals.promotion_per_day)", src="assumption: the price of a bought lead in other groups (seed 004 L176 暴力引流)")
     cost_per_paid_ads_member: float = P(10.0, 0, 100000, unit="yuan per member bought by paid_ads seeding (seed users and recruits)", src="assumption: a paid-ad acquisition cost")
     ad_slot_price: float = P(10.0, 0, 100000, unit="yuan per ad allowed under the quota (a paid flash-market slot)", src="seed 001 L99 快闪集市, L107 income sources; assumption: the price")
+    hours_per_private_chat: float = P(0.25, 0, 24, unit="founder hours per private chat with a lurker (outreach.lurker_chats_per_day)", src="assumption: a quarter of an hour one to one (seed 004 L643 小窗私聊)")
+    hours_per_endorsement: float = P(0.1, 0, 24, unit="founder hours per expert endorsed in the daily chat (outreach.endorsements_per_day)", src="assumption: reading their article and reposting it with an introduction (seed 004 L283)")
+    hours_per_answer: float = P(0.05, 0, 24, unit="founder hours per unanswered post the admin answers (outreach.answers_per_day)", src="assumption: three minutes; seed 004 L273: half an hour online a day")
+    hours_per_core_member: float = P(0.02, 0, 24, unit="founder hours a day per core member looked after (outreach.core_care)", src="assumption: a few minutes a week each, a like, a private word (seed 004 L640)")
+    checkin_hours_per_day: float = P(0.25, 0, 24, unit="founder hours a day running check-ins (checkins.enabled): counting, the ranking", src="assumption: a quarter hour a day (seed 004 L622-624)")
+    checkin_rewards_per_day: float = P(10.0, 0, 100000, unit="yuan a day of check-in rewards (checkins.enabled): gifts, courses, books", src="seed 004 L624, L627: a course, small gifts for the month's top three; assumption: ~300 yuan a month")
+    hours_per_name_check: float = P(0.02, 0, 24, unit="founder hours per candidate whose real name is checked (real_name.required)", src="assumption: a minute to check a name card (seed 004 L192)")
+    kol_meetup_subsidy: float = P(100.0, 0, 100000, unit="yuan per offline meet-up a KOL organises (meetups.kol_per_month): venue, drinks", src="assumption")
+    question_packet_yuan: float = P(10.0, 0, 100000, unit="yuan per red packet that carries a question (outreach.question_packets_per_day)", src="seed 004 L280; assumption: the amount")
+
+
+@dataclass
+class Conduct:
+    """How strict the group's rules are (sim/rules/conduct.py; MODEL.md §4.13): from "anything
+    goes" (0, the default: nothing changes) through the humane middle (seed 004 L289) to the
+    no-chat rule (1; seed 004 L156–157). Strict rules deter spam and off-topic talk and also
+    dampen talk; the double standard spares contributors (seed 004 L193)."""
+
+    strictness: float = P(0.0, 0, 1, unit="0 = anything goes, about 0.5 = the humane middle, 1 = the no-chat rule", src="seed 004 L156-157 (禁聊群: no talk of any kind, kicked without warning); L289 (stickers yes, sticker fights no)")
+    talk_damping: float = P(0.7, 0, 1, unit="share of members' talk (posts, replies to ties) the strictest rule silences", src="seed 004 L156-157: 禁止提问等任何形式对话; assumption: the share")
+    noise_deterrence: float = P(0.9, 0, 1, unit="share of low-fit members' off-topic talk the strictest rule silences (if above talk_damping)", src="seed 004 L157: 禁止任何无关链接, 直接踢出; assumption: the share")
+    spam_deterrence: float = P(0.8, 0, 1, unit="share of would-be spammers the strictest rule keeps away", src="seed 004 L157: violators kicked without warning; assumption: the share")
+    double_standard: bool = False  # seed 004 L193: contributors (KOLs) are spared the rules' damping
+
+
+@dataclass
+class Checkins:
+    """Check-in streaks, points, rewards and badges (sim/rules/checkins.py; MODEL.md §4.13):
+    a daily task posted in the group, rewarded, whose pull fades as members get used to it
+    (seed 004 L622–628; seed 002 L169). Off by default; its hours and money are in ``Costs``."""
+
+    enabled: bool = False
+    start_day: int = P(0, 0, 100000, unit="day the check-in programme starts", src="assumption")
+    visit_pull: float = P(1.0, 0, 20, unit="log-odds of opening the group a fresh programme adds", src="seed 004 L622-624: 签到打卡, 比较能见效; assumption: the amount")
+    checkin_share: float = P(0.3, 0, 1, unit="chance a visiting member posts a check-in (one chat message) while the programme is fresh", src="seed 004 L622-624; assumption: the share")
+    habituation_days: float = P(30.0, 1, 3650, unit="days over which the programme's pull fades by 1/e (points and rewards)", src="seed 004 L623: a week or a month of check-ins; assumption")
+    badges: bool = False  # seed 002 L169: levels and badges, a spiritual reward whose effect lasts longer
+    badge_persistence: float = P(3.0, 1, 100, unit="times longer the pull lasts with levels and badges", src="seed 002 L169: 激励效果也更加持久; assumption: the factor")
+
+
+@dataclass
+class RealName:
+    """Real-name entry, the name-card rule (sim/rules/real_name.py; MODEL.md §4.13): candidates
+    show their real name to get in (seed 000 L87; seed 004 L192). Off by default; the founder's
+    checking is in ``Costs``."""
+
+    required: bool = False
+    spammer_deterrence: float = P(0.9, 0, 1, unit="share of spammers who will not show a real name", src="seed 000 L87: 实名审核 as an entry barrier; assumption: the share (seed 004 L682: a fee filters 99%)")
+    stranger_balk: float = P(0.5, 0, 1, unit="chance a candidate of fit 0 will not show a real name (× (1 − fit))", src="seed 000 L87: the barrier trades volume for fit; assumption: the amount")
+
+
+@dataclass
+class Meetups:
+    """Offline meet-ups organised by KOLs as well as the founder (sim/rules/meetups.py; MODEL.md
+    §4.13; seed 004 L648). Off at 0; the subsidy is in ``Costs``."""
+
+    kol_per_month: float = P(0.0, 0, 30, unit="offline meet-ups each KOL organises a month (0 = off)", src="seed 004 L648: 线下活动 make members acquainted; assumption: KOLs organise them too, the rate")
+
+
+@dataclass
+class Cast:
+    """A seed cast with the roles a group needs, not only KOLs (sim/rules/cast.py; MODEL.md
+    §4.13; seed 004 L49–53): talkers and connectors among the seed users. Off at 0."""
+
+    talkers: int = P(0, 0, 1_000_000, unit="seed users (after the KOLs) cast as talkers who raise topics", src="seed 004 L52: 话痨型人物 who start topics")
+    talker_propensity: float = P(3.0, 1, 100, unit="times a talker's drawn posting propensity", src="seed 004 L52; assumption: the factor")
+    connectors: int = P(0, 0, 1_000_000, unit="seed users (after the talkers) cast as connectors who know every other seed user", src="seed 004 L52: 擅于插科打诨链接各方关系的万金油")
+
+
+@dataclass
+class Outreach:
+    """The admin's one-to-one work (sim/rules/outreach.py; MODEL.md §4.13): private chats with
+    long-silent lurkers (seed 004 L641–643), endorsing experts in the daily chat (seed 004
+    L283–284), answering posts nobody answered (seed 004 L272–278) or putting them in a red
+    packet (L280), looking after the core 20 % (seed 004 L638–640). All off by default; their hours are in ``Costs``."""
+
+    lurker_chats_per_day: int = P(0, 0, 100, unit="private chats/day with long-silent lurkers (0 = off)", src="seed 004 L641-643: 潜水用户小窗私聊; assumption: a few a day")
+    silent_days: int = P(30, 1, 3650, unit="days without a message that make a lurker worth a private chat", src="seed 004 L642-643: 长期潜水, muted and forgotten; assumption: a month")
+    wake_prob: float = P(0.3, 0, 1, unit="chance a private chat brings the lurker back (unmuted, talking)", src="seed 004 L643: 引导他们回归社群; assumption: the rate")
+    leave_prob: float = P(0.05, 0, 1, unit="chance a private chat reminds a member they no longer need the group: they leave (need_gone)", src="seed 004 L642: they forgot the group was there; assumption: the rate")
+    woken_satisfaction: float = P(0.65, 0, 1, unit="satisfaction (at least) of a lurker the chat brought back", src="assumption: above churn.unmute_above, someone cared to ask")
+    endorsements_per_day: int = P(0, 0, 100, unit="experts the admin endorses in the daily chat per day (0 = off)", src="seed 004 L283-284: 给这些kol背书, 群内造神")
+    endorsement_weight: float = P(3.0, 0, 1000, unit="replies one endorsement counts as toward roles.kol_endorsements", src="assumption: a repost with an introduction is worth a few replies")
+    answers_per_day: int = P(0, 0, 100, unit="posts nobody answered that the admin answers per day (0 = off)", src="seed 004 L272-278: 没人搭理, 可适当回复下; L273: 每天在线30分钟")
+    answer_boost: float = P(0.1, 0, 1, unit="satisfaction a member gains when the admin answers their unanswered post", src="seed 004 L275: people stay quiet for fear nobody responds; assumption: the amount")
+    question_packets_per_day: int = P(0, 0, 100, unit="unanswered posts a day the admin puts in a red packet's title (0 = off)", src="seed 004 L280: 把问题写在红包标题上")
+    answers_per_packet: int = P(3, 0, 100, unit="grabbers who answer a red packet's question", src="seed 004 L280: 效果也很好; assumption: the number")
+    core_care: bool = False  # seed 004 L638-640: look after the 20 % who carry the group
+    core_share: float = P(0.2, 0, 1, unit="share of the people, those who wrote most, the founder looks after (core_care)", src="seed 004 L638-640: 百分之20 (二八理论)")
+    core_boost: float = P(0.02, 0, 1, unit="satisfaction a core member gains a day from the founder's care (belonging)", src="seed 004 L640: 让他们对社群产生归属感; assumption: the amount")
 
 
 @dataclass
@@ -512,6 +602,12 @@ class Params:
     friends: Friends = field(default_factory=Friends)
     phases: Phases = field(default_factory=Phases)
     costs: Costs = field(default_factory=Costs)
+    outreach: Outreach = field(default_factory=Outreach)
+    conduct: Conduct = field(default_factory=Conduct)
+    checkins: Checkins = field(default_factory=Checkins)
+    real_name: RealName = field(default_factory=RealName)
+    meetups: Meetups = field(default_factory=Meetups)
+    cast: Cast = field(default_factory=Cast)
     start: Start = field(default_factory=Start)
     engine: Engine = field(default_factory=Engine)
     #: Strategy changes during the run, applied in day order (sim/processes/timeline.py).

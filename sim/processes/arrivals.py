@@ -19,6 +19,7 @@ from sim.params import EntryThreshold, InitialNetwork, SeedStrategy
 from sim.processes import needs
 from sim.roles import Role
 from sim.rules.floats import arrivals as rules
+from sim.rules.floats import cast, conduct, real_name
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -89,10 +90,17 @@ def found_group(model: CommunityModel) -> None:
     strategy = p.seeding.strategy
     n_kols = round(p.seeding.seed_users * p.seeding.kol_share) if strategy is SeedStrategy.kols_first else 0
     seeds = []
+    connectors = []
     for i in range(p.seeding.seed_users):
         source = "kols" if i < n_kols else _RECRUIT_SOURCE[strategy]
-        role = Role.kol if i < n_kols else (Role.active if model.rng.random() < p.seeding.active_share else Role.lurker)
-        m = create(model, role, "seed", candidate(model, source), satisfaction=p.seeding.initial_satisfaction)
+        talker = cast.is_talker(i, n_kols, p.cast)  # the seed cast (seed 004 L49-53)
+        role = Role.kol if i < n_kols else (Role.active if model.rng.random() < p.seeding.active_share or talker
+                                            else Role.lurker)
+        traits = candidate(model, source)
+        traits["propensity"] = cast.cast_propensity(traits["propensity"], talker, p.cast)
+        m = create(model, role, "seed", traits, satisfaction=p.seeding.initial_satisfaction)
+        if cast.is_connector(i, n_kols, p.cast):
+            connectors.append(m)
         if fr is not None:
             node = fr.next_hub(model.rng, _NONE) if source == "kols" else _recruit_node(model, source, _NONE)
             if node >= 0:
@@ -100,6 +108,10 @@ def found_group(model: CommunityModel) -> None:
         seeds.append(m)
     mesh = p.network.mesh_degree if p.network.initial is InitialNetwork.mesh else 0
     network.wire_seed_users(model, founder, seeds, mesh)
+    for c in connectors:  # a connector knows every other seed user
+        for m in seeds:
+            if m is not c:
+                network.tie(model.network, c, m, known=True)
 
 
 def place_in_latent_network(model: CommunityModel) -> None:
@@ -143,8 +155,12 @@ def _found_from_edgelist(model: CommunityModel) -> None:
 
 
 def _passes_threshold(model: CommunityModel, channel: str, fit: float) -> bool:
-    e = model.p.entry
+    e, n = model.p.entry, model.p.real_name
     rng = model.rng
+    if n.required:  # the name card (seed 000 L87; seed 004 L192), checked before anything else
+        model.log.name_checks += 1
+        if not real_name.shows_real_name(rng.random(), channel == "spam", fit, n):
+            return False
     if channel == "spam":
         return rng.random() < e.spammer_pass
     if channel in ("promotion", "paid_ads") and rng.random() >= e.promotion_pass:
@@ -202,7 +218,7 @@ def _candidates_today(model: CommunityModel) -> list[tuple[str, dict, Member | N
     for _ in range(n_promo):
         node = claim(fr.random_outside(rng, taken)) if fr is not None else -1
         out.append(("promotion", candidate(model, "random", fit=beta(model, a.promotion_fit)), None, node))
-    n_spam = rng.poisson(rules.spam_arrival_rate(len(model.members), a))
+    n_spam = rng.poisson(rules.spam_arrival_rate(len(model.members), a) * conduct.spam_factor(model.p.conduct))
     out += [("spam", candidate(model, "spam"), None, -1) for _ in range(n_spam)]
     return out
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from sim import network
 from sim.roles import Role
 from sim.rules.floats import content as rules
+from sim.rules.floats import meetups as meetup_rules
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -88,6 +89,18 @@ def _grab_red_packets(model: CommunityModel, bursts: int) -> None:
         if n:
             m.spoke(int(n))
             log.add_posts(m, valuable=0, chat=int(n))
+
+
+def kol_meetups(model: CommunityModel) -> None:
+    """A KOL's offline meet-up today, perhaps (:mod:`sim.rules.meetups`): ties as at the
+    founder's event, without the founder. Nothing is drawn while off."""
+    m = model.p.meetups
+    if m.kol_per_month <= 0:
+        return
+    kols = model.count_role(Role.kol)
+    if kols and model.rng.random() < meetup_rules.meetup_chance(kols, m):
+        _offline_event(model)
+        model.log.kol_meetups += 1
 
 
 def _offline_event(model: CommunityModel) -> None:

@@ -60,6 +60,14 @@ class DayLog:
     offline_events: int = 0  # monthly offline events held
     founder_welcomes: int = 0  # newcomers the founder greeted
     reviews: int = 0  # applications reviewed (entry.threshold = application)
+    private_chats: int = 0  # the founder's private chats with lurkers (processes/outreach.py)
+    endorsements: int = 0  # experts the admin endorsed in the daily chat (processes/outreach.py)
+    answers: int = 0  # unanswered posts the admin answered (processes/outreach.py)
+    checkins_run: bool = False  # the check-in programme ran today (processes/checkins.py): its hours and rewards
+    name_checks: int = 0  # candidates whose real name the founder checked (real_name.required)
+    core_cared: int = 0  # core members the founder looked after (outreach.core_care)
+    kol_meetups: int = 0  # offline meet-ups KOLs organised (processes/content.py kol_meetups)
+    question_packets: int = 0  # red packets carrying an unanswered question (processes/outreach.py)
     founder_ads_handled: float = 0.0  # removed ads, the founder's share (the rest: KOL admins)
     ad_slots: int = 0  # ads that stayed within the quota: sold flash-market slots
     founder_hours: float = 0.0  # set by costs.account at the end of the day
@@ -134,7 +142,7 @@ def tie_replies(model: CommunityModel) -> None:
             continue
         weights = [said.get(t, 0) + before.get(t, 0) for t in authors]
         h = sum(weights)
-        lam = posting.tie_reply_rate(h, m.propensity, m.satisfaction, visiting.talk_day_share(m, model), p)
+        lam = posting.tie_reply_rate(h, m.propensity, m.satisfaction, visiting.talk_day_share(m, model), p) * m.rules_leave()
         n = int(rng.poisson(lam))
         if not n:
             continue

@@ -81,8 +81,8 @@ def prepare_page(model: CommunityModel) -> Page:
 def renewal_today(model: CommunityModel) -> float:
     """Share of a reader's staleness that today's news removes (:func:`sim.rules.satisfaction.renewal_share`)."""
     log = model.log
-    return sat.renewal_share(log.sessions, log.offline_events, log.tips, sum(log.joins.values()), len(model.members),
-                             model.heat, model.p.renewal)
+    return sat.renewal_share(log.sessions, log.offline_events + log.kol_meetups, log.tips, sum(log.joins.values()),
+                             len(model.members), model.heat, model.p.renewal)
 
 
 def novelty(member: Member, model: CommunityModel, renewal: float) -> float:

@@ -28,6 +28,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.roles import Role
+from sim.rules.floats import checkins as checkin_rules
 from sim.rules.floats import satisfaction as sat
 from sim.rules.floats import visiting as visiting_rules
 from sim.rules.satisfaction import NEUTRAL
@@ -54,13 +55,14 @@ def talk_day_share(m: Member, model: CommunityModel) -> float:
     return visiting_rules.talk_day_share(m.role is Role.founder, model.p.visiting)
 
 
-def visit_probability(m: Member, model: CommunityModel) -> float:
-    """Today's chance that ``m`` opens the group (:func:`sim.rules.visiting.visit_probability`)."""
+def visit_probability(m: Member, model: CommunityModel, programme_pull: float = 0.0) -> float:
+    """Today's chance that ``m`` opens the group (:func:`sim.rules.visiting.visit_probability`);
+    ``programme_pull``: today's pull of a check-in programme (:func:`sim.rules.checkins.visit_pull`)."""
     if m.role is Role.founder:
         return 1.0
     return visiting_rules.visit_probability(visiting_rules.habit_logit(m.habit), m.satisfaction,
                                             model.p.topics.visit_pull, model.heat, m.fit, model.day - m.last_post_day,
-                                            m.notified_day == model.day - 1, m.muted, model.p.visiting)
+                                            m.notified_day == model.day - 1, m.muted, model.p.visiting, programme_pull)
 
 
 def talk_chance(m: Member, model: CommunityModel) -> float:
@@ -74,10 +76,11 @@ def decide_visits(model: CommunityModel) -> None:
     rng = model.rng
     enabled = model.p.visiting.enabled
     talk_share = model.p.visiting.talk_share
+    pull = checkin_rules.visit_pull(model.day, model.p.checkins)
     for m in model.members:
         # Off: everyone is around to post; reading.read_day keeps the old muted check.
         # A spammer's visit is the ad run: Member.post decides the ads.
-        m.visiting = not enabled or m.role is Role.spammer or rng.random() < visit_probability(m, model)
+        m.visiting = not enabled or m.role is Role.spammer or rng.random() < visit_probability(m, model, pull)
         # The founder and spammers always talk; a share of 1 draws nothing (same runs as before).
         m.talking = m.visiting and (not enabled or talk_share >= 1.0 or m.role in _ALWAYS_TALK
                                     or rng.random() < talk_chance(m, model))

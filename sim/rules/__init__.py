@@ -8,7 +8,12 @@ advertises), :mod:`~sim.rules.lifecycle` (the health indicators and the phase ve
 :mod:`~sim.rules.content` (the founder's rhythm, red packets), :mod:`~sim.rules.needs` (the
 need's drift and expiry), :mod:`~sim.rules.costs` (founder hours, cost, income),
 :mod:`~sim.rules.arrivals` (traits, invited fit, spam, review, welcome),
-:mod:`~sim.rules.moderation` (capacity, what is handled), :mod:`~sim.rules.topics` (heat).
+:mod:`~sim.rules.moderation` (capacity, what is handled), :mod:`~sim.rules.topics` (heat),
+:mod:`~sim.rules.outreach` (the admin's private chats, endorsements and answers: levers),
+:mod:`~sim.rules.conduct` (how strict the rules are: a lever), :mod:`~sim.rules.checkins`
+(check-in streaks, rewards and badges, with habituation: a lever), :mod:`~sim.rules.real_name`
+(real-name entry: a lever), :mod:`~sim.rules.meetups` (offline meet-ups by KOLs: a lever),
+:mod:`~sim.rules.cast` (a seed cast of talkers and connectors: a lever).
 
 A rule is plain arithmetic on its inputs and a parameter section, written once. The vector
 engine calls it on ``(R, N)`` members or flat selections (``sim/vector/day.py``), with the

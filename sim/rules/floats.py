@@ -7,10 +7,12 @@ family from here in ``sim/processes/``; the vector engine imports ``sim.rules`` 
 
 from __future__ import annotations
 
-from sim.rules import arrivals, content, costs, leaving, lifecycle, moderation, needs, posting, roles
-from sim.rules import satisfaction, topics, visiting
+from sim.rules import arrivals, cast, checkins, conduct, content, costs, leaving, lifecycle, meetups, moderation, needs
+from sim.rules import outreach
+from sim.rules import posting, real_name, roles, satisfaction, topics, visiting
 from sim.rules.elementwise import on_floats
 
-(arrivals, content, costs, leaving, lifecycle, moderation, needs, posting, roles, satisfaction, topics,
- visiting) = (on_floats(family) for family in (arrivals, content, costs, leaving, lifecycle, moderation, needs, posting,
-                                               roles, satisfaction, topics, visiting))
+(arrivals, cast, checkins, conduct, content, costs, leaving, lifecycle, meetups, moderation, needs, outreach, posting,
+ real_name, roles, satisfaction, topics, visiting) = (on_floats(family) for family in (
+    arrivals, cast, checkins, conduct, content, costs, leaving, lifecycle, meetups, moderation, needs, outreach, posting,
+    real_name, roles, satisfaction, topics, visiting))

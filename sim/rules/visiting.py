@@ -2,6 +2,7 @@
 
     log-odds(visit) = logit(habit) + engagement_gain · (satisfaction − 0.5)
                       + topics.visit_pull · heat · fit    (a hot topic draws who cares)
+                      + programme pull                    (a fresh check-in programme: rules/checkins.py)
                       + recent_post_boost                 (own post at most recent_post_days old)
     p = max(p, notified_prob)                 (yesterday's post got replies: a notification)
     p = p · muted_factor                      (muted, 免打扰 — seed 004 L642)
@@ -24,10 +25,12 @@ def habit_logit(habit):
     return log(h / (1.0 - h))
 
 
-def visit_probability(logit_habit, satisfaction, visit_pull, heat, fit, days_since_post, notified_yesterday, muted, v):
-    """Today's chance that a member (not the founder, not a spammer) opens the group."""
+def visit_probability(logit_habit, satisfaction, visit_pull, heat, fit, days_since_post, notified_yesterday, muted, v,
+                      programme_pull=0.0):
+    """Today's chance that a member (not the founder, not a spammer) opens the group;
+    ``programme_pull``: the log-odds a check-in programme adds (sim/rules/checkins.py)."""
     z = logit_habit + v.engagement_gain * (satisfaction - NEUTRAL)
-    z = z + visit_pull * heat * fit
+    z = z + visit_pull * heat * fit + programme_pull
     z = z + v.recent_post_boost * (days_since_post <= v.recent_post_days)
     p = 1.0 / (1.0 + exp(-z))
     p = maximum(p, v.notified_prob * notified_yesterday)

@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.state import RESET_FIELDS
-from sim.rules import arrivals, content, costs, leaving, moderation, needs, posting, roles, topics, visiting
+from sim.rules import arrivals, checkins, conduct, content, costs, leaving, meetups, moderation, needs, outreach
+from sim.rules import posting, real_name, roles, topics, visiting
 from sim.rules import satisfaction as sat
 from sim.vector import rng as vr
 from sim.vector.backend import asarray
@@ -88,7 +89,7 @@ class DayLog:
     COUNTS = ("content", "valuable", "chat", "ads_posted", "ads_removed", "rounds", "rounds_without_owner",
               "red_packets", "revenue", "fees", "noise", "tie_chat", "refused", "turned_away_full", "kicked", "new_vips",
               "tips", "sessions", "offline_events", "founder_welcomes", "reviews", "founder_ads_handled",
-              "ad_slots", "speakers", "founder_hours", "cost", "income")
+              "ad_slots", "speakers", "private_chats", "endorsements", "answers", "checkins_run", "name_checks", "core_cared", "kol_meetups", "question_packets", "founder_hours", "cost", "income")
 
     def __init__(self, R: int, N: int, n_channels: int, n_reasons: int, like=None) -> None:
         """``like``: an array of the batch, whose device the counters live on."""
@@ -137,7 +138,8 @@ def decide_visits(E) -> None:
     """visiting.decide_visits: who opens the group today, and who of them talks."""
     B, v, day = E.B, E.T.visiting, E.day
     p = visiting.visit_probability(B.habit_logit, B.satisfaction, col(E.T.topics.visit_pull), col(B.heat), B.fit,
-                                   day - B.last_post_day, B.notified_day == day - 1, B.muted, Columns(v))
+                                   day - B.last_post_day, B.notified_day == day - 1, B.muted, Columns(v),
+                                   col(checkins.visit_pull(day, E.T.checkins)))
     always = (B.role == SPAMMER) | (B.role == FOUNDER) | ~col(v.enabled)
     B.visiting = always & B.present
     r, s, u = draw_where(E, St.visit, B.present & ~always)
@@ -321,7 +323,7 @@ def admit_newcomers(E) -> None:
             node = F.random_outside(r, S.uniform_at(St.promo_node, r[:, None], k[:, None], np.arange(20)[None, :]))
         add(r, CH["promotion"], SRC["random"], fit, -1, node, k)
     # Spammers drawn by the group's visibility.
-    lam = arrivals.spam_arrival_rate(B.count(), a)
+    lam = arrivals.spam_arrival_rate(B.count(), a) * conduct.spam_factor(T.conduct)
     n = vr.poisson(np.where(E.running, lam, 0.0), S.uniform(St.spam))
     r = np.repeat(np.arange(R, like=n), n)
     if r.size:
@@ -347,6 +349,10 @@ def admit_newcomers(E) -> None:
     spam = channel == CH["spam"]
     promoted = (channel == CH["promotion"]) | (channel == CH["paid_ads"])
     passes = np.where(spam, u[:, 6] < e.spammer_pass[r], True)
+    rn = T.real_name
+    if rn.required.any():  # the name card (arrivals._passes_threshold), checked before anything else
+        log.name_checks += np.bincount(r, minlength=R) * rn.required
+        passes &= real_name.shows_real_name(S.uniform_at(St.real_name, r, channel, index), spam, fit, Columns(rn, r))
     passes &= ~(promoted & ~spam & (u[:, 7] >= e.promotion_pass[r]))
     reviewed = ~spam & (e.fit_cutoff[r] > 0)
     passes &= ~reviewed | arrivals.passes_review(fit, e.review_noise[r] * vr.normal(u[:, 8]), Columns(e, r))
@@ -448,13 +454,25 @@ def publish_scheduled(E) -> None:
     B.event("founder_burnt_out", rows, day, who=B.uid[rows, 0])
 
 
-def _offline_event(E, rows) -> None:
+def kol_meetups(E) -> None:
+    """content.kol_meetups: a KOL's offline meet-up today, perhaps."""
+    m = E.T.meetups
+    if not (m.kol_per_month > 0).any():
+        return
+    kols = (E.B.present & (E.B.role == KOL)).sum(axis=1)
+    held = (kols > 0) & E.running & (E.S.uniform(St.kol_meetup, (1,))[:, 0] < meetups.meetup_chance(kols, m))
+    if held.any():
+        _offline_event(E, held, St.kol_meetup_ties)
+    E.log.kol_meetups += held
+
+
+def _offline_event(E, rows, stream: int = St.event_ties) -> None:
     """content._offline_event: random pairs of attendees get to know each other."""
     B, T = E.B, E.T
     attendees = B.present & (B.role != SPAMMER) & ~B.muted & col(rows)
     n = attendees.sum(axis=1)
     k = int(T.cadence.event_ties[rows].max())
-    u = E.S.uniform(St.event_ties, (k, 2))
+    u = E.S.uniform(stream, (k, 2))
     order = sorted_members(attendees)
     r, j = np.nonzero((np.arange(k)[None, :] < col(T.cadence.event_ties)) & col(n >= 2))
     i1 = np.minimum((u[r, j, 0] * n[r]).astype(np.int64), n[r] - 1)
@@ -488,6 +506,12 @@ def talk_day_share(T, r: np.ndarray, role: np.ndarray) -> np.ndarray:
     return visiting.talk_day_share(role == FOUNDER, Columns(T.visiting, r))
 
 
+def rules_leave(E, r, s) -> np.ndarray:
+    """Member.rules_leave: the share of members' (r, s) talk the group's rules leave."""
+    role = E.B.role[r, s]
+    return conduct.talk_factor(_noisy(E, r, s), role == KOL, (role == FOUNDER) | (role == SPAMMER), Columns(E.T.conduct, r))
+
+
 def post(E) -> None:
     """Member.posting_rate and Member.post for every visitor at once."""
     T, B, day = E.T, E.B, E.day
@@ -497,7 +521,7 @@ def post(E) -> None:
     role = B.role[r, s]
     rate = posting.posting_rate(rate_table(T)[r, role], B.propensity[r, s], B.satisfaction[r, s], day - B.join_day[r, s],
                                 B.stimulus[r], talk_day_share(T, r, role), B.heat[r], B.fit[r, s], role == KOL,
-                                B.muted[r, s], role == SPAMMER, Columns(p, r), T.roles.kol_incentive[r])
+                                B.muted[r, s], role == SPAMMER, Columns(p, r), T.roles.kol_incentive[r]) * rules_leave(E, r, s)
     ads = role == SPAMMER
     k = vr.poisson(rate, u)
     B.messages_today = np.zeros((B.R, B.N), np.int64, like=B.present)
@@ -516,6 +540,22 @@ def post(E) -> None:
     share = posting.valuable_share(B.expertise[r, s], B.fit[r, s], B.role[r, s] == FOUNDER, T.founder.expertise[r])
     valuable = vr.binomial(k, share, E.S.uniform_of(St.valuable, r, s, B.N))
     _add_posts(E, r, s, valuable=valuable, chat=k - valuable)
+
+
+def check_in(E) -> None:
+    """checkins.check_in: visiting members post their check-in card while the programme runs."""
+    T, B, day = E.T, E.B, E.day
+    c = T.checkins
+    on = checkins.running(day, c) & E.running
+    if not on.any():
+        return
+    E.log.checkins_run += on
+    r, s, u = draw_where(E, St.checkin, B.is_(PERSON) & B.visiting & col(on))
+    posts = u < checkins.checkin_chance(day, Columns(c, r))
+    r, s = r[posts], s[posts]
+    B.messages_today[r, s] += 1
+    one = np.ones(r.size, np.int64, like=r)
+    _add_posts(E, r, s, valuable=np.zeros(r.size, np.int64, like=r), chat=one)
 
 
 def run_threads(E) -> None:
@@ -578,7 +618,7 @@ def tie_replies(E) -> None:
     # same numbers as over the whole (R, N) array, where everyone else draws 0).
     r, m = np.nonzero(speakers & (h > 0))
     lam = posting.tie_reply_rate(h[r, m], B.propensity[r, m], B.satisfaction[r, m], talk_day_share(T, r, B.role[r, m]),
-                                 Columns(p, r))
+                                 Columns(p, r)) * rules_leave(E, r, m)
     k = vr.poisson(lam, E.S.uniform_of(St.tie_reply, r, m, B.N))
     r, m, k = r[k > 0], m[k > 0], k[k > 0]
     if not r.size:
@@ -665,8 +705,8 @@ def read(E) -> None:
     boredom = sat.boredom(v, c)
     thrill = np.where(log.red_packets > 0, B.red_thrill, 0.0)
     chat = log.chat * share
-    renewal = sat.renewal_share(log.sessions, log.offline_events, log.tips, log.joins.sum(axis=1), B.count(), B.heat,
-                                T.renewal)
+    renewal = sat.renewal_share(log.sessions, log.offline_events + log.kol_meetups, log.tips, log.joins.sum(axis=1),
+                                B.count(), B.heat, T.renewal)
     readers = B.present & READS[B.role]
     looked = readers & B.visiting
     off = ~col(T.visiting.enabled)
@@ -692,6 +732,112 @@ def read(E) -> None:
     # Overload and ads are per community, so only boredom (with the member's noise) is (R, N).
     B.read_worst = leaving.worst_cost(col(overload), col(fatigue), col(ad_cost), col(boredom), noise, _WHY8)
     B.visiting &= ~(readers & ~looked)
+
+
+# -- outreach (levers) -----------------------------------------------------------------------------
+def reach_out(E) -> None:
+    """outreach.reach_out: the founder's private chats with long-silent lurkers, endorsements
+    of talking experts. Nothing is drawn while both are off."""
+    o = E.T.outreach
+    if (o.lurker_chats_per_day > 0).any():
+        _private_chats(E)
+    if (o.endorsements_per_day > 0).any():
+        _endorse_experts(E)
+    if (o.answers_per_day > 0).any():
+        _answer_the_unanswered(E)
+    if (o.question_packets_per_day > 0).any():
+        _question_packets(E)
+    if o.core_care.any():
+        _look_after_the_core(E)
+
+
+def _reached(E, stream: int, mask: np.ndarray, per_day: np.ndarray) -> np.ndarray:
+    """outreach._reached: per community, the members where ``mask`` holds that the founder gets
+    to today, drawn at random without replacement (the smallest uniforms of column 0 of
+    ``stream``), as a mask."""
+    k = outreach.reached_today(mask.sum(axis=1), per_day, E.B.founder_active)
+    r, s, u = draw_where(E, stream, mask, 0)
+    key = np.full(mask.shape, 2.0, like=u)
+    key[r, s] = u
+    rank = np.argsort(np.argsort(key, axis=1, kind="stable"), axis=1, kind="stable")
+    return mask & (rank < col(k))
+
+
+def _private_chats(E) -> None:
+    """outreach._private_chats: some of the chatted lurkers wake, some leave."""
+    T, B, day = E.T, E.B, E.day
+    o = T.outreach
+    silent = B.is_(PERSON) & (B.role == LURKER) & outreach.long_silent(day - B.last_post_day, Columns(o)) & col(E.running)
+    chatted = _reached(E, St.private_chat, silent, o.lurker_chats_per_day)
+    E.log.private_chats += chatted.sum(axis=1)
+    r, s, u = draw_where(E, St.private_chat, chatted, 1)
+    outcome = outreach.chat_outcome(u, Columns(o, r))
+    woke = outcome == outreach.WOKE
+    rw, sw = r[woke], s[woke]
+    B.muted[rw, sw] = False
+    B.satisfaction[rw, sw] = outreach.woken_satisfaction(B.satisfaction[rw, sw], Columns(o, rw))
+    B.notified_day[rw, sw] = day  # the chat is a notification: they look in tomorrow
+    B.set_role(rw, sw, ACTIVE, day)
+    left = outcome == outreach.LEFT
+    B.remove(r[left], s[left], np.full(int(left.sum()), WHY["need_gone"], like=r), day, E.log, E.F)
+
+
+def _endorse_experts(E) -> None:
+    """outreach._endorse_experts: talking experts, drawn at random, get an endorsement."""
+    T, B = E.T, E.B
+    experts = B.present & (B.role == ACTIVE) & (B.expertise >= col(T.roles.kol_min_expertise)) & col(E.running)
+    endorsed = _reached(E, St.endorsement, experts, T.outreach.endorsements_per_day)
+    E.log.endorsements += endorsed.sum(axis=1)
+    r, s = np.nonzero(endorsed)
+    B.endorsement[r, s] = outreach.endorsed(B.endorsement[r, s], Columns(T.outreach, r))
+
+
+def _answer_the_unanswered(E) -> None:
+    """outreach._answer_the_unanswered: people who spoke today and got no reply are answered."""
+    T, B, day = E.T, E.B, E.day
+    unanswered = B.is_(PERSON) & E.log.spoke & (B.notified_day != day) & col(E.running)
+    answered = _reached(E, St.answer, unanswered, T.outreach.answers_per_day)
+    E.log.answers += answered.sum(axis=1)
+    r, s = np.nonzero(answered)
+    B.notified_day[r, s] = day
+    B.endorsement[r, s] += 1  # a reply received, as a thread's
+    B.satisfaction[r, s] = outreach.answered_satisfaction(B.satisfaction[r, s], Columns(T.outreach, r))
+
+
+def _question_packets(E) -> None:
+    """outreach._question_packets: unanswered questions in red packets, answered by grabbers."""
+    T, B, day = E.T, E.B, E.day
+    o = T.outreach
+    unanswered = B.is_(PERSON) & E.log.spoke & (B.notified_day != day) & col(E.running)
+    askers = _reached(E, St.question_packet, unanswered, o.question_packets_per_day)
+    E.log.question_packets += askers.sum(axis=1)
+    r, s = np.nonzero(askers)
+    if not r.size:
+        return
+    k = int(o.answers_per_packet.max())
+    grabbers = B.is_(PERSON) & B.visiting
+    u = E.S.uniform_at(St.packet_answerer, r[:, None], s[:, None], np.arange(k)[None, :])
+    rr, ss = np.repeat(r, k), np.repeat(s, k)
+    answerer = pick(grabbers, rr, u.reshape(-1))
+    answers = (answerer >= 0) & (answerer != ss) & (np.tile(np.arange(k), r.size) < o.answers_per_packet[rr])
+    B.tie(rr[answers], ss[answers], answerer[answers])
+    got = np.bincount(np.repeat(np.arange(r.size), k)[answers], minlength=r.size)
+    B.notified_day[r, s] = day
+    B.endorsement[r, s] += got
+    B.satisfaction[r, s] = outreach.answered_satisfaction(B.satisfaction[r, s], Columns(o, r))
+
+
+def _look_after_the_core(E) -> None:
+    """outreach._look_after_the_core: the people who wrote most so far get the founder's care."""
+    T, B = E.T, E.B
+    people = B.is_(PERSON)
+    k = outreach.core_size(people.sum(axis=1), T.outreach) * (B.founder_active & E.running)
+    writes = np.where(people, B.messages_total, 0)
+    rank = np.argsort(np.argsort(-writes, axis=1, kind="stable"), axis=1, kind="stable")
+    core = people & (writes > 0) & (rank < col(k))
+    E.log.core_cared += core.sum(axis=1)
+    r, s = np.nonzero(core)
+    B.satisfaction[r, s] = outreach.cared_satisfaction(B.satisfaction[r, s], Columns(T.outreach, r))
 
 
 # -- roles ----------------------------------------------------------------------------------------------
@@ -847,11 +993,14 @@ def account(E) -> None:
     T, B, log, day = E.T, E.B, E.log, E.day
     c, p = T.costs, T
     log.founder_hours = costs.founder_hours(log.tips, log.sessions, log.offline_events, log.founder_ads_handled,
-                                            log.founder_welcomes, log.reviews, c)
+                                            log.founder_welcomes, log.reviews, c, log.private_chats, log.endorsements,
+                                            log.answers, log.checkins_run, log.name_checks,
+                                            log.core_cared)
     bought = log.joins[:, CH["paid_ads"]].copy()
     if day == 0:
         bought += np.where(p.seeding.strategy == "paid_ads", log.joins[:, CH["seed"]] - 1, 0)
     kols = (B.present & (B.role == KOL)).sum(axis=1)
     log.cost = costs.cost_of_day(log.joins[:, CH["promotion"]], bought, p.moderation.kol_admins & (day >= 1), kols,
-                                 p.roles.kol_incentive, c)
+                                 p.roles.kol_incentive, c, log.checkins_run, log.kol_meetups,
+                                 log.question_packets)
     log.income = costs.income(log.revenue, log.ad_slots, c)

@@ -19,6 +19,7 @@ from sim.events import Event, describe_change, describe_reaction
 from sim.network import edgelist_founder, read_edgelist
 from sim.params import ChurnMode, InitialNetwork, ParamError, Params, apply_change, validate
 from sim.state import member_name
+from sim.rules import cast
 from sim.rules.posting import talk_stimulus
 from sim.vector import backend, resume
 from sim.vector import day as d
@@ -125,7 +126,9 @@ class Engine:
         kol = i < n_kols[r]
         source = np.where(kol, d.SRC["kols"], d.recruit_source(T)[r])
         tr = d.traits(self, r, source, np.full(r.size, np.nan), u)
-        role = np.where(kol, KOL, np.where(u[:, 9] < T.seeding.active_share[r], ACTIVE, LURKER))
+        talker = cast.is_talker(i, n_kols[r], d.Columns(T.cast, r))  # the seed cast (seed 004 L49-53)
+        tr["propensity"] = cast.cast_propensity(tr["propensity"], talker, d.Columns(T.cast, r))
+        role = np.where(kol, KOL, np.where((u[:, 9] < T.seeding.active_share[r]) | talker, ACTIVE, LURKER))
         slots = i + 1
         d.create(self, r, slots, role, np.full(r.size, CH["seed"]), tr, T.seeding.initial_satisfaction[r])
         if F is not None:
@@ -159,6 +162,13 @@ class Engine:
             other = pick[a, b]
             other = other + (other >= im[a])
             B.tie(rm[a], im[a] + 1, other + 1, known=True)
+        connector = cast.is_connector(i, n_kols[r], d.Columns(T.cast, r))
+        if connector.any():  # a connector knows every other seed user (network.tie for each)
+            rc, ic = r[connector], i[connector]
+            others = np.repeat(np.arange(rc.size), n_seeds[rc])
+            j = d.ranks(others, rc.size)
+            keep = j != ic[others]
+            B.tie(rc[others][keep], ic[others][keep] + 1, j[keep] + 1, known=True)
 
     def _found_from_edgelists(self) -> None:
         """arrivals._found_from_edgelist: the best-connected node founds the group (slot 0),
@@ -209,11 +219,14 @@ class Engine:
         d.decide_visits(self)
         d.admit_newcomers(self)
         d.publish_scheduled(self)
+        d.kol_meetups(self)
         d.post(self)
+        d.check_in(self)
         d.run_threads(self)
         self.log.speakers = self.log.spoke.sum(axis=1).astype(np.float64)
         d.enforce_rules(self)
         d.read(self)
+        d.reach_out(self)
         d.update_roles(self)
         d.let_members_leave(self)
         d.drift_needs(self)

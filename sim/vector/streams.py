@@ -41,3 +41,12 @@ class St(enum.IntEnum):
     mesh = 31
     seed_node = 32
     talk = 33
+    private_chat = 34
+    endorsement = 35
+    answer = 36
+    checkin = 37
+    real_name = 38
+    kol_meetup = 39
+    kol_meetup_ties = 40
+    question_packet = 41
+    packet_answerer = 42
