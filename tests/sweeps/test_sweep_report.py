@@ -183,3 +183,15 @@ def test_only_failures_still_gives_a_page(tmp_path: Path) -> None:
     t = table({"free": [10.0, 20.0]}).assign(status="failed", error="RuntimeError: x", lifespan_days=None)
     page = page_of(t, tmp_path)
     assert "No job finished successfully" in page and "RuntimeError: x" in page
+
+
+def test_answers_rank_by_and_report_the_share_still_talking() -> None:
+    """Alive means talking (issue 32): a sweep can rank on "talking at 12 months", and every answer
+    gives the share of groups still talking at 6 and 12 months from the runs' own outcomes."""
+    t = table({"free": [50.0] * 10, "quota": [200.0] * 5 + [365.0] * 5, "ban": [365.0] * 10})
+    rec = rec_of(t, outcome="talking_at_12_months")
+    assert rec.best == "Ad policy: ban" and rec.reference == "Ad policy: no rule"
+    assert rec.results["Ad policy: daily quota"].value == pytest.approx(0.5)
+    assert rec.results["Ad policy: daily quota"].survival[180][0] == 1.0  # still talking on day 180, all ten
+    text = " ".join(answer_sentences(rec_of(t), [KEY]))
+    assert "still talking" in text and "at 12 months" in text
