@@ -7,7 +7,8 @@ what, and whether it holds elsewhere. The words are drawn by dashboards/sweep_re
   in the top group, else the worst strategy; the effect size is the best strategy's lead over
   it, in the outcome's units (lifespan: restricted mean survival time, days, bootstrap interval).
 * Every other strategy is either indistinguishable from the reference or lies between.
-* Survival at 6 and 12 months (Kaplan–Meier, Greenwood interval on the log(-log) scale).
+* The share of groups still talking at 6 and 12 months (the runs' ``talking_at_6_months`` and
+  ``talking_at_12_months``: alive means talking, MODEL.md §5), with Wilson intervals.
 * Trade-offs: the primary outcome against money and founder time, with the efficient (Pareto)
   strategies — those no other strategy beats on both axes. A strategy that earns by being an
   ad group (most of its runs became one, and it sold ad slots) is never efficient, nor does it
@@ -39,8 +40,9 @@ from analysis.compare import (
 from analysis.money import AD_GROUP_MAJORITY, AD_SLOTS, with_money
 from analysis.registry import Outcome
 from analysis.registry import outcome as registered_outcome
+from sim.outcomes import TALKING_AT
 
-SURVIVAL_DAYS = (180, 365)  # 6 and 12 months
+SURVIVAL_DAYS = tuple(TALKING_AT.values())  # 6 and 12 months: the ages of the "talking at" outcomes
 #: Trade-off axes, when the runs report them (the cost model's outcomes): money, founder time.
 TRADEOFF_KEYS = ("net_revenue", "founder_hours_per_day")
 #: What the validation (README's table; analysis/facts.py) says the model reproduces ...
@@ -74,7 +76,7 @@ class StrategyResult:
     p_vs_best: float = math.nan  # Holm-adjusted
     p_vs_reference: float = math.nan  # Holm-adjusted over the strategies outside the top group
     group: str = ""  # best | tied | reference | like_reference | between
-    survival: dict[int, tuple[float, float, float]] = field(default_factory=dict)
+    survival: dict[int, tuple[float, float, float]] = field(default_factory=dict)  # day -> share talking, interval
 
 
 @dataclass
@@ -170,8 +172,7 @@ def recommend(ok: pd.DataFrame, outcome: Outcome, keys: list[str], *,
         res = StrategyResult(r.strategy, int(r.runs), r["mean"], r.ci_low, r.ci_high, int(r["rank"]),
                              float(r.p_vs_best))
         runs = ok[ok.strategy == r.strategy]
-        if LIFESPAN in runs and runs[LIFESPAN].notna().all():
-            res.survival = {d: stats.km_interval(runs[LIFESPAN], alive(runs), d) for d in SURVIVAL_DAYS}
+        res.survival = {age: summary(runs, registered_outcome(key)) for key, age in TALKING_AT.items() if key in runs}
         results[r.strategy] = res
     best = ranked.strategy.iloc[0]
     top = [s for s in order if s == best or not results[s].p_vs_best < alpha]

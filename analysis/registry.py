@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from sim.outcomes import TALKING_AT
+
 
 @dataclass(frozen=True)
 class Lever:
@@ -160,8 +162,15 @@ PEAK = ("the largest value on any day of the run's rows, day 0 included: for a d
 
 # The outcomes a strategist reads first, in display order.
 OUTCOMES: tuple[Outcome, ...] = (
-    Outcome("lifespan_days", "Lifespan", "days", definition="days until the group became an ad group or died; "
-            "groups alive at the horizon are censored (ranked by Kaplan–Meier, not by the plain mean)"),
+    Outcome("lifespan_days", "Lifespan", "days", definition="days until the group stopped living for good: it "
+            "lives while it is neither an ad group nor dead and at least phases.min_weekly_speakers people spoke in "
+            "the last 7 days (alive means talking); groups alive at the horizon are censored (ranked by "
+            "Kaplan–Meier, not by the plain mean)"),
+    *(Outcome(key, f"Talking at {age // 30} months", "share of groups", is_rate=True,
+              definition=f"on day {age} the group lived: neither an ad group nor dead, and at least "
+                         "phases.min_weekly_speakers people had spoken in the last 7 days; empty when the run "
+                         "ended earlier without dying")
+      for key, age in TALKING_AT.items()),
     Outcome("revenue", "Income from fees and VIP", "yuan", definition="entry fees and VIP payments over the run, "
             "in the currency of entry.fee and monetisation.price (yuan in the seed articles)"),
     Outcome("income_fees", "Income from entry fees", "yuan", definition="entry fees paid by newcomers over the run "
@@ -209,7 +218,7 @@ OUTCOMES: tuple[Outcome, ...] = (
 RUN_SUMMARY: tuple[Outcome, ...] = (
     Outcome("final_phase", "Final phase"),
     OUTCOMES[0],
-    Outcome("censored", "Still alive at the horizon", "yes/no"),
+    Outcome("censored", "Still alive (talking) at the horizon", "yes/no"),
     next(o for o in OUTCOMES if o.key == "peak_members"),
     Outcome("peak_daily_active", "Peak daily active", "members", definition=PEAK),
     Outcome("self_operation_day", "Self-operating from", "day"),

@@ -187,32 +187,6 @@ def rolling_mean(values, window: int = 7) -> list[float]:
     return pd.Series(numeric(values)).rolling(window, min_periods=1).mean().tolist()
 
 
-def km_interval(lifespans, alive_at_end, day: float, confidence: float = 0.95) -> tuple[float, float, float]:
-    """Kaplan–Meier share alive on ``day`` with a Greenwood interval on the log(-log) scale,
-    which never leaves [0, 1]. Where the estimate is 1 or 0 (no group ended, or none is
-    left) the log(-log) scale is undefined; the interval is then the Wilson interval of
-    the runs at risk, closed at the estimate. NaN when ``day`` lies past a run still alive
-    at the horizon (nothing is known there)."""
-    t = numeric(lifespans)
-    alive = flags(alive_at_end)
-    if len(t) == 0 or (alive.any() and day > np.nanmax(t[alive])):
-        return (math.nan, math.nan, math.nan)
-    ended = ~alive
-    s, var_sum = 1.0, 0.0
-    for u in np.unique(t[ended & (t <= day)]):
-        n = int(np.sum(t >= u))  # at risk just before u
-        d = int(np.sum((t == u) & ended))
-        s *= 1.0 - d / n
-        var_sum += d / (n * (n - d)) if n > d else math.inf
-    z = float(stats.norm.ppf((1 + confidence) / 2))
-    if s >= 1.0 or s <= 0.0 or not math.isfinite(var_sum):
-        n = len(t)
-        lo, hi = wilson(round(s * n), n, confidence)
-        return (s, 0.0 if s <= 0.0 else lo, 1.0 if s >= 1.0 else hi)
-    half = z * math.sqrt(var_sum) / abs(math.log(s))
-    return (s, float(s ** math.exp(half)), float(s ** math.exp(-half)))
-
-
 def rmst_difference_ci(a_life, a_alive, b_life, b_alive, horizon: float, *, confidence: float = 0.95,
                        resamples: int = 1000, seed: int = 0) -> tuple[float, float, float]:
     """RMST(a) − RMST(b) in days with a percentile-bootstrap interval (runs resampled within

@@ -14,6 +14,7 @@ their scenario's own year.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -87,7 +88,15 @@ def _late_to_peak_posters(run: Run) -> float:
 
 
 def _ended_by(run: Run, day: int) -> bool:
+    """Its life ended by ``day``: an ad group, dead, or near-silent for good (alive means talking, MODEL.md §5)."""
     return run["lifespan_days"] <= day and not run["censored"]
+
+
+def gone_by(run: Run, day: int) -> bool:
+    """Dead or an ad group by ``day``: the group itself ended, not only its talk (a star whose
+    members fell silent lives on as the founder's channel until the founder leaves)."""
+    ends = [run[k] for k in ("dead_day", "ad_group_day") if run.get(k) is not None and not math.isnan(run[k])]
+    return bool(ends) and min(ends) <= day
 
 
 def _declined(run: Run) -> bool:
@@ -145,10 +154,10 @@ STORIES: dict[str, Story] = {s.scenario: s for s in (
     Story("typical_group", 730, (
         Condition("grows to 3× its seed users", lambda r: r["peak_members"] >= 60),
         Condition("declines", _declined),
-        Condition("ends as an ad group or dead within two years", lambda r: _ended_by(r, 730)),
+        Condition("ends (an ad group, dead or near-silent) within two years", lambda r: _ended_by(r, 730)),
     )),
     Story("no_rules_open_qr", 365, (
-        Condition("is an ad group or dead within 90 days (seed 003 L20)", lambda r: _ended_by(r, 90)),
+        Condition("is an ad group, dead or near-silent within 90 days (seed 003 L20)", lambda r: _ended_by(r, 90)),
     )),
     Story("healthy_learning_group", 730, (
         Condition("becomes self-operating", lambda r: r["reached_self_operation"]),
@@ -169,7 +178,7 @@ STORIES: dict[str, Story] = {s.scenario: s for s in (
         Condition("the founder burns out", lambda r: r["founder_burnt_out"]),
         Condition("the founder leaves", lambda r: r["founder_leave_day"] is not None),
         Condition("dead or an ad group within 120 days of the founder leaving",
-                  lambda r: r["founder_leave_day"] is not None and _ended_by(r, r["founder_leave_day"] + 120)),
+                  lambda r: r["founder_leave_day"] is not None and gone_by(r, r["founder_leave_day"] + 120)),
     )),
     Story("kol_exodus", 365, (
         Condition("influx → first KOL exit → collapse, in that order", _kol_order),
@@ -179,7 +188,7 @@ STORIES: dict[str, Story] = {s.scenario: s for s in (
         Condition("people on day 240 < 60% of day 150", lambda r: _people_on(r, 240) < 0.6 * _people_on(r, 150)),
     )),
     Story("red_packet_group", 365, (
-        Condition("an ad group or dead within 75 days (seed 004 L122: active under a month)",
+        Condition("an ad group, dead or near-silent within 75 days (seed 004 L122: active under a month)",
                   lambda r: _ended_by(r, 75)),
     )),
     Story("adaptive_operator", 365, (

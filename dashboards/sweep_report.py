@@ -8,7 +8,7 @@ ensemble. The page is written for an operator who never saw Hydra; top to bottom
    changed what the preset set;
 1. **Answer** in words and units (analysis/recommend.py): the winning strategies (a tie is
    called a tie), their lead in days over the reference strategy with an interval, the share
-   of groups alive at 6 and 12 months, whether the answer holds under other base scenarios,
+   of groups still talking at 6 and 12 months (alive means talking), whether the answer holds under other base scenarios,
    and what each option costs in founder hours and money (analysis/money.py);
 2. **Context**, read from the runs' configuration (analysis/provenance.py): the starting
    group, horizon, seeds, the timeline, the assumptions the answer rests on, the preset's
@@ -70,6 +70,7 @@ from analysis.registry import outcome as registered_outcome
 from analysis.stats import ALPHA, kaplan_meier, numeric
 from dashboards.formatting import fmt_outcome, number
 from dashboards.page import figure_writer, html_page
+from sim.outcomes import TALKING_AT
 
 REPORT_NAME = "sweep_report.html"
 MAX_CURVES = 20  # survival curves drawn: the top-ranked strategies
@@ -140,7 +141,7 @@ def survival_figure(ok: pd.DataFrame, order: list[str], keys: list[str] | None =
     """Kaplan–Meier curves, one colour per strategy in natural order; a two-factor sweep gets
     one panel per level of the first factor (colour = the second factor)."""
     keys = keys or []
-    title = "Share of groups still alive after N days (Kaplan–Meier; alive at the horizon = censored)"
+    title = "Share of groups still alive (talking) after N days (Kaplan–Meier; alive at the horizon = censored)"
     if len(keys) == 2 and ok[keys[0]].nunique() <= 6:
         rows_key, col_key = keys
         panels = [v for v in sorted(ok[rows_key].dropna().unique(), key=lambda v: _sort(rows_key, v))]
@@ -343,7 +344,8 @@ def answer_sentences(rec: Recommendation, keys: list[str], bases: list[BaseResul
         if cells:
             parts.append(f"at {MONTHS[d]}: " + " vs ".join(cells))
     if parts:
-        lines.append("Share of groups still alive (Kaplan–Meier, 95 % CI) " + "; ".join(parts) + ".")
+        lines.append("Share of groups still talking (not an ad group, not dead, and enough people speaking that "
+                     "week; 95 % CI) " + "; ".join(parts) + ".")
     if bases and rec.tie:  # no winner here: say what the other bases show, not that "the answer holds"
         text = []
         for x in bases:
@@ -575,15 +577,15 @@ def _robustness_html(main: Recommendation, bases: list[BaseResult], keys: list[s
 
 
 def _table_html(rec: Recommendation, ok: pd.DataFrame, present: list[Outcome], keys: list[str]) -> str:
-    """Strategies in natural order: the ranked outcome with its interval, survival at 6/12
-    months, the main other outcomes; each outcome's definition underneath."""
+    """Strategies in natural order: the ranked outcome with its interval, the share talking at
+    6/12 months, the main other outcomes; each outcome's definition underneath."""
     o = rec.outcome
-    extra = [x for x in present if x.key != o.key][:6]
+    extra = [x for x in present if x.key != o.key and x.key not in TALKING_AT][:6]  # talking: its own columns
     main_head = "Lifespan: restricted mean [95 % CI]" if o.key == LIFESPAN else f"{axis_title(o)}: mean [95 % CI]"
     head = ["strategy", "rank", "runs", main_head]
     surv_days = [d for d in SURVIVAL_DAYS if any(d in r.survival and not math.isnan(r.survival[d][0])
                                                 for r in rec.results.values())]
-    head += [f"alive at {MONTHS[d]} [95 % CI]" for d in surv_days]
+    head += [f"talking at {MONTHS[d]} [95 % CI]" for d in surv_days]
     head += [axis_title(x) + ": mean" for x in extra]
     verdict = {"best": "best", "tied": "tied with best", "reference": "reference", "like_reference": "like reference",
                "between": "in between"}
@@ -620,7 +622,7 @@ def _details_html(rec: Recommendation, ok: pd.DataFrame, varying: list[Outcome])
            "clipped to the values the outcome can take; the lead is a Welch interval.")
         + f" Differences to the best: {test}, Holm-corrected for {max(len(rec.order) - 1, 0)} comparisons; "
         f"strategies outside the top group against the reference: the same test, Holm-corrected. Significance level {ALPHA}. "
-        "Survival at 6 and 12 months: Kaplan–Meier with Greenwood's variance on the log(−log) scale (stays in [0, 1]).</p>",
+        "Talking at 6 and 12 months: the share of runs alive (talking) on day 180 and 365, Wilson interval.</p>",
         "<table><tr><th>strategy</th><th>rank</th><th>p vs best (Holm)</th><th>p vs reference (Holm)</th></tr>"
         + rows + "</table>",
         ("<p>Not significant means the seeds disagree too much to tell; it does not mean equal. The top group is the "

@@ -93,21 +93,23 @@ def table_markdown(item: Documented) -> str:
     lines = [f"Measured {time.strftime('%Y-%m-%d')} by `python experiments/docs_tables.py` ({len(table)} runs: "
              f"{len(values)} arms × {len(seeds)} seeds, the vector engine, {seconds:.0f} s on the machine that ran it):",
              "",
-             f"| {lv.label.lower() if lv else item.key} | mean lifespan (days) | alive at day {horizon} | became an ad group "
+             f"| {lv.label.lower() if lv else item.key} | mean lifespan (days) | talking at day {horizon} "
+             f"| neither dead nor an ad group at day {horizon} | became an ad group "
              "| members at the end | founder time | money (mean per group) |",
-             "|---|---|---|---|---|---|---|"]
+             "|---|---|---|---|---|---|---|---|"]
     for v in values:
         runs = table[table[item.key] == v]
         ok = runs[runs["status"] == "ok"]
         n = len(ok)
         life = ok["lifespan_days"].mean()
-        alive = int(ok["censored"].sum())
+        alive = int(ok["censored"].sum())  # alive means talking (MODEL.md §5)
+        there = int((ok["dead_day"].isna() & ok["ad_group_day"].isna()).sum())
         life_text = f"{life:.0f}" + (" (censored)" if alive == n else "")
         means = {k: float(ok[k].mean()) for k in MONEY_KEYS if k in ok}
         ads = means.get("income_total", math.nan) - means.get("revenue", math.nan)
         money = (f"net {yuan(means.get('net_revenue'))} ({money_sources(means)}, ad slots "
                  f"{yuan(ads)}, costs {yuan(means.get('costs_total'))})")
-        lines.append(f"| {lv.value_label(v) if lv else v} | {life_text} | {alive} / {n} | "
+        lines.append(f"| {lv.value_label(v) if lv else v} | {life_text} | {alive} / {n} | {there} / {n} | "
                      f"{int(ok['became_ad_group'].sum())} / {n} | {ok['final_members'].mean():.0f} | "
                      f"{hours_words(means).removeprefix('founder ')} | {money} |")
     return "\n".join(lines)

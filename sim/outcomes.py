@@ -19,6 +19,7 @@ import numpy as np
 
 from sim.params import Params
 from sim.roles import ROLES, Role
+from sim.rules.lifecycle import lives
 from sim.vocab import CHANNELS, PHASES, TERMINAL
 
 _FOUNDER, _KOL, _SPAMMER = (ROLES.index(r) for r in (Role.founder, Role.kol, Role.spammer))
@@ -26,6 +27,8 @@ _FOUNDER, _KOL, _SPAMMER = (ROLES.index(r) for r in (Role.founder, Role.kol, Rol
 _RECRUITED = [CHANNELS.index(c) for c in ("founder", "word_of_mouth", "promotion", "paid_ads")]
 #: The columns of a member table (``members`` below): one entry per member who ever joined.
 MEMBER_TABLE = ("uid", "join_role", "role", "channel", "leave_day", "messages_total", "fit", "kol_by_age")
+#: Outcomes "talking at an age" (MODEL.md §5, alive means talking): their key and the group's age in days.
+TALKING_AT = {"talking_at_6_months": 180, "talking_at_12_months": 365}
 
 
 def was_kol_by(role_history: Sequence[tuple[int, Any]], age: int) -> bool:
@@ -43,12 +46,16 @@ def outcomes(p: Params, column: Callable[[str], np.ndarray], members: dict[str, 
     for e in events:
         first.setdefault(e.kind, e.day)
     dead, ad, self_op, silent = (first.get(k) for k in ("died", "ad_group", "self_operating", "silent"))
-    ends = [d for d in (dead, ad) if d is not None]
-    end_day = min(ends) if ends else None
     days, phase = column("day"), column("phase").astype(int)
     age = min(p.phases.outcome_age_days, p.days)
     in_age = (days >= 1) & (days <= age)
     terminal = np.isin(phase, [PHASES.index(t) for t in TERMINAL])
+    # Alive means talking (MODEL.md §5): the group lives on a day while it is not an ad group or
+    # dead and enough people spoke that week; its life ends where its last quiet stretch begins.
+    living = lives(terminal, column("weekly_speakers"), p.phases)
+    lived = np.flatnonzero(living)
+    censored = bool(living[-1])
+    end_day = None if censored else int(days[lived[-1] + 1] if len(lived) else days[0])
     speaking = np.where(terminal, 0.0, column("weekly_speaking_rate"))[in_age]
     role, channel, leave_day = members["role"], members["channel"], members["leave_day"]
     # Everyone who ever joined as a person (not the founder, not as a spammer), in the order they came.
@@ -69,13 +76,20 @@ def outcomes(p: Params, column: Callable[[str], np.ndarray], members: dict[str, 
     n_people = len(fits)
     hours = column("founder_hours")
     alive = (days >= 1) & ((days <= end_day) if end_day is not None else True)
+
+    def talking_at(age: int) -> bool | None:
+        """Living on day ``age``; no when the run stopped dead before it, unknown past its horizon."""
+        on = np.flatnonzero(days == age)
+        return bool(living[on[0]]) if len(on) else (False if phase[-1] == PHASES.index("dead") else None)
+
     costs, income = float(column("cost").sum()), float(column("income").sum())
     return {
         "scenario": p.scenario.name,
         "seed": p.seed,
         "days_run": len(days),
         "lifespan_days": end_day if end_day is not None else int(days[-1]),
-        "censored": end_day is None,
+        "censored": censored,
+        **{key: talking_at(age) for key, age in TALKING_AT.items()},
         "peak_members": int(size.max()),
         "peak_daily_active": int(column("daily_active").max()),
         "reached_self_operation": self_op is not None,

@@ -376,12 +376,32 @@ class Friends:
 
 @dataclass
 class Phases:
+    """The lifecycle's thresholds (sim/rules/lifecycle.py), read by both engines.
+
+    **Alive means talking** (MODEL.md §5, issue 32): a group lives while it is not an ad group
+    and at least ``min_weekly_speakers`` distinct people (the founder and spammers excluded, as
+    in indicator ②) spoke in the last 7 days; below it the group is neither ``mature`` nor
+    ``self_operating``, whatever its headcount, and its lifespan ends. The default, 5, is argued
+    from the seeds: seed 001 L73 starts a retention group, "the kindling" (火种), from 5-10
+    like-minded people drawn from an event group — the fewest the seeds treat as a group that
+    can live; seed 004 L452 says every community holds cliques of 3-5 people who talk among
+    themselves, so three or four voices a week are a clique's private chat, not the group's;
+    seed 001 L119 (indicator ①) asks for 5 rounds of talk a week without the owner, which fewer
+    than a handful of people cannot carry. The group of issue 32 — 300 members admitted by
+    review, "12 messages in a week" from the 3 who stayed — is not alive. 0 switches the rule
+    off (a group then lives until it dies or turns into an ad group, as before 2026-12-06).
+    """
+
     launch_days: int = P(14, 0, 3650, unit="days", src="seed 000 lifecycle")
     dead_after_silent_days: int = P(14, 1, 3650, unit="days without non-ad messages", src="MODEL.md §5")
     ad_group_share: float = P(0.5, 0, 1, unit="ad share of weekly messages that makes an ad group", src="seed 003")
     ad_group_min_weekly: int = P(20, 0, 100000, unit="messages (ads + talk) in 7 days below which a group is "
                                  "falling silent, not an ad group", src="assumption: an ad group is one where ads "
                                  "drown talk that still happens; 2 ads beside 2 chats in a week is silence")
+    min_weekly_speakers: int = P(5, 0, 500, unit="distinct people (not the founder, not spammers) who spoke in the "
+                                 "last 7 days, below which a group no longer lives (0: off)", src="seed 001 L73 "
+                                 "(5-10 people are a group's kindling), seed 004 L452 (cliques of 3-5); see the "
+                                 "class docstring")
     self_operation_streak: int = P(90, 1, 3650, unit="consecutive days all indicators must hold to count as self-operating", src="seed 000 L9 'truly' self-operating, MODEL.md §6 'for a sustained period': a quarter, the validation's sustained period (analysis/facts.py SUSTAINED_DAYS); four weeks until 2026-12-03 (docs/calibration.md#a-sustained-period)")
     require_conversion: bool = True  # MODEL.md §5: self-operation = all five indicators, ③ included
     rounds_per_week: int = P(5, 1, 1000, unit="valuable rounds without the owner in 7 days", src="seed 001 L119 indicator 1 (5 rounds; docs/seeds.md §9.1)")

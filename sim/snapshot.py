@@ -38,8 +38,8 @@ from sim.params import ParamError, Params, _walk, validate
 
 #: Bump when the model's state changes shape: older snapshots are refused, not misread.
 #: Version 2: header line and allow-listed unpickling (version 1 was a bare pickle);
-#: turning points are sim.events.Event.
-SNAPSHOT_VERSION = 2
+#: turning points are sim.events.Event. Version 3: daily rows carry ``weekly_speakers`` (alive means talking).
+SNAPSHOT_VERSION = 3
 _FORMAT = "community-lifecycle snapshot"
 _MAGIC = _FORMAT.encode() + b"\n"
 

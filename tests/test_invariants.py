@@ -47,6 +47,7 @@ def test_books_balance(engine, cfg):
     cap = cfg["arrivals"]["cap"]
     joined = left = 0
     terminal_seen = None
+    voices = r.params.phases.min_weekly_speakers
     for row in rows:
         for key, value in row.items():
             if isinstance(value, float):
@@ -58,6 +59,8 @@ def test_books_balance(engine, cfg):
         assert row["members"] <= cap
         assert 0.0 <= row["weekly_speaking_rate"] <= 1.0
         assert row["phase"] in PHASES
+        if row["weekly_speakers"] < voices:  # alive means talking: never mature or self-operating below it
+            assert row["phase"] not in ("mature", "self_operating"), f"near-silent yet {row['phase']} on day {row['day']}"
         if terminal_seen == "dead":
             assert row["phase"] == "dead"
         if row["phase"] in TERMINAL:
@@ -70,6 +73,10 @@ def test_books_balance(engine, cfg):
     o = r.outcomes
     assert 0 <= o["top20_message_share"] <= 1 and 0 <= o["organic_join_share"] <= 1
     assert o["lifespan_days"] <= o["days_run"]
+    living = [x["phase"] not in TERMINAL and x["weekly_speakers"] >= voices for x in rows]
+    ends = [i for i in range(len(rows)) if not any(living[i:])]  # the rows of the last quiet stretch
+    assert o["censored"] == living[-1]
+    assert o["lifespan_days"] == (rows[-1]["day"] if living[-1] else rows[ends[0]]["day"])
     if not cfg["monetisation"]["enabled"]:  # then revenue is entry fees only
         fee = cfg["entry"].get("fee", 0.0)
         paying = sum(m["channel"] in ("founder", "word_of_mouth", "promotion", "paid_ads") for m in members)

@@ -166,7 +166,9 @@ def test_dead_group_stops_early(engine):
                  churn={"base_hazard": 0.3})
     assert r.outcomes["final_phase"] == "dead"
     assert r.outcomes["days_run"] < 100
-    assert not r.outcomes["censored"] and r.outcomes["lifespan_days"] == r.outcomes["dead_day"]
+    # 3 people never make min_weekly_speakers voices: its life as a group (alive means talking)
+    # ended by the day it died, at the latest.
+    assert not r.outcomes["censored"] and r.outcomes["lifespan_days"] <= r.outcomes["dead_day"]
 
 
 def test_a_group_of_the_founder_alone_dies_on_day_0(engine):
@@ -275,16 +277,17 @@ def test_zombie_purge_spares_paying_vips(engine):
 
 
 class _Mesa:
-    """The Mesa classifier fed day by day: ``met`` indicators of 5, ``n`` members, 50 people."""
+    """The Mesa classifier fed day by day: ``met`` indicators of 5, ``n`` members, 50 people of
+    whom ``speakers`` spoke in the week."""
 
     def __init__(self, p) -> None:
         from sim.processes.lifecycle import Lifecycle
 
         self.model, self.life = CommunityModel(p), Lifecycle()
 
-    def day(self, d: int, n: int, met: int) -> str:
+    def day(self, d: int, n: int, met: int, speakers: int = 50) -> str:
         self.model.day = d
-        verdict = self.life._classify(self.model, people=50, n=n, met=met, applicable=5)
+        verdict = self.life._classify(self.model, people=50, n=n, met=met, applicable=5, speakers=speakers)
         self.life._members.append(n)
         return verdict
 
@@ -306,11 +309,12 @@ class _Vector:
         self.E = SimpleNamespace(T=ParamTable([p]), running=np.ones(1, bool), day=0,
                                  B=SimpleNamespace(event=lambda *args, **numbers: None))  # turning-point log: not checked here
 
-    def day(self, d: int, n: int, met: int) -> str:
+    def day(self, d: int, n: int, met: int, speakers: int = 50) -> str:
         from sim.processes.lifecycle import PHASES
 
         self.E.day = d
-        cand = self.life._classify(self.E, np.array([50]), np.array([n]), np.array([met]), np.array([5]))
+        cand = self.life._classify(self.E, np.array([50]), np.array([n]), np.array([met]), np.array([5]),
+                                   np.array([speakers]))
         self.life.members[:, d] = n
         return PHASES[int(cand[0])]
 
@@ -348,3 +352,16 @@ def test_self_operation_streak_runs_while_the_group_shrinks(engine):
     feed(broken, range(0, first), met=5)
     feed(broken, range(first, first + 1), met=4)
     assert broken.self_operation_day is None
+
+
+def test_too_few_voices_rule_out_self_operation_on_both_classifiers(engine):
+    """Alive means talking (MODEL.md §5): all five indicators held for the whole streak, but only
+    4 people spoke each week — never self-operating nor mature, in decline from the end of the
+    launch; the same days with 5 voices make it self-operating on the streak's last day."""
+    p = make_params(days=400, phases={"self_operation_streak": 60})
+    first = p.phases.launch_days + 59
+    quiet = CLASSIFIERS[engine](p)
+    verdicts = [quiet.day(d, n=1000, met=5, speakers=4) for d in range(first + 30)]
+    assert quiet.self_operation_day is None and set(verdicts[p.phases.launch_days:]) == {"decline"}
+    talking = CLASSIFIERS[engine](p)
+    assert [talking.day(d, n=1000, met=5, speakers=5) for d in range(first + 1)][-1] == "self_operating"

@@ -20,11 +20,13 @@ def _model_on_day(day: int = 20, **kw) -> CommunityModel:
     return model
 
 
-def _feed(model: CommunityModel, days: int, ads: int, chat: int) -> None:
-    """``days`` days with exactly ``ads`` visible ads and ``chat`` chat messages, judged by the lifecycle."""
+def _feed(model: CommunityModel, days: int, ads: int, chat: int, speakers: int = 1) -> None:
+    """``days`` days with exactly ``ads`` visible ads and ``chat`` chat messages from the first
+    ``speakers`` people, judged by the lifecycle."""
+    voices = set(sorted(m.unique_id for m in model.members if m.spec.person)[:speakers])
     for _ in range(days):
         model.day += 1
-        model.log = DayLog(chat=chat, ads_posted=ads, speakers={next(iter(model.members)).unique_id})
+        model.log = DayLog(chat=chat, ads_posted=ads, speakers=voices)
         model.lifecycle.update(model)
 
 
@@ -60,7 +62,7 @@ def _steady(model: CommunityModel, days: int) -> None:
     n = len(model.members)
     for _ in range(days):
         model.lifecycle._members = [n] * 40
-        _feed(model, 1, ads=0, chat=50)
+        _feed(model, 1, ads=0, chat=50, speakers=10)
 
 
 def test_a_steady_group_is_mature_not_declining() -> None:
@@ -124,3 +126,74 @@ def test_the_outcomes_of_a_run_are_the_same_from_either_engines_record(scenario:
     values = E.rows[: result.model.day + 1, 0]
     got = outcomes(p, values, E.B.roster.table(), 0, E._events()[0], bool(E.life.reachable[0]), int(E.B.vips_ever[0]))
     assert got == result.outcomes
+
+
+# --- Alive means talking (issue 32 item 4; MODEL.md §5; sim/params.py Phases.min_weekly_speakers)
+
+
+def test_a_mature_group_that_falls_quiet_declines_at_once_and_cannot_self_operate() -> None:
+    """The issue's group "fell nearly silent: 12 messages in a week" and stayed ``mature``: on the
+    first day fewer than ``min_weekly_speakers`` people spoke in a week it is in decline (no
+    fortnight's hold), and the self-operation streak starts again."""
+    model = _model_on_day(40)
+    _steady(model, model.p.phases.phase_hold_days)
+    assert model.phase == "mature"
+    need = model.p.phases.min_weekly_speakers
+    for _ in range(7):
+        _feed(model, 1, ads=0, chat=2, speakers=3)  # 14 messages a week from 3 people
+        quiet = model.lifecycle.health["weekly_speakers"] < need
+        assert model.phase == ("decline" if quiet else "mature")
+    assert model.phase == "decline" and model.lifecycle._met_streak == 0
+
+
+def _three_people(engine: str, speakers: int | None = None):
+    """A group of the founder and 3 people that can never grow (cap 4), run for 200 days."""
+    from tests.conftest import make_params
+    from sim import run
+
+    phases = {} if speakers is None else {"min_weekly_speakers": speakers}
+    p = make_params(days=200, seed=1, engine={"name": engine}, seeding={"seed_users": 3}, arrivals={"cap": 4},
+                    phases=phases)
+    return p, run([p])[0]
+
+
+def test_a_near_silent_three_person_group_is_not_alive_nor_mature(engine: str) -> None:
+    """Both engines: a group that never hears 5 voices in a week is never mature or
+    self-operating and never lived as a group (lifespan 0, not alive at 6 months) — though it
+    is neither dead nor an ad group, and its headcount is steady."""
+    p, r = _three_people(engine)
+    assert max(row["weekly_speakers"] for row in r.rows) <= 3 < p.phases.min_weekly_speakers
+    assert not {row["phase"] for row in r.rows} & {"mature", "self_operating"}
+    o = r.outcomes
+    assert o["final_phase"] not in ("dead", "ad_group")
+    assert o["lifespan_days"] == 0 and not o["censored"]
+    assert o["talking_at_6_months"] is False and o["talking_at_12_months"] is None  # 200 days: no day 365
+    assert not o["reached_self_operation"]
+
+
+def test_with_the_rule_off_the_same_group_lives_on_its_headcount(engine: str) -> None:
+    """``min_weekly_speakers = 0`` is the old rule: the steady three are mature and alive to the horizon."""
+    p, r = _three_people(engine, speakers=0)
+    o = r.outcomes
+    assert "mature" in {row["phase"] for row in r.rows}
+    assert o["censored"] and o["lifespan_days"] == p.days and o["talking_at_6_months"] is True
+
+
+@pytest.mark.slow
+def test_talking_at_12_months_is_at_most_alive_and_less_where_groups_go_quiet() -> None:
+    """Ensemble (vector engine, 30 seeds): the issue's 300-member group switched to application
+    review on day 30 (experiment=switch_entry). Every run talking on day 365 is alive then (not
+    dead, not an ad group); and groups that kept a few members but stopped talking make
+    "talking at 12 months" lower than "alive at 12 months" — measured 26 of 30 against 30 of 30
+    on 2026-12-06; the test asks for a gap of at least 10 % of the runs (3 of 30)."""
+    from sim import run
+
+    seeds = 30
+    outs = [r.outcomes for r in run([load_params(["experiment=switch_entry", "switch_day=30", f"seed={s}"])
+                                     for s in range(seeds)])]
+    alive = [o["dead_day"] is None and o["ad_group_day"] is None for o in outs]
+    talking = [o["talking_at_12_months"] for o in outs]
+    assert all(a for a, t in zip(alive, talking) if t)
+    assert sum(alive) - sum(talking) >= 0.1 * seeds
+    quiet_but_there = [o for o, a, t in zip(outs, alive, talking) if a and not t]
+    assert all(not o["censored"] and o["lifespan_days"] < 365 for o in quiet_but_there)

@@ -11,12 +11,14 @@ alone, also while the group shrinks; afterwards every day they all hold) → mat
 decline → ad_group (ads ≥ half of a week's messages in a group that still talks — at least
 ``ad_group_min_weekly`` messages a week; terminal) or dead (no non-ad message for N days, or no people left;
 terminal, and the run stops). A group that lost ``decline_drop`` of its members over
-``decline_window`` days is in decline. After self-operation a group missing one indicator
+``decline_window`` days is in decline; so, at once, is a group where fewer than
+``min_weekly_speakers`` people spoke in a week (alive means talking, MODEL.md §5: a
+near-silent group is never mature or self-operating, whatever its headcount). After self-operation a group missing one indicator
 is mature; otherwise a group is in growth while membership rises by ``growth_factor`` a
 fortnight, in decline while it shrinks by as much, and mature (steady) in between. A new
 phase is only taken once that verdict has held ``phase_hold_days`` days in a row
 (hysteresis: no flickering between mature and decline), except the end, the end of the
-launch and the first self-operation.
+launch, the first self-operation and falling quiet.
 Becoming an ad group, self-operating, falling silent or dead is a turning point
 (``model.log_event``).
 
@@ -58,6 +60,7 @@ class Lifecycle:
         self._members: list[int] = []  # members on each day so far, for the trends
         self._silent_days = 0
         self._met_streak = 0  # consecutive days with every applicable indicator met
+        self._quiet = False  # today's verdict: too few speakers to live (decline at once)
         self._pending: str | None = None  # a phase the verdict has named, not yet settled
         self._pending_days = 0
         self._today = 0
@@ -99,7 +102,8 @@ class Lifecycle:
 
         # Indicator ② counts people (seed 001 L121 "users who spoke"): spammers posting ads
         # and the founder are neither in the numerator nor in the denominator.
-        speaking_rate = rules.share_of(len(set().union(*self._speakers) & people_ids), people)
+        speakers = len(set().union(*self._speakers) & people_ids)
+        speaking_rate = rules.share_of(speakers, people)
         conversion = rules.share_of(vips, people)
         joins_30 = sum(r for _, r in self._joins)
         wom_share = rules.share_of(sum(o for o, _ in self._joins), joins_30)
@@ -114,11 +118,12 @@ class Lifecycle:
         met = int(rules.indicators_met(ind, conversion_counts))  # numpy scalars may hold; the row wants an int
 
         self._silent_days = 0 if talk else self._silent_days + 1
-        self.phase = self._settle(self._classify(model, people, len(members), met, applicable), ph.phase_hold_days)
+        self.phase = self._settle(self._classify(model, people, len(members), met, applicable, speakers),
+                                  ph.phase_hold_days)
         self._members.append(len(members))
         self.health = {"weekly_speaking_rate": speaking_rate, "paid_conversion": conversion,
                        "word_of_mouth_share": wom_share, "disappointed_share": disappointed,
-                       "rounds_7d": sum(self._rounds)}
+                       "rounds_7d": sum(self._rounds), "weekly_speakers": speakers}
         self.health.update({k: int(v) for k, v in ind.items()})
         self.health["health_met"] = met
         self.health["health_applicable"] = applicable
@@ -128,7 +133,7 @@ class Lifecycle:
         has named it ``hold_days`` days in a row, so a report shows bands, not slivers. The end
         (ad group, dead), the end of the launch and the first self-operation (its indicator
         streak is its own hysteresis) take effect at once."""
-        immediate = (candidate in TERMINAL or self.phase == "launch" or candidate == self.phase
+        immediate = (candidate in TERMINAL or self.phase == "launch" or candidate == self.phase or self._quiet
                      or (candidate == "self_operating" and self.self_operation_day == self._today))
         if immediate:
             self._pending, self._pending_days = None, 0
@@ -142,10 +147,11 @@ class Lifecycle:
             return candidate
         return self.phase
 
-    def _classify(self, model: CommunityModel, people: int, n: int, met: int, applicable: int) -> str:
+    def _classify(self, model: CommunityModel, people: int, n: int, met: int, applicable: int, speakers: int) -> str:
         """Today's verdict on the phase, before hysteresis (:meth:`_settle`)."""
         day, ph = model.day, model.p.phases
         self._today = day
+        self._quiet = False
         if self.phase == "dead":
             return "dead"
         if rules.is_dead(people, self._silent_days, ph):
@@ -170,6 +176,9 @@ class Lifecycle:
             model.log_event("silent", messages=ads + talk)
         if day < ph.launch_days:
             return "launch"
+        if not rules.talking(speakers, ph):  # alive means talking (MODEL.md §5): no mature, no self-operation
+            self._met_streak, self._quiet = 0, True
+            return "decline"
         # The indicators alone decide self-operation (seed 001 L115-127 define it by them): the
         # streak also runs while the group shrinks, e.g. while free riders leave a paying core.
         self._met_streak = self._met_streak + 1 if met == applicable else 0

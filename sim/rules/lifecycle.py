@@ -11,7 +11,8 @@ dissolved (satisfaction ≥ ``disappointed_satisfaction``).
 The verdict, checked in this order (the engines walk it; the tests here are its pieces): a
 group with no people, or silent for ``dead_after_silent_days``, is dead; one whose visible
 messages of a week are at least ``ad_group_min_weekly`` and at least ``ad_group_share`` ads is
-an ad group; then launch, self-operation (all applicable indicators for
+an ad group; then launch; a group that no longer talks (:func:`talking`) is in decline at
+once, neither self-operating nor mature; then self-operation (all applicable indicators for
 ``self_operation_streak`` days), decline when it lost ``decline_drop`` of its members over
 ``decline_window`` days, and otherwise the trend (:func:`trend_verdict`). ``ph`` is the
 ``phases`` parameters: floats, or the vector engine's ``(R,)`` arrays.
@@ -57,6 +58,17 @@ def is_dead(people, silent_days, ph):
 def still_talking(ads, talk, ph):
     """A week's visible messages (ads and talk) reach ``ad_group_min_weekly``."""
     return ads + talk >= ph.ad_group_min_weekly
+
+
+def talking(speakers_7d, ph):
+    """At least ``min_weekly_speakers`` people spoke in the last 7 days (MODEL.md §5: alive means
+    talking; sim/params.py ``Phases`` argues the number from the seeds)."""
+    return speakers_7d >= ph.min_weekly_speakers
+
+
+def lives(terminal, speakers_7d, ph):
+    """A group lives on a day while it is neither an ad group nor dead (``terminal``) and talks."""
+    return where(terminal, False, talking(speakers_7d, ph))
 
 
 def is_ad_group(ads, talk, ph):

@@ -61,7 +61,8 @@ class VectorLifecycle:
         recruited = log.joins.sum(axis=1) - log.joins[:, _NOT_RECRUITED].sum(axis=1)
         self.wom[:, day % 30] = log.joins[:, CH["word_of_mouth"]]
         self.recruited[:, day % 30] = recruited
-        speaking = rules.share_of((person & (B.last_spoke_day >= day - 6)).sum(axis=1), people)
+        speakers = (person & (B.last_spoke_day >= day - 6)).sum(axis=1)
+        speaking = rules.share_of(speakers, people)
         conversion = rules.share_of(vips, people)
         joins_30 = self.recruited.sum(axis=1)
         wom_share = rules.share_of(self.wom.sum(axis=1), joins_30)
@@ -74,16 +75,17 @@ class VectorLifecycle:
         self.reachable = ~conv_applies | T.monetisation.enabled
         met = rules.indicators_met(ind, conv_applies)
         self.silent_days = np.where(live, np.where(talk > 0, 0, self.silent_days + 1), self.silent_days)
-        candidate = self._classify(E, people, n, met, applicable)
+        candidate = self._classify(E, people, n, met, applicable, speakers)
         self._settle(candidate, ph.phase_hold_days, day, live)
         self.members[:, day] = n
         self.health = {"weekly_speaking_rate": speaking, "paid_conversion": conversion,
-                       "word_of_mouth_share": wom_share, "disappointed_share": disappointed, "rounds_7d": rounds_7d}
+                       "word_of_mouth_share": wom_share, "disappointed_share": disappointed, "rounds_7d": rounds_7d,
+                       "weekly_speakers": speakers}
         self.health.update({k: v.astype(np.int64) for k, v in ind.items()})
         self.health["health_met"] = met
         self.health["health_applicable"] = applicable
 
-    def _classify(self, E, people, n, met, applicable) -> np.ndarray:
+    def _classify(self, E, people, n, met, applicable, speakers) -> np.ndarray:
         T, B, day = E.T, E.B, E.day
         ph = T.phases
         cand = np.full(self.R, -1, like=self.phase)
@@ -116,6 +118,9 @@ class VectorLifecycle:
         self.silent_day[quiet] = day
         B.event("silent", np.flatnonzero(quiet), day, messages=(ads + talk)[quiet])
         decide(~launched, "launch")
+        # Alive means talking (MODEL.md §5): too few speakers, decline at once; no self-operation streak.
+        quiet = decide(~rules.talking(speakers, ph), "decline")
+        self.met_streak = np.where(quiet, 0, self.met_streak)
         # The indicators alone decide self-operation (lifecycle.Lifecycle._classify): the streak
         # also runs while the group shrinks.
         all_met = met == applicable
@@ -134,12 +139,14 @@ class VectorLifecycle:
                         np.where(day > 0, self.members[:, 0], n))
         decide(np.ones(self.R, bool, like=self.phase), rules.trend_verdict(n, past, ph, PH))
         self._today_first_so = first
+        self._today_quiet = quiet
         return cand
 
     def _settle(self, cand, hold, day, live) -> None:
         """Lifecycle._settle: a new non-terminal phase needs ``hold`` days in a row."""
         terminal = (cand == PH["ad_group"]) | (cand == PH["dead"])
-        immediate = live & (terminal | (self.phase == PH["launch"]) | (cand == self.phase) | self._today_first_so)
+        immediate = live & (terminal | (self.phase == PH["launch"]) | (cand == self.phase) | self._today_first_so
+                             | self._today_quiet)
         self.phase = np.where(immediate, cand, self.phase)
         self.pending = np.where(immediate, -1, self.pending)
         self.pending_days = np.where(immediate, 0, self.pending_days)

@@ -20,7 +20,7 @@ from sim.vector.state import PERSON, READS
 from sim.vocab import CHANNELS, INDICATORS, PHASES, REASONS
 
 HEALTH = ("weekly_speaking_rate", "paid_conversion", "word_of_mouth_share", "disappointed_share", "rounds_7d",
-          *INDICATORS, "health_met", "health_applicable")
+          "weekly_speakers", *INDICATORS, "health_met", "health_applicable")
 COLUMNS = ("day", "phase", "members", "muted", *[f"members_{r.value}" for r in ROLES],
            "msgs_valuable", "msgs_chat", "msgs_ad", "msgs_content", "ads_posted", "ads_removed", "speakers",
            "daily_active", "weekly_active", "rounds", "rounds_without_owner", "red_packets", "revenue", "fees",

@@ -12,7 +12,7 @@ import pytest
 from analysis.compare import label_strategies, natural_order, ranked_strategies
 from analysis.recommend import BaseResult, pareto_efficient, recommend
 from analysis.registry import OUTCOME_BY_KEY
-from analysis.stats import holm, km_interval, km_median, mean_ci, rmst_ci
+from analysis.stats import holm, km_median, mean_ci, rmst_ci
 from dashboards.sweep_report import answer_sentences, build_report
 
 
@@ -29,6 +29,7 @@ def table(lifespans: dict[str, list[float]], horizon: float = 365, key: str = KE
                 "overrides": f"{key}={policy} seed={seed}", key: policy, "seed": seed,
                 "lifespan_days": min(life, horizon), "censored": life >= horizon,
                 "revenue": 10.0 * life, "became_ad_group": life < 100,
+                "talking_at_6_months": life > 180, "talking_at_12_months": life >= horizon,
             }
             row.update({k: v[policy] for k, v in extra.items()})
             rows.append(row)
@@ -69,16 +70,6 @@ def test_lifespan_interval_never_leaves_the_horizon() -> None:
     assert value == pytest.approx(0.8 * 365 + (120 + 200) / 10) and 0 <= lo <= value <= hi <= 365
     share, lo, hi = mean_ci([0.0, 0.0, 0.1], bounds=(0.0, 1.0))
     assert lo >= 0.0  # a share's interval never goes below 0
-
-
-def test_greenwood_interval_matches_hand_computation() -> None:
-    # 10 runs, 5 end on day 10: S = 0.5; Greenwood sum = 5 / (10 * 5) = 0.1; log(-log) scale:
-    # half width 1.96 * sqrt(0.1) / |ln 0.5| = 0.894 -> [0.5^e^0.894, 0.5^e^-0.894]
-    s, lo, hi = km_interval([10] * 5 + [365] * 5, [False] * 5 + [True] * 5, 100)
-    assert (s, lo, hi) == pytest.approx((0.5, 0.5 ** math.exp(0.8942), 0.5 ** math.exp(-0.8942)), abs=1e-3)
-    assert 0 <= km_interval([10] * 4, [False] * 4, 100)[1] == 0.0  # everyone dead: 0 with an upper bound
-    assert km_interval([365] * 4, [True] * 4, 180)[2] == 1.0  # everyone alive: 1 with a lower bound < 1
-    assert math.isnan(km_interval([365] * 4, [True] * 4, 400)[0])  # past the horizon nothing is known
 
 
 def test_clear_winner_is_ranked_first_and_called_significant() -> None:
@@ -192,3 +183,15 @@ def test_only_failures_still_gives_a_page(tmp_path: Path) -> None:
     t = table({"free": [10.0, 20.0]}).assign(status="failed", error="RuntimeError: x", lifespan_days=None)
     page = page_of(t, tmp_path)
     assert "No job finished successfully" in page and "RuntimeError: x" in page
+
+
+def test_answers_rank_by_and_report_the_share_still_talking() -> None:
+    """Alive means talking (issue 32): a sweep can rank on "talking at 12 months", and every answer
+    gives the share of groups still talking at 6 and 12 months from the runs' own outcomes."""
+    t = table({"free": [50.0] * 10, "quota": [200.0] * 5 + [365.0] * 5, "ban": [365.0] * 10})
+    rec = rec_of(t, outcome="talking_at_12_months")
+    assert rec.best == "Ad policy: ban" and rec.reference == "Ad policy: no rule"
+    assert rec.results["Ad policy: daily quota"].value == pytest.approx(0.5)
+    assert rec.results["Ad policy: daily quota"].survival[180][0] == 1.0  # still talking on day 180, all ten
+    text = " ".join(answer_sentences(rec_of(t), [KEY]))
+    assert "still talking" in text and "at 12 months" in text

@@ -13,7 +13,7 @@ import pytest
 from scipy import stats
 
 from analysis.ensemble import ok_runs, run_ensemble
-from analysis.stories import KNOWN_STORY_GAPS, STORIES, TARGET_SHARE, scan, story_trace
+from analysis.stories import KNOWN_STORY_GAPS, STORIES, TARGET_SHARE, gone_by, scan, story_trace
 
 pytestmark = [pytest.mark.validation, pytest.mark.slow]
 
@@ -48,8 +48,7 @@ def test_the_founder_leaving_is_what_ends_the_star(runs):
     control = ok_runs(run_ensemble(jobs, measure=story_trace)).set_index("seed")
     leave = story["founder_leave_day"]
     ended = story["dead or an ad group within 120 days of the founder leaving"].astype(bool)
-    ctrl = [control.loc[s, "final_phase"] in ("dead", "ad_group") and control.loc[s, "lifespan_days"] <= leave[s] + 120
-            for s in story.index]
+    ctrl = [gone_by(control.loc[s], leave[s] + 120) for s in story.index]
     k, kc, n = int(ended.sum()), int(sum(ctrl)), len(story)
     p = stats.fisher_exact([[k, n - k], [kc, n - kc]], alternative="greater").pvalue
     assert p < 0.01, f"founder quits: {k}/{n} ended within 120 days of leaving; founder stays: {kc}/{n}; p = {p:.3g}"
