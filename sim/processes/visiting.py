@@ -28,6 +28,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.roles import Role
+from sim.rules.floats import dormancy as dormancy_rules
 from sim.rules.floats import satisfaction as sat
 from sim.rules.floats import visiting as visiting_rules
 from sim.rules.satisfaction import NEUTRAL
@@ -58,9 +59,10 @@ def visit_probability(m: Member, model: CommunityModel) -> float:
     """Today's chance that ``m`` opens the group (:func:`sim.rules.visiting.visit_probability`)."""
     if m.role is Role.founder:
         return 1.0
-    return visiting_rules.visit_probability(visiting_rules.habit_logit(m.habit), m.satisfaction,
-                                            model.p.topics.visit_pull, model.heat, m.fit, model.day - m.last_post_day,
-                                            m.notified_day == model.day - 1, m.muted, model.p.visiting)
+    p = visiting_rules.visit_probability(visiting_rules.habit_logit(m.habit), m.satisfaction,
+                                         model.p.topics.visit_pull, model.heat, m.fit, model.day - m.last_post_day,
+                                         m.notified_day == model.day - 1, m.muted, model.p.visiting)
+    return p * dormancy_rules.visit_factor(m.dormant, model.p.dormancy)  # asleep: rarely opened
 
 
 def talk_chance(m: Member, model: CommunityModel) -> float:

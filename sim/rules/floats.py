@@ -7,10 +7,10 @@ family from here in ``sim/processes/``; the vector engine imports ``sim.rules`` 
 
 from __future__ import annotations
 
-from sim.rules import arrivals, content, costs, leaving, lifecycle, moderation, needs, posting, roles
+from sim.rules import arrivals, content, costs, dormancy, leaving, lifecycle, moderation, needs, posting, roles
 from sim.rules import satisfaction, topics, visiting
 from sim.rules.elementwise import on_floats
 
-(arrivals, content, costs, leaving, lifecycle, moderation, needs, posting, roles, satisfaction, topics,
- visiting) = (on_floats(family) for family in (arrivals, content, costs, leaving, lifecycle, moderation, needs, posting,
-                                               roles, satisfaction, topics, visiting))
+(arrivals, content, costs, dormancy, leaving, lifecycle, moderation, needs, posting, roles, satisfaction, topics,
+ visiting) = (on_floats(family) for family in (arrivals, content, costs, dormancy, leaving, lifecycle, moderation, needs,
+                                               posting, roles, satisfaction, topics, visiting))

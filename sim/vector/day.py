@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.state import RESET_FIELDS
-from sim.rules import arrivals, content, costs, leaving, moderation, needs, posting, roles, topics, visiting
+from sim.rules import arrivals, content, costs, dormancy, leaving, moderation, needs, posting, roles, topics, visiting
 from sim.rules import satisfaction as sat
 from sim.vector import rng as vr
 from sim.vector.backend import asarray
@@ -138,6 +138,7 @@ def decide_visits(E) -> None:
     B, v, day = E.B, E.T.visiting, E.day
     p = visiting.visit_probability(B.habit_logit, B.satisfaction, col(E.T.topics.visit_pull), col(B.heat), B.fit,
                                    day - B.last_post_day, B.notified_day == day - 1, B.muted, Columns(v))
+    p = p * dormancy.visit_factor(B.dormant, Columns(E.T.dormancy))  # asleep: rarely opened
     always = (B.role == SPAMMER) | (B.role == FOUNDER) | ~col(v.enabled)
     B.visiting = always & B.present
     r, s, u = draw_where(E, St.visit, B.present & ~always)
@@ -663,8 +664,7 @@ def read(E) -> None:
     boredom = sat.boredom(v, c)
     thrill = np.where(log.red_packets > 0, B.red_thrill, 0.0)
     chat = log.chat * share
-    renewal = sat.renewal_share(log.sessions, log.offline_events, log.tips, log.joins.sum(axis=1), B.count(), B.heat,
-                                T.renewal)
+    renewal = renewal_today(E)
     readers = B.present & READS[B.role]
     looked = readers & B.visiting
     off = ~col(T.visiting.enabled)
@@ -690,6 +690,13 @@ def read(E) -> None:
     # Overload and ads are per community, so only boredom (with the member's noise) is (R, N).
     B.read_worst = leaving.worst_cost(col(overload), col(fatigue), col(ad_cost), col(boredom), noise, _WHY8)
     B.visiting &= ~(readers & ~looked)
+
+
+def renewal_today(E) -> np.ndarray:
+    """reading.renewal_today: the share of a reader's staleness today's news removes, ``(R,)``."""
+    log, B = E.log, E.B
+    return sat.renewal_share(log.sessions, log.offline_events, log.tips, log.joins.sum(axis=1), B.count(), B.heat,
+                             E.T.renewal)
 
 
 # -- roles ----------------------------------------------------------------------------------------------
@@ -783,14 +790,26 @@ def let_members_leave(E) -> None:
     member = B.present & (B.role != FOUNDER) & (B.role != SPAMMER) & live
     s = B.satisfaction
     cc = Columns(c)
-    B.muted = np.where(member, leaving.muted_after(B.muted, s, cc), B.muted)
+    d = T.dormancy
+    asleep = B.dormant[r0, s0]  # they spend the day's draw on waking (sim/rules/dormancy.py)
+    if asleep.any():
+        wake = dormancy.wake_chance(B.notified_day == day - 1, col(log.red_packets), col(renewal_today(E)), Columns(d))
+        woke = asleep & (u < wake[r0, s0])
+        B.dormant[r0[woke], s0[woke]] = False
+        B.muted[r0[woke], s0[woke]] = False
+    B.muted = np.where(member & ~B.dormant, leaving.muted_after(B.muted, s, cc), B.muted)
     lost = leaving.lost_tie_share(B.tie_weight_now, B.tie_weight_ever)
     hazard = leaving.leave_hazard(s, B.muted, lost, B.need, day - B.join_day, day - B.friend_left_day, cc,
                                   col(T.entry.judgement_days))
-    go = spam_leave | (~spammer & (u < hazard[r0, s0]))
-    r, s_, spam_leave = r0[go], s0[go], spam_leave[go]
+    go = spam_leave | (~spammer & ~asleep & (u < hazard[r0, s0]))
+    r, s_, spam_leave, u_go = r0[go], s0[go], spam_leave[go], u[go]
     reason = leaving.leave_reason(B.need[r, s_], day - B.kol_shock_day[r, s_], day - B.friend_left_day[r, s_],  # leavers only
                                   B.read_ok[r, s_], B.read_worst[r, s_], Columns(c, r), WHY)
+    sleeps = ~spam_leave & dormancy.falls_dormant(u_go, hazard[r, s_], reason == WHY["bored"],
+                                                   reason == WHY["need_gone"], Columns(d, r))
+    B.dormant[r[sleeps], s_[sleeps]] = True
+    B.muted[r[sleeps], s_[sleeps]] = True
+    r, s_, spam_leave, reason = r[~sleeps], s_[~sleeps], spam_leave[~sleeps], reason[~sleeps]
     B.remove(r, s_, np.where(spam_leave, WHY["moved_on"], reason), day, log, E.F)
     # The zombie purge (seed 004 L293-298, L630): the founder and paying VIPs keep their seats.
     purge = c.zombie_purge & (day > 0) & (day % c.purge_every_days == 0) & E.running
