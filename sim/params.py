@@ -355,8 +355,9 @@ class Dormancy:
     the group, and wakes on a mention, a red packet or renewal; the zombie purge removes them.
     ``enabled = false`` restores "whoever goes, leaves"."""
 
-    enabled: bool = False
+    enabled: bool = True
     bored_stay_share: float = P(0.9, 0, 1, unit="share of members whose interest faded (leave reason bored) who stay, dormant, instead of leaving", src="seed 004 L642: a member who loses interest mutes the group (免打扰) and forgets it; L398: 90% of a 500-member group asleep; R4DS: Slack never removes an account")
+    fade_hazard: float = P(0.03, 0, 1, unit="daily chance of falling dormant at satisfaction 0 (× (1 − satisfaction)²)", src="seed 004 L398: 90% of a 500-member group asleep; assumption, set so that grown groups are mostly asleep (analysis/facts.py silent_majority)")
     need_gone_exit_share: float = P(0.5, 0, 1, unit="share of members whose need is gone who actually leave (the others stay, dormant)", src="seed 004 L227 (the purpose ends); assumption: half of them bother to exit")
     visit_factor: float = P(0.1, 0, 1, unit="visit chance of a dormant member relative to a muted one", src="seed 004 L642: muted and forgotten, rarely or never opened")
     base_wake: float = P(0.002, 0, 1, unit="daily chance that a dormant member wakes by themselves", src="assumption: about once in 18 months")

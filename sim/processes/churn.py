@@ -70,6 +70,8 @@ def _satisfaction_churn(model: CommunityModel) -> None:
                 m.dormant = m.muted = True
             else:
                 leaving.append((m, reason))
+        elif u < hazard + dormancy_rules.fade_hazard(m.satisfaction, d):  # interest faded: asleep
+            m.dormant = m.muted = True
     for m, reason in leaving:
         model.remove_member(m, reason)
 

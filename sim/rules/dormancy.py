@@ -10,6 +10,10 @@ leaver whose grievance is fading interest stays, dormant, with chance
            0                           anything that drives people out: overload, ads, a KOL
                                        or friend who left, conflict, a kick, a purge
 
+Interest also fades without a grievance: a member not asleep falls dormant with the daily
+hazard ``fade_hazard · (1 − satisfaction)²`` (:func:`fade_hazard`), drawn after the leave
+hazard on the same uniform (``h ≤ u < h + fade``).
+
 A dormant member is muted, writes nothing, opens the group ``visit_factor`` as often as a
 muted one, and takes no leave hazard: only the zombie purge (seed 004 L630), a kick or a
 lost seat removes them. Each day they wake with
@@ -39,6 +43,11 @@ def stay_share(bored, need_gone, d):
 def falls_dormant(u, hazard, bored, need_gone, d):
     """The leave draw ``u`` (already below ``hazard``) makes this leaver dormant instead."""
     return u < hazard * stay_share(bored, need_gone, d)
+
+
+def fade_hazard(satisfaction, d):
+    """Daily chance that a member (not asleep, not leaving today) falls dormant: interest fades."""
+    return d.enabled * d.fade_hazard * (1.0 - satisfaction) ** 2
 
 
 def visit_factor(dormant, d):

@@ -802,6 +802,9 @@ def let_members_leave(E) -> None:
     hazard = leaving.leave_hazard(s, B.muted, lost, B.need, day - B.join_day, day - B.friend_left_day, cc,
                                   col(T.entry.judgement_days))
     go = spam_leave | (~spammer & ~asleep & (u < hazard[r0, s0]))
+    fades = ~spammer & ~asleep & ~go & (u < (hazard + dormancy.fade_hazard(s, Columns(d)))[r0, s0])
+    B.dormant[r0[fades], s0[fades]] = True
+    B.muted[r0[fades], s0[fades]] = True
     r, s_, spam_leave, u_go = r0[go], s0[go], spam_leave[go], u[go]
     reason = leaving.leave_reason(B.need[r, s_], day - B.kol_shock_day[r, s_], day - B.friend_left_day[r, s_],  # leavers only
                                   B.read_ok[r, s_], B.read_worst[r, s_], Columns(c, r), WHY)
