@@ -26,9 +26,9 @@ from analysis.facts import first_role, founder_leave_day, founder_of, kol_story,
 from sim.events import of_kind
 
 #: Daily columns a story reads.
-ROW_KEYS = ("day", "phase", "members", "members_spammer", "dormant", "members_kol", "speakers", "weekly_speaking_rate",
-            "msgs_valuable", "msgs_chat", "msgs_content", "msgs_ad", "turned_away_full", "leaves",
-            "leaves_need_gone", "leaves_quality_fell", "daily_active")
+ROW_KEYS = ("day", "phase", "members", "members_spammer", "dormant", "members_kol", "speakers",
+            "weekly_speaking_rate", "msgs_valuable", "msgs_chat", "msgs_content", "msgs_ad", "turned_away_full",
+            "leaves", "leaves_need_gone", "leaves_quality_fell", "daily_active")
 #: Quiet over the last month: a core member who has not spoken in this many days has gone silent.
 SILENT_DAYS = 30
 #: A story holds for a scenario when it holds in at least this share of seeds (issue 12).
