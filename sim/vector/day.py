@@ -791,7 +791,7 @@ def let_members_leave(E) -> None:
     s = B.satisfaction
     cc = Columns(c)
     d = T.dormancy
-    asleep = B.dormant[r0, s0]  # they spend the day's draw on waking (sim/rules/dormancy.py)
+    asleep = B.dormant[r0, s0] & ~spammer  # they spend the day's draw on waking (sim/rules/dormancy.py)
     if asleep.any():
         wake = dormancy.wake_chance(B.notified_day == day - 1, col(log.red_packets), col(renewal_today(E)), Columns(d))
         woke = asleep & (u < wake[r0, s0])
