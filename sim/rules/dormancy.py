@@ -15,7 +15,8 @@ hazard ``fade_hazard · (1 − satisfaction)²`` (:func:`fade_hazard`), drawn af
 hazard on the same uniform (``h ≤ u < h + fade``).
 
 A dormant member is muted, writes nothing, opens the group ``visit_factor`` as often as a
-muted one, and takes no leave hazard: only the zombie purge (seed 004 L630), a kick or a
+muted one, is not tempted to advertise (asleep, they do not follow the ads: roles), and takes
+no leave hazard: only the zombie purge (seed 004 L630), a kick or a
 lost seat removes them. Each day they wake with
 
     wake = base_wake + mention_wake · (a reply notified them yesterday)

@@ -767,7 +767,7 @@ def update_roles(E) -> None:
     log.new_vips += bought
     B.vips_ever += bought
     # Ad contagion (seed 003): where ads stay visible, low-fit members start advertising.
-    r, s, u = draw_where(E, St.lurker_wakes, person & col(ad_share > 0) & (B.role != VIP)
+    r, s, u = draw_where(E, St.lurker_wakes, person & col(ad_share > 0) & (B.role != VIP) & ~B.dormant
                          & (B.fit < col(T.ads.temptation_fit)), 2)
     tempted = u < roles.advertise_chance(ad_share[r], B.fit[r, s], T.ads.contagion[r])
     B.set_role(r[tempted], s[tempted], SPAMMER, day)
