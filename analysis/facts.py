@@ -30,7 +30,7 @@ import numpy as np
 
 from analysis.ensemble import ok_runs, run_ensemble
 from analysis.stats import mean_ci, rolling_mean, wilson
-from sim.params import Phases
+from sim.params import Conversation, Phases
 from sim.processes.lifecycle import TERMINAL
 
 #: Seeds per arm: the fast suite (CI) and the full suite (--full).
@@ -54,7 +54,7 @@ STRATEGY_SPACE: dict[str, tuple[str, ...]] = {
 ROW_KEYS = ("day", "phase", "members", "members_spammer", "members_founder", "members_kol", "members_lurker",
             "msgs_valuable", "msgs_chat", "msgs_ad", "msgs_content", "speakers", "weekly_speaking_rate",
             "health_met", "health_applicable", "leaves_quality_fell", "joins_promotion", "red_packets", "daily_active",
-            "mean_satisfaction")
+            "mean_satisfaction", "weekly_active", "dormant", "leaves_overloaded")
 
 
 @dataclass
@@ -87,7 +87,10 @@ def trace(result) -> dict[str, Any]:
     the run's member rows so it is the same on either engine."""
     members = list(result.member_rows())
     founder = founder_of(members)
+    last_day = result.rows[len(result.rows) - 1]["day"]
+    people = [m for m in members if m is not founder and first_role(m) != "spammer"]
     return {
+        **month_silence(people, last_day),
         "rows": [{k: r.get(k) for k in ROW_KEYS} for r in result.rows],
         "founder_leave_day": founder_leave_day(founder),
         "survivor_labels": sorted(m["label"] for m in members if m["leave_day"] == ""),
@@ -96,7 +99,22 @@ def trace(result) -> dict[str, Any]:
     }
 
 
-_TRACE_KEYS = ("rows", "founder_leave_day", "survivor_labels", "messages_by_member")
+_TRACE_KEYS = ("rows", "founder_leave_day", "survivor_labels", "messages_by_member", "silent_month", "ended")
+
+#: A month, for "posts nothing in a month" (the silent majority, information overload).
+MONTH_DAYS = 30
+
+
+def month_silence(people: list[dict[str, Any]], last_day: int) -> dict[str, float | None]:
+    """Of the people (no founder, no spammers) in a run's members.csv: ``silent_month``, the
+    share of those still in the group on ``last_day`` who wrote nothing in its last month
+    (None when no one is left); ``ended``, the share of everyone who ever joined who left or
+    wrote nothing in that month (ended active participation: Jones, Ravid & Rafaeli 2004)."""
+    quiet = [m["last_post_day"] <= last_day - MONTH_DAYS for m in people]
+    stayed = [q for m, q in zip(people, quiet) if m["leave_day"] == ""]
+    ended = [m["leave_day"] != "" or q for m, q in zip(people, quiet)]
+    return {"silent_month": sum(stayed) / len(stayed) if stayed else None,
+            "ended": sum(ended) / len(ended) if ended else None}
 
 
 #: Overrides every fact's runs get (a calibration trial's parameters: analysis/fact_search.py).
@@ -662,6 +680,86 @@ def fact_kcore(size: str = "fast") -> FactResult:
         "no arrivals, no purge, no other churn.", None, {"checks": checks})
 
 
+#: The silent majority's groups: at least this many members, from this day on (issue 32).
+SILENT_MIN_MEMBERS = 200
+SILENT_FROM_DAY = 180
+
+
+def silent_majority(run: Run) -> dict[str, float] | None:
+    """Daily and weekly active shares of members over the days a run is a big, grown group
+    (≥ SILENT_MIN_MEMBERS members, day ≥ SILENT_FROM_DAY), and the share of its members silent
+    in its last month (when it ends big). None when the run never is one."""
+    big = [r for r in run.rows if r["day"] >= SILENT_FROM_DAY and r["members"] >= SILENT_MIN_MEMBERS]
+    if not big:
+        return None
+    ends_big = run.rows[len(run.rows) - 1]["members"] >= SILENT_MIN_MEMBERS
+    return {"daily": st.mean(r["daily_active"] / r["members"] for r in big),
+            "weekly": st.mean(r["weekly_active"] / r["members"] for r in big),
+            "silent_month": run.extra["silent_month"] if ends_big else None}
+
+
+def fact_silent_majority(size: str = "fast") -> FactResult:
+    n = SIZES[size]
+    runs = run_many([[f"scenario={sc}", f"seed={s}"] for sc in ("typical_group", "healthy_learning_group")
+                     for s in seeds(n)])
+    big = [x for x in (silent_majority(r) for r in runs) if x is not None]
+    daily = [x["daily"] for x in big]
+    weekly = [x["weekly"] for x in big]
+    month = [x["silent_month"] for x in big if x["silent_month"] is not None]
+    enough = len(big) >= 5 and len(month) >= 5
+    md, lo, hi = mean_ci(daily) if len(daily) >= 2 else (float("nan"),) * 3
+    mw, _, _ = mean_ci(weekly) if len(weekly) >= 2 else (float("nan"),) * 3
+    mm, _, _ = mean_ci(month) if len(month) >= 2 else (float("nan"),) * 3
+    passed = enough and md <= 0.2 and mw <= 0.5 and mm > 0.5
+    plot = Plot("box", f"groups of ≥ {SILENT_MIN_MEMBERS} members after day {SILENT_FROM_DAY}", "", "share of members",
+                [Series("active on a day", daily), Series("active in a week", weekly),
+                 Series(f"silent in the last {MONTH_DAYS} days", month)],
+                hlines=[(0.2, "20%"), (0.5, "50%")], y_range=(0, 1))
+    return FactResult(
+        "silent_majority", "A grown group is a silent majority",
+        "seed 004 L398 (90% of a 500-member group asleep), L642 (muted, forgotten); R4DS data (data/README.md: "
+        "5% of accounts active on a day)",
+        f"groups of ≥ {SILENT_MIN_MEMBERS} members after day {SILENT_FROM_DAY}: daily active ≤ 20% and weekly active "
+        f"≤ 50% of members (means), and most members post nothing in a month (≥ 5 such groups)",
+        f"{len(big)} of {len(runs)} runs grew big; daily active {md:.0%}, weekly {mw:.0%}, silent in a month {mm:.0%}",
+        md, (lo, hi), passed, n,
+        "typical_group and healthy_learning_group, each seed; a run counts over its days as a big group; "
+        "'silent in a month' is measured on the last day of runs that end big.", plot,
+        {"big_runs": len(big), "weekly": mw, "silent_month": mm})
+
+
+#: Heavier load: every member's posting rates (lurker, active, KOL, VIP) times this.
+OVERLOAD_FACTOR = 3.0
+OVERLOAD_SCENARIO = "healthy_learning_group"
+OVERLOAD_DAYS = 180
+
+
+def fact_information_overload(size: str = "fast") -> FactResult:
+    n = SIZES[size]
+    rates = [f"conversation.{r}_posts_per_day" for r in ("lurker", "active", "kol", "vip")]
+    heavy_over = [f"{k}={getattr(Conversation(), k.split('.')[1]) * OVERLOAD_FACTOR}" for k in rates]
+    arm = [f"scenario={OVERLOAD_SCENARIO}", f"days={OVERLOAD_DAYS}"]
+    base = run_many([[*arm, f"seed={s}"] for s in seeds(n)])
+    heavy = run_many([[*arm, *heavy_over, f"seed={s}"] for s in seeds(n)])
+    pairs = [(a.extra["ended"], b.extra["ended"]) for a, b in zip(base, heavy)
+             if a.extra["ended"] is not None and b.extra["ended"] is not None]
+    d = [b - a for a, b in pairs]
+    m, lo, hi = mean_ci(d)
+    plot = Plot("box", f"{OVERLOAD_SCENARIO}, day {OVERLOAD_DAYS}: members who left or fell silent "
+                "(share of all who joined)", "", "",
+                [Series("default message load", [a for a, _ in pairs]),
+                 Series(f"members post × {OVERLOAD_FACTOR:g}", [b for _, b in pairs])])
+    return FactResult(
+        "information_overload", "A heavier message load makes members leave or stop responding",
+        "Jones, Ravid & Rafaeli 2004 (Information overload and the message dynamics of online interaction spaces)",
+        "paired difference (heavier − default load) of the share of members who left or wrote nothing in the "
+        "last month > 0 (95% interval)",
+        f"{st.mean(a for a, _ in pairs):.0%} → {st.mean(b for _, b in pairs):.0%} (paired diff {m:+.1%})",
+        m, (lo, hi), lo > 0, n,
+        f"{OVERLOAD_SCENARIO} for {OVERLOAD_DAYS} days (a group that lives: typical_group's end is the same for "
+        f"both arms), same seeds with every member's posting rates × {OVERLOAD_FACTOR:g}.", plot)
+
+
 #: Facts the model does not reproduce yet: why, and what would fix it (shown in the report;
 #: the pytest suite marks them xfail instead of failing CI).
 KNOWN_GAPS: dict[str, str] = {}
@@ -677,4 +775,6 @@ FACTS: dict[str, Callable[[str], FactResult]] = {
     "zombie_purge": fact_zombie_purge,
     "healthy": fact_healthy,
     "kcore": fact_kcore,
+    "silent_majority": fact_silent_majority,
+    "information_overload": fact_information_overload,
 }

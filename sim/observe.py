@@ -44,18 +44,20 @@ class Observer:
         log = model.log
         members = list(model.members)
         counts = dict.fromkeys(ROLES, 0)
-        muted = active_today = active_week = 0
+        muted = dormant = active_today = active_week = 0
         sats = []
         week_start = model.day - 6
         for m in members:
             counts[m.role] += 1
             muted += m.muted
+            dormant += m.dormant
             active_today += (m.visiting and m.spec.reads) or m.messages_today > 0
             active_week += m.spec.reads and m.last_visit_day >= week_start
             if m.spec.person:
                 sats.append(m.satisfaction)
         life = model.lifecycle
-        row: dict[str, Any] = {"day": model.day, "phase": life.phase, "members": len(members), "muted": muted}
+        row: dict[str, Any] = {"day": model.day, "phase": life.phase, "members": len(members), "muted": muted,
+                               "dormant": dormant}
         row.update({f"members_{r}": counts[r] for r in ROLES})
         row.update({"msgs_valuable": log.valuable, "msgs_chat": log.chat, "msgs_ad": log.ads_visible,
                     "msgs_content": log.content, "ads_posted": log.ads_posted, "ads_removed": log.ads_removed,

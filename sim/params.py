@@ -345,6 +345,28 @@ class Churn:
 
 
 @dataclass
+class Dormancy:
+    """Members who fade stay, asleep (issue 32; :mod:`sim.rules.dormancy` has the formulas).
+
+    When the leave hazard fires on a member whose interest faded (reason ``bored``) they stay
+    dormant with ``bored_stay_share``; a member whose need is gone exits with
+    ``need_gone_exit_share`` and otherwise sleeps. Overload, ads, a KOL or friend who left, a
+    kick or a purge still drive people out. A dormant member is muted, silent, rarely opens
+    the group, and wakes on a mention, a red packet or renewal; the zombie purge removes them.
+    ``enabled = false`` restores "whoever goes, leaves"."""
+
+    enabled: bool = True
+    bored_stay_share: float = P(0.9, 0, 1, unit="share of members whose interest faded (leave reason bored) who stay, dormant, instead of leaving", src="seed 004 L642: a member who loses interest mutes the group (免打扰) and forgets it; L398: 90% of a 500-member group asleep; R4DS: Slack never removes an account")
+    fade_hazard: float = P(0.03, 0, 1, unit="daily chance of falling dormant at satisfaction 0 (× (1 − satisfaction)²)", src="seed 004 L398: 90% of a 500-member group asleep; assumption, set so that grown groups are mostly asleep (analysis/facts.py silent_majority)")
+    need_gone_exit_share: float = P(0.5, 0, 1, unit="share of members whose need is gone who actually leave (the others stay, dormant)", src="seed 004 L227 (the purpose ends); assumption: half of them bother to exit")
+    visit_factor: float = P(0.1, 0, 1, unit="visit chance of a dormant member relative to a muted one", src="seed 004 L642: muted and forgotten, rarely or never opened")
+    base_wake: float = P(0.002, 0, 1, unit="daily chance that a dormant member wakes by themselves", src="assumption: about once in 18 months")
+    mention_wake: float = P(0.3, 0, 1, unit="extra chance to wake the day after a reply notified them (an @-mention)", src="assumption: an @ gets through a muted group (seed 004 L642)")
+    red_packet_wake: float = P(0.05, 0, 1, unit="extra daily chance to wake on a day with red packets", src="seed 004 L122: red packets wake the silent")
+    renewal_wake: float = P(0.05, 0, 1, unit="extra daily chance to wake per unit of today's renewal share (news, sessions, events)", src="seed 003 L20: value renewed brings people back")
+
+
+@dataclass
 class Needs:
     drift_sd: float = P(0.01, 0, 1, unit="daily s.d. of a member's need", src="seed 004 L227")
     shift_day: int = P(-1, -1, 100000, unit="day the group's purpose expires (-1 = never)", src="seed 004 L227: 考研群")
@@ -617,6 +639,7 @@ class Params:
     roles: Roles = field(default_factory=Roles)
     monetisation: Monetisation = field(default_factory=Monetisation)
     churn: Churn = field(default_factory=Churn)
+    dormancy: Dormancy = field(default_factory=Dormancy)
     needs: Needs = field(default_factory=Needs)
     network: Network = field(default_factory=Network)
     friends: Friends = field(default_factory=Friends)

@@ -165,4 +165,8 @@ def _set_tenure(m: Member, tenure: int) -> None:
     """The member joined ``tenure`` days before day 0 (silence is counted from today)."""
     m.join_day = -int(tenure)
     m.staleness = float(tenure)  # a long-standing member has read it all before
+    # Day 0 is today, not the day everyone joined: a member with a past is no newcomer saying
+    # hello, so they count as visiting only from the first simulated day on (issue 32: a
+    # described 300-member group showed 275 visitors on day 0).
+    m.visiting = m.talking = tenure == 0
     m.role_history = [(m.join_day, m.role)]

@@ -103,6 +103,7 @@ MEMBER_FIELDS: tuple[Field, ...] = (
     Field("vip_since", _I, None, True, "day they became a VIP (None / -1: not a VIP)", none=-1, blank=-1),
     # -- today's flags -------------------------------------------------------------------------------
     Field("muted", _B, False, True, "muted by the rules (moderation)"),
+    Field("dormant", _B, False, True, "asleep: still a member, muted, rarely opens the group (rules/dormancy.py)"),
     Field("visiting", _B, True, True, "opened the group today (a newcomer has, on joining)"),
     Field("talking", _B, True, True, "talks today (visiting.decide_visits; a newcomer says hello)"),
     # -- counters and memory -----------------------------------------------------------------------

@@ -163,7 +163,7 @@ def test_vip_tier_converts_and_earns_only_when_enabled(engine):
 def test_dead_group_stops_early(engine):
     r = simulate(engine, days=365, seeding={"seed_users": 3, "recruits_per_day": 0.0},
                  arrivals={"invite_rate": 0.0, "spam_base": 0.0, "spam_per_100_members": 0.0},
-                 churn={"base_hazard": 0.3})
+                 churn={"base_hazard": 0.3}, dormancy={"enabled": False})  # leavers leave: no sleepers stay
     assert r.outcomes["final_phase"] == "dead"
     assert r.outcomes["days_run"] < 100
     # 3 people never make min_weekly_speakers voices: its life as a group (alive means talking)
@@ -183,7 +183,8 @@ def test_a_group_of_the_founder_alone_dies_on_day_0(engine):
 def test_every_role_can_die_out_without_errors(engine):
     """PITFALLS: a role reaching zero must not break collection; here all do."""
     r = simulate(engine, days=200, seeding={"seed_users": 6, "recruits_per_day": 0.0, "active_share": 0.5},
-                 arrivals={"invite_rate": 0.0}, churn={"base_hazard": 0.05})
+                 arrivals={"invite_rate": 0.0}, churn={"base_hazard": 0.05},
+                 dormancy={"enabled": False})  # every role empties by leaving (sleepers would stay members)
     last = r.rows[-1]
     # Every role that was ever present (VIPs never are: monetisation is off) reached zero,
     # and the rows kept recording it; the founder stays to the end (the group dies when no

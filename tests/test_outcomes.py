@@ -58,8 +58,9 @@ def test_dead_with_spammers_left_does_not_say_nobody_left() -> None:
 
 
 def _steady(model: CommunityModel, days: int) -> None:
-    """``days`` days of a group whose size has not changed for 40 days (a steady group)."""
-    n = len(model.members)
+    """``days`` days of a group whose size has not changed for 40 days (a steady group): its
+    awake members, which the trends count (the dormant are headcount only)."""
+    n = sum(not m.dormant for m in model.members)
     for _ in range(days):
         model.lifecycle._members = [n] * 40
         _feed(model, 1, ads=0, chat=50, speakers=10)

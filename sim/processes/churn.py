@@ -7,7 +7,9 @@ there), naming the reason it gives. This module decides who and when.
 ``cascade`` mode replaces all of that with Garcia et al. (2013): a member leaves when
 b × (present neighbours) < c, so survivors are the ⌈c/b⌉-core of the network.
 
-The zombie purge (seed 004 L293-298: silent for 1–2 months; L630: screen them out monthly) runs in both.
+A leaver whose interest faded may stay instead, dormant (:mod:`sim.rules.dormancy`); a dormant
+member spends the day's draw on waking, not leaving. The zombie purge (seed 004 L293-298:
+silent for 1–2 months; L630: screen them out monthly) runs in both, and removes the dormant.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from typing import TYPE_CHECKING
 
 from sim.params import ChurnMode
 from sim.roles import Role
+from sim.processes import reading
+from sim.rules.floats import dormancy as dormancy_rules
 from sim.rules.floats import leaving as leaving_rules
 
 if TYPE_CHECKING:
@@ -39,6 +43,8 @@ def _satisfaction_churn(model: CommunityModel) -> None:
     rng = model.rng
     day = model.day
     audience = len(model.members)
+    d = model.p.dormancy
+    renewal = reading.renewal_today(model) if d.enabled else 0.0
     leaving: list[tuple[Member, str]] = []
     for m in model.members:
         role = m.role
@@ -48,13 +54,24 @@ def _satisfaction_churn(model: CommunityModel) -> None:
             if audience < c.spammer_min_audience or rng.random() < c.spammer_leave_prob:
                 leaving.append((m, "moved_on"))
             continue
+        if m.dormant:  # asleep: today's draw decides whether they wake (sim/rules/dormancy.py)
+            if rng.random() < dormancy_rules.wake_chance(m.notified_day == day - 1, model.log.red_packets, renewal, d):
+                m.dormant = m.muted = False
+            continue
         m.muted = bool(leaving_rules.muted_after(m.muted, m.satisfaction, c))
         # The tie weights are summed only where they count (an O(ties) walk).
         lost = lost_tie_share(model, m) if m.tie_weight_ever and c.lost_ties_hazard else 0.0
         hazard = leaving_rules.leave_hazard(m.satisfaction, m.muted, lost, m.need, day - m.join_day,
                                             day - m.friend_left_day, c, model.p.entry.judgement_days)
-        if rng.random() < hazard:
-            leaving.append((m, _reason(m, day, c)))
+        u = rng.random()
+        if u < hazard:
+            reason = _reason(m, day, c)
+            if dormancy_rules.falls_dormant(u, hazard, reason == "bored", reason == "need_gone", d):
+                m.dormant = m.muted = True
+            else:
+                leaving.append((m, reason))
+        elif u < hazard + dormancy_rules.fade_hazard(m.satisfaction, d):  # interest faded: asleep
+            m.dormant = m.muted = True
     for m, reason in leaving:
         model.remove_member(m, reason)
 

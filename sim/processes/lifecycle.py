@@ -15,7 +15,9 @@ terminal, and the run stops). A group that lost ``decline_drop`` of its members 
 ``min_weekly_speakers`` people spoke in a week (alive means talking, MODEL.md §5: a
 near-silent group is never mature or self-operating, whatever its headcount). After self-operation a group missing one indicator
 is mature; otherwise a group is in growth while membership rises by ``growth_factor`` a
-fortnight, in decline while it shrinks by as much, and mature (steady) in between. A new
+fortnight, in decline while it shrinks by as much, and mature (steady) in between. Membership
+here counts the awake: a dormant member (sim/rules/dormancy.py) is still in the group but
+no longer part of its growth or decline. A new
 phase is only taken once that verdict has held ``phase_hold_days`` days in a row
 (hysteresis: no flickering between mature and decline), except the end, the end of the
 launch, the first self-operation and falling quiet.
@@ -57,7 +59,7 @@ class Lifecycle:
         self._ads: deque = deque(maxlen=7)
         self._talk: deque = deque(maxlen=7)
         self._joins: deque = deque(maxlen=30)
-        self._members: list[int] = []  # members on each day so far, for the trends
+        self._members: list[int] = []  # awake members on each day so far, for the trends
         self._silent_days = 0
         self._met_streak = 0  # consecutive days with every applicable indicator met
         self._quiet = False  # today's verdict: too few speakers to live (decline at once)
@@ -118,9 +120,10 @@ class Lifecycle:
         met = int(rules.indicators_met(ind, conversion_counts))  # numpy scalars may hold; the row wants an int
 
         self._silent_days = 0 if talk else self._silent_days + 1
-        self.phase = self._settle(self._classify(model, people, len(members), met, applicable, speakers),
-                                  ph.phase_hold_days)
-        self._members.append(len(members))
+        # Growth and decline are of the awake members: the dormant are headcount, not the group's life.
+        awake = len(members) - sum(m.dormant for m in members)
+        self.phase = self._settle(self._classify(model, people, awake, met, applicable, speakers), ph.phase_hold_days)
+        self._members.append(awake)
         self.health = {"weekly_speaking_rate": speaking_rate, "paid_conversion": conversion,
                        "word_of_mouth_share": wom_share, "disappointed_share": disappointed,
                        "rounds_7d": sum(self._rounds), "weekly_speakers": speakers}

@@ -81,7 +81,7 @@ def update_roles(model: CommunityModel) -> None:
             continue  # (cascade mode: its rule only)
         if p.monetisation.enabled:
             _monetise(model, m)
-        if ad_share and m.role is not Role.vip and m.fit < p.ads.temptation_fit \
+        if ad_share and m.role is not Role.vip and not m.dormant and m.fit < p.ads.temptation_fit \
                 and rng.random() < role_rules.advertise_chance(ad_share, m.fit, p.ads.contagion):
             m.become(Role.spammer)
 

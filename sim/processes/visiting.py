@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from sim.roles import Role
 from sim.rules.floats import checkins as checkin_rules
+from sim.rules.floats import dormancy as dormancy_rules
 from sim.rules.floats import satisfaction as sat
 from sim.rules.floats import visiting as visiting_rules
 from sim.rules.satisfaction import NEUTRAL
@@ -60,9 +61,10 @@ def visit_probability(m: Member, model: CommunityModel, programme_pull: float = 
     ``programme_pull``: today's pull of a check-in programme (:func:`sim.rules.checkins.visit_pull`)."""
     if m.role is Role.founder:
         return 1.0
-    return visiting_rules.visit_probability(visiting_rules.habit_logit(m.habit), m.satisfaction,
-                                            model.p.topics.visit_pull, model.heat, m.fit, model.day - m.last_post_day,
-                                            m.notified_day == model.day - 1, m.muted, model.p.visiting, programme_pull)
+    p = visiting_rules.visit_probability(visiting_rules.habit_logit(m.habit), m.satisfaction,
+                                         model.p.topics.visit_pull, model.heat, m.fit, model.day - m.last_post_day,
+                                         m.notified_day == model.day - 1, m.muted, model.p.visiting, programme_pull)
+    return p * dormancy_rules.visit_factor(m.dormant, model.p.dormancy)  # asleep: rarely opened
 
 
 def talk_chance(m: Member, model: CommunityModel) -> float:

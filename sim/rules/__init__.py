@@ -1,7 +1,7 @@
 """The model's rules, each written once, for both engines.
 
 One module per rule family: :mod:`~sim.rules.leaving` (muting, the leave hazard, the reason
-given), :mod:`~sim.rules.visiting` (the visit and talk chances), :mod:`~sim.rules.posting`
+given), :mod:`~sim.rules.dormancy` (who stays asleep instead of leaving, who wakes), :mod:`~sim.rules.visiting` (the visit and talk chances), :mod:`~sim.rules.posting`
 (posting and reply rates), :mod:`~sim.rules.satisfaction` (what reading is worth, how
 satisfaction and the group's quality move), :mod:`~sim.rules.roles` (who rises, buys,
 advertises), :mod:`~sim.rules.lifecycle` (the health indicators and the phase verdict),

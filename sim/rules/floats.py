@@ -7,12 +7,11 @@ family from here in ``sim/processes/``; the vector engine imports ``sim.rules`` 
 
 from __future__ import annotations
 
-from sim.rules import arrivals, cast, checkins, conduct, content, costs, leaving, lifecycle, meetups, moderation, needs
-from sim.rules import outreach
-from sim.rules import posting, real_name, roles, satisfaction, topics, visiting
+from sim.rules import arrivals, cast, checkins, conduct, content, costs, dormancy, leaving, lifecycle, meetups
+from sim.rules import moderation, needs, outreach, posting, real_name, roles, satisfaction, topics, visiting
 from sim.rules.elementwise import on_floats
 
-(arrivals, cast, checkins, conduct, content, costs, leaving, lifecycle, meetups, moderation, needs, outreach, posting,
- real_name, roles, satisfaction, topics, visiting) = (on_floats(family) for family in (
-    arrivals, cast, checkins, conduct, content, costs, leaving, lifecycle, meetups, moderation, needs, outreach, posting,
-    real_name, roles, satisfaction, topics, visiting))
+(arrivals, cast, checkins, conduct, content, costs, dormancy, leaving, lifecycle, meetups, moderation, needs, outreach,
+ posting, real_name, roles, satisfaction, topics, visiting) = (on_floats(family) for family in (
+    arrivals, cast, checkins, conduct, content, costs, dormancy, leaving, lifecycle, meetups, moderation, needs,
+    outreach, posting, real_name, roles, satisfaction, topics, visiting))

@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.state import RESET_FIELDS
-from sim.rules import arrivals, checkins, conduct, content, costs, leaving, meetups, moderation, needs, outreach
-from sim.rules import posting, real_name, roles, topics, visiting
+from sim.rules import arrivals, checkins, conduct, content, costs, dormancy, leaving, meetups, moderation, needs
+from sim.rules import outreach, posting, real_name, roles, topics, visiting
 from sim.rules import satisfaction as sat
 from sim.vector import rng as vr
 from sim.vector.backend import asarray
@@ -140,6 +140,7 @@ def decide_visits(E) -> None:
     p = visiting.visit_probability(B.habit_logit, B.satisfaction, col(E.T.topics.visit_pull), col(B.heat), B.fit,
                                    day - B.last_post_day, B.notified_day == day - 1, B.muted, Columns(v),
                                    col(checkins.visit_pull(day, E.T.checkins)))
+    p = p * dormancy.visit_factor(B.dormant, Columns(E.T.dormancy))  # asleep: rarely opened
     always = (B.role == SPAMMER) | (B.role == FOUNDER) | ~col(v.enabled)
     B.visiting = always & B.present
     r, s, u = draw_where(E, St.visit, B.present & ~always)
@@ -705,8 +706,7 @@ def read(E) -> None:
     boredom = sat.boredom(v, c)
     thrill = np.where(log.red_packets > 0, B.red_thrill, 0.0)
     chat = log.chat * share
-    renewal = sat.renewal_share(log.sessions, log.offline_events + log.kol_meetups, log.tips, log.joins.sum(axis=1),
-                                B.count(), B.heat, T.renewal)
+    renewal = renewal_today(E)
     readers = B.present & READS[B.role]
     looked = readers & B.visiting
     off = ~col(T.visiting.enabled)
@@ -840,6 +840,13 @@ def _look_after_the_core(E) -> None:
     B.satisfaction[r, s] = outreach.cared_satisfaction(B.satisfaction[r, s], Columns(T.outreach, r))
 
 
+def renewal_today(E) -> np.ndarray:
+    """reading.renewal_today: the share of a reader's staleness today's news removes, ``(R,)``."""
+    log, B = E.log, E.B
+    return sat.renewal_share(log.sessions, log.offline_events + log.kol_meetups, log.tips, log.joins.sum(axis=1),
+                             B.count(), B.heat, E.T.renewal)
+
+
 # -- roles ----------------------------------------------------------------------------------------------
 def update_roles(E) -> None:
     """roles.update_roles: lurkers wake, actives lurk or rise to KOL, KOLs leave, VIPs, spam."""
@@ -908,7 +915,7 @@ def update_roles(E) -> None:
     log.new_vips += bought
     B.vips_ever += bought
     # Ad contagion (seed 003): where ads stay visible, low-fit members start advertising.
-    r, s, u = draw_where(E, St.lurker_wakes, person & col(ad_share > 0) & (B.role != VIP)
+    r, s, u = draw_where(E, St.lurker_wakes, person & col(ad_share > 0) & (B.role != VIP) & ~B.dormant
                          & (B.fit < col(T.ads.temptation_fit)), 2)
     tempted = u < roles.advertise_chance(ad_share[r], B.fit[r, s], T.ads.contagion[r])
     B.set_role(r[tempted], s[tempted], SPAMMER, day)
@@ -931,14 +938,29 @@ def let_members_leave(E) -> None:
     member = B.present & (B.role != FOUNDER) & (B.role != SPAMMER) & live
     s = B.satisfaction
     cc = Columns(c)
-    B.muted = np.where(member, leaving.muted_after(B.muted, s, cc), B.muted)
+    d = T.dormancy
+    asleep = B.dormant[r0, s0] & ~spammer  # they spend the day's draw on waking (sim/rules/dormancy.py)
+    if asleep.any():
+        wake = dormancy.wake_chance(B.notified_day == day - 1, col(log.red_packets), col(renewal_today(E)), Columns(d))
+        woke = asleep & (u < wake[r0, s0])
+        B.dormant[r0[woke], s0[woke]] = False
+        B.muted[r0[woke], s0[woke]] = False
+    B.muted = np.where(member & ~B.dormant, leaving.muted_after(B.muted, s, cc), B.muted)
     lost = leaving.lost_tie_share(B.tie_weight_now, B.tie_weight_ever)
     hazard = leaving.leave_hazard(s, B.muted, lost, B.need, day - B.join_day, day - B.friend_left_day, cc,
                                   col(T.entry.judgement_days))
-    go = spam_leave | (~spammer & (u < hazard[r0, s0]))
-    r, s_, spam_leave = r0[go], s0[go], spam_leave[go]
+    go = spam_leave | (~spammer & ~asleep & (u < hazard[r0, s0]))
+    fades = ~spammer & ~asleep & ~go & (u < (hazard + dormancy.fade_hazard(s, Columns(d)))[r0, s0])
+    B.dormant[r0[fades], s0[fades]] = True
+    B.muted[r0[fades], s0[fades]] = True
+    r, s_, spam_leave, u_go = r0[go], s0[go], spam_leave[go], u[go]
     reason = leaving.leave_reason(B.need[r, s_], day - B.kol_shock_day[r, s_], day - B.friend_left_day[r, s_],  # leavers only
                                   B.read_ok[r, s_], B.read_worst[r, s_], Columns(c, r), WHY)
+    sleeps = ~spam_leave & dormancy.falls_dormant(u_go, hazard[r, s_], reason == WHY["bored"],
+                                                   reason == WHY["need_gone"], Columns(d, r))
+    B.dormant[r[sleeps], s_[sleeps]] = True
+    B.muted[r[sleeps], s_[sleeps]] = True
+    r, s_, spam_leave, reason = r[~sleeps], s_[~sleeps], spam_leave[~sleeps], reason[~sleeps]
     B.remove(r, s_, np.where(spam_leave, WHY["moved_on"], reason), day, log, E.F)
     # The zombie purge (seed 004 L293-298, L630): the founder and paying VIPs keep their seats.
     purge = c.zombie_purge & (day > 0) & (day % c.purge_every_days == 0) & E.running

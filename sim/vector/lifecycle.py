@@ -27,7 +27,7 @@ class VectorLifecycle:
         self.talk = np.zeros((R, 7))
         self.wom = np.zeros((R, 30))
         self.recruited = np.zeros((R, 30))
-        self.members = np.zeros((R, days + 1))  # members on each day (the trends)
+        self.members = np.zeros((R, days + 1))  # awake members on each day (the trends)
         self.silent_days = np.zeros(R, np.int64)
         self.met_streak = np.zeros(R, np.int64)
         self.pending = np.full(R, -1)
@@ -52,7 +52,7 @@ class VectorLifecycle:
         people = person.sum(axis=1)
         vips = (person & (B.role == VIP)).sum(axis=1)
         satisfied = (person & (B.satisfaction >= ph.disappointed_satisfaction[:, None])).sum(axis=1)
-        n = B.count()
+        n = B.count() - (B.dormant & B.present).sum(axis=1)  # awake members: the trends (Lifecycle.update)
         slot = day % 7
         talk = log.valuable + log.chat + log.content
         self.rounds[:, slot] = log.rounds_without_owner

@@ -21,7 +21,7 @@ from sim.vocab import CHANNELS, INDICATORS, PHASES, REASONS
 
 HEALTH = ("weekly_speaking_rate", "paid_conversion", "word_of_mouth_share", "disappointed_share", "rounds_7d",
           "weekly_speakers", *INDICATORS, "health_met", "health_applicable")
-COLUMNS = ("day", "phase", "members", "muted", *[f"members_{r.value}" for r in ROLES],
+COLUMNS = ("day", "phase", "members", "muted", "dormant", *[f"members_{r.value}" for r in ROLES],
            "msgs_valuable", "msgs_chat", "msgs_ad", "msgs_content", "ads_posted", "ads_removed", "speakers",
            "daily_active", "weekly_active", "rounds", "rounds_without_owner", "red_packets", "revenue", "fees",
            "new_vips",
@@ -42,7 +42,8 @@ def record(E) -> np.ndarray:
     active_week = present & READS[B.role] & (B.last_visit_day >= day - 6)
     person = B.is_(PERSON)
     sats = np.where(person.any(axis=1), (B.satisfaction * person).sum(axis=1) / np.maximum(person.sum(axis=1), 1), 0.0)
-    cols = [np.full(B.R, day, like=present), life.phase, B.count(), (B.muted & present).sum(axis=1), *roles.T,
+    cols = [np.full(B.R, day, like=present), life.phase, B.count(), (B.muted & present).sum(axis=1),
+            (B.dormant & present).sum(axis=1), *roles.T,
             log.valuable, log.chat, log.ads_visible, log.content, log.ads_posted, log.ads_removed, log.speakers,
             active_today.sum(axis=1), active_week.sum(axis=1), log.rounds, log.rounds_without_owner,
             log.red_packets, log.revenue, log.fees, log.new_vips, log.refused, log.turned_away_full,
