@@ -97,6 +97,10 @@ SHORTFALL: dict[str, Callable[[FactResult], float]] = {
         + (0.0 if r.details["interior"] else 0.25),
     "zombie_purge": lambda r: 0.0 if r.passed else 0.5,
     "healthy": _share_short(0.8),
+    # The silent majority: how far the grown groups' daily active share is above 20 %.
+    "silent_majority": lambda r: 0.0 if r.passed else (max(0.0, r.value - 0.2) / 0.2 if r.value == r.value else 1.0),
+    # Overload: how far the paired interval's low end reaches below 0, in units of 5 points.
+    "information_overload": lambda r: max(0.0, -r.interval[0]) / 0.05,
     R4DS_KEY: lambda r: r.value,
 }
 

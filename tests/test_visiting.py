@@ -75,12 +75,14 @@ def test_absent_members_neither_post_nor_read_and_their_feelings_drift():
 
 
 def _unmuted_visit_share(**over) -> float:
-    """Share of unmuted people who opened the group, over 60 days of a run."""
+    """Share of people unmuted when the day began who opened the group, over 60 days of a run
+    (a dormant member who wakes in the evening was muted when the day's visits were decided)."""
     model = CommunityModel(make_params(days=90, seed=5, **over))
     visits = seen = 0
     for _ in range(60):
+        unmuted = {m.unique_id for m in model.members if m.spec.reads and not m.muted}
         model.step()
-        people = [m for m in model.members if m.spec.reads and not m.muted]
+        people = [m for m in model.members if m.unique_id in unmuted]
         visits += sum(m.visiting for m in people)
         seen += len(people)
     return visits / seen

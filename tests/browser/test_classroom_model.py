@@ -166,7 +166,7 @@ def test_an_intervention_goes_through_the_models_timeline_from_tomorrow():
 def test_turning_points_fold_routine_promotions_and_list_phase_changes():
     from dashboards.components.story import turning_points
 
-    lesson = Lesson(setup_for("typical_group"))
+    lesson = Lesson(setup_for("healthy_learning_group"))  # a year with many promotions (9 on seed 0)
     for _ in iter(lesson.advance, None):
         pass
     points = turning_points(lesson.frame)
