@@ -84,6 +84,11 @@ def test_private_chats_with_lurkers_make_more_members_speak() -> None:
     lurkers = {arm: np.mean([np.mean([row["members_lurker"] / max(1, row["members"]) for row in r.rows[SETTLED:]])
                              for r in rs]) for arm, rs in runs.items()}
     assert lurkers["chats"] < lurkers["off"] - 0.1
+    # The chats wake the dormant too (sim/rules/dormancy.py): typical_group, 12 seeds, days 100-200,
+    # 2026-12-06: 59 dormant members a day off, 30 with 3 chats a day.
+    dormant = {arm: np.mean([np.mean([row["dormant"] for row in r.rows[SETTLED:]]) for r in rs])
+               for arm, rs in runs.items()}
+    assert dormant["chats"] < 0.8 * dormant["off"]
     left = {arm: np.mean([sum(row["leaves_need_gone"] for row in r.rows) for r in rs]) for arm, rs in runs.items()}
     assert left["chats"] > left["off"] + 3  # the reminded who no longer need the group (leave_prob 0.05)
     hours = {arm: np.mean([r.outcomes["founder_hours_total"] for r in rs]) for arm, rs in runs.items()}

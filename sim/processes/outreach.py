@@ -40,16 +40,17 @@ def _reached(model: CommunityModel, candidates: list, per_day: int) -> list:
 
 
 def _private_chats(model: CommunityModel) -> None:
-    """Chats with long-silent lurkers, drawn at random among them: some wake, some leave."""
+    """Chats with long-silent lurkers and dormant members (seed 004 L641-643: the zombies are
+    woken one by one), drawn at random among them: some wake, some leave."""
     o, day, rng = model.p.outreach, model.day, model.rng
-    silent = [m for m in model.members
-              if m.role is Role.lurker and rules.long_silent(day - m.last_post_day, o)]
+    silent = [m for m in model.members if (m.role is Role.lurker or (m.dormant and m.role is Role.active))
+              and rules.long_silent(day - m.last_post_day, o)]
     chatted = _reached(model, silent, o.lurker_chats_per_day)
     model.log.private_chats += len(chatted)
     for m in chatted:
         outcome = rules.chat_outcome(rng.random(), o)
         if outcome == rules.WOKE:
-            m.muted = False
+            m.muted = m.dormant = False
             m.satisfaction = rules.woken_satisfaction(m.satisfaction, o)
             m.notified_day = day  # the chat is a notification: they look in tomorrow
             m.become(Role.active)

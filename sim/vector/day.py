@@ -767,7 +767,8 @@ def _private_chats(E) -> None:
     """outreach._private_chats: some of the chatted lurkers wake, some leave."""
     T, B, day = E.T, E.B, E.day
     o = T.outreach
-    silent = B.is_(PERSON) & (B.role == LURKER) & outreach.long_silent(day - B.last_post_day, Columns(o)) & col(E.running)
+    asleep = (B.role == LURKER) | (B.dormant & (B.role == ACTIVE))  # lurkers and dormant members (L641-643)
+    silent = B.is_(PERSON) & asleep & outreach.long_silent(day - B.last_post_day, Columns(o)) & col(E.running)
     chatted = _reached(E, St.private_chat, silent, o.lurker_chats_per_day)
     E.log.private_chats += chatted.sum(axis=1)
     r, s, u = draw_where(E, St.private_chat, chatted, 1)
@@ -775,6 +776,7 @@ def _private_chats(E) -> None:
     woke = outcome == outreach.WOKE
     rw, sw = r[woke], s[woke]
     B.muted[rw, sw] = False
+    B.dormant[rw, sw] = False
     B.satisfaction[rw, sw] = outreach.woken_satisfaction(B.satisfaction[rw, sw], Columns(o, rw))
     B.notified_day[rw, sw] = day  # the chat is a notification: they look in tomorrow
     B.set_role(rw, sw, ACTIVE, day)
