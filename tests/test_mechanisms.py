@@ -77,7 +77,9 @@ def test_cap_is_never_exceeded(engine):
 def _recruited_fit(engine: str, threshold: EntryThreshold, cutoff: float, seeds) -> list[float]:
     runs = simulate_seeds(engine, seeds, days=60, arrivals={"promotion_per_day": 4.0, "promotion_fit": 0.25},
                           entry={"threshold": threshold, "fit_cutoff": cutoff})
-    return [m["fit"] for r in runs for m in r.member_rows() if m["channel"] in ("promotion", "word_of_mouth", "founder")]
+    return [
+        m["fit"] for r in runs for m in r.member_rows() if m["channel"] in ("promotion", "word_of_mouth", "founder")
+    ]
 
 
 def test_entry_threshold_lowers_low_fit_arrivals(engine):
@@ -121,16 +123,22 @@ def test_role_change_keeps_the_mesa_registration():
 def test_low_quality_influx_drives_kols_out(engine):
     """Over 4 seeds, a flood of low-fit strangers makes more KOLs leave for 'quality_fell'
     (a reason only KOLs leave for)."""
+
     def kol_exits(promotion: float) -> int:
         total = 0
-        for r in simulate_seeds(engine, range(4), days=150, seeding={"strategy": SeedStrategy.kols_first},
-                                arrivals={"promotion_per_day": promotion, "promotion_fit": 0.15,
-                                          "promotion_start_day": 40}):
+        for r in simulate_seeds(
+            engine,
+            range(4),
+            days=150,
+            seeding={"strategy": SeedStrategy.kols_first},
+            arrivals={"promotion_per_day": promotion, "promotion_fit": 0.15, "promotion_start_day": 40},
+        ):
             left = [m for m in r.member_rows() if m["leave_reason"] == "quality_fell"]
             assert all(m["final_role"] == "kol" for m in left)
             assert len(left) == sum(row["leaves_quality_fell"] for row in r.rows)
             total += len(left)
         return total
+
     assert kol_exits(8.0) > kol_exits(0.0)
 
 
@@ -147,8 +155,14 @@ def test_zombie_purge_removes_the_silent(engine):
     assert len(r.rows) == 121, "the group lives through the four purge days"
     purge_days = range(30, 121, 30)
     for day in purge_days:
-        stayed = [m for m in members if m["join_day"] <= day and (m["leave_day"] == "" or m["leave_day"] > day)
-                  and m["final_role"] != "founder" and m["last_post_day"] <= day]
+        stayed = [
+            m
+            for m in members
+            if m["join_day"] <= day
+            and (m["leave_day"] == "" or m["leave_day"] > day)
+            and m["final_role"] != "founder"
+            and m["last_post_day"] <= day
+        ]
         assert stayed and all(day - m["last_post_day"] < 30 for m in stayed), day
 
 
@@ -161,9 +175,14 @@ def test_vip_tier_converts_and_earns_only_when_enabled(engine):
 
 
 def test_dead_group_stops_early(engine):
-    r = simulate(engine, days=365, seeding={"seed_users": 3, "recruits_per_day": 0.0},
-                 arrivals={"invite_rate": 0.0, "spam_base": 0.0, "spam_per_100_members": 0.0},
-                 churn={"base_hazard": 0.3}, dormancy={"enabled": False})  # leavers leave: no sleepers stay
+    r = simulate(
+        engine,
+        days=365,
+        seeding={"seed_users": 3, "recruits_per_day": 0.0},
+        arrivals={"invite_rate": 0.0, "spam_base": 0.0, "spam_per_100_members": 0.0},
+        churn={"base_hazard": 0.3},
+        dormancy={"enabled": False},
+    )  # leavers leave: no sleepers stay
     assert r.outcomes["final_phase"] == "dead"
     assert r.outcomes["days_run"] < 100
     # 3 people never make min_weekly_speakers voices: its life as a group (alive means talking)
@@ -182,9 +201,14 @@ def test_a_group_of_the_founder_alone_dies_on_day_0(engine):
 
 def test_every_role_can_die_out_without_errors(engine):
     """PITFALLS: a role reaching zero must not break collection; here all do."""
-    r = simulate(engine, days=200, seeding={"seed_users": 6, "recruits_per_day": 0.0, "active_share": 0.5},
-                 arrivals={"invite_rate": 0.0}, churn={"base_hazard": 0.05},
-                 dormancy={"enabled": False})  # every role empties by leaving (sleepers would stay members)
+    r = simulate(
+        engine,
+        days=200,
+        seeding={"seed_users": 6, "recruits_per_day": 0.0, "active_share": 0.5},
+        arrivals={"invite_rate": 0.0},
+        churn={"base_hazard": 0.05},
+        dormancy={"enabled": False},
+    )  # every role empties by leaving (sleepers would stay members)
     last = r.rows[-1]
     # Every role that was ever present (VIPs never are: monetisation is off) reached zero,
     # and the rows kept recording it; the founder stays to the end (the group dies when no
@@ -202,10 +226,14 @@ def test_edgelist_members_and_cascade_core(engine, tmp_path):
     g = nx.karate_club_graph()
     path = tmp_path / "ties.txt"
     path.write_text("# karate club\n" + "\n".join(f"n{u} n{v}" for u, v in g.edges) + "\n")
-    r = simulate(engine, days=30, network={"initial": InitialNetwork.edgelist, "edgelist": str(path)},
-                 churn={"mode": ChurnMode.cascade, "cascade_benefit": 1.0, "cascade_cost": 4.0},
-                 seeding={"recruits_per_day": 0.0},
-                 arrivals={"invite_rate": 0.0, "spam_base": 0.0, "spam_per_100_members": 0.0})
+    r = simulate(
+        engine,
+        days=30,
+        network={"initial": InitialNetwork.edgelist, "edgelist": str(path)},
+        churn={"mode": ChurnMode.cascade, "cascade_benefit": 1.0, "cascade_cost": 4.0},
+        seeding={"recruits_per_day": 0.0},
+        arrivals={"invite_rate": 0.0, "spam_base": 0.0, "spam_per_100_members": 0.0},
+    )
     members = r.member_rows()
     assert r.rows[0]["members"] == g.number_of_nodes()
     assert {m["label"] for m in members if m["join_day"] == 0} == {f"n{v}" for v in g.nodes}
@@ -227,11 +255,11 @@ def _newcomer_needs(engine: str, day: int, shift_day: int, n: int = 4000) -> lis
     from sim.vector import day as vd
     from sim.vector.engine import Engine
 
-    E = Engine([p])
-    E.day = day
+    vector_engine = Engine([p])
+    vector_engine.day = day
     u = np.random.default_rng(5).random((n, vd.TRAIT_UNIFORMS))
     r = np.zeros(n, np.int64)
-    return list(vd.traits(E, r, np.full(n, vd.SRC["friends"]), np.full(n, np.nan), u)["need"])
+    return list(vd.traits(vector_engine, r, np.full(n, vd.SOURCE_CODE["friends"]), np.full(n, np.nan), u)["need"])
 
 
 def test_the_purpose_expires_for_newcomers_too(engine):
@@ -270,8 +298,9 @@ def test_zombie_purge_spares_paying_vips(engine):
                 purged += 1
                 purged_vips += m["final_role"] == "vip"
             for start, end in _vip_days(m):  # purge days on which this VIP had been silent long enough
-                protected += sum(start <= d < end and d - int(m["last_post_day"]) >= silent_days
-                                 for d in range(every, days, every))
+                protected += sum(
+                    start <= d < end and d - int(m["last_post_day"]) >= silent_days for d in range(every, days, every)
+                )
     assert purged > 0, "the purge must have removed someone for the test to mean anything"
     assert protected > 0, "some VIP must have been silent on a purge day for the test to mean anything"
     assert purged_vips == 0
@@ -307,15 +336,17 @@ class _Vector:
         from sim.vector.params import ParamTable
 
         self.life = VectorLifecycle(1, p.days)
-        self.E = SimpleNamespace(T=ParamTable([p]), running=np.ones(1, bool), day=0,
-                                 B=SimpleNamespace(event=lambda *args, **numbers: None))  # turning-point log: not checked here
+        self.E = SimpleNamespace(
+            T=ParamTable([p]), running=np.ones(1, bool), day=0, B=SimpleNamespace(event=lambda *args, **numbers: None)
+        )  # turning-point log: not checked here
 
     def day(self, d: int, n: int, met: int, speakers: int = 50) -> str:
         from sim.processes.lifecycle import PHASES
 
         self.E.day = d
-        cand = self.life._classify(self.E, np.array([50]), np.array([n]), np.array([met]), np.array([5]),
-                                   np.array([speakers]))
+        cand = self.life._classify(
+            self.E, np.array([50]), np.array([n]), np.array([met]), np.array([5]), np.array([speakers])
+        )
         self.life.members[:, d] = n
         return PHASES[int(cand[0])]
 
@@ -363,6 +394,6 @@ def test_too_few_voices_rule_out_self_operation_on_both_classifiers(engine):
     first = p.phases.launch_days + 59
     quiet = CLASSIFIERS[engine](p)
     verdicts = [quiet.day(d, n=1000, met=5, speakers=4) for d in range(first + 30)]
-    assert quiet.self_operation_day is None and set(verdicts[p.phases.launch_days:]) == {"decline"}
+    assert quiet.self_operation_day is None and set(verdicts[p.phases.launch_days :]) == {"decline"}
     talking = CLASSIFIERS[engine](p)
     assert [talking.day(d, n=1000, met=5, speakers=5) for d in range(first + 1)][-1] == "self_operating"

@@ -121,11 +121,19 @@ def test_the_outcomes_of_a_run_are_the_same_from_either_engines_record(scenario:
 
     p = load_params([f"scenario={scenario}", "seed=2", "days=90"])
     result = simulate(p)
-    E = Engine([p], [result.model])
-    resume.place(E, [result.model])
-    E.B.archive_present()
-    values = E.rows[: result.model.day + 1, 0]
-    got = outcomes(p, values, E.B.roster.table(), 0, E._events()[0], bool(E.life.reachable[0]), int(E.B.vips_ever[0]))
+    engine = Engine([p], [result.model])
+    resume.place(engine, [result.model])
+    engine.batch.archive_present()
+    values = engine.rows[: result.model.day + 1, 0]
+    got = outcomes(
+        p,
+        values,
+        engine.batch.roster.table(),
+        0,
+        engine._events()[0],
+        bool(engine.life.reachable[0]),
+        int(engine.batch.vips_ever[0]),
+    )
     assert got == result.outcomes
 
 
@@ -153,8 +161,9 @@ def _three_people(engine: str, speakers: int | None = None):
     from sim import run
 
     phases = {} if speakers is None else {"min_weekly_speakers": speakers}
-    p = make_params(days=200, seed=1, engine={"name": engine}, seeding={"seed_users": 3}, arrivals={"cap": 4},
-                    phases=phases)
+    p = make_params(
+        days=200, seed=1, engine={"name": engine}, seeding={"seed_users": 3}, arrivals={"cap": 4}, phases=phases
+    )
     return p, run([p])[0]
 
 
@@ -190,8 +199,10 @@ def test_talking_at_12_months_is_at_most_alive_and_less_where_groups_go_quiet() 
     from sim import run
 
     seeds = 30
-    outs = [r.outcomes for r in run([load_params(["experiment=switch_entry", "switch_day=30", f"seed={s}"])
-                                     for s in range(seeds)])]
+    outs = [
+        r.outcomes
+        for r in run([load_params(["experiment=switch_entry", "switch_day=30", f"seed={s}"]) for s in range(seeds)])
+    ]
     alive = [o["dead_day"] is None and o["ad_group_day"] is None for o in outs]
     talking = [o["talking_at_12_months"] for o in outs]
     assert all(a for a, t in zip(alive, talking) if t)

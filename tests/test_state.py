@@ -41,27 +41,31 @@ def test_the_mesa_member_holds_exactly_the_declared_fields(model) -> None:
 
 
 def test_the_vector_batch_has_a_column_per_declared_field_and_no_other() -> None:
-    E = Engine([Params(days=5, seed=1)])
-    per_member = {k for k, v in vars(E.B).items() if isinstance(v, np.ndarray) and v.shape == (E.B.R, E.B.N)}
+    engine = Engine([Params(days=5, seed=1)])
+    per_member = {
+        k
+        for k, v in vars(engine.batch).items()
+        if isinstance(v, np.ndarray) and v.shape == (engine.batch.R, engine.batch.N)
+    }
     assert per_member - VECTOR_SCRATCH == {f.name for f in VECTOR_FIELDS}
     for f in VECTOR_FIELDS:
-        assert getattr(E.B, f.name).dtype == np.dtype(f.dtype), f.name
+        assert getattr(engine.batch, f.name).dtype == np.dtype(f.dtype), f.name
 
 
-def _filled(E: Engine, fill: bool) -> None:
-    """Every member column of ``E`` set to one of two different values (True/1 or False/-7)."""
+def _filled(engine: Engine, fill: bool) -> None:
+    """Every member column of ``engine`` set to one of two different values (True/1 or False/-7)."""
     for f in VECTOR_FIELDS:
-        getattr(E.B, f.name)[...] = (1 if fill else -7) if np.dtype(f.dtype).kind != "b" else fill
+        getattr(engine.batch, f.name)[...] = (1 if fill else -7) if np.dtype(f.dtype).kind != "b" else fill
 
 
 def _after_create(fill: bool) -> dict[str, np.ndarray]:
-    E = Engine([Params(days=5, seed=1)] * 2)
-    _filled(E, fill)
-    E.day = 3
+    engine = Engine([Params(days=5, seed=1)] * 2)
+    _filled(engine, fill)
+    engine.day = 3
     r, s = np.array([0, 1, 1]), np.array([2, 4, 5])
     tr = {k: np.full(3, 0.5) for k in ("fit", "expertise", "need", "willingness", "propensity", "habit")}
-    vector_day.create(E, r, s, np.array([2, 2, 3]), np.array([2, 2, 1]), tr, 0.6)
-    return {f.name: getattr(E.B, f.name)[r, s].copy() for f in VECTOR_FIELDS}
+    vector_day.create(engine, r, s, np.array([2, 2, 3]), np.array([2, 2, 1]), tr, 0.6)
+    return {f.name: getattr(engine.batch, f.name)[r, s].copy() for f in VECTOR_FIELDS}
 
 
 def test_a_reused_slot_is_reset_in_every_field() -> None:
@@ -84,13 +88,13 @@ def test_a_resumed_run_copies_every_field(model) -> None:
     the columns held before (the two fills must give the same batch)."""
     placed = {}
     for fill in (True, False):
-        E = Engine([Params(days=60, seed=3)], [model])
-        E.grow(resume.members_at_start(model))
-        _filled(E, fill)
-        resume.place(E, [model])
-        placed[fill] = E.B
+        engine = Engine([Params(days=60, seed=3)], [model])
+        engine.grow(resume.members_at_start(model))
+        _filled(engine, fill)
+        resume.place(engine, [model])
+        placed[fill] = engine.batch
     present = placed[False].present[0]  # (all slots start present in the other)
-    got = {fill: {f.name: getattr(B, f.name)[0][present] for f in VECTOR_FIELDS} for fill, B in placed.items()}
+    got = {fill: {f.name: getattr(batch, f.name)[0][present] for f in VECTOR_FIELDS} for fill, batch in placed.items()}
     differ = [k for k in got[True] if not np.array_equal(got[True][k], got[False][k])]
     assert differ == [], f"resume.place does not set {differ}"
     by_uid = {m.unique_id: m for m in model.agents}

@@ -22,15 +22,15 @@ from sim.state import member_name
 from sim.rules import cast
 from sim.rules.posting import talk_stimulus
 from sim.vector import backend, resume
-from sim.vector import day as d
-from sim.vector import rng as vr
+from sim.vector import day as daily
+from sim.vector import rng
 from sim.vector.friends import LatentNetworks
 from sim.vector.lifecycle import VectorLifecycle
 from sim.vector.observe import LazyMembers, LazyRows, outcomes, record
 from sim.vector.params import ParamTable
 from sim.vector.reactions import Watches
-from sim.vector.state import ACTIVE, CH, FOUNDER, KOL, LURKER, Batch
-from sim.vector.streams import St
+from sim.vector.state import ACTIVE, CHANNEL_CODE, FOUNDER, KOL, LURKER, Batch
+from sim.vector.streams import Stream
 from sim.vocab import CHANNELS, REASONS
 
 if TYPE_CHECKING:
@@ -49,8 +49,8 @@ class Engine:
         for p in params:
             validate(p)
         self.models = list(models) if models is not None and any(m is not None for m in models) else None
-        self.T = ParamTable(params)
-        R = self.T.R
+        self.table = ParamTable(params)
+        R = self.table.R
         # Edge-list starts (arrivals._found_from_edgelist): every node is a member on day 0.
         self.graphs = {r: read_edgelist(p.network.edgelist) for r, p in enumerate(params)
                        if p.network.initial is InitialNetwork.edgelist}
@@ -58,13 +58,13 @@ class Engine:
         at_start = [resume.members_at_start(self.models[r]) if self.models else
                     self.graphs[r].number_of_nodes() if r in self.graphs else p.seeding.seed_users + 1
                     for r, p in enumerate(params)]
-        self.cap = max(int(self.T.arrivals.cap.max()), *at_start) + 1  # slot 0 is the founder's for good
+        self.cap = max(int(self.table.arrivals.cap.max()), *at_start) + 1  # slot 0 is the founder's for good
         self.N = min(self.cap, 64)
-        self.B = Batch(R, self.N, self.cap)
-        self.S = vr.Streams(vr.keys_from_seeds([p.seed for p in params]))
+        self.batch = Batch(R, self.N, self.cap)
+        self.streams = rng.Streams(rng.keys_from_seeds([p.seed for p in params]))
         self.day = 0
         self.running = np.ones(R, bool)
-        self.horizon = int(self.T.days.max())
+        self.horizon = int(self.table.days.max())
         self.life = VectorLifecycle(R, self.horizon)
         self.rows = np.zeros((self.horizon + 1, R, 0))
         self.log = self._new_log()
@@ -72,8 +72,8 @@ class Engine:
         # A group from a state keeps the latent network it has (or has none), whatever friends.enabled says.
         given = {r: m.friends for r, m in enumerate(self.models or [])}
         for r, fr in given.items():
-            self.T.friends.enabled[r] = fr is not None
-        self.F = LatentNetworks.build(params, self.N, setup, at_start, given)
+            self.table.friends.enabled[r] = fr is not None
+        self.latent = LatentNetworks.build(params, self.N, setup, at_start, given)
         self.changes = {}
         for r, p in enumerate(params):
             for ch in p.timeline:
@@ -86,89 +86,110 @@ class Engine:
         if needed <= self.N:
             return
         n = min(self.cap, max(needed, 2 * self.N))
-        self.B.grow(n)
-        if self.F is not None:
-            self.F.grow(n)
+        self.batch.grow(n)
+        if self.latent is not None:
+            self.latent.grow(n)
         log = self.log
         for name in ("valuable_by", "ads_by", "spoke"):
             setattr(log, name, np.pad(getattr(log, name), ((0, 0), (0, n - self.N))))
         self.N = n
 
-    def _new_log(self) -> d.DayLog:
-        return d.DayLog(self.T.R, self.N, len(CHANNELS), len(REASONS), like=self.running)
+    def _new_log(self) -> daily.DayLog:
+        return daily.DayLog(self.table.R, self.N, len(CHANNELS), len(REASONS), like=self.running)
 
     # -- day 0 ---------------------------------------------------------------------------------
     def found(self) -> None:
         """arrivals.found_group: the founder in slot 0, the seed users, their wiring."""
-        T, B, S, R = self.T, self.B, self.S, self.T.R
+        table, batch, streams, R = self.table, self.batch, self.streams, self.table.R
         rows = np.arange(R)
-        u = S.uniform_at(St.seed_users, rows[:, None], np.zeros((R, 1), np.int64), np.arange(d.TRAIT_UNIFORMS)[None, :])
-        tr = d.traits(self, rows, np.full(R, d.SRC["friends"]), np.ones(R), u)
-        tr.update(fit=np.ones(R), need=np.ones(R), willingness=np.zeros(R), propensity=np.ones(R),
-                  expertise=T.founder.expertise.astype(np.float64))
+        u = streams.uniform_at(
+            Stream.seed_users, rows[:, None], np.zeros((R, 1), np.int64), np.arange(daily.TRAIT_UNIFORMS)[None, :]
+        )
+        tr = daily.traits(self, rows, np.full(R, daily.SOURCE_CODE["friends"]), np.ones(R), u)
+        tr.update(
+            fit=np.ones(R),
+            need=np.ones(R),
+            willingness=np.zeros(R),
+            propensity=np.ones(R),
+            expertise=table.founder.expertise.astype(np.float64),
+        )
         edge = np.isin(rows, list(self.graphs))
-        d.create(self, rows, np.zeros(R, np.int64), FOUNDER, np.where(edge, CH["edgelist"], CH["seed"]), tr, 1.0)
-        B.energy = T.founder.energy.astype(np.float64)
-        F = self.F
-        if F is not None:
-            on = np.flatnonzero(F.founder_node >= 0)
-            F.join(on, F.founder_node[on], np.zeros(on.size, np.int64))
+        daily.create(
+            self,
+            rows,
+            np.zeros(R, np.int64),
+            FOUNDER,
+            np.where(edge, CHANNEL_CODE["edgelist"], CHANNEL_CODE["seed"]),
+            tr,
+            1.0,
+        )
+        batch.energy = table.founder.energy.astype(np.float64)
+        latent = self.latent
+        if latent is not None:
+            on = np.flatnonzero(latent.founder_node >= 0)
+            latent.join(on, latent.founder_node[on], np.zeros(on.size, np.int64))
         self._found_from_edgelists()
-        n_seeds = np.where(edge, 0, T.seeding.seed_users)
-        kols_first = T.seeding.strategy == "kols_first"
-        n_kols = np.where(kols_first, np.round(n_seeds * T.seeding.kol_share), 0).astype(np.int64)
+        n_seeds = np.where(edge, 0, table.seeding.seed_users)
+        kols_first = table.seeding.strategy == "kols_first"
+        n_kols = np.where(kols_first, np.round(n_seeds * table.seeding.kol_share), 0).astype(np.int64)
         r = np.repeat(rows, n_seeds)
-        i = d.ranks(r, R)
+        i = daily.ranks(r, R)
         if not r.size:
             return
         self.grow(int(n_seeds.max()) + 1)
-        u = S.uniform_at(St.seed_users, r[:, None], (i + 1)[:, None], np.arange(d.TRAIT_UNIFORMS)[None, :])
+        u = streams.uniform_at(
+            Stream.seed_users, r[:, None], (i + 1)[:, None], np.arange(daily.TRAIT_UNIFORMS)[None, :]
+        )
         kol = i < n_kols[r]
-        source = np.where(kol, d.SRC["kols"], d.recruit_source(T)[r])
-        tr = d.traits(self, r, source, np.full(r.size, np.nan), u)
-        talker = cast.is_talker(i, n_kols[r], d.Columns(T.cast, r))  # the seed cast (seed 004 L49-53)
-        tr["propensity"] = cast.cast_propensity(tr["propensity"], talker, d.Columns(T.cast, r))
-        role = np.where(kol, KOL, np.where((u[:, 9] < T.seeding.active_share[r]) | talker, ACTIVE, LURKER))
+        source = np.where(kol, daily.SOURCE_CODE["kols"], daily.recruit_source(table)[r])
+        tr = daily.traits(self, r, source, np.full(r.size, np.nan), u)
+        talker = cast.is_talker(i, n_kols[r], daily.Columns(table.cast, r))  # the seed cast (seed 004 L49-53)
+        tr["propensity"] = cast.cast_propensity(tr["propensity"], talker, daily.Columns(table.cast, r))
+        role = np.where(kol, KOL, np.where((u[:, 9] < table.seeding.active_share[r]) | talker, ACTIVE, LURKER))
         slots = i + 1
-        d.create(self, r, slots, role, np.full(r.size, CH["seed"]), tr, T.seeding.initial_satisfaction[r])
-        if F is not None:
+        daily.create(
+            self, r, slots, role, np.full(r.size, CHANNEL_CODE["seed"]), tr, table.seeding.initial_satisfaction[r]
+        )
+        if latent is not None:
             node = np.full(r.size, -1)
             hub_rows = np.flatnonzero(n_kols > 0)
-            _, hubs = F.next_hubs(hub_rows, n_kols[hub_rows])
+            _, hubs = latent.next_hubs(hub_rows, n_kols[hub_rows])
             node[kol] = hubs
-            friendly = ~kol & (source == d.SRC["friends"])
+            friendly = ~kol & (source == daily.SOURCE_CODE["friends"])
             fr_rows = np.flatnonzero(np.bincount(r[friendly], minlength=R))
-            _, near = F.next_recruits(fr_rows, np.bincount(r[friendly], minlength=R)[fr_rows])
+            _, near = latent.next_recruits(fr_rows, np.bincount(r[friendly], minlength=R)[fr_rows])
             node[friendly] = near
             lost = node < 0
             if lost.any():
-                node[lost] = F.random_outside(r[lost], S.uniform_at(St.seed_node, r[lost][:, None], i[lost][:, None],
-                                                                    np.arange(20)[None, :]))
+                node[lost] = latent.random_outside(
+                    r[lost],
+                    streams.uniform_at(Stream.seed_node, r[lost][:, None], i[lost][:, None], np.arange(20)[None, :]),
+                )
             placed = node >= 0
-            F.join(r[placed], node[placed], slots[placed])
+            latent.join(r[placed], node[placed], slots[placed])
         # Star: every seed user knows the founder; mesh: also mesh_degree others (network.wire_seed_users).
-        B.tie(r, np.zeros(r.size, np.int64), slots, known=True)
-        mesh = (T.network.initial == "mesh") & (n_seeds > 1)
+        batch.tie(r, np.zeros(r.size, np.int64), slots, known=True)
+        mesh = (table.network.initial == "mesh") & (n_seeds > 1)
         if mesh.any():
             s_max = int(n_seeds.max())
-            k = np.minimum(T.network.mesh_degree, n_seeds - 1)
+            k = np.minimum(table.network.mesh_degree, n_seeds - 1)
             sel = mesh[r] & (k[r] > 0)
             rm, im = r[sel], i[sel]
-            key = S.uniform_at(St.mesh, rm[:, None], im[:, None], np.arange(s_max - 1)[None, :])
+            key = streams.uniform_at(Stream.mesh, rm[:, None], im[:, None], np.arange(s_max - 1)[None, :])
             key[np.arange(s_max - 1)[None, :] >= (n_seeds[rm] - 1)[:, None]] = 2.0  # not a seed user
             pick = np.argsort(key, axis=1)
             j = np.arange(s_max - 1)[None, :] < k[rm][:, None]
             a, b = np.nonzero(j)
             other = pick[a, b]
             other = other + (other >= im[a])
-            B.tie(rm[a], im[a] + 1, other + 1, known=True)
-        connector = cast.is_connector(i, n_kols[r], d.Columns(T.cast, r))
+            batch.tie(rm[a], im[a] + 1, other + 1, known=True)
+        connector = cast.is_connector(i, n_kols[r], daily.Columns(table.cast, r))
         if connector.any():  # a connector knows every other seed user (network.tie for each)
             rc, ic = r[connector], i[connector]
             others = np.repeat(np.arange(rc.size), n_seeds[rc])
-            j = d.ranks(others, rc.size)
+            j = daily.ranks(others, rc.size)
             keep = j != ic[others]
-            B.tie(rc[others][keep], ic[others][keep] + 1, j[keep] + 1, known=True)
+            batch.tie(rc[others][keep], ic[others][keep] + 1, j[keep] + 1, known=True)
 
     def _found_from_edgelists(self) -> None:
         """arrivals._found_from_edgelist: the best-connected node founds the group (slot 0),
@@ -177,7 +198,7 @@ class Engine:
         there (friends.place_existing)."""
         if not self.graphs:
             return
-        T, B, S = self.T, self.B, self.S
+        table, batch, streams = self.table, self.batch, self.streams
         parts = []
         for r in sorted(self.graphs):
             g = self.graphs[r]
@@ -189,67 +210,71 @@ class Engine:
         self.grow(max(len(order) for _, order, _ in parts))
         r = np.concatenate([np.full(len(order) - 1, rr) for rr, order, _ in parts]).astype(np.int64)
         slots = np.concatenate([np.arange(1, len(order)) for _, order, _ in parts]).astype(np.int64)
-        u = S.uniform_at(St.seed_users, r[:, None], slots[:, None], np.arange(d.TRAIT_UNIFORMS)[None, :])
-        tr = d.traits(self, r, np.full(r.size, d.SRC["friends"]), np.full(r.size, np.nan), u)
-        role = np.where(u[:, 9] < T.arrivals.active_at_join[r], ACTIVE, LURKER)
-        d.create(self, r, slots, role, np.full(r.size, CH["edgelist"]), tr, T.seeding.initial_satisfaction[r])
+        u = streams.uniform_at(Stream.seed_users, r[:, None], slots[:, None], np.arange(daily.TRAIT_UNIFORMS)[None, :])
+        tr = daily.traits(self, r, np.full(r.size, daily.SOURCE_CODE["friends"]), np.full(r.size, np.nan), u)
+        role = np.where(u[:, 9] < table.arrivals.active_at_join[r], ACTIVE, LURKER)
+        daily.create(
+            self, r, slots, role, np.full(r.size, CHANNEL_CODE["edgelist"]), tr, table.seeding.initial_satisfaction[r]
+        )
         for rr, order, edges in parts:
-            self.labels[rr] = {int(B.uid[rr, i]): str(n) for i, n in enumerate(order)}
-            B.tie(np.full(len(edges), rr), edges[:, 0], edges[:, 1], known=True)
-        F = self.F
-        if F is not None:
-            counts = np.bincount(r, minlength=T.R)
-            on = np.flatnonzero(counts * F.enabled > 0)
-            got_r, node = F.next_recruits(on, counts[on])
+            self.labels[rr] = {int(batch.uid[rr, i]): str(n) for i, n in enumerate(order)}
+            batch.tie(np.full(len(edges), rr), edges[:, 0], edges[:, 1], known=True)
+        latent = self.latent
+        if latent is not None:
+            counts = np.bincount(r, minlength=table.R)
+            on = np.flatnonzero(counts * latent.enabled > 0)
+            got_r, node = latent.next_recruits(on, counts[on])
             placed = node >= 0
             # next_recruits answers per community in row order, as many as asked: the slots in order.
             want = np.isin(r, on)
-            F.join(got_r[placed], node[placed], slots[want][placed])
+            latent.join(got_r[placed], node[placed], slots[want][placed])
 
     # -- a day ------------------------------------------------------------------------------------
     def step(self) -> None:
         """CommunityModel.step for every community still running."""
         self.day += 1
-        self.S.day = self.day
-        self.B.said_yesterday = self.B.said
-        self.B.said = np.zeros_like(self.B.said)
+        self.streams.day = self.day
+        self.batch.said_yesterday = self.batch.said
+        self.batch.said = np.zeros_like(self.batch.said)
         self.log = self._new_log()
         self._apply_changes()
-        d.morning(self)
-        d.decide_visits(self)
-        d.admit_newcomers(self)
-        d.publish_scheduled(self)
-        d.kol_meetups(self)
-        d.post(self)
-        d.check_in(self)
-        d.run_threads(self)
+        daily.morning(self)
+        daily.decide_visits(self)
+        daily.admit_newcomers(self)
+        daily.publish_scheduled(self)
+        daily.kol_meetups(self)
+        daily.post(self)
+        daily.check_in(self)
+        daily.run_threads(self)
         self.log.speakers = self.log.spoke.sum(axis=1).astype(np.float64)
-        d.enforce_rules(self)
-        d.read(self)
-        d.reach_out(self)
-        d.update_roles(self)
-        d.let_members_leave(self)
-        d.drift_needs(self)
-        d.account(self)
+        daily.enforce_rules(self)
+        daily.read(self)
+        daily.reach_out(self)
+        daily.update_roles(self)
+        daily.let_members_leave(self)
+        daily.drift_needs(self)
+        daily.account(self)
         self.life.update(self)
         self._record()
-        self.B.stimulus = talk_stimulus(self.log.valuable, self.log.chat, self.B.count())
-        self.running &= ~self.life.ended & (self.day < self.T.days)
+        self.batch.stimulus = talk_stimulus(self.log.valuable, self.log.chat, self.batch.count())
+        self.running &= ~self.life.ended & (self.day < self.table.days)
 
     def _apply_changes(self) -> None:
         for r, ch in self.changes.get(self.day, []):
             if self.running[r]:
-                self.T.set_row(r, apply_change(self.T.params[r], ch.set))
-                self.B.event("strategy_change", np.array([r]), self.day, what=describe_change(ch))
+                self.table.set_row(r, apply_change(self.table.params[r], ch.set))
+                self.batch.event("strategy_change", np.array([r]), self.day, what=describe_change(ch))
         if self.watches:  # after the day's fixed changes, as the Mesa engine (processes/timeline.py)
             for r, ch, value in self.watches.due(self.rows[self.day - 1], self.day, self.running):
-                self.T.set_row(r, apply_change(self.T.params[r], ch.set))
-                self.B.event("reaction", np.array([r]), self.day, what=describe_reaction(ch), value=np.array([value]))
+                self.table.set_row(r, apply_change(self.table.params[r], ch.set))
+                self.batch.event(
+                    "reaction", np.array([r]), self.day, what=describe_reaction(ch), value=np.array([value])
+                )
 
     def _record(self) -> None:
         row = record(self)
         if self.rows.shape[2] == 0:
-            self.rows = np.zeros((self.horizon + 1, self.T.R, row.shape[1]))
+            self.rows = np.zeros((self.horizon + 1, self.table.R, row.shape[1]))
         self.rows[self.day] = row
 
     def run(self) -> list:
@@ -261,8 +286,8 @@ class Engine:
         else:
             self.found()
             # Threshold-cascade groups keep their day-0 network (network.tie): Garcia et al. (2013).
-            self.B.frozen = self.T.churn.mode == ChurnMode.cascade.value
-            d.account(self)
+            self.batch.frozen = self.table.churn.mode == ChurnMode.cascade.value
+            daily.account(self)
             self.life.update(self)
             self._record()
             self.running &= ~self.life.ended  # as CommunityModel: a group dead on day 0 lives no day 1
@@ -272,33 +297,43 @@ class Engine:
             self.step()
         if self.dev is not None:
             self._move(backend.to_host)
-        self.B.archive_present()
-        roster = self.B.roster.table()
-        last = np.where(self.life.dead_day >= 0, np.minimum(self.life.dead_day, self.T.days), self.T.days)
+        self.batch.archive_present()
+        roster = self.batch.roster.table()
+        last = np.where(self.life.dead_day >= 0, np.minimum(self.life.dead_day, self.table.days), self.table.days)
         results = []
         events = self._events()
-        for r, p in enumerate(self.T.params):
+        for r, p in enumerate(self.table.params):
             values = self.rows[: last[r] + 1, r]
-            out = outcomes(p, values, roster, r, events[r], bool(self.life.reachable[r]), int(self.B.vips_ever[r]))
-            results.append(Result(model=None, rows=LazyRows(values), outcomes=out, events=events[r], params=p,
-                                  members=LazyMembers(roster, self.B.roster.role_changes, r, self.labels.get(r))))
+            out = outcomes(p, values, roster, r, events[r], bool(self.life.reachable[r]), int(self.batch.vips_ever[r]))
+            results.append(
+                Result(
+                    model=None,
+                    rows=LazyRows(values),
+                    outcomes=out,
+                    events=events[r],
+                    params=p,
+                    members=LazyMembers(roster, self.batch.roster.role_changes, r, self.labels.get(r)),
+                )
+            )
         return results
 
     def _move(self, move) -> None:
         """State, parameters, latent networks, lifecycle and streams to the device (or back)."""
         to_dev = move is backend.to_device
-        for part in (self.B, self.T, self.F, self.life, self.log):
+        for part in (self.batch, self.table, self.latent, self.life, self.log):
             if part is not None:
                 move(part, self.dev) if to_dev else move(part)
-        self.running = backend.TorchArray(backend.as_tensor(self.running, self.dev)) if to_dev else np.asarray(self.running)
-        self.S = vr.DeviceStreams(self.S.keys, self.dev) if to_dev else vr.Streams(self.S.keys)
-        self.S.day = self.day
+        self.running = (
+            backend.TorchArray(backend.as_tensor(self.running, self.dev)) if to_dev else np.asarray(self.running)
+        )
+        self.streams = rng.DeviceStreams(self.streams.keys, self.dev) if to_dev else rng.Streams(self.streams.keys)
+        self.streams.day = self.day
 
     def _events(self) -> list[list[Event]]:
         """Each community's turning points, by day (one pass over the batch's event records),
         after those of the model it resumed."""
-        out: list[list[Event]] = [list(self.B.past_events.get(r, ())) for r in range(self.T.R)]
-        for kind, rows, day, who, what, numbers in self.B.events:
+        out: list[list[Event]] = [list(self.batch.past_events.get(r, ())) for r in range(self.table.R)]
+        for kind, rows, day, who, what, numbers in self.batch.events:
             names = [""] * rows.size if who is None else [member_name(u) for u in who.tolist()]
             values = {k: v.tolist() for k, v in numbers.items()}
             for i, r in enumerate(rows.tolist()):

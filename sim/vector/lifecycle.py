@@ -10,11 +10,11 @@ from __future__ import annotations
 import numpy as np
 
 from sim.rules import lifecycle as rules
-from sim.vector.state import CH, PERSON, SPAMMER, VIP
+from sim.vector.state import CHANNEL_CODE, PERSON, SPAMMER, VIP
 from sim.vocab import INDICATORS, PHASES
 
-PH = {p: i for i, p in enumerate(PHASES)}
-_NOT_RECRUITED = [CH[c] for c in ("spam", "seed", "edgelist")]
+PHASE_CODE = {p: i for i, p in enumerate(PHASES)}
+_NOT_RECRUITED = [CHANNEL_CODE[c] for c in ("spam", "seed", "edgelist")]
 
 
 class VectorLifecycle:
@@ -32,7 +32,7 @@ class VectorLifecycle:
         self.met_streak = np.zeros(R, np.int64)
         self.pending = np.full(R, -1)
         self.pending_days = np.zeros(R, np.int64)
-        self.phase = np.full(R, PH["launch"])
+        self.phase = np.full(R, PHASE_CODE["launch"])
         self.self_operation_day = np.full(R, -1)
         self.ad_group_day = np.full(R, -1)
         self.dead_day = np.full(R, -1)
@@ -42,26 +42,26 @@ class VectorLifecycle:
 
     @property
     def ended(self) -> np.ndarray:
-        return self.phase == PH["dead"]
+        return self.phase == PHASE_CODE["dead"]
 
-    def update(self, E) -> None:
-        T, B, log, day = E.T, E.B, E.log, E.day
-        ph = T.phases
-        live = E.running
-        person = B.is_(PERSON)
+    def update(self, engine) -> None:
+        table, batch, log, day = engine.table, engine.batch, engine.log, engine.day
+        ph = table.phases
+        live = engine.running
+        person = batch.is_(PERSON)
         people = person.sum(axis=1)
-        vips = (person & (B.role == VIP)).sum(axis=1)
-        satisfied = (person & (B.satisfaction >= ph.disappointed_satisfaction[:, None])).sum(axis=1)
-        n = B.count() - (B.dormant & B.present).sum(axis=1)  # awake members: the trends (Lifecycle.update)
+        vips = (person & (batch.role == VIP)).sum(axis=1)
+        satisfied = (person & (batch.satisfaction >= ph.disappointed_satisfaction[:, None])).sum(axis=1)
+        n = batch.count() - (batch.dormant & batch.present).sum(axis=1)  # awake members: the trends (Lifecycle.update)
         slot = day % 7
         talk = log.valuable + log.chat + log.content
         self.rounds[:, slot] = log.rounds_without_owner
         self.ads[:, slot] = log.ads_visible
         self.talk[:, slot] = talk
         recruited = log.joins.sum(axis=1) - log.joins[:, _NOT_RECRUITED].sum(axis=1)
-        self.wom[:, day % 30] = log.joins[:, CH["word_of_mouth"]]
+        self.wom[:, day % 30] = log.joins[:, CHANNEL_CODE["word_of_mouth"]]
         self.recruited[:, day % 30] = recruited
-        speakers = (person & (B.last_spoke_day >= day - 6)).sum(axis=1)
+        speakers = (person & (batch.last_spoke_day >= day - 6)).sum(axis=1)
         speaking = rules.share_of(speakers, people)
         conversion = rules.share_of(vips, people)
         joins_30 = self.recruited.sum(axis=1)
@@ -69,13 +69,13 @@ class VectorLifecycle:
         disappointed = rules.share_of(satisfied, people)
         rounds_7d = self.rounds.sum(axis=1)
         ind = rules.indicators(rounds_7d, speaking, conversion, joins_30, wom_share, disappointed,
-                               T.entry.threshold == "paid", ph)
-        conv_applies = rules.conversion_applies(ph, T.monetisation.enabled)
+                               table.entry.threshold == "paid", ph)
+        conv_applies = rules.conversion_applies(ph, table.monetisation.enabled)
         applicable = len(INDICATORS) - 1 + conv_applies
-        self.reachable = ~conv_applies | T.monetisation.enabled
+        self.reachable = ~conv_applies | table.monetisation.enabled
         met = rules.indicators_met(ind, conv_applies)
         self.silent_days = np.where(live, np.where(talk > 0, 0, self.silent_days + 1), self.silent_days)
-        candidate = self._classify(E, people, n, met, applicable, speakers)
+        candidate = self._classify(engine, people, n, met, applicable, speakers)
         self._settle(candidate, ph.phase_hold_days, day, live)
         self.members[:, day] = n
         self.health = {"weekly_speaking_rate": speaking, "paid_conversion": conversion,
@@ -85,38 +85,38 @@ class VectorLifecycle:
         self.health["health_met"] = met
         self.health["health_applicable"] = applicable
 
-    def _classify(self, E, people, n, met, applicable, speakers) -> np.ndarray:
-        T, B, day = E.T, E.B, E.day
-        ph = T.phases
+    def _classify(self, engine, people, n, met, applicable, speakers) -> np.ndarray:
+        table, batch, day = engine.table, engine.batch, engine.day
+        ph = table.phases
         cand = np.full(self.R, -1, like=self.phase)
-        open_ = E.running.copy()  # not decided yet
+        open_ = engine.running.copy()  # not decided yet
 
         def decide(mask, phase):
             mask = mask & open_
-            cand[mask] = PH[phase] if isinstance(phase, str) else phase[mask]
+            cand[mask] = PHASE_CODE[phase] if isinstance(phase, str) else phase[mask]
             open_[mask] = False
             return mask
 
-        decide(self.phase == PH["dead"], "dead")
+        decide(self.phase == PHASE_CODE["dead"], "dead")
         dies = decide(rules.is_dead(people, self.silent_days, ph), "dead")
         self.dead_day[dies] = day
         empty = dies & (people < 1)
         if empty.any():  # say who is left
             rows = np.flatnonzero(empty)
-            B.event("died", rows, day, founder=B.founder_present[rows],
-                    spammers=(B.present & (B.role == SPAMMER)).sum(axis=1)[rows])
+            batch.event("died", rows, day, founder=batch.founder_present[rows],
+                    spammers=(batch.present & (batch.role == SPAMMER)).sum(axis=1)[rows])
         rows = np.flatnonzero(dies & ~empty)
-        B.event("died", rows, day, silent_days=self.silent_days[rows])
-        decide(self.phase == PH["ad_group"], "ad_group")
+        batch.event("died", rows, day, silent_days=self.silent_days[rows])
+        decide(self.phase == PHASE_CODE["ad_group"], "ad_group")
         ads, talk = self.ads.sum(axis=1), self.talk.sum(axis=1)
         talking = rules.still_talking(ads, talk, ph)
         launched = day >= ph.launch_days
         ad = decide(launched & rules.is_ad_group(ads, talk, ph), "ad_group")
         self.ad_group_day[ad] = day
-        B.event("ad_group", np.flatnonzero(ad), day)
+        batch.event("ad_group", np.flatnonzero(ad), day)
         quiet = open_ & launched & ~talking & (self.silent_day < 0)
         self.silent_day[quiet] = day
-        B.event("silent", np.flatnonzero(quiet), day, messages=(ads + talk)[quiet])
+        batch.event("silent", np.flatnonzero(quiet), day, messages=(ads + talk)[quiet])
         decide(~launched, "launch")
         # Alive means talking (MODEL.md §5): too few speakers, decline at once; no self-operation streak.
         quiet = decide(~rules.talking(speakers, ph), "decline")
@@ -128,7 +128,7 @@ class VectorLifecycle:
         first = decide(all_met & (self.self_operation_day < 0) & (self.met_streak >= ph.self_operation_streak),
                        "self_operating")
         self.self_operation_day[first] = day
-        B.event("self_operating", np.flatnonzero(first), day)
+        batch.event("self_operating", np.flatnonzero(first), day)
         w = ph.decline_window
         past_w = self.members[np.arange(self.R, like=self.phase), np.maximum(day - w, 0)]
         decide((day >= w) & rules.shrinking_fast(n, past_w, ph), "decline")
@@ -137,16 +137,21 @@ class VectorLifecycle:
         t = ph.trend_days
         past = np.where(day >= t, self.members[np.arange(self.R, like=self.phase), np.maximum(day - t, 0)],
                         np.where(day > 0, self.members[:, 0], n))
-        decide(np.ones(self.R, bool, like=self.phase), rules.trend_verdict(n, past, ph, PH))
+        decide(np.ones(self.R, bool, like=self.phase), rules.trend_verdict(n, past, ph, PHASE_CODE))
         self._today_first_so = first
         self._today_quiet = quiet
         return cand
 
     def _settle(self, cand, hold, day, live) -> None:
         """Lifecycle._settle: a new non-terminal phase needs ``hold`` days in a row."""
-        terminal = (cand == PH["ad_group"]) | (cand == PH["dead"])
-        immediate = live & (terminal | (self.phase == PH["launch"]) | (cand == self.phase) | self._today_first_so
-                             | self._today_quiet)
+        terminal = (cand == PHASE_CODE["ad_group"]) | (cand == PHASE_CODE["dead"])
+        immediate = live & (
+            terminal
+            | (self.phase == PHASE_CODE["launch"])
+            | (cand == self.phase)
+            | self._today_first_so
+            | self._today_quiet
+        )
         self.phase = np.where(immediate, cand, self.phase)
         self.pending = np.where(immediate, -1, self.pending)
         self.pending_days = np.where(immediate, 0, self.pending_days)

@@ -28,29 +28,76 @@ COLUMNS = ("day", "phase", "members", "muted", "dormant", *[f"members_{r.value}"
            "refused", "turned_away_full", "joins", *[f"joins_{c}" for c in CHANNELS], "leaves",
            *[f"leaves_{r}" for r in REASONS], *HEALTH, "founder_energy", "quality", "mean_satisfaction",
            "founder_hours", "cost", "income")
-_INT = {c for c in COLUMNS if c not in ("revenue", "fees", "founder_energy", "quality", "mean_satisfaction", "founder_hours",
-                                        "cost", "income", "weekly_speaking_rate", "paid_conversion",
-                                        "word_of_mouth_share", "disappointed_share", "phase")}
+_INT = {
+    c
+    for c in COLUMNS
+    if c
+    not in (
+        "revenue",
+        "fees",
+        "founder_energy",
+        "quality",
+        "mean_satisfaction",
+        "founder_hours",
+        "cost",
+        "income",
+        "weekly_speaking_rate",
+        "paid_conversion",
+        "word_of_mouth_share",
+        "disappointed_share",
+        "phase",
+    )
+}
 
 
-def record(E) -> np.ndarray:
+def record(engine) -> np.ndarray:
     """Today's row of every community, ``(R, len(COLUMNS))`` (Observer.record)."""
-    B, log, life, day = E.B, E.log, E.life, E.day
-    present = B.present
-    roles = np.stack([(present & (B.role == k)).sum(axis=1) for k in range(len(ROLES))], axis=1)
-    active_today = ((B.visiting & READS[B.role]) | (B.messages_today > 0)) & present
-    active_week = present & READS[B.role] & (B.last_visit_day >= day - 6)
-    person = B.is_(PERSON)
-    sats = np.where(person.any(axis=1), (B.satisfaction * person).sum(axis=1) / np.maximum(person.sum(axis=1), 1), 0.0)
-    cols = [np.full(B.R, day, like=present), life.phase, B.count(), (B.muted & present).sum(axis=1),
-            (B.dormant & present).sum(axis=1), *roles.T,
-            log.valuable, log.chat, log.ads_visible, log.content, log.ads_posted, log.ads_removed, log.speakers,
-            active_today.sum(axis=1), active_week.sum(axis=1), log.rounds, log.rounds_without_owner,
-            log.red_packets, log.revenue, log.fees, log.new_vips, log.refused, log.turned_away_full,
-            log.joins.sum(axis=1), *log.joins.T, log.leaves.sum(axis=1), *log.leaves.T,
-            *[life.health[h] for h in HEALTH],
-            np.where(B.founder_present, B.energy, 0.0), B.quality, sats, log.founder_hours, log.cost, log.income]
-    row = np.empty((B.R, len(cols)), like=present)  # on the batch's device: one copy to the host a day
+    batch, log, life, day = engine.batch, engine.log, engine.life, engine.day
+    present = batch.present
+    roles = np.stack([(present & (batch.role == k)).sum(axis=1) for k in range(len(ROLES))], axis=1)
+    active_today = ((batch.visiting & READS[batch.role]) | (batch.messages_today > 0)) & present
+    active_week = present & READS[batch.role] & (batch.last_visit_day >= day - 6)
+    person = batch.is_(PERSON)
+    sats = np.where(
+        person.any(axis=1), (batch.satisfaction * person).sum(axis=1) / np.maximum(person.sum(axis=1), 1), 0.0
+    )
+    cols = [
+        np.full(batch.R, day, like=present),
+        life.phase,
+        batch.count(),
+        (batch.muted & present).sum(axis=1),
+        (batch.dormant & present).sum(axis=1),
+        *roles.T,
+        log.valuable,
+        log.chat,
+        log.ads_visible,
+        log.content,
+        log.ads_posted,
+        log.ads_removed,
+        log.speakers,
+        active_today.sum(axis=1),
+        active_week.sum(axis=1),
+        log.rounds,
+        log.rounds_without_owner,
+        log.red_packets,
+        log.revenue,
+        log.fees,
+        log.new_vips,
+        log.refused,
+        log.turned_away_full,
+        log.joins.sum(axis=1),
+        *log.joins.T,
+        log.leaves.sum(axis=1),
+        *log.leaves.T,
+        *[life.health[h] for h in HEALTH],
+        np.where(batch.founder_present, batch.energy, 0.0),
+        batch.quality,
+        sats,
+        log.founder_hours,
+        log.cost,
+        log.income,
+    ]
+    row = np.empty((batch.R, len(cols)), like=present)  # on the batch's device: one copy to the host a day
     for k, c in enumerate(cols):  # assignment broadcasts scalars and casts: cheaper than stacking
         row[:, k] = c
     return np.asarray(row)
@@ -90,16 +137,24 @@ class LazyRows(Sequence):
         return self.values[:, COLUMNS.index(name)]
 
 
-def outcomes(p, values: np.ndarray, roster: dict[str, np.ndarray], r: int, events, reachable: bool,
-             vips_ever: int) -> dict[str, Any]:
+def outcomes(
+    p, values: np.ndarray, roster: dict[str, np.ndarray], r: int, events, reachable: bool, vips_ever: int
+) -> dict[str, Any]:
     """Run outcomes (``sim.outcomes``) of community ``r`` of the batch (``values``: its rows)."""
     mine = roster["r"] == r
-    return run_outcomes(p, lambda name: values[:, COLUMNS.index(name)], {k: roster[k][mine] for k in MEMBER_TABLE},
-                        events, reachable, vips_ever)
+    return run_outcomes(
+        p,
+        lambda name: values[:, COLUMNS.index(name)],
+        {k: roster[k][mine] for k in MEMBER_TABLE},
+        events,
+        reachable,
+        vips_ever,
+    )
 
 
-def members(roster: dict[str, np.ndarray], role_changes, r: int,
-            labels: dict[int, str] | None = None) -> list[dict[str, Any]]:
+def members(
+    roster: dict[str, np.ndarray], role_changes, r: int, labels: dict[int, str] | None = None
+) -> list[dict[str, Any]]:
     """members.csv rows of community ``r`` (``sim.state.member_row``); ``labels``: uid ->
     node label of an edge-list start."""
     labels = labels or {}
@@ -114,13 +169,23 @@ def members(roster: dict[str, np.ndarray], role_changes, r: int,
         uid = int(roster["uid"][i])
         hist = [(int(roster["join_day"][i]), int(roster["join_role"][i])), *history.get(uid, [])]
         leave = int(roster["leave_day"][i])
-        rows.append(member_row(
-            uid, label=labels.get(uid, ""), role=ROLES[int(roster["role"][i])].value,
-            history=[(d, ROLES[ro].value) for d, ro in hist], join_day=int(roster["join_day"][i]),
-            channel=CHANNELS[int(roster["channel"][i])], leave_day=None if leave < 0 else leave,
-            leave_reason=None if leave < 0 else REASONS[int(roster["reason"][i])], fit=float(roster["fit"][i]),
-            expertise=float(roster["expertise"][i]), messages_total=int(roster["messages_total"][i]),
-            satisfaction=float(roster["satisfaction"][i]), last_post_day=int(roster["last_post_day"][i])))
+        rows.append(
+            member_row(
+                uid,
+                label=labels.get(uid, ""),
+                role=ROLES[int(roster["role"][i])].value,
+                history=[(d, ROLES[ro].value) for d, ro in hist],
+                join_day=int(roster["join_day"][i]),
+                channel=CHANNELS[int(roster["channel"][i])],
+                leave_day=None if leave < 0 else leave,
+                leave_reason=None if leave < 0 else REASONS[int(roster["reason"][i])],
+                fit=float(roster["fit"][i]),
+                expertise=float(roster["expertise"][i]),
+                messages_total=int(roster["messages_total"][i]),
+                satisfaction=float(roster["satisfaction"][i]),
+                last_post_day=int(roster["last_post_day"][i]),
+            )
+        )
     return rows
 
 

@@ -33,8 +33,8 @@ TALKER = Lookup([ROLE_SPECS[r].talker for r in ROLES])
 READS = Lookup([ROLE_SPECS[r].reads for r in ROLES])
 RATE_FIELDS = [ROLE_SPECS[r].rate_field for r in ROLES]
 
-CH = CHANNEL.codes
-WHY = LEAVE_REASON.codes
+CHANNEL_CODE = CHANNEL.codes
+REASON_CODE = LEAVE_REASON.codes
 
 
 def scatter_add(target: np.ndarray, index: tuple[np.ndarray, ...], values=1) -> None:
@@ -176,11 +176,22 @@ class Batch:
         self.talking[r, s] = False
 
     def _archive(self, r, s, leave_day, reason) -> None:
-        self.roster.add(r=r, uid=self.uid[r, s], role=self.role[r, s], join_role=self.join_role[r, s], channel=self.channel[r, s],
-                        join_day=self.join_day[r, s], leave_day=leave_day, reason=reason, fit=self.fit[r, s],
-                        expertise=self.expertise[r, s], messages_total=self.messages_total[r, s],
-                        satisfaction=self.satisfaction[r, s], kol_by_age=self.kol_by_age[r, s],
-                        last_post_day=self.last_post_day[r, s])
+        self.roster.add(
+            r=r,
+            uid=self.uid[r, s],
+            role=self.role[r, s],
+            join_role=self.join_role[r, s],
+            channel=self.channel[r, s],
+            join_day=self.join_day[r, s],
+            leave_day=leave_day,
+            reason=reason,
+            fit=self.fit[r, s],
+            expertise=self.expertise[r, s],
+            messages_total=self.messages_total[r, s],
+            satisfaction=self.satisfaction[r, s],
+            kol_by_age=self.kol_by_age[r, s],
+            last_post_day=self.last_post_day[r, s],
+        )
 
     def archive_present(self) -> None:
         """At the end: everyone still present joins the roster (leave day -1, no reason)."""

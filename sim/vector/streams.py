@@ -7,7 +7,7 @@ so two places must never share a stream id; listing them here makes that visible
 import enum
 
 
-class St(enum.IntEnum):
+class Stream(enum.IntEnum):
     topic = 1
     visit = 2
     recruits = 3

@@ -27,7 +27,9 @@ def test_rows_and_outcomes_have_the_mesa_columns():
     assert list(vec.rows[0]) == list(mesa.rows[0])
     assert set(vec.outcomes) == set(mesa.outcomes)
     assert len(vec.rows) == DAYS + 1 and vec.rows[-1]["day"] == DAYS
-    assert {m["id"] for m in vec.members} and list(vec.members[0]) == list(mesa.member_rows()[0]) == list(MEMBER_COLUMNS)
+    assert {m["id"] for m in vec.members} and list(vec.members[0]) == list(mesa.member_rows()[0]) == list(
+        MEMBER_COLUMNS
+    )
     assert vec.outcomes["members_ever"] == len(vec.members)
 
 
@@ -41,8 +43,14 @@ def test_same_seed_same_run_and_seeds_differ():
 def test_a_community_does_not_depend_on_its_batch():
     """Community k alone = community k in a batch of other seeds and other parameter sets."""
     alone = simulate_batch([_params(7)])[0]
-    batch = simulate_batch([_params(1), _params(2, ads__policy=__import__("sim.params").params.AdPolicy.free),
-                            _params(7), _params(9, arrivals__promotion_per_day=5.0)])
+    batch = simulate_batch(
+        [
+            _params(1),
+            _params(2, ads__policy=__import__("sim.params").params.AdPolicy.free),
+            _params(7),
+            _params(9, arrivals__promotion_per_day=5.0),
+        ]
+    )
     assert list(batch[2].rows) == list(alone.rows)
     assert batch[2].outcomes == alone.outcomes
     assert [m["messages_total"] for m in batch[2].members] == [m["messages_total"] for m in alone.members]
@@ -116,8 +124,8 @@ def test_a_group_of_tens_of_thousands_fits_in_memory():
 
     p = _params(7, arrivals__cap=40_000, seeding__seed_users=29_999)
     p.days = 3
-    E = Engine([p])
-    res = E.run()[0]
+    engine = Engine([p])
+    res = engine.run()[0]
     members = res.rows[-1]["members"]
     assert members > 29_000
-    assert 0 < len(E.B.ties) < 20 * members
+    assert 0 < len(engine.batch.ties) < 20 * members

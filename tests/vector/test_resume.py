@@ -55,25 +55,25 @@ def test_the_copy_is_the_group_on_its_day(snapshot):
     from sim.vector import resume
 
     params = [_continued(path, 0)]
-    E = Engine(params, resume.starting_models(params))
-    resume.place(E, E.models)
-    row = dict(zip(COLUMNS, record(E)[0]))
+    engine = Engine(params, resume.starting_models(params))
+    resume.place(engine, engine.models)
+    row = dict(zip(COLUMNS, record(engine)[0]))
     for key in STATE_COLUMNS:
         want = mesa.rows[-1][key]
         want = PHASES.index(want) if key == "phase" else want
         assert row[key] == pytest.approx(want), key
-    B, model = E.B, mesa.model
-    present = B.present[0]
-    degree = B.ties.degree(np.array([0]), B.N)[0]
+    batch, model = engine.batch, mesa.model
+    present = batch.present[0]
+    degree = batch.ties.degree(np.array([0]), batch.N)[0]
     for m in model.agents:
-        s = int(np.flatnonzero(present & (B.uid[0] == m.unique_id))[0])
+        s = int(np.flatnonzero(present & (batch.uid[0] == m.unique_id))[0])
         assert degree[s] == model.network.degree(m.unique_id)
         weight = sum(d["weight"] for d in model.network[m.unique_id].values())
-        assert B.tie_weight_now[0, s] == weight and B.tie_weight_ever[0, s] == m.tie_weight_ever
+        assert batch.tie_weight_now[0, s] == weight and batch.tie_weight_ever[0, s] == m.tie_weight_ever
     if model.friends is not None:
         n = model.friends.n
-        assert (E.F.inside[0, :n] == np.array(model.friends.inside)).all()
-        assert (E.F.state[0, :n] == np.array(model.friends.state)).all()
+        assert (engine.latent.inside[0, :n] == np.array(model.friends.inside)).all()
+        assert (engine.latent.state[0, :n] == np.array(model.friends.state)).all()
 
 
 def test_a_continued_run_keeps_its_history_and_goes_on(snapshot):
