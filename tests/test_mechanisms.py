@@ -336,16 +336,15 @@ class _Vector:
         from sim.vector.params import ParamTable
 
         self.life = VectorLifecycle(1, p.days)
-        self.E = SimpleNamespace(
-            T=ParamTable([p]), running=np.ones(1, bool), day=0, B=SimpleNamespace(event=lambda *args, **numbers: None)
-        )  # turning-point log: not checked here
+        self.engine = SimpleNamespace(table=ParamTable([p]), running=np.ones(1, bool), day=0,
+                                      batch=SimpleNamespace(event=lambda *args, **numbers: None))  # log: not checked
 
     def day(self, d: int, n: int, met: int, speakers: int = 50) -> str:
         from sim.processes.lifecycle import PHASES
 
-        self.E.day = d
+        self.engine.day = d
         cand = self.life._classify(
-            self.E, np.array([50]), np.array([n]), np.array([met]), np.array([5]), np.array([speakers])
+            self.engine, np.array([50]), np.array([n]), np.array([met]), np.array([5]), np.array([speakers])
         )
         self.life.members[:, d] = n
         return PHASES[int(cand[0])]
