@@ -32,7 +32,7 @@ from sim.processes import (
     visiting,
 )
 from sim.roles import Role
-from sim.start import found_from_description, phase_of_age
+from sim.start import age_of, found_from_description, phase_of_age
 from sim.rules.floats import posting as posting_rules
 
 
@@ -70,6 +70,7 @@ class CommunityModel(mesa.Model):
         self.said_yesterday = self.log.said  # who said how much yesterday: ties answer it today
         if self.p.start.description:  # the group as its owner describes it today (sim/start.py)
             found_from_description(self)
+            self.lifecycle.age_at_start = age_of(self)
         else:
             arrivals.found_group(self)
         costs.account(self)

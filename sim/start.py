@@ -152,13 +152,17 @@ def found_from_description(model: CommunityModel) -> None:
     arrivals.place_in_latent_network(model)
 
 
+def age_of(model: CommunityModel) -> int:
+    """The described group's age on day 0: the longest tenure (usually the founder's)."""
+    return max((-m.join_day for m in model.roster), default=0)
+
+
 def phase_of_age(model: CommunityModel) -> str:
-    """The described group's phase on day 0, by its age (the longest tenure, usually the
-    founder's): still ``launch`` if younger than ``phases.launch_days``, else ``mature`` —
-    with no history of its size the classifier can tell neither growth nor decline (its verdict
-    for a steady size). Only day 0's label: the lifecycle classifies every later day itself."""
-    age = max((-m.join_day for m in model.roster), default=0)
-    return "launch" if age < model.p.phases.launch_days else "mature"
+    """The described group's phase on day 0, by its age: still ``launch`` if younger than
+    ``phases.launch_days``, else ``mature`` — with no history of its size the classifier can tell
+    neither growth nor decline (its verdict for a steady size). Later days are the lifecycle's,
+    which counts the launch window from the same age (``Lifecycle.age_at_start``)."""
+    return "launch" if age_of(model) < model.p.phases.launch_days else "mature"
 
 
 def _set_tenure(m: Member, tenure: int) -> None:

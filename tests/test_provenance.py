@@ -132,8 +132,9 @@ def test_changed_settings_and_starting_group_read_the_configuration(tmp_path: Pa
 
 
 def test_a_described_groups_day_0_has_the_phase_of_its_age(tmp_path: Path) -> None:
-    """An old group starts mature (past its launch) on both engines; a week-old one in launch.
-    Only day 0's label: the days simulated are classified as before."""
+    """An old group starts mature (past its launch) on both engines and is never labelled
+    ``launch`` again (the launch window counts the group's age, not the run's day); a week-old
+    one starts in launch and stays in it until it is two weeks old."""
     from sim import simulate
     from sim.params import Start
     from sim.vector import simulate_batch
@@ -144,8 +145,10 @@ def test_a_described_groups_day_0_has_the_phase_of_its_age(tmp_path: Path) -> No
     young.write_text("founder: {tenure_days: 7}\nmembers:\n  - {role: lurker, count: 20, tenure_days: [1, 7]}\n")
     for path, phase in ((old, "mature"), (young, "launch")):
         p = make_params(days=20, start=Start(description=str(path)))
-        assert simulate(p).rows[0]["phase"] == phase
-        assert simulate_batch([p])[0].rows[0]["phase"] == phase
+        for rows in (simulate(p).rows, simulate_batch([p])[0].rows):
+            assert rows[0]["phase"] == phase
+            later = [r["phase"] for r in rows[1:7]]  # the young one is 8-13 days old then (launch: 14)
+            assert ("launch" not in later) if phase == "mature" else all(ph == "launch" for ph in later)
 
 
 def test_peaks_after_the_start_leave_the_starting_state_out(tmp_path: Path) -> None:

@@ -52,6 +52,9 @@ _NOT_RECRUITED = ("spam", "seed", "edgelist")
 class Lifecycle:
     """Today's health indicators and phase, with the rolling windows they need. One per model."""
 
+    #: Days the group had lived before the run's day 0 (a described group: sim/start.py).
+    age_at_start: int = 0
+
     def __init__(self) -> None:
         # Windows are the indicators' definitions (seed 001 L115-127: per week, per month): structural.
         self._speakers: deque = deque(maxlen=7)
@@ -170,14 +173,15 @@ class Lifecycle:
             return "ad_group"
         ads, talk = sum(self._ads), sum(self._talk)
         talking = rules.still_talking(ads, talk, ph)
-        if day >= ph.launch_days and rules.is_ad_group(ads, talk, ph):
+        launched = rules.launched(day, self.age_at_start, ph)
+        if launched and rules.is_ad_group(ads, talk, ph):
             self.ad_group_day = day
             model.log_event("ad_group")
             return "ad_group"
-        if day >= ph.launch_days and not talking and self.silent_day is None:
+        if launched and not talking and self.silent_day is None:
             self.silent_day = day
             model.log_event("silent", messages=ads + talk)
-        if day < ph.launch_days:
+        if not launched:
             return "launch"
         if not rules.talking(speakers, ph):  # alive means talking (MODEL.md §5): no mature, no self-operation
             self._met_streak, self._quiet = 0, True

@@ -50,6 +50,12 @@ def indicators_met(held, conversion_counts):
     return sum(v for k, v in held.items() if k != "ind_conversion") + (held["ind_conversion"] & conversion_counts)
 
 
+def launched(day, age_at_start, ph):
+    """Past the launch window: the group's age (its age when the run began plus the run's day)
+    is at least ``phases.launch_days``. A described group of eight months is launched on day 1."""
+    return day + age_at_start >= ph.launch_days
+
+
 def is_dead(people, silent_days, ph):
     """No people left, or no message for ``dead_after_silent_days``."""
     return (people < 1) | (silent_days >= ph.dead_after_silent_days)

@@ -38,6 +38,7 @@ class VectorLifecycle:
         self.dead_day = np.full(R, -1)
         self.silent_day = np.full(R, -1)
         self.reachable = np.ones(R, bool)
+        self.age_at_start = np.zeros(R, np.int64)  # days lived before day 0 (a described group)
         self.health: dict[str, np.ndarray] = {}
 
     @property
@@ -110,7 +111,7 @@ class VectorLifecycle:
         decide(self.phase == PHASE_CODE["ad_group"], "ad_group")
         ads, talk = self.ads.sum(axis=1), self.talk.sum(axis=1)
         talking = rules.still_talking(ads, talk, ph)
-        launched = day >= ph.launch_days
+        launched = rules.launched(day, self.age_at_start, ph)
         ad = decide(launched & rules.is_ad_group(ads, talk, ph), "ad_group")
         self.ad_group_day[ad] = day
         batch.event("ad_group", np.flatnonzero(ad), day)

@@ -216,6 +216,7 @@ def _place_lifecycle(life, r: int, model: CommunityModel) -> None:
         value = getattr(lc, name)
         getattr(life, name)[r] = -1 if value is None else value
     life.reachable[r] = lc.self_operation_reachable
+    life.age_at_start[r] = lc.age_at_start
     for key, value in lc.health.items():  # today's indicators (the row of the day, read again)
         life.health.setdefault(key, np.zeros(life.R))[r] = value
 
