@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import math
 import re
 import sys
 import time
@@ -36,7 +35,7 @@ import yaml
 
 from analysis.compose import CONFIG_DIR
 from analysis.files import write_atomic
-from analysis.money import KEYS as MONEY_KEYS, hours_words, money_sources, yuan
+from analysis.money import AD_SLOTS, KEYS as MONEY_KEYS, hours_words, money_sources, with_money, yuan
 from analysis.registry import lever
 
 ROOT = CONFIG_DIR.parent
@@ -106,9 +105,9 @@ def table_markdown(item: Documented) -> str:
         there = int((ok["dead_day"].isna() & ok["ad_group_day"].isna()).sum())
         life_text = f"{life:.0f}" + (" (censored)" if alive == n else "")
         means = {k: float(ok[k].mean()) for k in MONEY_KEYS if k in ok}
-        ads = means.get("income_total", math.nan) - means.get("revenue", math.nan)
+        with_money(means)  # the ad slots' income, derived once (analysis/money.py)
         money = (f"net {yuan(means.get('net_revenue'))} ({money_sources(means)}, ad slots "
-                 f"{yuan(ads)}, costs {yuan(means.get('costs_total'))})")
+                 f"{yuan(means.get(AD_SLOTS))}, costs {yuan(means.get('costs_total'))})")
         lines.append(f"| {lv.value_label(v) if lv else v} | {life_text} | {alive} / {n} | {there} / {n} | "
                      f"{int(ok['became_ad_group'].sum())} / {n} | {ok['final_members'].mean():.0f} | "
                      f"{hours_words(means).removeprefix('founder ')} | {money} |")

@@ -945,10 +945,16 @@ def _endorse_experts(engine) -> None:
     batch.endorsement[r, s] = outreach.endorsed(batch.endorsement[r, s], Columns(table.outreach, r))
 
 
+def _unanswered(engine) -> np.ndarray:
+    """outreach._unanswered: people who spoke today and got no reply, as a mask."""
+    batch = engine.batch
+    return batch.is_(PERSON) & engine.log.spoke & (batch.notified_day != engine.day) & col(engine.running)
+
+
 def _answer_the_unanswered(engine) -> None:
     """outreach._answer_the_unanswered: people who spoke today and got no reply are answered."""
     table, batch, day = engine.table, engine.batch, engine.day
-    unanswered = batch.is_(PERSON) & engine.log.spoke & (batch.notified_day != day) & col(engine.running)
+    unanswered = _unanswered(engine)
     answered = _reached(engine, Stream.answer, unanswered, table.outreach.answers_per_day)
     engine.log.answers += answered.sum(axis=1)
     r, s = np.nonzero(answered)
@@ -961,7 +967,7 @@ def _question_packets(engine) -> None:
     """outreach._question_packets: unanswered questions in red packets, answered by grabbers."""
     table, batch, day = engine.table, engine.batch, engine.day
     o = table.outreach
-    unanswered = batch.is_(PERSON) & engine.log.spoke & (batch.notified_day != day) & col(engine.running)
+    unanswered = _unanswered(engine)
     askers = _reached(engine, Stream.question_packet, unanswered, o.question_packets_per_day)
     engine.log.question_packets += askers.sum(axis=1)
     r, s = np.nonzero(askers)
